@@ -1,0 +1,48 @@
+package iso7816
+
+import (
+	"context"
+	"errors"
+)
+
+// Transport carries one raw command APDU to a card and brings back the raw
+// response APDU (data followed by SW1 SW2). Implementations: the PC/SC
+// reader (cardreader/pcsc) and the in-process link to a virtual chip
+// (NewCardTransport).
+//
+// A Transport is not safe for concurrent use: a card talks to one host at a
+// time and secure messaging counters depend on strict ordering.
+type Transport interface {
+	Transmit(ctx context.Context, command []byte) ([]byte, error)
+}
+
+// Card is the card side of a link: what a virtual chip implements so that any
+// transport (in process, or pcscd through vpcd) can serve it.
+type Card interface {
+	// ATR is the answer to reset the card reports when powered.
+	ATR() []byte
+	// Reset power-cycles the card: it drops every session and selection.
+	Reset()
+	// Process answers one raw command APDU with one raw response APDU.
+	// It returns ErrCardRemoved when the card has left the field mid-command.
+	Process(command []byte) ([]byte, error)
+}
+
+// ErrCardRemoved reports that the card left the reader's field.
+var ErrCardRemoved = errors.New("iso7816: card removed")
+
+// ErrNoCard reports that no card is present in the reader.
+var ErrNoCard = errors.New("iso7816: no card present")
+
+// NewCardTransport links a host directly to a card in the same process, with
+// no reader in between. Tests and the simulated kiosk reader use it.
+func NewCardTransport(card Card) Transport { return &cardTransport{card: card} }
+
+type cardTransport struct{ card Card }
+
+func (t *cardTransport) Transmit(ctx context.Context, command []byte) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return t.card.Process(command)
+}
