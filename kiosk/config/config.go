@@ -1,0 +1,139 @@
+package config
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// Config is every setting the kiosk and its subcommands read.
+type Config struct {
+	DataDir   string `json:"dataDir"`   // bbolt store, key file, logs
+	KeyFile   string `json:"keyFile"`   // data key for encryption at rest; default DataDir/data.key
+	PortalURL string `json:"portalURL"` // e.g. http://127.0.0.1:8470
+	Token     string `json:"token"`     // bearer token of this kiosk at the portal
+	KioskID   string `json:"kioskId"`
+	CounterID string `json:"counterId"`
+	Agency    string `json:"agency"`   // receiving agency code, e.g. "UBND-PBN"
+	Mode      string `json:"mode"`     // "counter" or "self-service"
+	Language  string `json:"language"` // "vi" or "en"
+	Reader    string `json:"reader"`   // "sim" or "pcsc" or "pcsc:NAME"
+	SimCard   string `json:"simCard"`  // fixture for the simulated reader
+	TrustDir  string `json:"trustDir"` // CSCA certificates and master lists
+	SeedsDir  string `json:"seedsDir"` // procedures, card fixtures, test PKI
+	IdleWipeS int    `json:"idleWipeSeconds"`
+	Retention string `json:"retention"` // "delete-on-receipt" (default) or "keep"
+}
+
+// Default returns settings that work out of the box on a developer machine:
+// a per-user data directory, the simulated reader and a local portal.
+func Default() Config {
+	return Config{
+		DataDir:   DefaultDataDir(),
+		PortalURL: "http://127.0.0.1:8470",
+		Token:     "dev-kiosk-token",
+		KioskID:   "KIOSK-01",
+		CounterID: "QUAY-01",
+		Agency:    "000.00.00.H00",
+		Mode:      "counter",
+		Language:  "vi",
+		Reader:    "sim",
+		SeedsDir:  "seeds",
+		IdleWipeS: 90,
+		Retention: "delete-on-receipt",
+	}
+}
+
+// DefaultDataDir is $XDG_DATA_HOME/motcua-kiosk, or ~/.local/share/motcua-kiosk.
+func DefaultDataDir() string {
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "motcua-kiosk")
+	}
+	if h, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(h, ".local", "share", "motcua-kiosk")
+	}
+	return ".motcua-kiosk"
+}
+
+// KeyPath returns the key file path, defaulting to DataDir/data.key.
+func (c Config) KeyPath() string {
+	if c.KeyFile != "" {
+		return c.KeyFile
+	}
+	return filepath.Join(c.DataDir, "data.key")
+}
+
+// LoadFile overlays the JSON file at path on c. A missing file is not an
+// error when optional is true (the default config path).
+func (c *Config) LoadFile(path string, optional bool) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		if optional && errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		return fmt.Errorf("config: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(c); err != nil {
+		return fmt.Errorf("config: %s: %w", path, err)
+	}
+	return nil
+}
+
+// Flags binds the settings shared by every subcommand to fs. Call Resolve
+// after fs.Parse so that flags override the config file.
+type Flags struct {
+	cfg      *Config
+	path     string
+	set      map[string]string
+	explicit *flag.FlagSet
+}
+
+// Bind registers --config, --data, --portal, --token and --key on fs.
+func Bind(fs *flag.FlagSet) *Flags {
+	f := &Flags{explicit: fs}
+	fs.StringVar(&f.path, "config", "", "config file (JSON); default DATA/config.json if present")
+	d := Default()
+	fs.String("data", d.DataDir, "data directory (store, key file)")
+	fs.String("portal", d.PortalURL, "portal base URL")
+	fs.String("token", d.Token, "bearer token of this kiosk at the portal")
+	fs.String("key", "", "data key file (default DATA/data.key)")
+	return f
+}
+
+// Resolve returns defaults, overlaid by the config file, overlaid by the
+// flags the user actually set.
+func (f *Flags) Resolve() (Config, error) {
+	cfg := Default()
+	setFlags := map[string]string{}
+	f.explicit.Visit(func(fl *flag.Flag) { setFlags[fl.Name] = fl.Value.String() })
+	if v, ok := setFlags["data"]; ok {
+		cfg.DataDir = v
+	}
+	path, optional := f.path, false
+	if path == "" {
+		path, optional = filepath.Join(cfg.DataDir, "config.json"), true
+	}
+	if err := cfg.LoadFile(path, optional); err != nil {
+		return cfg, err
+	}
+	for name, v := range setFlags {
+		switch name {
+		case "data":
+			cfg.DataDir = v
+		case "portal":
+			cfg.PortalURL = v
+		case "token":
+			cfg.Token = v
+		case "key":
+			cfg.KeyFile = v
+		}
+	}
+	return cfg, nil
+}
