@@ -68,6 +68,10 @@ type Dossier struct {
 	KioskID       string           `json:"kioskId"`
 	CounterID     string           `json:"counterId,omitempty"`
 	ClerkID       string           `json:"clerkId,omitempty"`
+	// ProcessingDays is the procedure's legal processing time in working
+	// days (from the catalog), from which the receipt's appointment date is
+	// computed. Zero means unknown; the portal then sets no appointment.
+	ProcessingDays int `json:"processingDays,omitempty"`
 }
 
 // Canonical returns the dossier's canonical JSON: keys sorted at every level
