@@ -1,0 +1,133 @@
+package pace
+
+import (
+	"crypto/elliptic"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+
+	"github.com/ProtonMail/go-crypto/brainpool"
+)
+
+// Standardized domain parameter IDs of ICAO 9303 Part 11 §9.5.1 (Table 6)
+// that this package supports.
+const (
+	ParamNISTP256        = 12 // secp256r1
+	ParamBrainpoolP256r1 = 13
+	ParamNISTP384        = 15 // secp384r1
+	ParamBrainpoolP384r1 = 16
+	ParamBrainpoolP512r1 = 17
+	ParamNISTP521        = 18 // secp521r1
+)
+
+// Curve returns the elliptic curve of a standardized domain parameter ID.
+func Curve(parameterID int) (elliptic.Curve, error) {
+	switch parameterID {
+	case ParamNISTP256:
+		return elliptic.P256(), nil
+	case ParamBrainpoolP256r1:
+		return brainpool.P256r1(), nil
+	case ParamNISTP384:
+		return elliptic.P384(), nil
+	case ParamBrainpoolP384r1:
+		return brainpool.P384r1(), nil
+	case ParamBrainpoolP512r1:
+		return brainpool.P512r1(), nil
+	case ParamNISTP521:
+		return elliptic.P521(), nil
+	}
+	return nil, fmt.Errorf("%w: domain parameter ID %d", ErrUnsupported, parameterID)
+}
+
+// ErrInvalidPoint reports a public key that is not a point on the curve, or
+// is the point at infinity. Accepting one would leak the private key.
+var ErrInvalidPoint = errors.New("pace: invalid public key point")
+
+// point is an affine point; (0, 0) stands for the point at infinity, as in
+// crypto/elliptic.
+type point struct{ x, y *big.Int }
+
+func (p point) infinity() bool { return p.x.Sign() == 0 && p.y.Sign() == 0 }
+
+func byteLen(c elliptic.Curve) int { return (c.Params().BitSize + 7) / 8 }
+
+// encodePoint is the uncompressed encoding 04 || X || Y (BSI TR-03111
+// §3.2.1), each coordinate padded to the field size.
+func encodePoint(c elliptic.Curve, p point) []byte {
+	n := byteLen(c)
+	out := make([]byte, 1+2*n)
+	out[0] = 4
+	p.x.FillBytes(out[1 : 1+n])
+	p.y.FillBytes(out[1+n:])
+	return out
+}
+
+// decodePoint parses an uncompressed point and checks that it lies on the
+// curve and is not the point at infinity.
+func decodePoint(c elliptic.Curve, b []byte) (point, error) {
+	n := byteLen(c)
+	if len(b) != 1+2*n || b[0] != 4 {
+		return point{}, fmt.Errorf("%w: %d bytes, want %d uncompressed", ErrInvalidPoint, len(b), 1+2*n)
+	}
+	p := point{new(big.Int).SetBytes(b[1 : 1+n]), new(big.Int).SetBytes(b[1+n:])}
+	P := c.Params().P
+	if p.x.Cmp(P) >= 0 || p.y.Cmp(P) >= 0 || p.infinity() || !c.IsOnCurve(p.x, p.y) {
+		return point{}, ErrInvalidPoint
+	}
+	return p, nil
+}
+
+// generator is the curve's base point G.
+func generator(c elliptic.Curve) point { return point{c.Params().Gx, c.Params().Gy} }
+
+// mul returns k·p. The caller has validated p.
+func mul(c elliptic.Curve, p point, k []byte) point {
+	x, y := c.ScalarMult(p.x, p.y, k)
+	return point{x, y}
+}
+
+// add returns p+q.
+func add(c elliptic.Curve, p, q point) point {
+	x, y := c.Add(p.x, p.y, q.x, q.y)
+	return point{x, y}
+}
+
+// randomScalar draws a private key uniformly from [1, n-1] by rejection
+// sampling whole field-size strings from r. With a deterministic reader the
+// keys are reproducible, which the worked-example tests rely on.
+func randomScalar(c elliptic.Curve, r io.Reader) ([]byte, error) {
+	N := c.Params().N
+	b := make([]byte, (N.BitLen()+7)/8)
+	k := new(big.Int)
+	for range 100 {
+		if _, err := io.ReadFull(r, b); err != nil {
+			return nil, fmt.Errorf("pace: random key: %w", err)
+		}
+		if excess := len(b)*8 - N.BitLen(); excess > 0 {
+			b[0] &= 0xFF >> excess
+		}
+		k.SetBytes(b)
+		if k.Sign() > 0 && k.Cmp(N) < 0 {
+			return b, nil
+		}
+	}
+	return nil, errors.New("pace: random key: source keeps giving out-of-range values")
+}
+
+// keyPair is an ephemeral key pair on a given generator.
+type keyPair struct {
+	priv []byte
+	pub  point
+}
+
+func newKeyPair(c elliptic.Curve, g point, r io.Reader) (keyPair, error) {
+	k, err := randomScalar(c, r)
+	if err != nil {
+		return keyPair{}, err
+	}
+	return keyPair{priv: k, pub: mul(c, g, k)}, nil
+}
+
+// wipe clears the private key.
+func (k *keyPair) wipe() { clear(k.priv) }
