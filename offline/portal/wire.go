@@ -1,0 +1,219 @@
+package portal
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"motcua/cardreader/cccd"
+	"motcua/offline/dossier"
+)
+
+// HTTP paths and headers of the reference protocol.
+const (
+	PathHealth      = "/v1/health"
+	PathDossiers    = "/v1/dossiers"     // POST a dossier; GET /v1/dossiers/{id} for its status
+	PathAttachments = "/v1/attachments/" // PUT /v1/attachments/{sha256}
+	// HeaderIdempotencyKey carries the kiosk's dossier ID on POST /v1/dossiers.
+	HeaderIdempotencyKey = "Idempotency-Key"
+	// HeaderReplayed is "true" when the answer is a replay of an earlier one.
+	HeaderReplayed = "Idempotent-Replayed"
+	// MaxResponse bounds how much of a response body the client reads.
+	MaxResponse = 1 << 20
+)
+
+// Document is one item of "Thành phần hồ sơ" on the receipt.
+type Document struct {
+	Key    string `json:"key"`
+	Name   string `json:"name"`
+	SHA256 string `json:"sha256,omitempty"`
+}
+
+// Receipt is the data of the receipt-and-appointment slip (Mẫu 01, Giấy
+// tiếp nhận hồ sơ và hẹn trả kết quả). Applicant is personal data.
+type Receipt struct {
+	Code            string     `json:"code"` // mã hồ sơ
+	Agency          string     `json:"agency"`
+	ProcedureCode   string     `json:"procedureCode"` // mã TTHC
+	ProcedureName   string     `json:"procedureName"` // nội dung yêu cầu giải quyết
+	Applicant       string     `json:"applicant"`     // tiếp nhận hồ sơ của (họ tên)
+	ReceivedAt      time.Time  `json:"receivedAt"`    // thời gian nhận hồ sơ
+	ProcessingDays  int        `json:"processingDays,omitempty"`
+	AppointmentDate cccd.Date  `json:"appointmentDate,omitzero"` // thời gian trả kết quả; zero when unknown
+	Documents       []Document `json:"documents"`                // thành phần hồ sơ
+	Channel         int        `json:"channel"`                  // KenhThucHien: 1 trực tiếp
+}
+
+// SubmitResponse is the portal's answer to a dossier intake.
+type SubmitResponse struct {
+	DossierID string  `json:"dossierId"` // the kiosk's ID, echoed
+	Code      string  `json:"code"`
+	Status    Status  `json:"status"`
+	Receipt   Receipt `json:"receipt"`
+}
+
+// StatusResponse is the portal's answer to a status lookup.
+type StatusResponse struct {
+	DossierID string    `json:"dossierId"`
+	Code      string    `json:"code"`
+	Status    Status    `json:"status"`
+	Reason    string    `json:"reason,omitempty"` // why refused, stopped, or what to supplement
+	UpdatedAt time.Time `json:"updatedAt"`
+}
+
+// ErrorResponse is the body of every 4xx and 5xx answer.
+type ErrorResponse struct {
+	Error  string `json:"error"`  // machine code, e.g. "idempotency-conflict"
+	Reason string `json:"reason"` // for people; shown to the clerk
+}
+
+// Machine codes in ErrorResponse.Error.
+const (
+	ErrCodeBadRequest   = "bad-request"
+	ErrCodeUnauthorized = "unauthorized"
+	ErrCodeConflict     = "idempotency-conflict"
+	ErrCodeRefused      = "refused"
+	ErrCodeNotFound     = "not-found"
+	ErrCodeAttachment   = "attachment-missing"
+	ErrCodeUnavailable  = "unavailable"
+	ErrCodeInternal     = "internal"
+)
+
+// ErrBadResponse means a response body did not parse or failed a check.
+var ErrBadResponse = errors.New("portal: malformed response")
+
+func decodeStrict(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("%w: %v", ErrBadResponse, err)
+	}
+	if dec.More() {
+		return fmt.Errorf("%w: trailing data", ErrBadResponse)
+	}
+	return nil
+}
+
+// DecodeSubmitResponse parses and checks a submit answer for dossier id.
+func DecodeSubmitResponse(b []byte, id string) (*SubmitResponse, error) {
+	var r SubmitResponse
+	if err := decodeStrict(b, &r); err != nil {
+		return nil, err
+	}
+	switch {
+	case r.DossierID != id:
+		return nil, fmt.Errorf("%w: answer is for another dossier", ErrBadResponse)
+	case !r.Status.Valid():
+		return nil, fmt.Errorf("%w: status %d", ErrBadResponse, r.Status)
+	}
+	if _, err := ParseCode(r.Code); err != nil {
+		return nil, fmt.Errorf("%w: dossier code", ErrBadResponse)
+	}
+	if r.Receipt.Code != r.Code {
+		return nil, fmt.Errorf("%w: receipt code differs", ErrBadResponse)
+	}
+	return &r, nil
+}
+
+// DecodeStatusResponse parses and checks a status answer for dossier id.
+func DecodeStatusResponse(b []byte, id string) (*StatusResponse, error) {
+	var r StatusResponse
+	if err := decodeStrict(b, &r); err != nil {
+		return nil, err
+	}
+	if r.DossierID != id {
+		return nil, fmt.Errorf("%w: answer is for another dossier", ErrBadResponse)
+	}
+	if !r.Status.Valid() {
+		return nil, fmt.Errorf("%w: status %d", ErrBadResponse, r.Status)
+	}
+	if _, err := ParseCode(r.Code); err != nil {
+		return nil, fmt.Errorf("%w: dossier code", ErrBadResponse)
+	}
+	return &r, nil
+}
+
+// maxReason bounds a portal-supplied reason kept and shown to the clerk.
+const maxReason = 500
+
+// DecodeError parses an error body; a body that is not an ErrorResponse
+// gives an empty one (the HTTP status still speaks).
+func DecodeError(b []byte) ErrorResponse {
+	var r ErrorResponse
+	if decodeStrict(b, &r) != nil {
+		return ErrorResponse{}
+	}
+	if len(r.Reason) > maxReason {
+		r.Reason = r.Reason[:maxReason]
+	}
+	if len(r.Error) > 64 {
+		r.Error = r.Error[:64]
+	}
+	return r
+}
+
+// Error is a portal's refusal or failure of one request.
+type Error struct {
+	HTTPStatus int
+	Code       string // ErrorResponse.Error
+	Reason     string // ErrorResponse.Reason: portal text, no personal data expected
+}
+
+func (e *Error) Error() string {
+	if e.Reason != "" {
+		return fmt.Sprintf("portal: HTTP %d %s: %s", e.HTTPStatus, e.Code, e.Reason)
+	}
+	return fmt.Sprintf("portal: HTTP %d %s", e.HTTPStatus, e.Code)
+}
+
+// Permanent reports whether retrying the same request cannot succeed: a 4xx
+// other than 401/403 (the kiosk's token, fixable), 408 and 429 (try later).
+func (e *Error) Permanent() bool {
+	switch e.HTTPStatus {
+	case 401, 403, 408, 429:
+		return false
+	}
+	return e.HTTPStatus >= 400 && e.HTTPStatus < 500
+}
+
+// Is lets errors.Is match the sentinel errors below.
+func (e *Error) Is(target error) bool {
+	switch target {
+	case ErrUnauthorized:
+		return e.HTTPStatus == 401 || e.HTTPStatus == 403
+	case ErrConflict:
+		return e.HTTPStatus == 409
+	case ErrNotFound:
+		return e.HTTPStatus == 404
+	case ErrUnavailable:
+		return e.HTTPStatus == 502 || e.HTTPStatus == 503 || e.HTTPStatus == 504
+	}
+	return false
+}
+
+// Sentinels for errors.Is.
+var (
+	// ErrUnreachable: no answer at all (connection refused, reset, timeout).
+	ErrUnreachable  = errors.New("portal: unreachable")
+	ErrUnavailable  = errors.New("portal: unavailable")
+	ErrUnauthorized = errors.New("portal: token refused")
+	ErrConflict     = errors.New("portal: idempotency key reused with a different dossier")
+	ErrNotFound     = errors.New("portal: not found")
+)
+
+// Client is what the kiosk needs from a portal. The reference HTTP client
+// implements it; an adapter for a provincial one-door system (iGate,
+// OpenCPS, …) implements the same four calls.
+type Client interface {
+	// Probe checks cheaply that the portal answers and accepts the token.
+	Probe(ctx context.Context) error
+	// PutAttachment uploads a document by its SHA-256; repeating it is harmless.
+	PutAttachment(ctx context.Context, a dossier.Attachment, data []byte) error
+	// Submit files a dossier. The dossier ID is the idempotency key: a
+	// repeat returns the first answer and never creates a second dossier.
+	Submit(ctx context.Context, d *dossier.Dossier) (*SubmitResponse, error)
+	// Status looks a filed dossier up by the kiosk's dossier ID.
+	Status(ctx context.Context, dossierID string) (*StatusResponse, error)
+}

@@ -1,0 +1,100 @@
+package portalserver
+
+import (
+	"sync"
+	"time"
+)
+
+// Faults are switches that make the server misbehave on purpose, for tests.
+// The zero value is a well-behaved server. Safe for concurrent use.
+type Faults struct {
+	mu sync.Mutex
+	f  FaultSettings
+}
+
+// FaultSettings is a snapshot of the switches; it is also the JSON body of
+// POST /admin/faults.
+type FaultSettings struct {
+	// FailNext makes the next N dossier intakes fail with FailStatus (500 or
+	// 503; default 503) before anything is stored.
+	FailNext   int `json:"failNext,omitempty"`
+	FailStatus int `json:"failStatus,omitempty"`
+	// RefuseNext makes the next N dossier intakes refused permanently with
+	// RefuseStatus (default 422) and RefuseReason.
+	RefuseNext   int    `json:"refuseNext,omitempty"`
+	RefuseStatus int    `json:"refuseStatus,omitempty"`
+	RefuseReason string `json:"refuseReason,omitempty"`
+	// DropAfterCommitNext makes the next N intakes commit the dossier and
+	// then drop the connection without answering: the kiosk cannot know it
+	// was filed, and must retry with the same Idempotency-Key.
+	DropAfterCommitNext int `json:"dropAfterCommitNext,omitempty"`
+	// Delay stalls every request this long before handling it (slowness;
+	// longer than the client's timeout, a timeout).
+	Delay time.Duration `json:"delay,omitempty"`
+	// Unavailable answers 503 to every request, health checks included.
+	Unavailable bool `json:"unavailable,omitempty"`
+}
+
+// Set replaces all switches.
+func (f *Faults) Set(s FaultSettings) {
+	f.mu.Lock()
+	f.f = s
+	f.mu.Unlock()
+}
+
+// Get returns the current switches.
+func (f *Faults) Get() FaultSettings {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.f
+}
+
+// Update changes switches under the lock.
+func (f *Faults) Update(fn func(*FaultSettings)) {
+	f.mu.Lock()
+	fn(&f.f)
+	f.mu.Unlock()
+}
+
+func (f *Faults) delay() (time.Duration, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.f.Delay, f.f.Unavailable
+}
+
+// takeIntake consumes one intake fault, in order fail, refuse; it returns
+// the HTTP status and reason to answer with, or 0.
+func (f *Faults) takeIntake() (status int, reason string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	switch {
+	case f.f.FailNext > 0:
+		f.f.FailNext--
+		if f.f.FailStatus == 0 {
+			return 503, "simulated outage"
+		}
+		return f.f.FailStatus, "simulated failure"
+	case f.f.RefuseNext > 0:
+		f.f.RefuseNext--
+		st := f.f.RefuseStatus
+		if st == 0 {
+			st = 422
+		}
+		r := f.f.RefuseReason
+		if r == "" {
+			r = "Hồ sơ không hợp lệ (simulated refusal)"
+		}
+		return st, r
+	}
+	return 0, ""
+}
+
+func (f *Faults) takeDrop() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.f.DropAfterCommitNext > 0 {
+		f.f.DropAfterCommitNext--
+		return true
+	}
+	return false
+}

@@ -1,0 +1,534 @@
+package portalserver
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"motcua/offline/dossier"
+	"motcua/offline/portal"
+)
+
+// Errors returned by this package.
+var (
+	ErrUnknownDossier = errors.New("portalserver: no such dossier")
+	ErrConfig         = errors.New("portalserver: bad configuration")
+)
+
+const (
+	dbFile        = "portal.db"
+	schemaVersion = 1
+	maxBody       = 4 << 20  // a dossier's JSON
+	maxAttachment = 20 << 20 // one document
+)
+
+var (
+	bucketMeta        = []byte("meta")
+	bucketDossiers    = []byte("dossiers")    // code -> record
+	bucketIdempotency = []byte("idempotency") // kioskID \x00 dossierID -> code
+	bucketSeq         = []byte("seq")         // agency \x00 yyMMdd -> uint64
+	bucketAttachments = []byte("attachments") // sha256 hex -> bytes
+)
+
+// Config configures a Server.
+type Config struct {
+	Dir    string            // data directory; the store is Dir/portal.db
+	Tokens map[string]string // bearer token -> kiosk ID
+	Agency string            // receiving agency code for dossier codes
+	// AdminToken, when set, enables POST /admin/faults and
+	// POST /admin/status/{kiosk}/{dossier} for scripted tests.
+	AdminToken string
+	NoSync     bool             // skip fsync (tests and benchmarks only)
+	Now        func() time.Time // clock; default time.Now
+	Logger     *slog.Logger     // default: discard
+}
+
+// Record is a dossier as the portal keeps it.
+type Record struct {
+	Code      string          `json:"code"`
+	KioskID   string          `json:"kioskId"`
+	DossierID string          `json:"dossierId"`
+	BodyHash  string          `json:"bodyHash"` // hex SHA-256 of the intake body
+	Status    portal.Status   `json:"status"`
+	Reason    string          `json:"reason,omitempty"`
+	UpdatedAt time.Time       `json:"updatedAt"`
+	Response  json.RawMessage `json:"response"` // the exact first answer, replayed on retries
+	Body      json.RawMessage `json:"body"`     // the dossier as received
+}
+
+// Server is the reference portal. Its handler is safe for concurrent use.
+type Server struct {
+	cfg    Config
+	db     *bolt.DB
+	faults Faults
+	log    *slog.Logger
+}
+
+// Open opens (or creates) the store in cfg.Dir.
+func Open(cfg Config) (*Server, error) {
+	if cfg.Agency == "" {
+		cfg.Agency = "000.00.00.H00"
+	}
+	if !portal.ValidAgency(cfg.Agency) {
+		return nil, fmt.Errorf("%w: agency code %q", ErrConfig, cfg.Agency)
+	}
+	if len(cfg.Tokens) == 0 {
+		return nil, fmt.Errorf("%w: no kiosk tokens", ErrConfig)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
+		return nil, fmt.Errorf("portalserver: %w", err)
+	}
+	db, err := bolt.Open(filepath.Join(cfg.Dir, dbFile), 0o600, &bolt.Options{Timeout: 5 * time.Second, NoSync: cfg.NoSync})
+	if err != nil {
+		return nil, fmt.Errorf("portalserver: opening store: %w", err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketMeta, bucketDossiers, bucketIdempotency, bucketSeq, bucketAttachments} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		m := tx.Bucket(bucketMeta)
+		if v := m.Get([]byte("schema")); v == nil {
+			return m.Put([]byte("schema"), []byte{schemaVersion})
+		} else if v[0] != schemaVersion {
+			return fmt.Errorf("portalserver: store schema %d, want %d", v[0], schemaVersion)
+		}
+		return nil
+	})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	// Concurrent intakes share one commit (one fsync); a short window keeps
+	// a lone intake fast.
+	db.MaxBatchDelay = 2 * time.Millisecond
+	return &Server{cfg: cfg, db: db, log: cfg.Logger}, nil
+}
+
+// Close closes the store.
+func (s *Server) Close() error { return s.db.Close() }
+
+// Faults returns the fault switches.
+func (s *Server) Faults() *Faults { return &s.faults }
+
+// Counts is what `portal count` prints.
+type Counts struct {
+	Dossiers                int `json:"dossiers"`
+	DistinctKioskDossierIDs int `json:"distinctKioskDossierIDs"`
+}
+
+// Count counts stored dossiers and distinct (kiosk, dossier ID) pairs among
+// them: the two are equal exactly when no dossier was filed twice.
+func (s *Server) Count() (Counts, error) { return count(s.db) }
+
+// CountDir counts the dossiers of a portal store that is not running.
+func CountDir(dir string) (Counts, error) {
+	db, err := bolt.Open(filepath.Join(dir, dbFile), 0o600, &bolt.Options{ReadOnly: true, Timeout: 5 * time.Second})
+	if err != nil {
+		return Counts{}, fmt.Errorf("portalserver: %w", err)
+	}
+	defer db.Close()
+	return count(db)
+}
+
+func count(db *bolt.DB) (Counts, error) {
+	var c Counts
+	seen := map[string]struct{}{}
+	err := db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketDossiers)
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(_, v []byte) error {
+			var r struct{ KioskID, DossierID string }
+			if err := json.Unmarshal(v, &r); err != nil {
+				return err
+			}
+			c.Dossiers++
+			seen[r.KioskID+"\x00"+r.DossierID] = struct{}{}
+			return nil
+		})
+	})
+	c.DistinctKioskDossierIDs = len(seen)
+	return c, err
+}
+
+// Each calls fn for every stored dossier, in code order.
+func (s *Server) Each(fn func(Record) error) error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketDossiers).ForEach(func(_, v []byte) error {
+			var r Record
+			if err := json.Unmarshal(v, &r); err != nil {
+				return err
+			}
+			return fn(r)
+		})
+	})
+}
+
+// SetStatus moves a dossier to a new DVCQG status, as the back office would.
+func (s *Server) SetStatus(kioskID, dossierID string, st portal.Status, reason string) error {
+	if !st.Valid() {
+		return fmt.Errorf("portalserver: status %d out of range", st)
+	}
+	return s.db.Update(func(tx *bolt.Tx) error {
+		code := tx.Bucket(bucketIdempotency).Get(idemKey(kioskID, dossierID))
+		if code == nil {
+			return ErrUnknownDossier
+		}
+		b := tx.Bucket(bucketDossiers)
+		var r Record
+		if err := json.Unmarshal(b.Get(code), &r); err != nil {
+			return err
+		}
+		r.Status, r.Reason, r.UpdatedAt = st, reason, s.cfg.Now().UTC()
+		raw, err := json.Marshal(r)
+		if err != nil {
+			return err
+		}
+		return b.Put(code, raw)
+	})
+}
+
+func idemKey(kiosk, id string) []byte { return []byte(kiosk + "\x00" + id) }
+
+// Handler returns the HTTP API:
+//
+//	GET  /v1/health
+//	PUT  /v1/attachments/{sha256}
+//	POST /v1/dossiers            (Idempotency-Key: dossier ID)
+//	GET  /v1/dossiers/{id}
+//	POST /admin/faults           (admin token)
+//	POST /admin/status/{kiosk}/{id}  (admin token)
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET "+portal.PathHealth, s.kiosk(func(w http.ResponseWriter, r *http.Request, kiosk string) {
+		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "kioskId": kiosk})
+	}))
+	mux.HandleFunc("PUT "+portal.PathAttachments+"{sha}", s.kiosk(s.putAttachment))
+	mux.HandleFunc("POST "+portal.PathDossiers, s.kiosk(s.submit))
+	mux.HandleFunc("GET "+portal.PathDossiers+"/{id}", s.kiosk(s.status))
+	mux.HandleFunc("POST /admin/faults", s.admin(s.setFaults))
+	mux.HandleFunc("POST /admin/status/{kiosk}/{id}", s.admin(s.adminStatus))
+	return mux
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	b, _ := json.Marshal(v)
+	writeRaw(w, code, b)
+}
+
+func writeRaw(w http.ResponseWriter, code int, b []byte) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(code)
+	w.Write(b)
+}
+
+func writeErr(w http.ResponseWriter, code int, machine, reason string) {
+	writeJSON(w, code, portal.ErrorResponse{Error: machine, Reason: reason})
+}
+
+func bearer(r *http.Request) string {
+	h := r.Header.Get("Authorization")
+	if len(h) > 7 && strings.EqualFold(h[:7], "Bearer ") {
+		return strings.TrimSpace(h[7:])
+	}
+	return ""
+}
+
+// kiosk authenticates the bearer token and applies the global faults.
+func (s *Server) kiosk(h func(http.ResponseWriter, *http.Request, string)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if d, down := s.faults.delay(); d > 0 || down {
+			if d > 0 {
+				select {
+				case <-time.After(d):
+				case <-r.Context().Done():
+					return
+				}
+			}
+			if down {
+				writeErr(w, http.StatusServiceUnavailable, portal.ErrCodeUnavailable, "simulated outage")
+				return
+			}
+		}
+		tok := bearer(r)
+		kiosk := ""
+		for t, k := range s.cfg.Tokens {
+			if subtle.ConstantTimeCompare([]byte(t), []byte(tok)) == 1 {
+				kiosk = k
+			}
+		}
+		if tok == "" || kiosk == "" {
+			writeErr(w, http.StatusUnauthorized, portal.ErrCodeUnauthorized, "unknown kiosk token")
+			return
+		}
+		h(w, r, kiosk)
+	}
+}
+
+func (s *Server) admin(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if s.cfg.AdminToken == "" || subtle.ConstantTimeCompare([]byte(bearer(r)), []byte(s.cfg.AdminToken)) != 1 {
+			writeErr(w, http.StatusUnauthorized, portal.ErrCodeUnauthorized, "admin token required")
+			return
+		}
+		h(w, r)
+	}
+}
+
+func (s *Server) setFaults(w http.ResponseWriter, r *http.Request) {
+	var f FaultSettings
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&f); err != nil {
+		writeErr(w, http.StatusBadRequest, portal.ErrCodeBadRequest, "bad fault settings")
+		return
+	}
+	s.faults.Set(f)
+	writeJSON(w, http.StatusOK, f)
+}
+
+func (s *Server) adminStatus(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Status portal.Status `json:"status"`
+		Reason string        `json:"reason"`
+	}
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&body); err != nil {
+		writeErr(w, http.StatusBadRequest, portal.ErrCodeBadRequest, "bad status body")
+		return
+	}
+	err := s.SetStatus(r.PathValue("kiosk"), r.PathValue("id"), body.Status, body.Reason)
+	switch {
+	case errors.Is(err, ErrUnknownDossier):
+		writeErr(w, http.StatusNotFound, portal.ErrCodeNotFound, "no such dossier")
+	case err != nil:
+		writeErr(w, http.StatusBadRequest, portal.ErrCodeBadRequest, err.Error())
+	default:
+		writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
+	}
+}
+
+func (s *Server) putAttachment(w http.ResponseWriter, r *http.Request, _ string) {
+	want := r.PathValue("sha")
+	if len(want) != 64 {
+		writeErr(w, http.StatusBadRequest, portal.ErrCodeBadRequest, "attachment key must be hex SHA-256")
+		return
+	}
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxAttachment))
+	if err != nil {
+		writeErr(w, http.StatusRequestEntityTooLarge, portal.ErrCodeBadRequest, "attachment too large or truncated")
+		return
+	}
+	sum := sha256.Sum256(data)
+	if hex.EncodeToString(sum[:]) != strings.ToLower(want) {
+		writeErr(w, http.StatusBadRequest, portal.ErrCodeBadRequest, "attachment does not match its SHA-256")
+		return
+	}
+	err = s.db.Batch(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketAttachments)
+		if b.Get([]byte(want)) != nil {
+			return nil
+		}
+		return b.Put([]byte(want), data)
+	})
+	if err != nil {
+		s.log.Error("storing attachment", "err", err)
+		writeErr(w, http.StatusInternalServerError, portal.ErrCodeInternal, "store failure")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"sha256": want})
+}
+
+func (s *Server) status(w http.ResponseWriter, r *http.Request, kiosk string) {
+	id := r.PathValue("id")
+	var rec Record
+	err := s.db.View(func(tx *bolt.Tx) error {
+		code := tx.Bucket(bucketIdempotency).Get(idemKey(kiosk, id))
+		if code == nil {
+			return ErrUnknownDossier
+		}
+		return json.Unmarshal(tx.Bucket(bucketDossiers).Get(code), &rec)
+	})
+	if errors.Is(err, ErrUnknownDossier) {
+		writeErr(w, http.StatusNotFound, portal.ErrCodeNotFound, "no dossier with this ID from this kiosk")
+		return
+	}
+	if err != nil {
+		writeErr(w, http.StatusInternalServerError, portal.ErrCodeInternal, "store failure")
+		return
+	}
+	writeJSON(w, http.StatusOK, portal.StatusResponse{DossierID: id, Code: rec.Code, Status: rec.Status, Reason: rec.Reason, UpdatedAt: rec.UpdatedAt})
+}
+
+// errConflict and errAttachment leave the intake transaction with a reason.
+var (
+	errConflict   = errors.New("conflict")
+	errAttachment = errors.New("attachment missing")
+)
+
+func (s *Server) submit(w http.ResponseWriter, r *http.Request, kiosk string) {
+	id := r.Header.Get(portal.HeaderIdempotencyKey)
+	if !dossier.ValidID(id) {
+		writeErr(w, http.StatusBadRequest, portal.ErrCodeBadRequest, "Idempotency-Key must be the dossier ID (UUID)")
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		writeErr(w, http.StatusRequestEntityTooLarge, portal.ErrCodeBadRequest, "dossier too large or truncated")
+		return
+	}
+	if st, reason := s.faults.takeIntake(); st != 0 {
+		code := portal.ErrCodeUnavailable
+		if st < 500 {
+			code = portal.ErrCodeRefused
+		}
+		writeErr(w, st, code, reason)
+		return
+	}
+	var d dossier.Dossier
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&d); err != nil {
+		writeErr(w, http.StatusBadRequest, portal.ErrCodeBadRequest, "dossier is not valid JSON of the expected shape")
+		return
+	}
+	switch {
+	case d.ID != id:
+		writeErr(w, http.StatusBadRequest, portal.ErrCodeBadRequest, "Idempotency-Key differs from the dossier ID")
+		return
+	case d.ProcedureCode == "":
+		writeErr(w, http.StatusUnprocessableEntity, portal.ErrCodeRefused, "Thiếu mã thủ tục hành chính (procedure code missing)")
+		return
+	case len(d.Applicants) == 0:
+		writeErr(w, http.StatusUnprocessableEntity, portal.ErrCodeRefused, "Hồ sơ không có người nộp (no applicant)")
+		return
+	}
+	sum := sha256.Sum256(body)
+	bodyHash := hex.EncodeToString(sum[:])
+
+	var resp []byte
+	var replay bool
+	err = s.db.Batch(func(tx *bolt.Tx) error {
+		resp, replay = nil, false
+		idem := tx.Bucket(bucketIdempotency)
+		dossiers := tx.Bucket(bucketDossiers)
+		if code := idem.Get(idemKey(kiosk, id)); code != nil {
+			var rec Record
+			if err := json.Unmarshal(dossiers.Get(code), &rec); err != nil {
+				return err
+			}
+			if rec.BodyHash != bodyHash {
+				return errConflict
+			}
+			resp, replay = rec.Response, true
+			return nil
+		}
+		for _, a := range d.Attachments {
+			if tx.Bucket(bucketAttachments).Get([]byte(a.SHA256)) == nil {
+				return errAttachment
+			}
+		}
+		now := s.cfg.Now()
+		code, err := s.nextCode(tx, now)
+		if err != nil {
+			return err
+		}
+		sr := portal.SubmitResponse{DossierID: id, Code: code, Status: portal.StatusAccepted, Receipt: s.receipt(&d, code, now)}
+		resp, err = json.Marshal(sr)
+		if err != nil {
+			return err
+		}
+		rec := Record{Code: code, KioskID: kiosk, DossierID: id, BodyHash: bodyHash, Status: portal.StatusAccepted,
+			UpdatedAt: now.UTC(), Response: resp, Body: body}
+		raw, err := json.Marshal(rec)
+		if err != nil {
+			return err
+		}
+		if err := dossiers.Put([]byte(code), raw); err != nil {
+			return err
+		}
+		return idem.Put(idemKey(kiosk, id), []byte(code))
+	})
+	switch {
+	case errors.Is(err, errConflict):
+		writeErr(w, http.StatusConflict, portal.ErrCodeConflict, "this Idempotency-Key was used for a different dossier")
+		return
+	case errors.Is(err, errAttachment):
+		writeErr(w, http.StatusUnprocessableEntity, portal.ErrCodeAttachment, "an attachment was not uploaded first")
+		return
+	case err != nil:
+		s.log.Error("intake", "err", err)
+		writeErr(w, http.StatusInternalServerError, portal.ErrCodeInternal, "store failure")
+		return
+	}
+	if s.faults.takeDrop() {
+		// Committed, but the kiosk never hears so: abort the connection.
+		panic(http.ErrAbortHandler)
+	}
+	if replay {
+		w.Header().Set(portal.HeaderReplayed, "true")
+		writeRaw(w, http.StatusOK, resp)
+		return
+	}
+	writeRaw(w, http.StatusCreated, resp)
+}
+
+// nextCode allocates <agency>-<yyMMdd>-<seq> for the day of now in Vietnam.
+func (s *Server) nextCode(tx *bolt.Tx, now time.Time) (string, error) {
+	local := now.In(portal.Vietnam)
+	day := local.Format("060102")
+	b := tx.Bucket(bucketSeq)
+	key := []byte(s.cfg.Agency + "\x00" + day)
+	var n uint64
+	if v := b.Get(key); len(v) == 8 {
+		n = binary.BigEndian.Uint64(v)
+	}
+	n++
+	var v [8]byte
+	binary.BigEndian.PutUint64(v[:], n)
+	if err := b.Put(key, v[:]); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s-%s-%04d", s.cfg.Agency, day, n), nil
+}
+
+// receipt fills the Mẫu 01 data for a dossier received at now.
+func (s *Server) receipt(d *dossier.Dossier, code string, now time.Time) portal.Receipt {
+	rc := portal.Receipt{Code: code, Agency: s.cfg.Agency, ProcedureCode: d.ProcedureCode, ProcedureName: d.ProcedureName,
+		ReceivedAt: now.In(portal.Vietnam), ProcessingDays: d.ProcessingDays, Channel: 1, Documents: []portal.Document{}}
+	for _, a := range d.Applicants {
+		if a.Role == "requester" || rc.Applicant == "" {
+			rc.Applicant = a.FullName
+			if a.Role == "requester" {
+				break
+			}
+		}
+	}
+	if d.ProcessingDays > 0 {
+		rc.AppointmentDate = portal.AddWorkingDays(now, d.ProcessingDays)
+	}
+	for _, a := range d.Attachments {
+		rc.Documents = append(rc.Documents, portal.Document{Key: a.Key, Name: a.Name, SHA256: a.SHA256})
+	}
+	return rc
+}
