@@ -455,7 +455,6 @@ func FuzzChip(f *testing.F) {
 	})
 }
 
-
 func benchmarkHandshake(b *testing.B, param int) {
 	info := Info{Protocol: OIDPACEECDHGMAES128, Version: 2, ParameterID: param}
 	card := &testCard{chip: NewChip(ChipConfig{Infos: []Info{info}, Passwords: []Password{CAN("001234")}})}
