@@ -1,0 +1,100 @@
+package receipt
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/skip2/go-qrcode"
+
+	"motcua/cardreader/cccd"
+)
+
+// DocumentName is the slip's title, carried in its QR code.
+const DocumentName = "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"
+
+// System names the system that issued the slip, carried in its QR code.
+const System = "motcua-kiosk"
+
+// Receipt is one slip. It holds the applicant's name and ID: it is the
+// citizen's own paper, and the kiosk drops it when the session is wiped.
+type Receipt struct {
+	DossierID     string // the kiosk's UUID for the dossier
+	Code          string // the portal's dossier code, or the local code when Local
+	Local         bool   // not synced yet: Code is the kiosk's reference
+	ProcedureCode string // mã TTHC (or the catalog slug)
+	ProcedureName string
+	Agency        string // receiving unit code
+	ApplicantName string
+	ApplicantID   string // 12-digit personal ID
+	Components    []string
+	ReceivedAt    time.Time
+	Due           cccd.Date // zero when the procedure has no fixed time
+}
+
+// Zone is the time zone every time on the slip is written in.
+var Zone = func() *time.Location {
+	l, err := time.LoadLocation("Asia/Ho_Chi_Minh")
+	if err != nil {
+		return time.FixedZone("ICT", 7*3600)
+	}
+	return l
+}()
+
+// ErrBadQR reports a QR payload that is not a receipt's.
+var ErrBadQR = errors.New("receipt: not a receipt QR payload")
+
+const qrVersion = "MC1"
+
+// QRPayload is the text in the slip's QR code: fields separated by "|":
+// MC1|code|procedure|ID|document|system|issued yyyyMMddHHmmss|due yyyyMMdd.
+// The fields never contain "|" (codes, digits and fixed names).
+func (r Receipt) QRPayload() string {
+	due := ""
+	if !r.Due.IsZero() {
+		due = strings.ReplaceAll(r.Due.ISO(), "-", "")
+	}
+	return strings.Join([]string{
+		qrVersion, r.Code, r.ProcedureCode, r.ApplicantID, DocumentName, System,
+		r.ReceivedAt.In(Zone).Format("20060102150405"), due,
+	}, "|")
+}
+
+// QRFields is a parsed QR payload.
+type QRFields struct {
+	Code, ProcedureCode, ApplicantID, Document, System string
+	Issued                                             time.Time
+	Due                                                cccd.Date
+}
+
+// ParseQR reads a payload written by QRPayload.
+func ParseQR(s string) (QRFields, error) {
+	p := strings.Split(s, "|")
+	if len(p) != 8 || p[0] != qrVersion {
+		return QRFields{}, ErrBadQR
+	}
+	f := QRFields{Code: p[1], ProcedureCode: p[2], ApplicantID: p[3], Document: p[4], System: p[5]}
+	t, err := time.ParseInLocation("20060102150405", p[6], Zone)
+	if err != nil {
+		return QRFields{}, fmt.Errorf("%w: issue time", ErrBadQR)
+	}
+	f.Issued = t
+	if p[7] != "" {
+		if len(p[7]) != 8 {
+			return QRFields{}, fmt.Errorf("%w: due date", ErrBadQR)
+		}
+		d, err := cccd.ParseISO(p[7][:4] + "-" + p[7][4:6] + "-" + p[7][6:])
+		if err != nil {
+			return QRFields{}, fmt.Errorf("%w: due date", ErrBadQR)
+		}
+		f.Due = d
+	}
+	return f, nil
+}
+
+// QRPNG returns the QR code as a PNG of size×size pixels, medium error
+// correction (a slip may be creased).
+func (r Receipt) QRPNG(size int) ([]byte, error) {
+	return qrcode.Encode(r.QRPayload(), qrcode.Medium, size)
+}

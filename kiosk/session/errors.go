@@ -1,0 +1,42 @@
+package session
+
+import (
+	"errors"
+)
+
+// Errors a CardSource wraps so the screens can say what happened.
+var (
+	ErrCardRemoved = errors.New("session: card removed during the read")
+	ErrWrongCard   = errors.New("session: not a readable identity card")
+	ErrNoReader    = errors.New("session: no card reader")
+	ErrBadQR       = errors.New("session: not an identity card QR code")
+	ErrTimeout     = errors.New("session: the reader did not answer")
+)
+
+// Errors of the session itself.
+var (
+	ErrState       = errors.New("session: not allowed in this state")
+	ErrLocked      = errors.New("session: the field is locked")
+	ErrNotVerified = errors.New("session: identity failed verification")
+	ErrInvalid     = errors.New("session: the form has errors")
+	ErrMissing     = errors.New("session: required documents missing")
+)
+
+// ReadProblem classifies a read error into the message key the screens show.
+func ReadProblem(err error) string {
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, ErrCardRemoved):
+		return "error.removed"
+	case errors.Is(err, ErrWrongCard):
+		return "error.wrongcard"
+	case errors.Is(err, ErrNoReader):
+		return "error.noreader"
+	case errors.Is(err, ErrBadQR):
+		return "error.qr"
+	case errors.Is(err, ErrTimeout):
+		return "error.timeout"
+	}
+	return "error.read"
+}

@@ -1,0 +1,210 @@
+package session
+
+import (
+	"context"
+	"time"
+
+	"motcua/cardreader"
+	"motcua/cardreader/cccd"
+	"motcua/kiosk/catalog"
+	"motcua/offline/dossier"
+)
+
+// Step is a stage of a card read, shown as progress.
+type Step int
+
+// The read steps, in order.
+const (
+	StepConnecting Step = iota // finding the card on the reader
+	StepOpening                // opening the chip (BAC or PACE)
+	StepReading                // reading the data groups
+	StepVerifying              // passive and anti-clone authentication
+	StepDone
+)
+
+// String returns the step's message key suffix.
+func (s Step) String() string {
+	switch s {
+	case StepConnecting:
+		return "connecting"
+	case StepOpening:
+		return "opening"
+	case StepReading:
+		return "reading"
+	case StepVerifying:
+		return "verifying"
+	}
+	return "done"
+}
+
+// ReadRequest says what to read. QR is the text of a scanned card QR code;
+// when set, the source derives the chip's keys from it (or returns a QR-only
+// Reading when no chip answers).
+type ReadRequest struct {
+	QR string
+}
+
+// CardSource reads one card. Read blocks until it has a Reading or fails; it
+// must honour ctx (a card removed or a cancelled session cancels it) and
+// call progress from any goroutine as it moves through the steps. Errors
+// should wrap ErrCardRemoved, ErrWrongCard, ErrNoReader or ErrBadQR where
+// they apply, so the screen can say what happened.
+type CardSource interface {
+	Read(ctx context.Context, req ReadRequest, progress func(Step)) (*cardreader.Reading, error)
+}
+
+// Field is one form field as the screens show it, already in the current
+// language.
+type Field struct {
+	Path       string // the form path the value is set by, e.g. "requester.phone"
+	Section    string // title of the section it belongs to
+	Person     string // title of the person block, "" for top-level fields
+	Label      string
+	Help       string
+	Type       catalog.FieldType
+	Options    []Option // choice fields
+	Value      string
+	Provenance dossier.Provenance
+	Locked     bool   // prefilled from a verified chip (or the system): not editable
+	Required   bool   // mandatory now (RequiredIf already evaluated)
+	Error      string // validation message, "" when valid or not yet checked
+}
+
+// Option is one choice of a choice field.
+type Option struct {
+	Value, Label string
+}
+
+// Attachment is one line of the supporting-documents checklist.
+type Attachment struct {
+	Key      string
+	Name     string
+	Original bool // bản chính; false is a copy
+	Count    int
+	Required bool
+	Have     bool
+}
+
+// PersonSlot is a person block a second card can fill.
+type PersonSlot struct {
+	Path   string // the block key, e.g. "wife"
+	Label  string
+	Filled bool
+}
+
+// Metrics are the Decision 06 figures of one dossier.
+type Metrics struct {
+	Prefilled     int  // values taken from the card or the system
+	Typed         int  // values typed by the citizen or the clerk
+	ChipVerified  bool // the requester's identity came from a verified chip
+	IDPapersAsked bool // the checklist still asks for an identity paper copy
+}
+
+// Form is one procedure's form being filled. Paths are those of Field.Path.
+// Implementations need not be safe for concurrent use: the session
+// serialises calls.
+type Form interface {
+	Procedure() *catalog.Procedure
+	// Fields lists every leaf field in form order, in lang.
+	Fields(lang string) []Field
+	// Set stores a typed value. A locked field returns ErrLocked; a value
+	// that fails validation is stored and its message shows in Fields.
+	Set(path, value string) error
+	// Slots lists the person blocks another card can fill.
+	Slots(lang string) []PersonSlot
+	// AddPerson fills the next free person block from r (or the block at
+	// path when not empty) and returns its label.
+	AddPerson(path string, r *cardreader.Reading, lang string) (string, error)
+	// Attachments lists the checklist; SetAttachment ticks a line.
+	Attachments(lang string) []Attachment
+	SetAttachment(key string, have bool)
+	// Validate returns the number of fields in error (and makes Fields
+	// show every message), plus the names of required attachments missing.
+	Validate(lang string) (fieldErrors int, missing []string)
+	// Dossier builds the dossier from the form.
+	Dossier(meta DossierMeta) (dossier.Dossier, error)
+	Metrics() Metrics
+}
+
+// DossierMeta is what the kiosk adds to every dossier.
+type DossierMeta struct {
+	KioskID, CounterID, ClerkID string
+	Now                         time.Time
+}
+
+// Forms lists the catalog and opens forms.
+type Forms interface {
+	Procedures() []*catalog.Procedure
+	// Open starts the form for p, prefilled from the requester's Reading.
+	Open(p *catalog.Procedure, requester *cardreader.Reading) (Form, error)
+}
+
+// Filed is the queue's answer to a submitted dossier.
+type Filed struct {
+	DossierID  string    // the kiosk's UUID
+	LocalCode  string    // the kiosk's own reference, always set
+	Code       string    // the portal's dossier code; "" until synced
+	Synced     bool      // the portal has it
+	ReceivedAt time.Time // when the kiosk took it
+	Due        cccd.Date // appointment date; zero when unknown
+}
+
+// SyncState is a dossier's delivery state in today's list.
+type SyncState string
+
+// Sync states shown in the counter panel.
+const (
+	SyncQueued   SyncState = "queued"
+	SyncSent     SyncState = "sent"
+	SyncFailed   SyncState = "failed"
+	SyncAccepted SyncState = "accepted"
+)
+
+// Entry is one line of today's dossiers. It carries no personal data beyond
+// what the counter may show (a masked ID).
+type Entry struct {
+	DossierID     string
+	Code          string // portal code, or the local code while queued
+	ProcedureCode string
+	ProcedureName string
+	MaskedID      string
+	At            time.Time
+	State         SyncState
+}
+
+// Status is the online indicator.
+type Status struct {
+	Online bool
+	Queued int
+}
+
+// Indicators are the Decision 06 figures for the clerk's screen.
+type Indicators struct {
+	Dossiers      int
+	ChipVerified  int     // dossiers whose requester was chip-verified
+	PrefillRatio  float64 // prefilled values / all values, 0..1
+	NoIDPapers    int     // dossiers that asked for no identity paper copy
+	Ratings       int
+	AverageRating float64
+}
+
+// Event is an audit event. It never holds personal data.
+type Event struct {
+	Kind      string // e.g. "clerk.signin", "session.wipe", "dossier.submit"
+	ClerkID   string
+	DossierID string
+	Detail    string
+	At        time.Time
+}
+
+// Queue files dossiers and reports on them.
+type Queue interface {
+	// Submit stores d (encrypted) and tries to deliver it at once; a portal
+	// that is down is not an error: the dossier waits and Filed says so.
+	Submit(ctx context.Context, d dossier.Dossier, m Metrics) (Filed, error)
+	Today(ctx context.Context) ([]Entry, error)
+	Status() Status
+	Rate(ctx context.Context, dossierID string, score int) error
+	Audit(ctx context.Context, e Event) error
+	Indicators(ctx context.Context) (Indicators, error)
+}

@@ -1,0 +1,788 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+
+	"motcua/cardreader"
+	"motcua/kiosk/catalog"
+	"motcua/kiosk/receipt"
+	"motcua/offline/dossier"
+)
+
+// State is where the visit is.
+type State int
+
+// The states of a visit, in journey order.
+const (
+	StateWelcome State = iota
+	StateReading
+	StateReadFailed // the read failed; Problem says why
+	StateIdentity
+	StateChooseProcedure
+	StateForm
+	StateAttachments
+	StateReview
+	StateSubmitting
+	StateReceipt
+	StateRating
+	StateWiped // the visit ended and its data is gone; the next event starts over
+)
+
+var stateNames = [...]string{"welcome", "reading", "read-failed", "identity", "choose-procedure", "form",
+	"attachments", "review", "submitting", "receipt", "rating", "wiped"}
+
+// String names the state.
+func (s State) String() string {
+	if int(s) < len(stateNames) {
+		return stateNames[s]
+	}
+	return fmt.Sprintf("state(%d)", int(s))
+}
+
+// Mode is counter (a clerk drives) or self-service (the citizen alone).
+type Mode string
+
+// The two modes.
+const (
+	Counter     Mode = "counter"
+	SelfService Mode = "self-service"
+)
+
+// WipeReason says why a visit was wiped (for the audit trail).
+type WipeReason string
+
+// Wipe reasons.
+const (
+	WipeDone   WipeReason = "done"
+	WipeCancel WipeReason = "cancel"
+	WipeIdle   WipeReason = "idle"
+)
+
+// Config sets up a session.
+type Config struct {
+	Mode      Mode
+	Card      CardSource
+	Forms     Forms
+	Queue     Queue
+	KioskID   string
+	CounterID string
+	// IdleWipe is how long a visit may sit untouched before it is wiped;
+	// IdleWarn is how long before that the warning shows. Zero IdleWipe
+	// disables the timeout (counter mode, where the clerk ends visits).
+	IdleWipe, IdleWarn time.Duration
+	// Lang returns the current language ("vi" or "en") for form texts.
+	Lang func() string
+	// Now is the clock; nil is time.Now.
+	Now func() time.Time
+}
+
+// Session is one kiosk's visit state. Its methods are safe for concurrent
+// use; reads and submissions run on their own goroutines and report through
+// the change listener, which the UI must marshal onto its own thread.
+type Session struct {
+	cfg Config
+
+	mu        sync.Mutex
+	state     State
+	step      Step
+	problem   string // message key of the last read failure
+	notice    string // message key of a transient note (card removed mid-flow)
+	readings  []*cardreader.Reading
+	requester *cardreader.Reading
+	form      Form
+	receipt   *receipt.Receipt
+	filed     Filed
+	clerk     string
+	override  bool // a clerk accepted an unverified identity
+	cancel    context.CancelFunc
+	adding    bool // a second card is being read for the form
+	lastTouch time.Time
+	warning   bool
+	wipes     int
+	listeners []func()
+}
+
+// New returns a session at Welcome.
+func New(cfg Config) *Session {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Lang == nil {
+		cfg.Lang = func() string { return "vi" }
+	}
+	if cfg.Mode == "" {
+		cfg.Mode = Counter
+	}
+	return &Session{cfg: cfg, lastTouch: cfg.Now()}
+}
+
+// OnChange registers f to run after every change of state or data. It runs
+// on whatever goroutine made the change, without the session's lock held.
+func (s *Session) OnChange(f func()) {
+	s.mu.Lock()
+	s.listeners = append(s.listeners, f)
+	s.mu.Unlock()
+}
+
+func (s *Session) changed() {
+	s.mu.Lock()
+	ls := append([]func(){}, s.listeners...)
+	s.mu.Unlock()
+	for _, f := range ls {
+		f()
+	}
+}
+
+// Mode returns the session's mode.
+func (s *Session) Mode() Mode { return s.cfg.Mode }
+
+// Forms returns the forms port (for the procedure picker).
+func (s *Session) Forms() Forms { return s.cfg.Forms }
+
+// Queue returns the queue port (for the counter panel and indicators).
+func (s *Session) Queue() Queue { return s.cfg.Queue }
+
+// State returns the current state.
+func (s *Session) State() State {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.state
+}
+
+// Step returns the read's progress.
+func (s *Session) Step() Step {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.step
+}
+
+// Problem returns the message key of the last read failure ("" if none).
+func (s *Session) Problem() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.problem
+}
+
+// Notice returns a transient message key, such as a card removed mid-flow.
+func (s *Session) Notice() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.notice
+}
+
+// Requester returns the first card's Reading, or nil. The caller must not
+// keep it past the session's wipe.
+func (s *Session) Requester() *cardreader.Reading {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.requester
+}
+
+// Form returns the open form, or nil.
+func (s *Session) Form() Form {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.form
+}
+
+// Receipt returns the slip once the dossier is filed, or nil.
+func (s *Session) Receipt() *receipt.Receipt {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.receipt
+}
+
+// Filed returns the queue's answer for the submitted dossier.
+func (s *Session) Filed() Filed {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.filed
+}
+
+// Adding reports whether a second person's card is being read.
+func (s *Session) Adding() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.adding
+}
+
+// Wipes counts the visits wiped since the session started.
+func (s *Session) Wipes() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.wipes
+}
+
+// Clerk returns the signed-in clerk's ID ("" when none).
+func (s *Session) Clerk() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.clerk
+}
+
+// SignIn records the clerk who drives the counter; the ID goes into every
+// dossier and the audit trail. PIN checking is the caller's job.
+func (s *Session) SignIn(ctx context.Context, clerkID string) error {
+	s.mu.Lock()
+	s.clerk = clerkID
+	s.mu.Unlock()
+	s.audit(ctx, Event{Kind: "clerk.signin", ClerkID: clerkID})
+	s.changed()
+	return nil
+}
+
+// SignOut ends the clerk's shift at this counter.
+func (s *Session) SignOut(ctx context.Context) {
+	s.mu.Lock()
+	c := s.clerk
+	s.clerk = ""
+	s.mu.Unlock()
+	s.audit(ctx, Event{Kind: "clerk.signout", ClerkID: c})
+	s.changed()
+}
+
+func (s *Session) audit(ctx context.Context, e Event) {
+	if s.cfg.Queue == nil {
+		return
+	}
+	if e.At.IsZero() {
+		e.At = s.cfg.Now()
+	}
+	// An audit failure must not stop the citizen; the store reports its
+	// own health through Status.
+	_ = s.cfg.Queue.Audit(ctx, e)
+}
+
+// Touch records user activity (it resets the idle timer and clears the
+// warning).
+func (s *Session) Touch() {
+	s.mu.Lock()
+	s.lastTouch = s.cfg.Now()
+	was := s.warning
+	s.warning = false
+	s.mu.Unlock()
+	if was {
+		s.changed()
+	}
+}
+
+// Idle returns whether the idle warning shows and how long is left before
+// the wipe.
+func (s *Session) Idle() (warning bool, left time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.warning {
+		return false, 0
+	}
+	return true, s.cfg.IdleWipe - s.cfg.Now().Sub(s.lastTouch)
+}
+
+// Tick checks the idle timer; call it about once a second. At StateWelcome and
+// while the kiosk itself works (reading, submitting) the timer does not run.
+func (s *Session) Tick(ctx context.Context) {
+	s.mu.Lock()
+	if s.cfg.IdleWipe <= 0 || s.state == StateWelcome || s.state == StateReading || s.state == StateSubmitting || s.adding {
+		s.lastTouch = s.cfg.Now()
+		s.mu.Unlock()
+		return
+	}
+	idle := s.cfg.Now().Sub(s.lastTouch)
+	switch {
+	case idle >= s.cfg.IdleWipe:
+		s.mu.Unlock()
+		s.Wipe(ctx, WipeIdle)
+		return
+	case idle >= s.cfg.IdleWipe-s.cfg.IdleWarn:
+		s.warning = true
+		s.mu.Unlock()
+		s.changed() // every tick, so the countdown moves
+		return
+	}
+	s.mu.Unlock()
+}
+
+// StartRead begins reading the requester's card (from StateWelcome, after a
+// failed read, or to start over from StateIdentity). The read runs on its own
+// goroutine; the state moves to StateReading now and to StateIdentity or StateReadFailed
+// when it ends.
+func (s *Session) StartRead(ctx context.Context, req ReadRequest) error {
+	s.mu.Lock()
+	switch s.state {
+	case StateWelcome, StateReadFailed, StateIdentity, StateWiped:
+	default:
+		s.mu.Unlock()
+		return fmt.Errorf("%w: read in %s", ErrState, s.state)
+	}
+	if s.state == StateIdentity || s.state == StateWiped {
+		s.dropLocked()
+	}
+	rctx, cancel := context.WithCancel(ctx)
+	s.cancel = cancel
+	s.state, s.step, s.problem, s.notice = StateReading, StepConnecting, "", ""
+	s.lastTouch = s.cfg.Now()
+	s.mu.Unlock()
+	s.changed()
+	go s.read(rctx, req, false)
+	return nil
+}
+
+// AddPerson reads another person's card into the open form (a spouse, a
+// parent). path names the block, or "" for the next free one.
+func (s *Session) AddPerson(ctx context.Context, path string) error {
+	s.mu.Lock()
+	if s.state != StateForm || s.adding {
+		s.mu.Unlock()
+		return fmt.Errorf("%w: add person in %s", ErrState, s.state)
+	}
+	rctx, cancel := context.WithCancel(ctx)
+	s.cancel = cancel
+	s.adding, s.step, s.problem, s.notice = true, StepConnecting, "", ""
+	s.mu.Unlock()
+	s.changed()
+	go s.readPerson(rctx, path)
+	return nil
+}
+
+func (s *Session) progress(st Step) {
+	s.mu.Lock()
+	if s.state != StateReading && !s.adding {
+		s.mu.Unlock()
+		return
+	}
+	s.step = st
+	s.mu.Unlock()
+	s.changed()
+}
+
+func (s *Session) read(ctx context.Context, req ReadRequest, _ bool) {
+	r, err := s.cfg.Card.Read(ctx, req, s.progress)
+	s.mu.Lock()
+	if s.state != StateReading || ctx.Err() != nil && err == nil {
+		// The visit was wiped or restarted meanwhile: drop this reading.
+		s.mu.Unlock()
+		if r != nil {
+			r.Wipe()
+		}
+		return
+	}
+	if err != nil {
+		if ctx.Err() != nil && !errors.Is(err, ErrCardRemoved) {
+			err = fmt.Errorf("%w: %w", ErrCardRemoved, err)
+		}
+		s.state, s.problem = StateReadFailed, ReadProblem(err)
+		s.mu.Unlock()
+		s.audit(context.Background(), Event{Kind: "card.read-failed", ClerkID: s.Clerk(), Detail: ReadProblem(err)})
+		s.changed()
+		return
+	}
+	s.readings = append(s.readings, r)
+	s.requester = r
+	s.state, s.step = StateIdentity, StepDone
+	s.lastTouch = s.cfg.Now()
+	s.mu.Unlock()
+	s.audit(context.Background(), Event{Kind: "card.read", ClerkID: s.Clerk(), Detail: verificationDetail(r)})
+	s.changed()
+}
+
+func (s *Session) readPerson(ctx context.Context, path string) {
+	r, err := s.cfg.Card.Read(ctx, ReadRequest{}, s.progress)
+	s.mu.Lock()
+	s.adding = false
+	if s.state != StateForm || s.form == nil {
+		s.mu.Unlock()
+		if r != nil {
+			r.Wipe()
+		}
+		s.changed()
+		return
+	}
+	if err != nil {
+		s.problem = ReadProblem(err)
+		s.mu.Unlock()
+		s.changed()
+		return
+	}
+	s.readings = append(s.readings, r)
+	label, err := s.form.AddPerson(path, r, s.cfg.Lang())
+	if err != nil {
+		s.problem = "error.read"
+		s.notice = ""
+	} else {
+		s.notice = "form.addperson.done|" + label
+	}
+	s.lastTouch = s.cfg.Now()
+	s.mu.Unlock()
+	s.changed()
+}
+
+func verificationDetail(r *cardreader.Reading) string {
+	v := r.Verification
+	return fmt.Sprintf("source=%s passive=%s active=%s chip=%s", r.Source, v.Passive.Status, v.Active.Status, v.Chip.Status)
+}
+
+// CardRemoved reports that the card left the reader. During a read it
+// cancels the read; later in the visit the data already read is kept and a
+// notice shows.
+func (s *Session) CardRemoved() {
+	s.mu.Lock()
+	switch {
+	case s.state == StateReading || s.adding:
+		if s.cancel != nil {
+			s.cancel()
+		}
+	case s.state >= StateIdentity && s.state <= StateReview:
+		s.notice = "error.cardremoved.flow"
+	default:
+		s.mu.Unlock()
+		return
+	}
+	s.mu.Unlock()
+	s.changed()
+}
+
+// Verdict is how the identity panel sums up a Reading.
+type Verdict string
+
+// Verdicts, from best to worst.
+const (
+	VerdictChip       Verdict = "chip"       // chip read, passive authentication passed, no anti-clone failure
+	VerdictQR         Verdict = "qr"         // QR only: unsigned data
+	VerdictUnverified Verdict = "unverified" // chip read but its signature could not be checked
+	VerdictFailed     Verdict = "failed"     // a check failed: the data may be forged or the chip cloned
+)
+
+// Judge sums up a Reading's verification, with the failing or missing
+// check when there is one.
+func Judge(r *cardreader.Reading) (Verdict, cardreader.Check) {
+	if r == nil {
+		return VerdictFailed, cardreader.Check{}
+	}
+	v := r.Verification
+	for _, c := range []cardreader.Check{v.Passive, v.Active, v.Chip} {
+		if c.Status == cardreader.StatusFailed {
+			return VerdictFailed, c
+		}
+	}
+	if r.Source == cardreader.SourceQR {
+		return VerdictQR, v.Passive
+	}
+	if v.Passive.Status == cardreader.StatusPassed {
+		return VerdictChip, v.Passive
+	}
+	return VerdictUnverified, v.Passive
+}
+
+// CanProceed reports whether the identity may be used for a dossier. A
+// failed verification blocks the citizen at a self-service kiosk; at the
+// counter the clerk may accept it after checking the card (Override).
+func (s *Session) CanProceed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.canProceedLocked()
+}
+
+func (s *Session) canProceedLocked() bool {
+	if s.requester == nil {
+		return false
+	}
+	v, _ := Judge(s.requester)
+	return v != VerdictFailed || s.override
+}
+
+// Override lets a signed-in clerk accept an identity whose verification
+// failed, after checking the physical card; it is audited. Values then keep
+// the provenance the form gives unverified data.
+func (s *Session) Override(ctx context.Context) error {
+	s.mu.Lock()
+	if s.cfg.Mode != Counter || s.clerk == "" || s.state != StateIdentity {
+		s.mu.Unlock()
+		return fmt.Errorf("%w: override", ErrState)
+	}
+	s.override = true
+	clerk := s.clerk
+	s.mu.Unlock()
+	s.audit(ctx, Event{Kind: "identity.override", ClerkID: clerk})
+	s.changed()
+	return nil
+}
+
+// Continue moves on from the identity panel to the procedure picker.
+func (s *Session) Continue() error {
+	s.mu.Lock()
+	if s.state != StateIdentity {
+		s.mu.Unlock()
+		return fmt.Errorf("%w: continue in %s", ErrState, s.state)
+	}
+	if !s.canProceedLocked() {
+		s.mu.Unlock()
+		return ErrNotVerified
+	}
+	s.state, s.notice = StateChooseProcedure, ""
+	s.lastTouch = s.cfg.Now()
+	s.mu.Unlock()
+	s.changed()
+	return nil
+}
+
+// Procedures returns the catalog for the picker, most used first (by
+// today's dossiers at this kiosk), then in catalog order.
+func (s *Session) Procedures(ctx context.Context) []*catalog.Procedure {
+	all := s.cfg.Forms.Procedures()
+	use := map[string]int{}
+	if s.cfg.Queue != nil {
+		if es, err := s.cfg.Queue.Today(ctx); err == nil {
+			for _, e := range es {
+				use[e.ProcedureCode]++
+			}
+		}
+	}
+	out := append([]*catalog.Procedure(nil), all...)
+	sort.SliceStable(out, func(i, j int) bool { return use[out[i].Ref()] > use[out[j].Ref()] })
+	return out
+}
+
+// Choose opens the form of procedure p, prefilled from the card.
+func (s *Session) Choose(p *catalog.Procedure) error {
+	s.mu.Lock()
+	if s.state != StateChooseProcedure && s.state != StateForm {
+		s.mu.Unlock()
+		return fmt.Errorf("%w: choose in %s", ErrState, s.state)
+	}
+	f, err := s.cfg.Forms.Open(p, s.requester)
+	if err != nil {
+		s.mu.Unlock()
+		return err
+	}
+	s.form, s.state, s.notice, s.problem = f, StateForm, "", ""
+	s.lastTouch = s.cfg.Now()
+	s.mu.Unlock()
+	s.changed()
+	return nil
+}
+
+// Set types a value into the form.
+func (s *Session) Set(path, value string) error {
+	s.mu.Lock()
+	if s.state != StateForm || s.form == nil {
+		s.mu.Unlock()
+		return fmt.Errorf("%w: set in %s", ErrState, s.state)
+	}
+	err := s.form.Set(path, value)
+	s.lastTouch = s.cfg.Now()
+	s.warning = false
+	s.mu.Unlock()
+	return err
+}
+
+// SetAttachment ticks a line of the checklist.
+func (s *Session) SetAttachment(key string, have bool) {
+	s.mu.Lock()
+	if s.form != nil {
+		s.form.SetAttachment(key, have)
+	}
+	s.lastTouch = s.cfg.Now()
+	s.mu.Unlock()
+}
+
+// Next moves forward: form → attachments → review. It validates first and
+// returns ErrInvalid or ErrMissing (with the state unchanged) when the step
+// is not complete.
+func (s *Session) Next() error {
+	s.mu.Lock()
+	lang := s.cfg.Lang()
+	var err error
+	switch s.state {
+	case StateIdentity:
+		s.mu.Unlock()
+		return s.Continue()
+	case StateForm:
+		if n, _ := s.form.Validate(lang); n > 0 {
+			err = fmt.Errorf("%w: %d fields", ErrInvalid, n)
+		} else {
+			s.state = StateAttachments
+		}
+	case StateAttachments:
+		if n, missing := s.form.Validate(lang); n > 0 {
+			s.state = StateForm
+			err = fmt.Errorf("%w: %d fields", ErrInvalid, n)
+		} else if len(missing) > 0 {
+			err = fmt.Errorf("%w: %d", ErrMissing, len(missing))
+		} else {
+			s.state = StateReview
+		}
+	case StateReceipt:
+		s.state = StateRating
+	default:
+		err = fmt.Errorf("%w: next in %s", ErrState, s.state)
+	}
+	s.lastTouch = s.cfg.Now()
+	s.mu.Unlock()
+	s.changed()
+	return err
+}
+
+// Back moves one screen back; from the identity panel or a failed read it
+// ends the visit (and wipes).
+func (s *Session) Back(ctx context.Context) {
+	s.mu.Lock()
+	switch s.state {
+	case StateChooseProcedure:
+		s.state = StateIdentity
+	case StateForm:
+		s.state = StateChooseProcedure
+	case StateAttachments:
+		s.state = StateForm
+	case StateReview:
+		s.state = StateAttachments
+	case StateIdentity, StateReadFailed, StateReading:
+		s.mu.Unlock()
+		s.Wipe(ctx, WipeCancel)
+		return
+	default:
+		s.mu.Unlock()
+		return
+	}
+	s.notice = ""
+	s.lastTouch = s.cfg.Now()
+	s.mu.Unlock()
+	s.changed()
+}
+
+// Submit files the dossier from Review. It runs on its own goroutine: the
+// state is StateSubmitting until the queue answers, then Receipt. A portal that
+// is down still gives a receipt with the local code.
+func (s *Session) Submit(ctx context.Context) error {
+	s.mu.Lock()
+	if s.state != StateReview {
+		s.mu.Unlock()
+		return fmt.Errorf("%w: submit in %s", ErrState, s.state)
+	}
+	lang := s.cfg.Lang()
+	if n, missing := s.form.Validate(lang); n > 0 || len(missing) > 0 {
+		s.mu.Unlock()
+		return ErrInvalid
+	}
+	d, err := s.form.Dossier(DossierMeta{KioskID: s.cfg.KioskID, CounterID: s.cfg.CounterID, ClerkID: s.clerk, Now: s.cfg.Now()})
+	if err != nil {
+		s.mu.Unlock()
+		return err
+	}
+	m := s.form.Metrics()
+	var components []string
+	for _, a := range s.form.Attachments(lang) {
+		if a.Have {
+			components = append(components, a.Name)
+		}
+	}
+	s.state = StateSubmitting
+	s.mu.Unlock()
+	s.changed()
+	go s.submit(ctx, d, m, components)
+	return nil
+}
+
+func (s *Session) submit(ctx context.Context, d dossier.Dossier, m Metrics, components []string) {
+	f, err := s.cfg.Queue.Submit(ctx, d, m)
+	s.mu.Lock()
+	if s.state != StateSubmitting {
+		s.mu.Unlock()
+		return
+	}
+	if err != nil {
+		// Nothing was stored: go back to StateReview so nothing is lost.
+		s.state, s.problem = StateReview, "error.submit"
+		s.mu.Unlock()
+		s.changed()
+		return
+	}
+	r := &receipt.Receipt{
+		DossierID: f.DossierID, Code: f.Code, Local: !f.Synced || f.Code == "",
+		ProcedureCode: d.ProcedureCode, ProcedureName: d.ProcedureName,
+		Components: components, ReceivedAt: f.ReceivedAt, Due: f.Due,
+	}
+	if r.Local {
+		r.Code = f.LocalCode
+	}
+	if len(d.Applicants) > 0 {
+		r.ApplicantName, r.ApplicantID = d.Applicants[0].FullName, d.Applicants[0].ID
+	}
+	s.filed, s.receipt, s.state = f, r, StateReceipt
+	s.lastTouch = s.cfg.Now()
+	clerk := s.clerk
+	s.mu.Unlock()
+	s.audit(ctx, Event{Kind: "dossier.submit", ClerkID: clerk, DossierID: f.DossierID, Detail: fmt.Sprintf("synced=%t", f.Synced)})
+	s.changed()
+}
+
+// Finish leaves the receipt for the rating screen.
+func (s *Session) Finish() error {
+	s.mu.Lock()
+	if s.state != StateReceipt {
+		s.mu.Unlock()
+		return fmt.Errorf("%w: finish in %s", ErrState, s.state)
+	}
+	s.state = StateRating
+	s.lastTouch = s.cfg.Now()
+	s.mu.Unlock()
+	s.changed()
+	return nil
+}
+
+// Rate stores the citizen's one-tap rating (1–3; 0 skips) and ends the
+// visit with a wipe.
+func (s *Session) Rate(ctx context.Context, score int) error {
+	s.mu.Lock()
+	if s.state != StateRating {
+		s.mu.Unlock()
+		return fmt.Errorf("%w: rate in %s", ErrState, s.state)
+	}
+	id := s.filed.DossierID
+	s.mu.Unlock()
+	var err error
+	if score > 0 && s.cfg.Queue != nil {
+		err = s.cfg.Queue.Rate(ctx, id, score)
+	}
+	s.Wipe(ctx, WipeDone)
+	return err
+}
+
+// Wipe ends the visit: cancels any read, wipes every Reading (photo bytes
+// zeroed), drops the form, the dossier and the receipt, and returns to
+// StateWelcome (through StateWiped, which listeners see once). The clerk stays signed
+// in.
+func (s *Session) Wipe(ctx context.Context, why WipeReason) {
+	s.mu.Lock()
+	if s.cancel != nil {
+		s.cancel()
+		s.cancel = nil
+	}
+	s.dropLocked()
+	s.state = StateWiped
+	s.wipes++
+	clerk := s.clerk
+	s.mu.Unlock()
+	s.audit(ctx, Event{Kind: "session.wipe", ClerkID: clerk, Detail: string(why)})
+	s.changed()
+	s.mu.Lock()
+	if s.state == StateWiped {
+		s.state = StateWelcome
+	}
+	s.mu.Unlock()
+	s.changed()
+}
+
+func (s *Session) dropLocked() {
+	for _, r := range s.readings {
+		r.Wipe()
+	}
+	s.readings, s.requester, s.form, s.receipt = nil, nil, nil, nil
+	s.filed = Filed{}
+	s.step, s.problem, s.notice = StepConnecting, "", ""
+	s.override, s.adding, s.warning = false, false, false
+	s.lastTouch = s.cfg.Now()
+}
