@@ -1,0 +1,271 @@
+package form
+
+import (
+	"fmt"
+
+	"motcua/cardreader"
+	"motcua/cardreader/cccd"
+	"motcua/kiosk/catalog"
+	"motcua/offline/dossier"
+)
+
+// ApplyCard fills a person block ("wife") or a table ("members": a new row;
+// "members[1]": that row) from a card Reading, and returns the path of the
+// person filled. Every sub-field with a card prefill gets the card's value:
+// chip-verified and locked when the chip was read and passive
+// authentication passed with no anti-clone check failing, QR-unverified
+// otherwise. Fields the source does not carry (the QR has seven) stay open
+// for typing; values typed into other sub-fields (phone, email) are kept.
+func (f *Form) ApplyCard(path string, rd *cardreader.Reading) (string, error) {
+	r, err := f.parse(path)
+	if err != nil {
+		return "", err
+	}
+	fd := r.field
+	if r.block != nil || fd.Type.Leaf() {
+		return "", ErrNotPerson
+	}
+	if fd.Cardless {
+		return "", ErrCardless
+	}
+	if rd == nil || rd.Citizen.ID == "" {
+		return "", ErrNoCard
+	}
+	if !sexFits(fd, rd) {
+		return "", ErrWrongSex
+	}
+	var old *person
+	switch {
+	case fd.Type == catalog.TypePerson:
+		old = f.blocks[r.top]
+	case r.row >= 0:
+		if r.row >= len(f.tables[r.top]) {
+			return "", ErrUnknownField
+		}
+		old = f.tables[r.top][r.row]
+	default:
+		if fd.MaxRows > 0 && len(f.tables[r.top]) >= fd.MaxRows {
+			return "", ErrTableFull
+		}
+	}
+	if f.holds(rd.Citizen.ID, old) {
+		return "", ErrDuplicate
+	}
+	p := fill(fd, old, rd)
+	switch {
+	case fd.Type == catalog.TypePerson:
+		f.blocks[r.top] = p
+		return r.top, nil
+	case r.row >= 0:
+		f.tables[r.top][r.row] = p
+		return fmt.Sprintf("%s[%d]", r.top, r.row), nil
+	}
+	f.tables[r.top] = append(f.tables[r.top], p)
+	return fmt.Sprintf("%s[%d]", r.top, len(f.tables[r.top])-1), nil
+}
+
+// PlaceCard puts a card where it belongs without being told: the first
+// empty person block in the procedure's card order whose sex fits, or a new
+// row of the first table in that order. The wife's and the husband's cards
+// find their columns this way, whichever is tapped first.
+func (f *Form) PlaceCard(rd *cardreader.Reading) (string, error) {
+	if rd == nil || rd.Citizen.ID == "" {
+		return "", ErrNoCard
+	}
+	if f.holds(rd.Citizen.ID, nil) {
+		return "", ErrDuplicate
+	}
+	for _, key := range f.cardOrder() {
+		fd, _ := f.proc.Field(key)
+		if !sexFits(fd, rd) {
+			continue
+		}
+		switch fd.Type {
+		case catalog.TypePerson:
+			if !f.blocks[key].empty() {
+				continue
+			}
+		case catalog.TypePersonTable:
+			if fd.MaxRows > 0 && len(f.tables[key]) >= fd.MaxRows {
+				continue
+			}
+		}
+		return f.ApplyCard(key, rd)
+	}
+	return "", ErrNoSlot
+}
+
+// cardOrder is the procedure's CardOrder, or every card-capable block then
+// every table in form order.
+func (f *Form) cardOrder() []string {
+	if len(f.proc.CardOrder) > 0 {
+		return f.proc.CardOrder
+	}
+	var blocks, tables []string
+	for _, s := range f.proc.Sections {
+		for _, fd := range s.Fields {
+			switch {
+			case fd.Cardless:
+			case fd.Type == catalog.TypePerson:
+				blocks = append(blocks, fd.Key)
+			case fd.Type == catalog.TypePersonTable:
+				tables = append(tables, fd.Key)
+			}
+		}
+	}
+	return append(blocks, tables...)
+}
+
+func sexFits(fd *catalog.Field, rd *cardreader.Reading) bool {
+	if fd.Sex == "" || rd.Citizen.Sex == cccd.SexUnknown {
+		return true
+	}
+	return sexText(rd.Citizen.Sex) == fd.Sex
+}
+
+func sexText(s cccd.Sex) string {
+	b, _ := s.MarshalText()
+	return string(b)
+}
+
+// holds reports whether a person other than except already carries id.
+func (f *Form) holds(id string, except *person) bool {
+	match := func(p *person) bool {
+		if p == nil || p == except {
+			return false
+		}
+		for i := range p.field.Fields {
+			if sf := &p.field.Fields[i]; sf.Prefill == "citizen.id" && p.get(sf.Key) == id {
+				return true
+			}
+		}
+		return false
+	}
+	for _, p := range f.blocks {
+		if match(p) {
+			return true
+		}
+	}
+	for _, rows := range f.tables {
+		for _, p := range rows {
+			if match(p) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Verified reports whether a Reading's values count as chip-verified: read
+// from the chip, passive authentication passed, and no anti-clone check
+// (active or chip authentication) failed. A cloned chip passes passive
+// authentication, so Passive alone is not enough.
+func Verified(rd *cardreader.Reading) bool {
+	return rd.Source == cardreader.SourceChip && rd.Verification.Trusted()
+}
+
+// Summary is the verification summary a dossier keeps for an applicant.
+func Summary(rd *cardreader.Reading) dossier.Verification {
+	st := func(c cardreader.Check) string {
+		if c.Status == "" {
+			return string(cardreader.StatusNotChecked)
+		}
+		return string(c.Status)
+	}
+	return dossier.Verification{
+		Source:  string(rd.Source),
+		Access:  string(rd.Access),
+		Passive: st(rd.Verification.Passive),
+		Active:  st(rd.Verification.Active),
+		Chip:    st(rd.Verification.Chip),
+	}
+}
+
+// Carries reports whether a Reading from source carries the card path
+// (the QR has seven fields; the chip has all of DG13).
+func Carries(source cardreader.Source, path string) bool {
+	info, ok := catalog.PrefillPaths[path]
+	return ok && (source == cardreader.SourceChip || info.QR)
+}
+
+func fill(fd *catalog.Field, old *person, rd *cardreader.Reading) *person {
+	p := newPerson(fd)
+	verified := Verified(rd)
+	prov := dossier.FromQR
+	if verified {
+		prov = dossier.FromChip
+	}
+	for i := range fd.Fields {
+		sf := &fd.Fields[i]
+		if !sf.Identity() {
+			if old != nil && old.values[sf.Key] != nil {
+				p.values[sf.Key] = old.values[sf.Key]
+			}
+			continue
+		}
+		if !Carries(rd.Source, sf.Prefill) {
+			continue
+		}
+		e := &entry{Value: Value{Value: CardValue(rd, sf.Prefill), Provenance: prov}}
+		if verified {
+			e.Value.Locked = LockChip
+		}
+		p.values[sf.Key] = e
+	}
+	p.card = &card{source: rd.Source, verified: verified, summary: Summary(rd)}
+	return p
+}
+
+// Document types and issuers printed on each card generation.
+var (
+	docTypes = map[cccd.Generation]string{cccd.CCCD2021: "Căn cước công dân", cccd.CanCuoc2024: "Căn cước"}
+	issuers  = map[cccd.Generation]string{
+		cccd.CCCD2021:    "Cục Cảnh sát quản lý hành chính về trật tự xã hội",
+		cccd.CanCuoc2024: "Bộ Công an",
+	}
+)
+
+// CardValue returns the value a card path has in a Reading, in the form's
+// stored form: dates as YYYY-MM-DD (or YYYY), sex as "male"/"female".
+func CardValue(rd *cardreader.Reading, path string) string {
+	c := &rd.Citizen
+	switch path {
+	case "citizen.id":
+		return c.ID
+	case "citizen.oldId":
+		return c.OldID
+	case "citizen.fullName":
+		return cccd.NormalizeText(c.FullName)
+	case "citizen.dateOfBirth":
+		return c.DateOfBirth.ISO()
+	case "citizen.sex":
+		return sexText(c.Sex)
+	case "citizen.nationality":
+		return cccd.NormalizeText(c.Nationality)
+	case "citizen.ethnicity":
+		return cccd.NormalizeText(c.Ethnicity)
+	case "citizen.religion":
+		return cccd.NormalizeText(c.Religion)
+	case "citizen.placeOfOrigin":
+		return cccd.NormalizeText(c.PlaceOfOrigin)
+	case "citizen.placeOfResidence":
+		return cccd.NormalizeText(c.PlaceOfResidence)
+	case "citizen.identifyingMarks":
+		return cccd.NormalizeText(c.IdentifyingMarks)
+	case "citizen.issueDate":
+		return c.IssueDate.ISO()
+	case "citizen.expiryDate":
+		return c.ExpiryDate.ISO()
+	case "citizen.father":
+		return cccd.NormalizeText(c.Father)
+	case "citizen.mother":
+		return cccd.NormalizeText(c.Mother)
+	case "citizen.spouse":
+		return cccd.NormalizeText(c.Spouse)
+	case "card.documentType":
+		return docTypes[rd.Generation]
+	case "card.issuer":
+		return issuers[rd.Generation]
+	}
+	return ""
+}
