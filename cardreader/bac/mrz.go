@@ -3,6 +3,7 @@ package bac
 import (
 	"crypto/sha1"
 	"fmt"
+	"strings"
 
 	"motcua/cardreader/cccd"
 	"motcua/cardreader/sm"
@@ -59,8 +60,19 @@ func (m MRZInfo) String() string {
 	b = append(b, m.DateOfBirth...)
 	b = append(b, CheckDigit(m.DateOfBirth))
 	b = append(b, m.DateOfExpiry...)
-	b = append(b, CheckDigit(m.DateOfExpiry))
+	b = append(b, fieldCheck(m.DateOfExpiry))
 	return string(b)
+}
+
+// fieldCheck is the check digit of an MRZ field, except that a field of
+// nothing but fillers gets a filler as its check digit: how lds writes the
+// expiry of a card that does not expire in DG1, so the key here and the one
+// from a DG1 agree. (Our choice, like the <<<<<< itself; check real cards.)
+func fieldCheck(s string) byte {
+	if strings.Trim(s, "<") == "" {
+		return '<'
+	}
+	return CheckDigit(s)
 }
 
 // CheckDigit is the ICAO 9303 Part 3 §4.9 check digit: weights 7, 3, 1

@@ -1,0 +1,364 @@
+package emrtd
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/rand"
+	"encoding/asn1"
+	"errors"
+	"fmt"
+	"image/jpeg"
+	"io"
+	"slices"
+	"time"
+
+	"motcua/cardreader"
+	"motcua/cardreader/cccd"
+	"motcua/cardreader/iso7816"
+	"motcua/cardreader/lds"
+)
+
+// Step is a stage of a read, reported to Options.Progress for the UI.
+type Step string
+
+// The stages, in order.
+const (
+	StepConnecting Step = "connecting" // talking to the card
+	StepOpening    Step = "opening"    // access control (BAC or PACE)
+	StepReading    Step = "reading"    // reading the files
+	StepVerifying  Step = "verifying"  // passive, active and chip authentication
+)
+
+// AutoLe, as Options.MaxLe, reads with extended length when the card's ATR
+// says it takes it (the transport must have an ATR() []byte method), else
+// with 256.
+const AutoLe = -1
+
+// PassiveVerifier is passive authentication: it checks the SOD's signature
+// chain and every data group's hash. The trust store (cardreader/pki)
+// implements it.
+type PassiveVerifier interface {
+	VerifyPassive(sod []byte, dgs map[int][]byte, now time.Time) cardreader.Check
+}
+
+// ChipAuthenticator runs Chip Authentication with the DG14 key; it may
+// install new secure messaging keys on s. Only transport failures are
+// errors.
+type ChipAuthenticator interface {
+	ChipAuthenticate(ctx context.Context, s *Session, dg14 *lds.SecurityInfos) (cardreader.Check, error)
+}
+
+// DefaultChipAuth is used when Options.ChipAuth is nil; the Chip
+// Authentication work sets it from an init function.
+var DefaultChipAuth ChipAuthenticator
+
+// Options configure a read.
+type Options struct {
+	Key Key // access material
+	// Trust verifies the SOD; nil reports passive authentication as not checked.
+	Trust PassiveVerifier
+	// MaxLe is the longest READ BINARY: 0 means 256, above 256 uses
+	// extended length, AutoLe asks the card's ATR.
+	MaxLe int
+	// Access lists the access protocols to try in order; nil means DefaultAccess().
+	Access []Access
+	// ChipAuth runs Chip Authentication; nil means DefaultChipAuth.
+	ChipAuth ChipAuthenticator
+	// Progress is told each step as it starts; nil for none. It runs on
+	// the reading goroutine and must return quickly.
+	Progress func(Step)
+	// Now is the clock (for the SOD's validity and the statistics); nil
+	// means time.Now.
+	Now func() time.Time
+	// Rand is the host's randomness (BAC, AA challenge); nil means crypto/rand.
+	Rand io.Reader
+}
+
+// Data groups a read asks for (DG3 is locked behind Extended Access Control).
+var wantedDGs = []int{1, 2, 13, 14, 15}
+
+// Files are the raw files of one read, by data group number, with EF.COM
+// and EF.SOD apart.
+type Files struct {
+	COM, SOD []byte
+	DG       map[int][]byte
+}
+
+// Read opens the card behind t, reads EF.COM, EF.SOD, DG1, DG2, DG13, DG14
+// and DG15, verifies them and returns the Reading. Failures to open or
+// read are errors (ErrAccessDenied, ErrCardRemoved, ErrSecureMessaging,
+// *FileError, …); verification outcomes are not: they are the Reading's
+// checks, each on its own.
+func Read(ctx context.Context, t iso7816.Transport, opts Options) (*cardreader.Reading, error) {
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	rnd := opts.Rand
+	if rnd == nil {
+		rnd = rand.Reader
+	}
+	step := func(s Step) {
+		if opts.Progress != nil {
+			opts.Progress(s)
+		}
+	}
+	start := now()
+	step(StepConnecting)
+	maxLe := opts.MaxLe
+	if maxLe == AutoLe {
+		maxLe = 256
+		if a, ok := t.(interface{ ATR() []byte }); ok && ExtendedLengthFromATR(a.ATR()) {
+			maxLe = MaxExtendedLe
+		}
+	}
+	s := NewSession(t, maxLe)
+
+	step(StepOpening)
+	if err := open(ctx, s, opts, rnd); err != nil {
+		return nil, err
+	}
+
+	step(StepReading)
+	files, err := ReadFiles(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	rd, info, err := decode(files)
+	if err != nil {
+		return nil, err
+	}
+	rd.Access = s.Access()
+
+	step(StepVerifying)
+	if opts.Trust != nil && files.SOD != nil {
+		rd.Verification.Passive = opts.Trust.VerifyPassive(files.SOD, files.DG, now())
+	} else if files.SOD == nil {
+		rd.Verification.Passive = cardreader.Check{Status: cardreader.StatusFailed, Code: "no-sod", Reason: "the card has no EF.SOD"}
+	} else {
+		rd.Verification.Passive = cardreader.Check{Status: cardreader.StatusNotChecked, Code: "no-trust-store", Reason: "no trust store configured"}
+	}
+	if rd.Verification.Active, err = active(ctx, s, files, info, rnd); err != nil {
+		return nil, err
+	}
+	if rd.Verification.Chip, err = chip(ctx, s, opts, info); err != nil {
+		return nil, err
+	}
+	st := s.Stats()
+	st.Duration = now().Sub(start)
+	rd.Stats = st
+	rd.ReadAt = now()
+	return rd, nil
+}
+
+func open(ctx context.Context, s *Session, opts Options, rnd io.Reader) error {
+	methods := opts.Access
+	if methods == nil {
+		methods = DefaultAccess()
+		for i, m := range methods {
+			if b, ok := m.(BAC); ok && b.Rand == nil {
+				methods[i] = BAC{Rand: rnd}
+			}
+		}
+	}
+	err := fmt.Errorf("%w: no access protocol configured", ErrAccessUnsupported)
+	for _, m := range methods {
+		if err = m.Open(ctx, s, opts.Key); err == nil || !errors.Is(err, ErrAccessUnsupported) {
+			return err
+		}
+	}
+	return err
+}
+
+// ReadFiles reads EF.COM, EF.SOD and the data groups EF.COM lists among
+// DG1, DG2, DG13, DG14 and DG15 (all of them when EF.COM is missing). A
+// file the card does not have (6A82) is left out; DG1 and DG13 are
+// required; any other failure is a *FileError.
+func ReadFiles(ctx context.Context, s *Session) (*Files, error) {
+	f := &Files{DG: make(map[int][]byte, len(wantedDGs))}
+	var err error
+	if f.COM, err = optional(s.ReadFile(ctx, FIDCOM)); err != nil {
+		return nil, err
+	}
+	dgs := wantedDGs
+	if f.COM != nil {
+		com, err := lds.ParseCOM(f.COM)
+		if err != nil {
+			return nil, &FileError{Name: "EF.COM", FID: FIDCOM, Err: fmt.Errorf("%w: %w", ErrMalformedFile, err)}
+		}
+		dgs = dgs[:0:0]
+		for _, n := range wantedDGs {
+			if slices.Contains(com.DataGroups, n) {
+				dgs = append(dgs, n)
+			}
+		}
+	}
+	if f.SOD, err = optional(s.ReadFile(ctx, FIDSOD)); err != nil {
+		return nil, err
+	}
+	for _, n := range dgs {
+		b, err := s.ReadFile(ctx, FIDOf(n))
+		if n != 1 && n != 13 {
+			b, err = optional(b, err)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if b != nil {
+			f.DG[n] = b
+		}
+	}
+	for _, n := range []int{1, 13} {
+		if f.DG[n] == nil {
+			return nil, &FileError{Name: FileName(FIDOf(n)), FID: FIDOf(n), Err: errors.New("not listed in EF.COM")}
+		}
+	}
+	return f, nil
+}
+
+// optional turns "file not found" into no file.
+func optional(b []byte, err error) ([]byte, error) {
+	if errors.Is(err, iso7816.StatusFileNotFound) {
+		return nil, nil
+	}
+	return b, err
+}
+
+// parsed holds what the checks need from the files.
+type parsed struct {
+	aaKey    crypto.PublicKey
+	aaAlg    asn1.ObjectIdentifier
+	dg14     *lds.SecurityInfos
+	aaKeyErr error
+}
+
+// decode parses the files into a Reading.
+func decode(f *Files) (*cardreader.Reading, *parsed, error) {
+	rd := &cardreader.Reading{Source: cardreader.SourceChip}
+	mrz, err := lds.ParseDG1(f.DG[1])
+	if err != nil {
+		return nil, nil, &FileError{Name: "DG1", FID: FIDOf(1), Err: fmt.Errorf("%w: %w", ErrMalformedFile, err)}
+	}
+	rd.MRZ = mrz.String()
+	if rd.Citizen, err = cccd.ParseDG13(f.DG[13]); err != nil {
+		return nil, nil, &FileError{Name: "DG13", FID: FIDOf(13), Err: fmt.Errorf("%w: %w", ErrMalformedFile, err)}
+	}
+	rd.Generation = generation(rd.Citizen)
+	if b := f.DG[2]; b != nil {
+		face, err := lds.ParseDG2(b)
+		if err != nil {
+			return nil, nil, &FileError{Name: "DG2", FID: FIDOf(2), Err: fmt.Errorf("%w: %w", ErrMalformedFile, err)}
+		}
+		rd.Photo = photo(face)
+	}
+	p := &parsed{}
+	if b := f.DG[14]; b != nil {
+		if p.dg14, err = lds.ParseDG14(b); err != nil {
+			return nil, nil, &FileError{Name: "DG14", FID: FIDOf(14), Err: fmt.Errorf("%w: %w", ErrMalformedFile, err)}
+		}
+		if len(p.dg14.ActiveAuthentication) > 0 {
+			p.aaAlg = p.dg14.ActiveAuthentication[0].SignatureAlgorithm
+		}
+	}
+	if b := f.DG[15]; b != nil {
+		p.aaKey, p.aaKeyErr = lds.ParseDG15(b)
+	}
+	return rd, p, nil
+}
+
+// photo describes the DG2 image. JPEG is decoded far enough to learn its
+// size; JPEG 2000 is kept as bytes with the record header's size.
+func photo(face *lds.Face) cardreader.Photo {
+	p := cardreader.Photo{Format: face.Format, Width: face.Width, Height: face.Height, Data: bytes.Clone(face.Image)}
+	if face.Format == lds.FormatJPEG {
+		if cfg, err := jpeg.DecodeConfig(bytes.NewReader(face.Image)); err == nil {
+			p.Width, p.Height = cfg.Width, cfg.Height
+		}
+	}
+	return p
+}
+
+// generation tells the card model from the issue date: Căn cước cards are
+// issued from 1 July 2024.
+func generation(c cccd.Citizen) cccd.Generation {
+	switch {
+	case c.IssueDate.IsZero():
+		return cccd.GenerationUnknown
+	case c.IssueDate.Before(cccd.Date{Year: 2024, Month: 7, Day: 1}):
+		return cccd.CCCD2021
+	}
+	return cccd.CanCuoc2024
+}
+
+func active(ctx context.Context, s *Session, f *Files, p *parsed, rnd io.Reader) (cardreader.Check, error) {
+	switch {
+	case f.DG[15] == nil:
+		return cardreader.Check{Status: cardreader.StatusUnsupported, Code: CodeAANoKey, Reason: "the card has no DG15"}, nil
+	case p.aaKeyErr != nil:
+		return cardreader.Check{Status: cardreader.StatusFailed, Code: CodeAABadKey, Reason: "DG15: " + p.aaKeyErr.Error()}, nil
+	}
+	return ActiveAuthenticate(ctx, s, p.aaKey, p.aaAlg, rnd)
+}
+
+func chip(ctx context.Context, s *Session, opts Options, p *parsed) (cardreader.Check, error) {
+	if p.dg14 == nil || len(p.dg14.ChipAuthenticationKey) == 0 {
+		return cardreader.Check{Status: cardreader.StatusUnsupported, Code: "ca-no-dg14", Reason: "the card offers no chip authentication key"}, nil
+	}
+	ca := opts.ChipAuth
+	if ca == nil {
+		ca = DefaultChipAuth
+	}
+	if ca == nil {
+		return cardreader.Check{Status: cardreader.StatusNotChecked, Code: "ca-not-implemented", Reason: "chip authentication is not implemented yet"}, nil
+	}
+	return ca.ChipAuthenticate(ctx, s, p.dg14)
+}
+
+// ExtendedLengthFromATR reports whether an ATR's historical bytes announce
+// extended Lc/Le: the card capabilities object (compact-TLV tag 7, length
+// 3) with b7 of its third byte set (ISO 7816-4 §12.1.1.9). It reads the
+// PC/SC contactless form 3B 8n 80 01 and ordinary ATRs.
+func ExtendedLengthFromATR(atr []byte) bool {
+	hist := historicalBytes(atr)
+	if len(hist) < 1 || hist[0] != 0x80 {
+		return false
+	}
+	for i := 1; i < len(hist); {
+		tag, l := hist[i]>>4, int(hist[i]&0x0F)
+		if i+1+l > len(hist) {
+			return false
+		}
+		if tag == 7 && l >= 3 {
+			return hist[i+3]&0x40 != 0
+		}
+		i += 1 + l
+	}
+	return false
+}
+
+func historicalBytes(atr []byte) []byte {
+	if len(atr) < 2 {
+		return nil
+	}
+	k := int(atr[1] & 0x0F)
+	i, y := 2, atr[1]>>4
+	for {
+		for bit := byte(1); bit <= 4; bit <<= 1 {
+			if y&bit != 0 {
+				i++
+			}
+		}
+		if y&0x8 == 0 {
+			break
+		}
+		if i-1 >= len(atr) {
+			return nil
+		}
+		y = atr[i-1] >> 4
+	}
+	if i+k > len(atr) {
+		return nil
+	}
+	return atr[i : i+k]
+}
