@@ -408,3 +408,24 @@ func (f *Field) Sub(key string) (*Field, bool) {
 	}
 	return nil, false
 }
+
+// Count is the size of a procedure's form as the catalog defines it.
+type Count struct {
+	Fields int // value fields; a table's columns count once
+	Card   int // of which a card can fill
+}
+
+// Count counts the value fields of a procedure. A bundle counts nothing of
+// its own; add up its steps.
+func (p *Procedure) Count() Count {
+	var c Count
+	p.Walk(func(_ string, f, _ *Field) {
+		if f.Type.Leaf() {
+			c.Fields++
+			if f.Identity() {
+				c.Card++
+			}
+		}
+	})
+	return c
+}
