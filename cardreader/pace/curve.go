@@ -8,6 +8,8 @@ import (
 	"math/big"
 
 	"github.com/ProtonMail/go-crypto/brainpool"
+
+	"motcua/cardreader/pace/internal/bp256"
 )
 
 // Standardized domain parameter IDs of ICAO 9303 Part 11 §9.5.1 (Table 6)
@@ -27,7 +29,8 @@ func Curve(parameterID int) (elliptic.Curve, error) {
 	case ParamNISTP256:
 		return elliptic.P256(), nil
 	case ParamBrainpoolP256r1:
-		return brainpool.P256r1(), nil
+		// The fast implementation; brainpool.P256r1 is its reference in tests.
+		return bp256.P256r1(), nil
 	case ParamNISTP384:
 		return elliptic.P384(), nil
 	case ParamBrainpoolP384r1:

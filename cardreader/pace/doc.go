@@ -10,10 +10,12 @@
 // keys KSenc and KSmac for secure messaging with a send sequence counter of
 // zero.
 //
-// Elliptic curves come from crypto/elliptic (NIST) and
-// github.com/ProtonMail/go-crypto/brainpool (Brainpool). Their generic
-// point operations are deprecated and not constant time; Generic Mapping
-// needs point addition on a mapped generator, which crypto/ecdh does not
-// offer. The keys are ephemeral and the password is low-entropy by design,
-// so this is an accepted trade-off for a desk reader.
+// Elliptic curves come from crypto/elliptic (NIST), internal/bp256 (a
+// fast brainpoolP256r1, the CCCD curve) and
+// github.com/ProtonMail/go-crypto/brainpool (the other Brainpool curves).
+// Generic Mapping needs point addition on a mapped generator, which
+// crypto/ecdh does not offer, so the deprecated crypto/elliptic.Curve
+// interface is used; the Brainpool code is not constant time. The keys are
+// ephemeral and the PACE password is low-entropy by design, so this is an
+// accepted trade-off for a desk reader.
 package pace
