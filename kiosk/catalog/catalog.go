@@ -429,3 +429,15 @@ func (p *Procedure) Count() Count {
 	})
 	return c
 }
+
+// Domains lists the domains that have entries, in catalog order, for the
+// UI's grouped procedure list.
+func (c *Catalog) Domains() []Domain {
+	var out []Domain
+	for _, p := range c.order {
+		if len(out) == 0 || out[len(out)-1] != p.Domain {
+			out = append(out, p.Domain)
+		}
+	}
+	return out
+}
