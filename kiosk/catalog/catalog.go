@@ -23,6 +23,7 @@ func (t Text) In(lang string) string {
 // Kind tells a single procedure from a bundle of procedures.
 type Kind string
 
+// Kinds of catalog entries.
 const (
 	KindProcedure Kind = "procedure"
 	KindBundle    Kind = "bundle" // an ordered chain of procedures filed from one intake
@@ -75,6 +76,7 @@ var DomainNames = map[Domain]Text{
 // 2025 there is no district tier: commune and province remain.
 type Level string
 
+// Levels of government.
 const (
 	LevelCommune  Level = "commune"  // UBND / Công an cấp xã
 	LevelProvince Level = "province" // provincial departments and services
@@ -84,6 +86,7 @@ const (
 // FieldType is the kind of value a field holds.
 type FieldType string
 
+// Field types.
 const (
 	TypeText        FieldType = "text"
 	TypeDate        FieldType = "date"   // a civil date; year-only when YearOnlyAllowed
