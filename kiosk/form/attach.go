@@ -35,19 +35,17 @@ func (f *Form) Attach(a dossier.Attachment) error {
 }
 
 // Detach removes the file with the given hash from attachment key.
+// Removing a file that is not attached is a no-op.
 func (f *Form) Detach(key, sha256hex string) error {
-	files, ok := f.attach[key]
 	if _, known := f.attachSpec(key); !known {
 		return ErrUnknownAttach
 	}
+	files := f.attach[key]
 	for i, b := range files {
 		if b.SHA256 == sha256hex {
 			f.attach[key] = append(files[:i:i], files[i+1:]...)
 			return nil
 		}
-	}
-	if !ok {
-		return nil
 	}
 	return nil
 }

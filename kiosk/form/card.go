@@ -65,7 +65,8 @@ func (f *Form) ApplyCard(path string, rd *cardreader.Reading) (string, error) {
 }
 
 // PlaceCard puts a card where it belongs without being told: the first
-// empty person block in the procedure's card order whose sex fits, or a new
+// free person block (no card read, no identity value typed; a phone number
+// typed ahead does not count) in the procedure's card order whose sex fits, or a new
 // row of the first table in that order. The wife's and the husband's cards
 // find their columns this way, whichever is tapped first.
 func (f *Form) PlaceCard(rd *cardreader.Reading) (string, error) {
@@ -82,7 +83,7 @@ func (f *Form) PlaceCard(rd *cardreader.Reading) (string, error) {
 		}
 		switch fd.Type {
 		case catalog.TypePerson:
-			if !f.blocks[key].empty() {
+			if !f.blocks[key].free() {
 				continue
 			}
 		case catalog.TypePersonTable:

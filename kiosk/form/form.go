@@ -85,6 +85,20 @@ func (p *person) empty() bool {
 	return true
 }
 
+// free reports whether a card may go here: none was read and no identity
+// value was typed or carried.
+func (p *person) free() bool {
+	if p.card != nil {
+		return false
+	}
+	for i := range p.field.Fields {
+		if sf := &p.field.Fields[i]; sf.Identity() && p.get(sf.Key) != "" {
+			return false
+		}
+	}
+	return true
+}
+
 func (p *person) get(key string) string {
 	if e := p.values[key]; e != nil {
 		return e.Value.Value

@@ -376,3 +376,29 @@ func TestTypedValuesNormalised(t *testing.T) {
 		}
 	}
 }
+
+func TestPhoneTypedFirstDoesNotMoveTheCard(t *testing.T) {
+	c := loadCatalog(t)
+	f := newForm(t, c, "thuong-tru")
+	mustSet(t, f, "subject.phone", "0912345678")
+	if at, err := f.PlaceCard(chip(an)); err != nil || at != "subject" {
+		t.Fatalf("card went to %q: %v", at, err)
+	}
+	if v, _ := f.Get("subject.phone"); v.Value != "0912345678" || v.Provenance != dossier.Typed {
+		t.Errorf("typed phone lost: %+v", v)
+	}
+	mustSet(t, f, "householder.fullName", "LÊ VĂN CHỦ")
+	if at, _ := f.PlaceCard(chip(binh)); at != "members[0]" {
+		t.Errorf("card went to %q although the householder was typed in", at)
+	}
+}
+
+func TestTally(t *testing.T) {
+	tl := Tally{}
+	tl.Add("1.004222", Metrics{FieldsTotal: 12, Prefilled: 4})
+	tl.Add("1.004222", Metrics{FieldsTotal: 17, Prefilled: 10, Typed: 2})
+	e := tl["1.004222"]
+	if e.Dossiers != 2 || e.Metrics.FieldsTotal != 29 || e.Metrics.Prefilled != 14 || e.Metrics.Typed != 2 {
+		t.Errorf("tally %+v", e)
+	}
+}

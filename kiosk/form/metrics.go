@@ -83,3 +83,21 @@ func (f *Form) Metrics() Metrics {
 	}
 	return m
 }
+
+// Tally sums metrics per procedure over many dossiers, for the Decision 06
+// report ("how much did the card save at this counter today").
+type Tally map[string]TallyEntry
+
+// TallyEntry is one procedure's total.
+type TallyEntry struct {
+	Dossiers int     `json:"dossiers"`
+	Metrics  Metrics `json:"metrics"`
+}
+
+// Add counts one dossier of procedure ref (a code or slug).
+func (t Tally) Add(ref string, m Metrics) {
+	e := t[ref]
+	e.Dossiers++
+	e.Metrics = e.Metrics.Add(m)
+	t[ref] = e
+}
