@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/ecdh"
+	"crypto/ecdsa"
 	"crypto/rand"
 	"encoding/asn1"
 	"encoding/hex"
@@ -11,8 +12,11 @@ import (
 	"math/big"
 	"testing"
 
+	"github.com/ProtonMail/go-crypto/brainpool"
+
 	"motcua/cardreader"
 	"motcua/cardreader/iso7816"
+	"motcua/cardreader/lds"
 	"motcua/cardreader/pace"
 	"motcua/cardreader/sm"
 	"motcua/cardreader/tlv"
@@ -485,5 +489,47 @@ func BenchmarkAuthenticate(b *testing.B) {
 				term.Keys()
 			}
 		})
+	}
+}
+
+// TestFromSecurityInfos reads a DG14 built by lds, the way emrtd gets it.
+func TestFromSecurityInfos(t *testing.T) {
+	ec, err := ecdsa.GenerateKey(brainpool.P256r1(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := KeyFromPrivate(ec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spki, err := lds.MarshalPublicKey(&ec.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	si := &lds.SecurityInfos{
+		ChipAuthentication:    []lds.ChipAuthenticationInfo{{Protocol: lds.OIDCAECDHAES128, Version: 1}},
+		ChipAuthenticationKey: []lds.ChipAuthenticationPublicKeyInfo{{Protocol: lds.OIDPKECDH, PublicKey: spki}},
+	}
+	dg14, err := lds.EncodeDG14(si)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed, err := lds.ParseDG14(dg14)
+	if err != nil {
+		t.Fatal(err)
+	}
+	infos, keys, err := FromSecurityInfos(parsed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, pk, err := Select(infos, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pk.ParameterID != pace.ParamBrainpoolP256r1 || !bytes.Equal(pk.Point, key.Public.Point) {
+		t.Errorf("key %+v, want the fixture's", pk)
+	}
+	if err := runCA(t, OIDCAECDHAES128, key, &StaticKey{Public: pk}); err != nil {
+		t.Errorf("CA with the lds-parsed key: %v", err)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/asn1"
 	"errors"
 	"fmt"
+
+	"motcua/cardreader/lds"
 )
 
 // Info is a PACEInfo from EF.CardAccess (ICAO 9303 Part 11 §9.2.1).
@@ -26,54 +28,29 @@ func (i Info) Supported() bool {
 // ErrNoPACE reports an EF.CardAccess with no PACEInfo at all.
 var ErrNoPACE = errors.New("pace: EF.CardAccess offers no PACE")
 
-// securityInfo is the generic SecurityInfo SEQUENCE: a protocol OID and
-// protocol-specific data.
-type securityInfo struct {
-	Protocol asn1.ObjectIdentifier
-	Required asn1.RawValue
-	Optional asn1.RawValue `asn1:"optional"`
-}
-
-// ParseCardAccess decodes EF.CardAccess (a DER SET OF SecurityInfo) and
-// returns its PACEInfos, supported or not, in file order. Other
-// SecurityInfos (Chip and Terminal Authentication) are skipped.
+// ParseCardAccess decodes EF.CardAccess (a DER SET OF SecurityInfo, parsed
+// by lds.ParseSecurityInfos) and returns its PACEInfos, supported or not,
+// in file order. Other SecurityInfos (Chip and Terminal Authentication) are
+// left out.
 func ParseCardAccess(b []byte) ([]Info, error) {
-	var all []securityInfo
-	rest, err := asn1.UnmarshalWithParams(b, &all, "set")
+	si, err := lds.ParseSecurityInfos(b)
 	if err != nil {
 		return nil, fmt.Errorf("%w: EF.CardAccess: %w", ErrMalformed, err)
 	}
-	if len(rest) != 0 {
-		return nil, fmt.Errorf("%w: %d bytes after EF.CardAccess", ErrMalformed, len(rest))
-	}
+	return FromSecurityInfos(si), nil
+}
+
+// FromSecurityInfos returns the PACEInfos of already parsed SecurityInfos.
+func FromSecurityInfos(si *lds.SecurityInfos) []Info {
 	var out []Info
-	for _, si := range all {
-		if !IsPACE(si.Protocol) {
-			continue
-		}
-		info := Info{Protocol: si.Protocol, ParameterID: -1}
-		if err := unmarshalInt(si.Required.FullBytes, &info.Version); err != nil {
-			return nil, fmt.Errorf("%w: PACEInfo version: %w", ErrMalformed, err)
-		}
-		if len(si.Optional.FullBytes) > 0 {
-			if err := unmarshalInt(si.Optional.FullBytes, &info.ParameterID); err != nil {
-				return nil, fmt.Errorf("%w: PACEInfo parameterId: %w", ErrMalformed, err)
-			}
+	for _, p := range si.PACE {
+		info := Info{Protocol: p.Protocol, Version: p.Version, ParameterID: -1}
+		if p.HasParamID {
+			info.ParameterID = p.ParameterID
 		}
 		out = append(out, info)
 	}
-	return out, nil
-}
-
-func unmarshalInt(der []byte, v *int) error {
-	rest, err := asn1.Unmarshal(der, v)
-	if err == nil && len(rest) != 0 {
-		err = errors.New("trailing data")
-	}
-	if err == nil && (*v < 0 || *v > 0xFF) {
-		err = fmt.Errorf("value %d out of range", *v)
-	}
-	return err
+	return out
 }
 
 // Choose picks the first PACEInfo this package supports. It returns

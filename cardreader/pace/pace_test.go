@@ -388,7 +388,7 @@ func TestParseCardAccess(t *testing.T) {
 			}
 		})
 	}
-	for _, bad := range []string{"", "30", "3103020101", cccdCardAccess + "00", "3105300306012a"} {
+	for _, bad := range []string{"", "30", "3103020101", cccdCardAccess + "00", "310e300c060a04007f00070202040202"} {
 		if _, err := ParseCardAccess(unhex(t, bad)); !errors.Is(err, ErrMalformed) {
 			t.Errorf("ParseCardAccess(%s) err = %v, want ErrMalformed", bad, err)
 		}
