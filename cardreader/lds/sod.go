@@ -428,38 +428,53 @@ func SignDigest(signer crypto.Signer, h crypto.Hash, pss bool, msg []byte, r io.
 }
 
 func signDigest(signer crypto.Signer, h crypto.Hash, pss bool, msg []byte, r io.Reader) (AlgorithmIdentifier, []byte, error) {
+	alg, err := SignatureAlgorithmFor(signer.Public(), h, pss)
+	if err != nil {
+		return alg, nil, err
+	}
 	d := h.New()
 	d.Write(msg)
 	digest := d.Sum(nil)
-	switch pub := signer.Public().(type) {
+	var sig []byte
+	switch {
+	case pss:
+		sig, err = signer.Sign(r, digest, &rsa.PSSOptions{SaltLength: h.Size(), Hash: h})
+	default:
+		sig, err = signer.Sign(r, digest, h) // ECDSA signers return DER
+	}
+	return alg, sig, err
+}
+
+// SignatureAlgorithmFor returns the signature algorithm identifier for a
+// signature by pub's private key over hash h: sha*WithRSAEncryption,
+// RSASSA-PSS (pss) or ecdsa-with-SHA*.
+func SignatureAlgorithmFor(pub crypto.PublicKey, h crypto.Hash, pss bool) (AlgorithmIdentifier, error) {
+	kind := SigECDSA
+	switch pub.(type) {
 	case *rsa.PublicKey:
+		kind = SigRSAPKCS1
 		if pss {
-			sig, err := signer.Sign(r, digest, &rsa.PSSOptions{SaltLength: h.Size(), Hash: h})
-			return PSSAlgorithm(h), sig, err
-		}
-		for _, e := range sigOIDs {
-			if e.kind == SigRSAPKCS1 && e.hash == h {
-				sig, err := signer.Sign(r, digest, h)
-				return AlgorithmIdentifier{OID: e.oid, Params: asn1.NullBytes}, sig, err
+			if _, ok := HashOID(h); !ok {
+				return AlgorithmIdentifier{}, fmt.Errorf("%w: hash %v", ErrUnsupportedAlgorithm, h)
 			}
+			return PSSAlgorithm(h), nil
 		}
 	case *ecdsa.PublicKey:
-		for _, e := range sigOIDs {
-			if e.kind == SigECDSA && e.hash == h {
-				var sig []byte
-				var err error
-				if k, ok := signer.(*ecdsa.PrivateKey); ok {
-					sig, err = ecdsa.SignASN1(r, k, digest)
-				} else {
-					sig, err = signer.Sign(r, digest, h)
-				}
-				return AlgorithmIdentifier{OID: e.oid}, sig, err
-			}
+		if pss {
+			return AlgorithmIdentifier{}, fmt.Errorf("%w: PSS with an EC key", ErrUnsupportedAlgorithm)
 		}
 	default:
-		return AlgorithmIdentifier{}, nil, fmt.Errorf("%w: signer key %T", ErrUnsupportedKey, pub)
+		return AlgorithmIdentifier{}, fmt.Errorf("%w: signer key %T", ErrUnsupportedKey, pub)
 	}
-	return AlgorithmIdentifier{}, nil, fmt.Errorf("%w: hash %v", ErrUnsupportedAlgorithm, h)
+	for _, e := range sigOIDs {
+		if e.kind == kind && e.hash == h {
+			if kind == SigRSAPKCS1 {
+				return AlgorithmIdentifier{OID: e.oid, Params: asn1.NullBytes}, nil
+			}
+			return AlgorithmIdentifier{OID: e.oid}, nil
+		}
+	}
+	return AlgorithmIdentifier{}, fmt.Errorf("%w: hash %v", ErrUnsupportedAlgorithm, h)
 }
 
 // certIssuerSerial reads the issuer Name (DER) and serial number of a DER

@@ -1,0 +1,219 @@
+package pki
+
+import (
+	"bytes"
+	"encoding/asn1"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+
+	"motcua/cardreader/lds"
+)
+
+// OIDCscaMasterList is the eContentType of an ICAO CSCA master list.
+var OIDCscaMasterList = asn1.ObjectIdentifier{2, 23, 136, 1, 1, 2}
+
+// ErrMasterList matches master list parsing errors.
+var ErrMasterList = errors.New("pki: malformed master list")
+
+// TrustStore holds the CSCA certificates passive authentication may chain
+// to. It is safe for concurrent use.
+type TrustStore struct {
+	mu    sync.RWMutex
+	certs []*Certificate
+}
+
+// NewTrustStore returns an empty store.
+func NewTrustStore() *TrustStore { return &TrustStore{} }
+
+// trustExts are the file name endings LoadTrustStore reads; anything else
+// in the directory (README, private keys) is ignored.
+var trustExts = []string{".pem", ".crt", ".cer", ".der", ".ml"}
+
+// LoadTrustStore reads every certificate file (.pem, .crt, .cer, .der) and
+// ICAO master list (.ml, or any of those holding CMS) in dir, not recursing.
+// A file that cannot be read is an error naming it, so a broken trust
+// directory is noticed rather than silently trusting less.
+//
+// Master lists are taken as given: the operator put them in the trust
+// directory. Their own CMS signature is not verified.
+func LoadTrustStore(dir string) (*TrustStore, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("pki: trust directory: %w", err)
+	}
+	s := NewTrustStore()
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || strings.HasPrefix(name, ".") || !hasTrustExt(name) {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			return nil, fmt.Errorf("pki: trust directory: %w", err)
+		}
+		if err := s.AddFile(b); err != nil {
+			return nil, fmt.Errorf("pki: trust file %s: %w", name, err)
+		}
+	}
+	return s, nil
+}
+
+func hasTrustExt(name string) bool {
+	l := strings.ToLower(name)
+	for _, x := range trustExts {
+		if strings.HasSuffix(l, x) {
+			return true
+		}
+	}
+	return false
+}
+
+// AddFile adds the certificates of one file: PEM (CERTIFICATE blocks;
+// other blocks ignored), a DER certificate, or a DER master list.
+func (s *TrustStore) AddFile(b []byte) error {
+	if bytes.Contains(b, []byte("-----BEGIN")) {
+		n := 0
+		for {
+			var blk *pem.Block
+			blk, b = pem.Decode(b)
+			if blk == nil {
+				break
+			}
+			switch blk.Type {
+			case "CERTIFICATE":
+				if err := s.AddCert(blk.Bytes); err != nil {
+					return err
+				}
+				n++
+			case "CMS", "PKCS7":
+				if err := s.AddMasterList(blk.Bytes); err != nil {
+					return err
+				}
+				n++
+			}
+		}
+		if n == 0 {
+			return errors.New("pki: PEM file without certificates")
+		}
+		return nil
+	}
+	if _, err := ParseCertificate(b); err == nil {
+		return s.AddCert(b)
+	}
+	return s.AddMasterList(b)
+}
+
+// AddCert adds one DER CSCA certificate.
+func (s *TrustStore) AddCert(der []byte) error {
+	c, err := ParseCertificate(bytes.Clone(der))
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, have := range s.certs {
+		if bytes.Equal(have.Raw, c.Raw) {
+			return nil
+		}
+	}
+	s.certs = append(s.certs, c)
+	return nil
+}
+
+// AddMasterList adds every certificate of an ICAO CSCA master list (CMS
+// SignedData over a CscaMasterList). Certificates the parser cannot read
+// are skipped, as real lists carry some odd ones; the count added is
+// returned by Len.
+func (s *TrustStore) AddMasterList(der []byte) error {
+	certs, err := ParseMasterList(der)
+	if err != nil {
+		return err
+	}
+	added := 0
+	for _, c := range certs {
+		if s.AddCert(c) == nil {
+			added++
+		}
+	}
+	if added == 0 {
+		return fmt.Errorf("%w: no usable certificate", ErrMasterList)
+	}
+	return nil
+}
+
+// ParseMasterList returns the DER certificates of a CSCA master list.
+func ParseMasterList(der []byte) ([][]byte, error) {
+	in := cryptobyte.String(der)
+	var ci, explicit, sd, encap, econtent cryptobyte.String
+	var ct, ect asn1.ObjectIdentifier
+	if !in.ReadASN1(&ci, cbasn1.SEQUENCE) || !ci.ReadASN1ObjectIdentifier(&ct) || !ct.Equal(lds.OIDSignedData) ||
+		!ci.ReadASN1(&explicit, cbasn1.Tag(0).Constructed().ContextSpecific()) || !explicit.ReadASN1(&sd, cbasn1.SEQUENCE) ||
+		!sd.SkipASN1(cbasn1.INTEGER) || !sd.SkipASN1(cbasn1.SET) || !sd.ReadASN1(&encap, cbasn1.SEQUENCE) ||
+		!encap.ReadASN1ObjectIdentifier(&ect) {
+		return nil, fmt.Errorf("%w: CMS structure", ErrMasterList)
+	}
+	if !ect.Equal(OIDCscaMasterList) {
+		return nil, fmt.Errorf("%w: content is not a CscaMasterList", ErrMasterList)
+	}
+	if !encap.ReadASN1(&explicit, cbasn1.Tag(0).Constructed().ContextSpecific()) || !explicit.ReadASN1(&econtent, cbasn1.OCTET_STRING) {
+		return nil, fmt.Errorf("%w: encapsulated content", ErrMasterList)
+	}
+	var ml, set cryptobyte.String
+	if !econtent.ReadASN1(&ml, cbasn1.SEQUENCE) || !ml.SkipASN1(cbasn1.INTEGER) || !ml.ReadASN1(&set, cbasn1.SET) {
+		return nil, fmt.Errorf("%w: CscaMasterList", ErrMasterList)
+	}
+	var out [][]byte
+	for !set.Empty() {
+		var c cryptobyte.String
+		if !set.ReadASN1Element(&c, cbasn1.SEQUENCE) {
+			return nil, fmt.Errorf("%w: certificate list", ErrMasterList)
+		}
+		out = append(out, []byte(c))
+	}
+	return out, nil
+}
+
+// Len is the number of certificates in the store; 0 for a nil store.
+func (s *TrustStore) Len() int {
+	if s == nil {
+		return 0
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.certs)
+}
+
+// Certificates returns the store's certificates.
+func (s *TrustStore) Certificates() []*Certificate {
+	if s == nil {
+		return nil
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return append([]*Certificate(nil), s.certs...)
+}
+
+// issuersOf returns the CSCAs whose subject is c's issuer, those whose key
+// identifier matches c's authority key identifier first.
+func (s *TrustStore) issuersOf(c *Certificate) []*Certificate {
+	var match, rest []*Certificate
+	for _, ca := range s.Certificates() {
+		if !sameName(ca.RawSubject, c.RawIssuer) {
+			continue
+		}
+		if c.AuthorityKeyID != nil && bytes.Equal(ca.SubjectKeyID, c.AuthorityKeyID) {
+			match = append(match, ca)
+		} else {
+			rest = append(rest, ca)
+		}
+	}
+	return append(match, rest...)
+}
