@@ -1,0 +1,13 @@
+// Package store is the kiosk's durable, encrypted local store, one bbolt
+// file: dossiers with their status history, the outbox the sync worker
+// drains, attachments by SHA-256, the audit trail, settings, satisfaction
+// ratings and indicator counters, under a schema version with migrations.
+//
+// Personal data never reaches the file in clear: a dossier's content, its
+// attachments and its receipt are sealed (package seal) under the data key;
+// only non-personal metadata is readable — dossier ID, procedure, state,
+// times, the ID number masked to its last four digits, the dossier hash and
+// the portal's code and status. Every change is one bbolt transaction,
+// fsynced before the call returns (unless Options.NoSync), so a power cut
+// leaves each dossier either wholly queued or not there at all.
+package store

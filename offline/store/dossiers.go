@@ -1,0 +1,450 @@
+package store
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"motcua/cardreader/cccd"
+	"motcua/offline/audit"
+	"motcua/offline/dossier"
+	"motcua/offline/portal"
+)
+
+// State is where a dossier is on the kiosk's side.
+type State string
+
+// Local states.
+const (
+	Queued         State = "queued"          // in the outbox, waiting to be sent
+	Filed          State = "filed"           // the portal confirmed receipt; status is polled
+	NeedsAttention State = "needs-attention" // the portal refused it; a clerk must act
+	Closed         State = "closed"          // the portal's status is final; nothing more to do
+)
+
+// Record is a dossier's metadata: everything here is stored in clear, so
+// nothing here is personal data.
+type Record struct {
+	ID             string        `json:"id"`
+	ProcedureCode  string        `json:"procedureCode"`
+	ProcedureName  string        `json:"procedureName"`
+	MaskedID       string        `json:"maskedId"` // requester's ID, all but the last 4 digits hidden
+	Applicants     int           `json:"applicants"`
+	Hash           string        `json:"hash"` // dossier.Hash of the content
+	State          State         `json:"state"`
+	Code           string        `json:"code,omitempty"` // portal's dossier code once filed
+	PortalStatus   portal.Status `json:"portalStatus,omitempty"`
+	Reason         string        `json:"reason,omitempty"` // the portal's reason (refusal, supplement…)
+	CreatedAt      time.Time     `json:"createdAt"`
+	UpdatedAt      time.Time     `json:"updatedAt"`
+	FiledAt        time.Time     `json:"filedAt,omitzero"`
+	Attempts       int           `json:"attempts"`
+	NextAttempt    time.Time     `json:"nextAttempt,omitzero"`
+	LastError      string        `json:"lastError,omitempty"` // kind of the last delivery failure
+	PersonalData   bool          `json:"personalData"`        // sealed content still held locally
+	Attachments    []string      `json:"attachments,omitempty"`
+	ClerkID        string        `json:"clerkId,omitempty"`
+	ProcessingDays int           `json:"processingDays,omitempty"`
+}
+
+// Event is one entry of a dossier's status history.
+type Event struct {
+	At           time.Time     `json:"at"`
+	State        State         `json:"state"`
+	PortalStatus portal.Status `json:"portalStatus,omitempty"`
+	Note         string        `json:"note,omitempty"` // no personal data
+}
+
+// Actor is who does something and why, for the audit trail.
+type Actor struct {
+	Clerk   string
+	Purpose string
+}
+
+func (s *Store) record(tx *bolt.Tx, ev audit.Event) error {
+	if ev.Kiosk == "" {
+		ev.Kiosk = s.opt.KioskID
+	}
+	if ev.Time.IsZero() {
+		ev.Time = s.now()
+	}
+	_, err := s.trail.RecordTx(tx, ev)
+	return err
+}
+
+func aadDossier(id string) []byte { return []byte("motcua/dossier/" + id) }
+func aadReceipt(id string) []byte { return []byte("motcua/receipt/" + id) }
+func aadAttach(sha string) []byte { return []byte("motcua/attachment/" + sha) }
+func u64(t time.Time) []byte {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], uint64(t.UnixNano()))
+	return b[:]
+}
+func fromU64(b []byte) time.Time { return time.Unix(0, int64(binary.BigEndian.Uint64(b))) }
+func requester(d *dossier.Dossier) *dossier.Applicant {
+	for i := range d.Applicants {
+		if d.Applicants[i].Role == "requester" {
+			return &d.Applicants[i]
+		}
+	}
+	if len(d.Applicants) > 0 {
+		return &d.Applicants[0]
+	}
+	return nil
+}
+
+func getRecord(tx *bolt.Tx, id string) (*Record, error) {
+	raw := tx.Bucket(bDossiers).Get([]byte(id))
+	if raw == nil {
+		return nil, ErrNotFound
+	}
+	var r Record
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return nil, fmt.Errorf("store: record %s: %w", id, err)
+	}
+	return &r, nil
+}
+
+func putRecord(tx *bolt.Tx, r *Record) error {
+	raw, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bDossiers).Put([]byte(r.ID), raw)
+}
+
+func addHistory(tx *bolt.Tx, id string, ev Event) error {
+	b := tx.Bucket(bHistory)
+	prefix := []byte(id)
+	var seq uint32
+	c := b.Cursor()
+	// The last key with this prefix: seek past it, step back.
+	k, _ := c.Seek(append(append([]byte(nil), prefix...), 0xFF, 0xFF, 0xFF, 0xFF))
+	if k == nil {
+		k, _ = c.Last()
+	} else {
+		k, _ = c.Prev()
+	}
+	if k != nil && bytes.HasPrefix(k, prefix) && len(k) == len(prefix)+4 {
+		seq = binary.BigEndian.Uint32(k[len(prefix):]) + 1
+	}
+	key := binary.BigEndian.AppendUint32(append([]byte(nil), prefix...), seq)
+	raw, err := json.Marshal(ev)
+	if err != nil {
+		return err
+	}
+	return b.Put(key, raw)
+}
+
+// Enqueue stores a dossier (sealed) and its attachments (sealed, keyed by
+// SHA-256; data maps each attachment's SHA256 to its bytes) and puts it in
+// the outbox, in one durable transaction. It returns the record and the
+// provisional receipt (no portal code yet). Enqueueing the same dossier
+// again returns the stored record; a different dossier under the same ID is
+// ErrExists.
+func (s *Store) Enqueue(d *dossier.Dossier, data map[string][]byte) (*Record, *portal.Receipt, error) {
+	if d == nil || !dossier.ValidID(d.ID) || d.ProcedureCode == "" || len(d.Applicants) == 0 {
+		return nil, nil, fmt.Errorf("%w: needs a UUID, a procedure code and an applicant", ErrInvalid)
+	}
+	canon, err := d.Canonical()
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	sum := sha256.Sum256(canon)
+	hash := hex.EncodeToString(sum[:])
+	for _, a := range d.Attachments {
+		b, ok := data[a.SHA256]
+		if !ok {
+			continue // may already be stored; checked in the transaction
+		}
+		got := sha256.Sum256(b)
+		if hex.EncodeToString(got[:]) != a.SHA256 {
+			return nil, nil, fmt.Errorf("%w: attachment %q does not match its SHA-256", ErrInvalid, a.Key)
+		}
+	}
+	now := s.now()
+	req := requester(d)
+	rc := provisionalReceipt(d, now)
+	rcRaw, err := json.Marshal(rc)
+	if err != nil {
+		return nil, nil, err
+	}
+	rec := &Record{ID: d.ID, ProcedureCode: d.ProcedureCode, ProcedureName: d.ProcedureName, MaskedID: cccd.MaskID(req.ID),
+		Applicants: len(d.Applicants), Hash: hash, State: Queued, CreatedAt: now.UTC(), UpdatedAt: now.UTC(),
+		NextAttempt: now.UTC(), PersonalData: true, ClerkID: d.ClerkID, ProcessingDays: d.ProcessingDays}
+	for _, a := range d.Attachments {
+		rec.Attachments = append(rec.Attachments, a.SHA256)
+	}
+	sealed := s.kr.Seal(canon, aadDossier(d.ID))
+	sealedRc := s.kr.Seal(rcRaw, aadReceipt(d.ID))
+	var out *Record
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		if old, err := getRecord(tx, d.ID); err == nil {
+			if old.Hash != hash {
+				return ErrExists
+			}
+			out = old
+			return nil
+		}
+		ab, refs := tx.Bucket(bAttach), tx.Bucket(bAttachRefs)
+		for _, a := range d.Attachments {
+			if ab.Get([]byte(a.SHA256)) == nil {
+				b, ok := data[a.SHA256]
+				if !ok {
+					return fmt.Errorf("%w: attachment %q has no data", ErrInvalid, a.Key)
+				}
+				if err := ab.Put([]byte(a.SHA256), s.kr.Seal(b, aadAttach(a.SHA256))); err != nil {
+					return err
+				}
+			}
+			if err := refs.Put([]byte(a.SHA256+d.ID), nil); err != nil {
+				return err
+			}
+		}
+		if err := tx.Bucket(bPersonal).Put([]byte(d.ID), sealed); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bReceipts).Put([]byte(d.ID), sealedRc); err != nil {
+			return err
+		}
+		if err := putRecord(tx, rec); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bOutbox).Put([]byte(d.ID), u64(now)); err != nil {
+			return err
+		}
+		if err := addHistory(tx, d.ID, Event{At: now.UTC(), State: Queued}); err != nil {
+			return err
+		}
+		out = rec
+		return s.record(tx, audit.Event{Clerk: d.ClerkID, Action: audit.Enqueue, CitizenID: req.ID, Dossier: d.ID,
+			Purpose: "nộp hồ sơ " + d.ProcedureCode})
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	s.signal()
+	return out, &rc, nil
+}
+
+// provisionalReceipt is the slip the kiosk can print before the portal has
+// answered: no code yet (the dossier ID is the local reference).
+func provisionalReceipt(d *dossier.Dossier, now time.Time) portal.Receipt {
+	rc := portal.Receipt{ProcedureCode: d.ProcedureCode, ProcedureName: d.ProcedureName, ReceivedAt: now.In(portal.Vietnam),
+		ProcessingDays: d.ProcessingDays, Channel: 1, Documents: []portal.Document{}}
+	if r := requester(d); r != nil {
+		rc.Applicant = r.FullName
+	}
+	if d.ProcessingDays > 0 {
+		rc.AppointmentDate = portal.AddWorkingDays(now, d.ProcessingDays)
+	}
+	for _, a := range d.Attachments {
+		rc.Documents = append(rc.Documents, portal.Document{Key: a.Key, Name: a.Name, SHA256: a.SHA256})
+	}
+	return rc
+}
+
+// Get returns a dossier's metadata.
+func (s *Store) Get(id string) (*Record, error) {
+	var r *Record
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		r, err = getRecord(tx, id)
+		return err
+	})
+	return r, err
+}
+
+// History returns a dossier's status history, oldest first.
+func (s *Store) History(id string) ([]Event, error) {
+	var out []Event
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if tx.Bucket(bDossiers).Get([]byte(id)) == nil {
+			return ErrNotFound
+		}
+		c := tx.Bucket(bHistory).Cursor()
+		p := []byte(id)
+		for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
+			var e Event
+			if err := json.Unmarshal(v, &e); err != nil {
+				return err
+			}
+			out = append(out, e)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Filter selects records for List. Zero fields match everything.
+type Filter struct {
+	State State
+	Since time.Time // created at or after
+	Until time.Time // created before
+}
+
+// List returns the records matching f, oldest first.
+func (s *Store) List(f Filter) ([]Record, error) {
+	var out []Record
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bDossiers).ForEach(func(_, v []byte) error {
+			var r Record
+			if err := json.Unmarshal(v, &r); err != nil {
+				return err
+			}
+			if (f.State == "" || r.State == f.State) && (f.Since.IsZero() || !r.CreatedAt.Before(f.Since)) &&
+				(f.Until.IsZero() || r.CreatedAt.Before(f.Until)) {
+				out = append(out, r)
+			}
+			return nil
+		})
+	})
+	sort.SliceStable(out, func(i, j int) bool { return out[i].CreatedAt.Before(out[j].CreatedAt) })
+	return out, err
+}
+
+// Today returns the records created today in Vietnam, for the counter's
+// day list.
+func (s *Store) Today() ([]Record, error) {
+	n := s.now().In(portal.Vietnam)
+	start := time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, portal.Vietnam)
+	return s.List(Filter{Since: start, Until: start.AddDate(0, 0, 1)})
+}
+
+// Stats counts records by state.
+type Stats struct {
+	Queued, Filed, NeedsAttention, Closed int
+	Outbox                                int // entries in the outbox (= Queued when consistent)
+}
+
+// Stats counts records by state and the outbox length.
+func (s *Store) Stats() (Stats, error) {
+	var st Stats
+	err := s.db.View(func(tx *bolt.Tx) error {
+		st.Outbox = tx.Bucket(bOutbox).Stats().KeyN
+		return tx.Bucket(bDossiers).ForEach(func(_, v []byte) error {
+			var r struct{ State State }
+			if err := json.Unmarshal(v, &r); err != nil {
+				return err
+			}
+			switch r.State {
+			case Queued:
+				st.Queued++
+			case Filed:
+				st.Filed++
+			case NeedsAttention:
+				st.NeedsAttention++
+			case Closed:
+				st.Closed++
+			}
+			return nil
+		})
+	})
+	return st, err
+}
+
+// OutboxLen is the number of dossiers waiting to be sent.
+func (s *Store) OutboxLen() int {
+	n := 0
+	s.db.View(func(tx *bolt.Tx) error {
+		n = tx.Bucket(bOutbox).Stats().KeyN
+		return nil
+	})
+	return n
+}
+
+// openDossier decrypts and checks a dossier inside tx.
+func (s *Store) openDossier(tx *bolt.Tx, r *Record) (*dossier.Dossier, error) {
+	sealed := tx.Bucket(bPersonal).Get([]byte(r.ID))
+	if sealed == nil {
+		return nil, ErrPurged
+	}
+	canon, err := s.kr.Open(sealed, aadDossier(r.ID))
+	if err != nil {
+		return nil, fmt.Errorf("store: dossier %s: %w", r.ID, err)
+	}
+	sum := sha256.Sum256(canon)
+	if hex.EncodeToString(sum[:]) != r.Hash {
+		return nil, fmt.Errorf("%w (%s)", ErrCorrupt, r.ID)
+	}
+	var d dossier.Dossier
+	if err := json.Unmarshal(canon, &d); err != nil {
+		return nil, fmt.Errorf("%w (%s): %v", ErrCorrupt, r.ID, err)
+	}
+	return &d, nil
+}
+
+// Dossier decrypts a dossier for a person to see, and records that read in
+// the audit trail.
+func (s *Store) Dossier(id string, who Actor) (*dossier.Dossier, error) {
+	var d *dossier.Dossier
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		r, err := getRecord(tx, id)
+		if err != nil {
+			return err
+		}
+		if d, err = s.openDossier(tx, r); err != nil {
+			return err
+		}
+		return s.record(tx, audit.Event{Clerk: who.Clerk, Action: audit.ViewDossier, CitizenID: requester(d).ID,
+			Dossier: id, Purpose: who.Purpose})
+	})
+	return d, err
+}
+
+// Receipt returns the receipt data to (re)print: the portal's once filed,
+// the provisional one before. After retention has deleted the personal
+// data, the applicant is shown as the masked ID. The read is audited.
+func (s *Store) Receipt(id string, who Actor) (*portal.Receipt, error) {
+	var rc portal.Receipt
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		r, err := getRecord(tx, id)
+		if err != nil {
+			return err
+		}
+		sealed := tx.Bucket(bReceipts).Get([]byte(id))
+		if sealed == nil {
+			return ErrPurged
+		}
+		raw, err := s.kr.Open(sealed, aadReceipt(id))
+		if err != nil {
+			return fmt.Errorf("store: receipt %s: %w", id, err)
+		}
+		if err := json.Unmarshal(raw, &rc); err != nil {
+			return fmt.Errorf("%w: receipt %s", ErrCorrupt, id)
+		}
+		ev := audit.Event{Clerk: who.Clerk, Action: audit.PrintReceipt, Dossier: id, Purpose: who.Purpose}
+		if r.PersonalData {
+			if d, err := s.openDossier(tx, r); err == nil {
+				ev.CitizenID = requester(d).ID
+			}
+		}
+		return s.record(tx, ev)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &rc, nil
+}
+
+// Attachment returns an attachment's bytes (decrypted).
+func (s *Store) Attachment(sha string) ([]byte, error) {
+	var out []byte
+	err := s.db.View(func(tx *bolt.Tx) error {
+		sealed := tx.Bucket(bAttach).Get([]byte(sha))
+		if sealed == nil {
+			return ErrPurged
+		}
+		var err error
+		out, err = s.kr.Open(sealed, aadAttach(sha))
+		return err
+	})
+	return out, err
+}

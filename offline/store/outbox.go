@@ -1,0 +1,391 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"motcua/offline/audit"
+	"motcua/offline/dossier"
+	"motcua/offline/portal"
+)
+
+// SyncClerk is the actor the sync worker records in the audit trail.
+const SyncClerk = "system:sync"
+
+// Due returns up to limit outbox IDs whose next attempt is at or before
+// now, in ID (= creation) order, starting after the ID after ("" for the
+// start). Only IDs are returned, so a long outbox costs no memory.
+func (s *Store) Due(now time.Time, after string, limit int) ([]string, error) {
+	return s.scan(bOutbox, now, after, limit)
+}
+
+// PollDue is Due for filed dossiers whose status should be looked up.
+func (s *Store) PollDue(now time.Time, after string, limit int) ([]string, error) {
+	return s.scan(bPoll, now, after, limit)
+}
+
+func (s *Store) scan(bucket []byte, now time.Time, after string, limit int) ([]string, error) {
+	var ids []string
+	err := s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucket).Cursor()
+		var k, v []byte
+		if after == "" {
+			k, v = c.First()
+		} else {
+			k, v = c.Seek([]byte(after))
+			if k != nil && bytes.Equal(k, []byte(after)) {
+				k, v = c.Next()
+			}
+		}
+		for ; k != nil && len(ids) < limit; k, v = c.Next() {
+			if len(v) == 8 && !fromU64(v).After(now) {
+				ids = append(ids, string(k))
+			}
+		}
+		return nil
+	})
+	return ids, err
+}
+
+// NextDue returns the earliest next attempt in the outbox and in the poll
+// list; ok is false when both are empty.
+func (s *Store) NextDue() (send, poll time.Time, ok bool) {
+	s.db.View(func(tx *bolt.Tx) error {
+		for i, b := range [][]byte{bOutbox, bPoll} {
+			tx.Bucket(b).ForEach(func(_, v []byte) error {
+				if len(v) != 8 {
+					return nil
+				}
+				t := fromU64(v)
+				p := &send
+				if i == 1 {
+					p = &poll
+				}
+				if p.IsZero() || t.Before(*p) {
+					*p = t
+				}
+				ok = true
+				return nil
+			})
+		}
+		return nil
+	})
+	return send, poll, ok
+}
+
+// Outgoing is what the sync worker sends for one dossier.
+type Outgoing struct {
+	Dossier     *dossier.Dossier
+	Attachments map[string][]byte // by SHA-256
+	Attempts    int
+}
+
+// Load decrypts a queued dossier and its attachments for sending. It is not
+// audited by itself: the delivery is, when it is recorded.
+func (s *Store) Load(id string) (*Outgoing, error) {
+	var out Outgoing
+	err := s.db.View(func(tx *bolt.Tx) error {
+		r, err := getRecord(tx, id)
+		if err != nil {
+			return err
+		}
+		if r.State != Queued {
+			return fmt.Errorf("%w: %s is %s", ErrState, id, r.State)
+		}
+		if out.Dossier, err = s.openDossier(tx, r); err != nil {
+			return err
+		}
+		out.Attempts = r.Attempts
+		out.Attachments = map[string][]byte{}
+		for _, sha := range r.Attachments {
+			sealed := tx.Bucket(bAttach).Get([]byte(sha))
+			if sealed == nil {
+				return fmt.Errorf("%w: attachment of %s missing", ErrCorrupt, id)
+			}
+			b, err := s.kr.Open(sealed, aadAttach(sha))
+			if err != nil {
+				return err
+			}
+			out.Attachments[sha] = b
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// update runs fn on a record in a batched write transaction (concurrent
+// callers share one commit) and appends ev to its history.
+func (s *Store) update(id string, fn func(tx *bolt.Tx, r *Record) (*Event, error)) error {
+	return s.db.Batch(func(tx *bolt.Tx) error {
+		r, err := getRecord(tx, id)
+		if err != nil {
+			return err
+		}
+		ev, err := fn(tx, r)
+		if err != nil {
+			return err
+		}
+		if err := putRecord(tx, r); err != nil {
+			return err
+		}
+		if ev != nil {
+			return addHistory(tx, id, *ev)
+		}
+		return nil
+	})
+}
+
+// MarkFiled records the portal's confirmation of receipt: the dossier
+// leaves the outbox, gets its code, status and receipt, joins the poll list
+// (first poll at nextPoll), and, under DeleteOnReceipt, its personal data
+// is deleted in the same transaction.
+func (s *Store) MarkFiled(id string, resp *portal.SubmitResponse, nextPoll time.Time) error {
+	rcRaw, err := json.Marshal(resp.Receipt)
+	if err != nil {
+		return err
+	}
+	now := s.now().UTC()
+	return s.update(id, func(tx *bolt.Tx, r *Record) (*Event, error) {
+		if r.State != Queued {
+			return nil, nil // already recorded (a replayed answer): nothing to do
+		}
+		citizen := ""
+		if d, err := s.openDossier(tx, r); err == nil {
+			citizen = requester(d).ID
+		}
+		r.State, r.Code, r.PortalStatus, r.FiledAt, r.UpdatedAt = Filed, resp.Code, resp.Status, now, now
+		r.NextAttempt, r.LastError = time.Time{}, ""
+		if err := tx.Bucket(bOutbox).Delete([]byte(id)); err != nil {
+			return nil, err
+		}
+		if resp.Status.Final() {
+			r.State = Closed
+		} else if err := tx.Bucket(bPoll).Put([]byte(id), u64(nextPoll)); err != nil {
+			return nil, err
+		}
+		if err := tx.Bucket(bReceipts).Put([]byte(id), s.kr.Seal(rcRaw, aadReceipt(id))); err != nil {
+			return nil, err
+		}
+		if err := s.record(tx, audit.Event{Clerk: SyncClerk, Action: audit.Send, CitizenID: citizen, Dossier: id,
+			Purpose: "chuyển hồ sơ lên cổng, mã " + resp.Code}); err != nil {
+			return nil, err
+		}
+		if s.opt.Retention == DeleteOnReceipt {
+			if err := s.purgeTx(tx, r, Actor{Clerk: SyncClerk, Purpose: "xoá dữ liệu cá nhân sau khi cổng tiếp nhận"}, citizen); err != nil {
+				return nil, err
+			}
+		}
+		return &Event{At: now, State: r.State, PortalStatus: resp.Status, Note: "filed as " + resp.Code}, nil
+	})
+}
+
+// MarkRetry records a failed attempt and when to try again.
+func (s *Store) MarkRetry(id, reason string, next time.Time) error {
+	return s.update(id, func(tx *bolt.Tx, r *Record) (*Event, error) {
+		if r.State != Queued {
+			return nil, nil
+		}
+		r.Attempts++
+		r.NextAttempt, r.LastError, r.UpdatedAt = next.UTC(), reason, s.now().UTC()
+		return nil, tx.Bucket(bOutbox).Put([]byte(id), u64(next))
+	})
+}
+
+// Defer moves a queued dossier's next attempt without counting an attempt
+// (the portal was down, the dossier itself did nothing wrong).
+func (s *Store) Defer(id string, next time.Time) error {
+	return s.db.Batch(func(tx *bolt.Tx) error {
+		if tx.Bucket(bOutbox).Get([]byte(id)) == nil {
+			return nil
+		}
+		return tx.Bucket(bOutbox).Put([]byte(id), u64(next))
+	})
+}
+
+// MarkNeedsAttention records a permanent refusal with the portal's reason:
+// the dossier leaves the outbox but stays, with its data, until a clerk
+// retries or discards it.
+func (s *Store) MarkNeedsAttention(id string, httpStatus int, reason string) error {
+	now := s.now().UTC()
+	return s.update(id, func(tx *bolt.Tx, r *Record) (*Event, error) {
+		if r.State != Queued {
+			return nil, nil
+		}
+		r.Attempts++
+		r.State, r.Reason, r.LastError, r.UpdatedAt, r.NextAttempt = NeedsAttention, reason, fmt.Sprintf("HTTP %d", httpStatus), now, time.Time{}
+		if err := tx.Bucket(bOutbox).Delete([]byte(id)); err != nil {
+			return nil, err
+		}
+		if err := s.record(tx, audit.Event{Clerk: SyncClerk, Action: audit.Refused, Dossier: id,
+			Purpose: "cổng từ chối: " + reason}); err != nil {
+			return nil, err
+		}
+		return &Event{At: now, State: NeedsAttention, Note: reason}, nil
+	})
+}
+
+// MarkStatus records a status looked up at the portal; a final status ends
+// polling, otherwise the next poll is at nextPoll.
+func (s *Store) MarkStatus(id string, st *portal.StatusResponse, nextPoll time.Time) error {
+	now := s.now().UTC()
+	return s.update(id, func(tx *bolt.Tx, r *Record) (*Event, error) {
+		if r.State != Filed {
+			return nil, tx.Bucket(bPoll).Delete([]byte(id))
+		}
+		changed := st.Status != r.PortalStatus || st.Reason != r.Reason
+		r.PortalStatus, r.Reason = st.Status, st.Reason
+		if st.Status.Final() {
+			r.State = Closed
+			if err := tx.Bucket(bPoll).Delete([]byte(id)); err != nil {
+				return nil, err
+			}
+		} else if err := tx.Bucket(bPoll).Put([]byte(id), u64(nextPoll)); err != nil {
+			return nil, err
+		}
+		if !changed && r.State == Filed {
+			return nil, nil
+		}
+		r.UpdatedAt = now
+		if err := s.record(tx, audit.Event{Clerk: SyncClerk, Action: audit.StatusChanged, Dossier: id,
+			Purpose: fmt.Sprintf("trạng thái %d %s", st.Status, st.Status.Vietnamese())}); err != nil {
+			return nil, err
+		}
+		return &Event{At: now, State: r.State, PortalStatus: st.Status, Note: st.Reason}, nil
+	})
+}
+
+// Retry puts a dossier that needs attention (or a queued one) back at the
+// head of the outbox with its attempts reset.
+func (s *Store) Retry(id string, who Actor) error {
+	now := s.now().UTC()
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		r, err := getRecord(tx, id)
+		if err != nil {
+			return err
+		}
+		if r.State != NeedsAttention && r.State != Queued {
+			return fmt.Errorf("%w: %s is %s", ErrState, id, r.State)
+		}
+		if !r.PersonalData {
+			return ErrPurged
+		}
+		r.State, r.Attempts, r.NextAttempt, r.LastError, r.UpdatedAt = Queued, 0, now, "", now
+		if err := tx.Bucket(bOutbox).Put([]byte(id), u64(now)); err != nil {
+			return err
+		}
+		if err := putRecord(tx, r); err != nil {
+			return err
+		}
+		if err := addHistory(tx, id, Event{At: now, State: Queued, Note: "retry by " + who.Clerk}); err != nil {
+			return err
+		}
+		return s.record(tx, audit.Event{Clerk: who.Clerk, Action: audit.Retry, Dossier: id, Purpose: who.Purpose})
+	})
+	if err == nil {
+		s.signal()
+	}
+	return err
+}
+
+// purgeTx deletes a record's personal data: the sealed dossier, attachments
+// no other dossier still needs, and the applicant's name on the receipt.
+func (s *Store) purgeTx(tx *bolt.Tx, r *Record, who Actor, citizen string) error {
+	if !r.PersonalData {
+		return nil
+	}
+	if err := tx.Bucket(bPersonal).Delete([]byte(r.ID)); err != nil {
+		return err
+	}
+	refs := tx.Bucket(bAttachRefs)
+	for _, sha := range r.Attachments {
+		if err := refs.Delete([]byte(sha + r.ID)); err != nil {
+			return err
+		}
+		k, _ := refs.Cursor().Seek([]byte(sha))
+		if k == nil || !bytes.HasPrefix(k, []byte(sha)) {
+			if err := tx.Bucket(bAttach).Delete([]byte(sha)); err != nil {
+				return err
+			}
+		}
+	}
+	if sealed := tx.Bucket(bReceipts).Get([]byte(r.ID)); sealed != nil {
+		if raw, err := s.kr.Open(sealed, aadReceipt(r.ID)); err == nil {
+			var rc portal.Receipt
+			if json.Unmarshal(raw, &rc) == nil {
+				rc.Applicant = r.MaskedID
+				for i := range rc.Documents {
+					rc.Documents[i].Name = ""
+				}
+				raw, _ = json.Marshal(rc)
+				if err := tx.Bucket(bReceipts).Put([]byte(r.ID), s.kr.Seal(raw, aadReceipt(r.ID))); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	r.PersonalData = false
+	return s.record(tx, audit.Event{Clerk: who.Clerk, Action: audit.Purge, CitizenID: citizen, Dossier: r.ID, Purpose: who.Purpose})
+}
+
+// Purge deletes the local personal data of every dossier the portal has
+// confirmed (filed or closed). Dossiers not yet delivered are never touched.
+// It returns how many were purged.
+func (s *Store) Purge(who Actor) (int, error) {
+	n := 0
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		var todo []*Record
+		err := tx.Bucket(bDossiers).ForEach(func(_, v []byte) error {
+			var r Record
+			if err := json.Unmarshal(v, &r); err != nil {
+				return err
+			}
+			if r.PersonalData && (r.State == Filed || r.State == Closed) {
+				todo = append(todo, &r)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, r := range todo {
+			citizen := ""
+			if d, err := s.openDossier(tx, r); err == nil {
+				citizen = requester(d).ID
+			}
+			if err := s.purgeTx(tx, r, who, citizen); err != nil {
+				return err
+			}
+			r.UpdatedAt = s.now().UTC()
+			if err := putRecord(tx, r); err != nil {
+				return err
+			}
+			if err := addHistory(tx, r.ID, Event{At: r.UpdatedAt, State: r.State, Note: "personal data deleted"}); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+// RecordRead audits a read of citizen data that happened outside the store
+// (a card read, a QR scan, a form shown).
+func (s *Store) RecordRead(who Actor, citizenID, dossierID string) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		return s.record(tx, audit.Event{Clerk: who.Clerk, Action: audit.ReadCard, CitizenID: citizenID,
+			Dossier: dossierID, Purpose: who.Purpose})
+	})
+}
+
+// RecordAudit appends any event to the audit trail.
+func (s *Store) RecordAudit(ev audit.Event) error {
+	return s.db.Update(func(tx *bolt.Tx) error { return s.record(tx, ev) })
+}
