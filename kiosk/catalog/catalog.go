@@ -183,9 +183,13 @@ type Field struct {
 	YearOnlyAllowed bool     `json:"yearOnlyAllowed,omitempty"` // date
 	NotAfterToday   bool     `json:"notAfterToday,omitempty"`   // date: e.g. birth, death
 	NotBeforeToday  bool     `json:"notBeforeToday,omitempty"`  // date: e.g. end of a stay
-	MaxLength       int      `json:"maxLength,omitempty"`       // text, address
-	Min             *int     `json:"min,omitempty"`             // number
-	Max             *int     `json:"max,omitempty"`             // number
+	// MinAge, on a date of birth, is the age in full years the person must
+	// have reached today (marriage: 18 for the bride, 20 for the groom).
+	// It is an eligibility rule, so it applies to chip values too.
+	MinAge    int  `json:"minAge,omitempty"`
+	MaxLength int  `json:"maxLength,omitempty"` // text, address
+	Min       *int `json:"min,omitempty"`       // number
+	Max       *int `json:"max,omitempty"`       // number
 	// Person blocks and tables.
 	Role     string  `json:"role,omitempty"`     // the applicant role in the dossier, e.g. "wife"
 	Sex      string  `json:"sex,omitempty"`      // "male" or "female": the only holder a card may be from

@@ -324,6 +324,9 @@ func (c *checker) field(p *Procedure, fp string, f *Field, parent *Field) {
 	if f.Type != TypeDate && (f.YearOnlyAllowed || f.NotAfterToday || f.NotBeforeToday) {
 		c.add(fp, "yearOnlyAllowed, notAfterToday and notBeforeToday apply to dates only")
 	}
+	if f.MinAge != 0 && (f.Type != TypeDate || f.MinAge < 0 || f.MinAge > 150) {
+		c.add(fp+".minAge", "applies to dates only, 1 to 150 years")
+	}
 	if f.NotAfterToday && f.NotBeforeToday {
 		c.add(fp, "notAfterToday and notBeforeToday together leave only today; use a kiosk.today prefill")
 	}

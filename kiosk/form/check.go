@@ -79,6 +79,11 @@ func (f *Form) state(section, path, personPath string, fd *catalog.Field, p *per
 			s.Problems = append(s.Problems, problem(path, err))
 		}
 	}
+	if fd.MinAge > 0 && s.Value.Value != "" && len(s.Problems) == 0 {
+		if dob, err := cccd.ParseISO(s.Value.Value); err == nil && dob.AgeOn(today) < fd.MinAge {
+			s.Problems = append(s.Problems, problem(path, invalidLimit(CodeTooYoung, "min %d", fd.MinAge)))
+		}
+	}
 	return s
 }
 

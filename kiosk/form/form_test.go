@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"motcua/cardreader"
+	"motcua/cardreader/cccd"
 	"motcua/kiosk/catalog"
 	"motcua/offline/dossier"
 )
@@ -400,5 +401,20 @@ func TestTally(t *testing.T) {
 	e := tl["1.004222"]
 	if e.Dossiers != 2 || e.Metrics.FieldsTotal != 29 || e.Metrics.Prefilled != 14 || e.Metrics.Typed != 2 {
 		t.Errorf("tally %+v", e)
+	}
+}
+
+func TestMarriageAgeAppliesToChipValues(t *testing.T) {
+	c := loadCatalog(t)
+	khang := who{"001208009988", "ĐINH GIA KHANG", cccd.Date{Year: 2008, Month: 6, Day: 1}, cccd.Male} // 18 on the test clock
+	f := newForm(t, c, "ket-hon")
+	f.PlaceCard(chip(khang))
+	f.PlaceCard(chip(binh))
+	probs, _ := f.CheckField("husband.dateOfBirth")
+	if len(probs) != 1 || probs[0].Code != CodeTooYoung || probs[0].Limit != "min 20" {
+		t.Errorf("18-year-old groom: %+v", probs)
+	}
+	if probs, _ := f.CheckField("wife.dateOfBirth"); len(probs) != 0 {
+		t.Errorf("34-year-old bride: %+v", probs)
 	}
 }

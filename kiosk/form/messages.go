@@ -44,6 +44,7 @@ const (
 	CodeBool               Code = "bool"
 	CodeAttachmentHash     Code = "attachment-hash"
 	CodeControlChars       Code = "control-chars"
+	CodeTooYoung           Code = "too-young"
 )
 
 var messages = map[Code]Message{
@@ -70,6 +71,7 @@ var messages = map[Code]Message{
 	CodeBool:               {"Hãy chọn Có hoặc Không.", "Choose yes or no."},
 	CodeAttachmentHash:     {"Tệp đính kèm không hợp lệ.", "The attached file reference is not valid."},
 	CodeControlChars:       {"Nội dung chứa ký tự không hợp lệ.", "The text contains characters that are not allowed."},
+	CodeTooYoung:           {"Người này chưa đủ tuổi theo quy định của thủ tục.", "This person is below the minimum age for this procedure."},
 }
 
 // MessageFor returns the vi/en message of a code.
