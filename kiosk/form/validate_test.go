@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"motcua/cardreader/cccd"
+	"motcua/kiosk/catalog"
 )
 
 func TestCheckIDNumber(t *testing.T) {
@@ -218,5 +219,39 @@ func FuzzValidators(f *testing.F) {
 		}
 		quoted(checkNumber(s, nil, nil))
 		quoted(checkText(s, 10))
+	})
+}
+
+// FuzzFormSet types arbitrary text into arbitrary paths of a form with a
+// card read: nothing may panic, locked values must stay, and problems must
+// be the fixed text of their codes.
+func FuzzFormSet(f *testing.F) {
+	c, err := catalog.Embedded()
+	if err != nil {
+		f.Fatal(err)
+	}
+	p, _ := c.Lookup("thuong-tru")
+	for _, s := range [][2]string{{"subject.phone", "+84 912 345 678"}, {"members[0].idNumber", "001090012345"}, {"subject.fullName", "x"},
+		{"members[9].sex", "Nữ"}, {"residenceBasis", "rented"}, {"subject[0]", ""}, {"householder.dateOfBirth", "00/00/1950"}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, path, value string) {
+		fm, _ := New(p, opts)
+		fm.PlaceCard(chip(an))
+		fm.AddRow("members")
+		err := fm.Set(path, value)
+		if path == "subject.fullName" && !errors.Is(err, ErrLocked) {
+			t.Fatalf("locked name accepted a value: %v", err)
+		}
+		if v, _ := fm.Get("subject.fullName"); v.Value != an.name {
+			t.Fatal("chip value changed")
+		}
+		for _, pr := range fm.Validate() {
+			if pr.Message != messages[pr.Code] {
+				t.Fatalf("problem %+v is not its code's fixed text", pr)
+			}
+		}
+		fm.Metrics()
+		fm.Missing()
 	})
 }
