@@ -191,6 +191,7 @@ func (f *fakeForm) Dossier(m session.DossierMeta) (dossier.Dossier, error) {
 	return dossier.Dossier{ID: id, ProcedureCode: f.p.Ref(), ProcedureName: f.p.Name.VI,
 		Applicants: []dossier.Applicant{{Role: "requester", ID: f.id, FullName: f.name}}, CreatedAt: m.Now, KioskID: m.KioskID}, nil
 }
+func (f *fakeForm) Files() map[string][]byte { return nil }
 func (f *fakeForm) Metrics() session.Metrics {
 	return session.Metrics{Prefilled: 1, Typed: 1, ChipVerified: true}
 }
@@ -204,7 +205,7 @@ type fakeQueue struct {
 	events  []session.Event
 }
 
-func (q *fakeQueue) Submit(ctx context.Context, d dossier.Dossier, m session.Metrics) (session.Filed, error) {
+func (q *fakeQueue) Submit(ctx context.Context, d dossier.Dossier, files map[string][]byte, m session.Metrics) (session.Filed, error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.seq++

@@ -94,10 +94,13 @@ type PersonSlot struct {
 
 // Metrics are the Decision 06 figures of one dossier.
 type Metrics struct {
+	Total         int  // value slots on the form
 	Prefilled     int  // values taken from the card or the system
 	Typed         int  // values typed by the citizen or the clerk
 	ChipVerified  bool // the requester's identity came from a verified chip
-	IDPapersAsked bool // the checklist still asks for an identity paper copy
+	// IDPapersAsked is true when the identity was not proven by a chip, so
+	// the clerk must still look at (or copy) an identity paper.
+	IDPapersAsked bool
 }
 
 // Form is one procedure's form being filled. Paths are those of Field.Path.
@@ -123,6 +126,9 @@ type Form interface {
 	Validate(lang string) (fieldErrors int, missing []string)
 	// Dossier builds the dossier from the form.
 	Dossier(meta DossierMeta) (dossier.Dossier, error)
+	// Files returns the attachments' bytes by SHA-256, to store with the
+	// dossier.
+	Files() map[string][]byte
 	Metrics() Metrics
 }
 
@@ -201,7 +207,7 @@ type Event struct {
 type Queue interface {
 	// Submit stores d (encrypted) and tries to deliver it at once; a portal
 	// that is down is not an error: the dossier waits and Filed says so.
-	Submit(ctx context.Context, d dossier.Dossier, m Metrics) (Filed, error)
+	Submit(ctx context.Context, d dossier.Dossier, files map[string][]byte, m Metrics) (Filed, error)
 	Today(ctx context.Context) ([]Entry, error)
 	Status() Status
 	Rate(ctx context.Context, dossierID string, score int) error

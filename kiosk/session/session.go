@@ -530,8 +530,9 @@ func (s *Session) Continue() error {
 }
 
 // Procedures returns the catalog for the picker, most used first (by
-// today's dossiers at this kiosk), then in catalog order.
-func (s *Session) Procedures(ctx context.Context) []*catalog.Procedure {
+// today's dossiers at this kiosk), then in catalog order, with how many
+// times each was used today.
+func (s *Session) Procedures(ctx context.Context) ([]*catalog.Procedure, map[string]int) {
 	all := s.cfg.Forms.Procedures()
 	use := map[string]int{}
 	if s.cfg.Queue != nil {
@@ -543,7 +544,7 @@ func (s *Session) Procedures(ctx context.Context) []*catalog.Procedure {
 	}
 	out := append([]*catalog.Procedure(nil), all...)
 	sort.SliceStable(out, func(i, j int) bool { return use[out[i].Ref()] > use[out[j].Ref()] })
-	return out
+	return out, use
 }
 
 // Choose opens the form of procedure p, prefilled from the card.
@@ -673,6 +674,7 @@ func (s *Session) Submit(ctx context.Context) error {
 		return err
 	}
 	m := s.form.Metrics()
+	files := s.form.Files()
 	var components []string
 	for _, a := range s.form.Attachments(lang) {
 		if a.Have {
@@ -682,12 +684,12 @@ func (s *Session) Submit(ctx context.Context) error {
 	s.state = StateSubmitting
 	s.mu.Unlock()
 	s.changed()
-	go s.submit(ctx, d, m, components)
+	go s.submit(ctx, d, files, m, components)
 	return nil
 }
 
-func (s *Session) submit(ctx context.Context, d dossier.Dossier, m Metrics, components []string) {
-	f, err := s.cfg.Queue.Submit(ctx, d, m)
+func (s *Session) submit(ctx context.Context, d dossier.Dossier, files map[string][]byte, m Metrics, components []string) {
+	f, err := s.cfg.Queue.Submit(ctx, d, files, m)
 	s.mu.Lock()
 	if s.state != StateSubmitting {
 		s.mu.Unlock()

@@ -43,7 +43,7 @@ func TestJourney(t *testing.T) {
 	if err := s.Continue(); err != nil {
 		t.Fatal(err)
 	}
-	procs := s.Procedures(ctx)
+	procs, _ := s.Procedures(ctx)
 	if len(procs) == 0 {
 		t.Fatal("no procedures")
 	}
@@ -252,7 +252,8 @@ func TestPortalDownGivesLocalReceipt(t *testing.T) {
 	h.s.StartRead(ctx, session.ReadRequest{})
 	waitState(t, h.s, session.StateIdentity)
 	h.s.Continue()
-	h.s.Choose(h.pick(t, h.s.Procedures(ctx)))
+	procs, _ := h.s.Procedures(ctx)
+	h.s.Choose(h.pick(t, procs))
 	h.fill(t)
 	if err := h.s.Next(); err != nil {
 		t.Fatal(err)

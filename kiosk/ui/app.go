@@ -1,0 +1,452 @@
+package ui
+
+import (
+	"context"
+	"crypto/subtle"
+	"fmt"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"motcua/assets"
+	"motcua/kiosk/i18n"
+	"motcua/kiosk/session"
+)
+
+// Options configure the screens.
+type Options struct {
+	Session *session.Session
+	Text    *i18n.Bundle
+	// CheckClerk verifies a clerk's PIN (counter mode). Nil accepts none.
+	CheckClerk func(clerkID, pin string) bool
+	// AdminPIN unlocks leaving self-service mode.
+	AdminPIN string
+	// OnExit is called when the admin leaves self-service mode (or the
+	// counter app is closed from the screen).
+	OnExit func()
+	// SaveDir is where "print" writes the receipt PDF.
+	SaveDir string
+	// Ticks is how often the idle timer and the counter panel refresh; zero
+	// means once a second. Tests drive Tick themselves and pass a negative
+	// value to start no goroutine.
+	Ticks time.Duration
+}
+
+// App is the kiosk window's content and behaviour.
+type App struct {
+	o     Options
+	s     *session.Session
+	t     *i18n.Bundle
+	w     fyne.Window
+	theme *Theme
+	self  bool
+
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	root   *fyne.Container // top bar + body (+ counter panel)
+	body   *fyne.Container
+	top    *fyne.Container
+	panel  *counterPanel
+	shown  string // key of the screen now shown, to rebuild only on change
+	idle   *widget.PopUp
+	idleLb *widget.Label
+
+	syncMu sync.Mutex // one redraw at a time (the test driver runs fyne.Do inline)
+
+	mu      sync.Mutex
+	kb      *keyboard
+	target  *TextField             // the entry the on-screen keyboard types into
+	errs    map[string]*widget.Label
+	lastMsg string             // transient message shown at the top of a screen
+	thanks  bool               // a visit just ended with a rating: say thanks at Welcome
+	status  session.Status     // last online/queue status
+	saved   string             // last saved PDF path
+	procQ   string             // procedure search text
+}
+
+// New builds the kiosk's screens into w and starts following the session.
+// Call Close when the window closes.
+func New(w fyne.Window, o Options) *App {
+	ctx, cancel := context.WithCancel(context.Background())
+	a := &App{o: o, s: o.Session, t: o.Text, w: w, ctx: ctx, cancel: cancel,
+		self: o.Session.Mode() == session.SelfService, errs: map[string]*widget.Label{}}
+	a.theme = &Theme{Large: a.self}
+	fyne.CurrentApp().Settings().SetTheme(a.theme)
+	a.body = container.NewStack()
+	a.top = container.NewHBox()
+	var center fyne.CanvasObject = a.body
+	if !a.self {
+		a.panel = newCounterPanel(a)
+		split := container.NewHSplit(a.body, a.panel.root)
+		split.Offset = 0.72
+		center = split
+	}
+	a.root = container.NewBorder(a.top, nil, nil, nil, center)
+	w.SetContent(a.root)
+	a.s.OnChange(func() { fyne.Do(a.sync) })
+	a.t.OnChange(func(i18n.Lang) { fyne.Do(a.redraw) })
+	a.shortcuts()
+	a.sync()
+	go a.Poll()
+	if o.Ticks >= 0 {
+		go a.tick()
+	}
+	return a
+}
+
+// Close stops the App's goroutines.
+func (a *App) Close() { a.cancel() }
+
+// Session returns the session the screens follow.
+func (a *App) Session() *session.Session { return a.s }
+
+func (a *App) tick() {
+	d := a.o.Ticks
+	if d == 0 {
+		d = time.Second
+	}
+	t := time.NewTicker(d)
+	defer t.Stop()
+	n := 0
+	for {
+		select {
+		case <-a.ctx.Done():
+			return
+		case <-t.C:
+		}
+		a.s.Tick(a.ctx)
+		if n%3 == 0 {
+			a.Poll()
+		}
+		n++
+	}
+}
+
+// Poll refreshes the online status and the counter panel from the queue.
+// It does the queue work on the calling goroutine and the drawing on the
+// UI goroutine.
+func (a *App) Poll() {
+	q := a.s.Queue()
+	if q == nil {
+		return
+	}
+	st := q.Status()
+	var entries []session.Entry
+	if a.panel != nil {
+		entries, _ = q.Today(a.ctx)
+	}
+	fyne.Do(func() {
+		a.syncMu.Lock()
+		defer a.syncMu.Unlock()
+		a.mu.Lock()
+		changed := st != a.status
+		a.status = st
+		a.mu.Unlock()
+		if changed {
+			a.buildTop()
+		}
+		if a.panel != nil {
+			a.panel.update(entries)
+		}
+	})
+}
+
+// T translates a message key.
+func (a *App) T(key string, args ...any) string { return a.t.T(key, args...) }
+
+// sync redraws what changed: the screen when the state (or what it shows)
+// moved, and the idle warning.
+func (a *App) sync() {
+	a.syncMu.Lock()
+	defer a.syncMu.Unlock()
+	a.syncLocked()
+}
+
+// redraw rebuilds the current screen even if the state did not change
+// (language, contrast, a message to show).
+func (a *App) redraw() {
+	a.syncMu.Lock()
+	defer a.syncMu.Unlock()
+	a.shown = ""
+	a.syncLocked()
+}
+
+// Settled reports whether the screen shows the session's current state
+// (no redraw pending).
+func (a *App) Settled() bool {
+	a.syncMu.Lock()
+	defer a.syncMu.Unlock()
+	return a.shown == a.screenKey()
+}
+
+// Inspect runs f with the window's content while no redraw runs, so a test
+// can walk the widget tree safely.
+func (a *App) Inspect(f func(c fyne.Canvas)) {
+	a.syncMu.Lock()
+	defer a.syncMu.Unlock()
+	f(a.w.Canvas())
+}
+
+func (a *App) syncLocked() {
+	key := a.screenKey()
+	if key != a.shown {
+		a.shown = key
+		a.buildTop()
+		a.body.Objects = []fyne.CanvasObject{a.screen()}
+		a.body.Refresh()
+	}
+	a.syncIdle()
+}
+
+func (a *App) screenKey() string {
+	s := a.s
+	st := s.State()
+	if st == session.StateWiped {
+		st = session.StateWelcome // the same screen: do not redraw it twice
+	}
+	adding := s.Adding()
+	step := s.Step()
+	if s.State() != session.StateReading && !adding {
+		step = 0
+	}
+	return fmt.Sprintf("%s|%d|%s|%s|%t|%s|%t|%s", st, step, s.Problem(), s.Notice(), adding, a.t.Lang(), a.theme.HighContrast, s.Clerk())
+}
+
+func (a *App) syncIdle() {
+	warn, left := a.s.Idle()
+	if !warn {
+		if a.idle != nil {
+			a.idle.Hide()
+			a.idle = nil
+		}
+		return
+	}
+	secs := int(left.Round(time.Second) / time.Second)
+	if secs < 0 {
+		secs = 0
+	}
+	msg := a.T("idle.warning", secs)
+	if a.idle != nil {
+		a.idleLb.SetText(msg)
+		return
+	}
+	a.idleLb = widget.NewLabelWithStyle(msg, fyne.TextAlignCenter, fyne.TextStyle{})
+	a.idleLb.Wrapping = fyne.TextWrapWord
+	title := widget.NewLabelWithStyle(a.T("idle.title"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	btn := a.button(a.T("idle.continue"), theme.ConfirmIcon(), func() { a.s.Touch() })
+	btn.Importance = widget.HighImportance
+	a.idle = widget.NewModalPopUp(container.NewVBox(title, a.idleLb, btn), a.w.Canvas())
+	a.idle.Resize(fyne.NewSize(520, 0))
+	a.idle.Show()
+}
+
+// buildTop draws the top bar: title, mode, language switch, and the
+// counter's clerk and online indicator or the kiosk's contrast and admin
+// buttons.
+func (a *App) buildTop() {
+	logo := canvas.NewImageFromResource(fyne.NewStaticResource("app.svg", assets.Icon("app")))
+	logo.FillMode = canvas.ImageFillContain
+	logo.SetMinSize(fyne.NewSize(36, 36))
+	title := widget.NewLabelWithStyle(a.T("app.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	mode := a.T("mode.counter")
+	if a.self {
+		mode = a.T("mode.self")
+	}
+	objs := []fyne.CanvasObject{logo, title, widget.NewLabel("· " + mode), layout.NewSpacer()}
+	if a.self {
+		objs = append(objs, a.button(a.T("admin.contrast"), theme.ColorPaletteIcon(), a.toggleContrast))
+	} else {
+		a.mu.Lock()
+		st := a.status
+		a.mu.Unlock()
+		online := canvas.NewCircle(colorFor(st.Online))
+		online.StrokeWidth = 0
+		dot := container.NewGridWrap(fyne.NewSize(14, 14), online)
+		state := a.T("counter.offline")
+		if st.Online {
+			state = a.T("counter.online")
+		}
+		objs = append(objs, container.NewCenter(dot), widget.NewLabel(state), widget.NewLabel(a.T("counter.queue", st.Queued)))
+		if c := a.s.Clerk(); c != "" {
+			objs = append(objs, widget.NewLabel(a.T("counter.signedin", c)),
+				widget.NewButton(a.T("counter.signout"), func() { a.s.SignOut(a.ctx) }))
+		}
+		objs = append(objs, widget.NewButtonWithIcon(a.T("counter.indicators"), theme.InfoIcon(), a.showIndicators))
+	}
+	objs = append(objs, a.button(a.T("lang.switch"), nil, a.toggleLang))
+	if a.self {
+		objs = append(objs, a.button("", theme.SettingsIcon(), a.showAdmin))
+	}
+	a.top.Objects = objs
+	a.top.Refresh()
+}
+
+func (a *App) toggleLang() {
+	a.s.Touch()
+	if a.t.Lang() == i18n.VI {
+		a.t.SetLang(i18n.EN)
+	} else {
+		a.t.SetLang(i18n.VI)
+	}
+}
+
+func (a *App) toggleContrast() {
+	a.s.Touch()
+	a.theme.HighContrast = !a.theme.HighContrast
+	fyne.CurrentApp().Settings().SetTheme(&Theme{Large: a.theme.Large, HighContrast: a.theme.HighContrast})
+	a.redraw()
+}
+
+// HighContrast reports whether the high-contrast theme is on.
+func (a *App) HighContrast() bool { return a.theme.HighContrast }
+
+// button makes a button that, in self-service mode, is at least MinTouch
+// tall and wide.
+func (a *App) button(label string, icon fyne.Resource, tapped func()) *widget.Button {
+	b := widget.NewButtonWithIcon(label, icon, func() {
+		a.s.Touch()
+		tapped()
+	})
+	return b
+}
+
+// touch wraps o so that it is at least MinTouch square in self-service mode.
+func (a *App) touch(o fyne.CanvasObject) fyne.CanvasObject {
+	if !a.self {
+		return o
+	}
+	return container.New(&minLayout{min: fyne.NewSize(MinTouch, MinTouch)}, o)
+}
+
+// minLayout gives its objects at least min size.
+type minLayout struct{ min fyne.Size }
+
+func (m *minLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+func (m *minLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	s := m.min
+	for _, o := range objs {
+		s = s.Max(o.MinSize())
+	}
+	return s
+}
+
+func (a *App) shortcuts() {
+	c := a.w.Canvas()
+	c.SetOnTypedKey(func(ev *fyne.KeyEvent) { a.Key(ev.Name) })
+	submit := func(fyne.Shortcut) { a.ctrlEnter() }
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierControl}, submit)
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyEnter, Modifier: fyne.KeyModifierControl}, submit)
+}
+
+// Key handles the counter's function keys: F2 reads a card, Escape goes
+// back, F9 opens the indicators.
+func (a *App) Key(k fyne.KeyName) {
+	a.s.Touch()
+	switch k {
+	case fyne.KeyF2:
+		switch a.s.State() {
+		case session.StateForm:
+			a.addPerson("")
+		default:
+			a.read("")
+		}
+	case fyne.KeyEscape:
+		a.s.Back(a.ctx)
+	case fyne.KeyF9:
+		a.showIndicators()
+	}
+}
+
+// ctrlEnter submits at Review and moves on elsewhere.
+func (a *App) ctrlEnter() {
+	a.s.Touch()
+	switch a.s.State() {
+	case session.StateReview:
+		a.submit()
+	case session.StateIdentity, session.StateForm, session.StateAttachments:
+		a.next()
+	case session.StateReceipt:
+		a.s.Finish()
+	}
+}
+
+func (a *App) read(qr string) {
+	a.setMsg("")
+	if err := a.s.StartRead(a.ctx, session.ReadRequest{QR: qr}); err != nil {
+		return // already reading or mid-visit: the key does nothing
+	}
+}
+
+func (a *App) addPerson(path string) {
+	a.s.AddPerson(a.ctx, path)
+}
+
+func (a *App) next() {
+	err := a.s.Next()
+	a.afterNext(err)
+}
+
+func (a *App) submit() {
+	if err := a.s.Submit(a.ctx); err != nil {
+		a.setMsg(a.T("form.invalid", "?"))
+		a.redraw()
+	}
+}
+
+func (a *App) setMsg(m string) {
+	a.mu.Lock()
+	a.lastMsg = m
+	a.mu.Unlock()
+}
+
+func (a *App) takeMsg() string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	m := a.lastMsg
+	a.lastMsg = ""
+	return m
+}
+
+func (a *App) checkAdmin(pin string) bool {
+	return a.o.AdminPIN != "" && subtle.ConstantTimeCompare([]byte(pin), []byte(a.o.AdminPIN)) == 1
+}
+
+func (a *App) showAdmin() {
+	pin := widget.NewPasswordEntry()
+	msg := widget.NewLabel("")
+	var pop *widget.PopUp
+	exit := a.button(a.T("admin.exit"), theme.LogoutIcon(), func() {
+		if !a.checkAdmin(pin.Text) {
+			msg.SetText(a.T("admin.bad"))
+			pin.SetText("")
+			return
+		}
+		pop.Hide()
+		a.s.Wipe(a.ctx, session.WipeCancel)
+		if a.o.OnExit != nil {
+			a.o.OnExit()
+		}
+	})
+	cancel := a.button(a.T("nav.back"), theme.CancelIcon(), func() { pop.Hide() })
+	kb := newKeyboard(a, true)
+	kb.direct = pin
+	pop = widget.NewModalPopUp(container.NewVBox(
+		widget.NewLabelWithStyle(a.T("admin.title"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
+		widget.NewLabel(a.T("admin.pin")), pin, msg, kb.root, container.NewGridWithColumns(2, cancel, exit)), a.w.Canvas())
+	pop.Show()
+	a.w.Canvas().Focus(pin)
+}

@@ -1,0 +1,123 @@
+package ui
+
+import (
+	"fmt"
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"motcua/kiosk/receipt"
+	"motcua/kiosk/session"
+)
+
+func colorFor(online bool) color.Color {
+	if online {
+		return color.NRGBA{0x1b, 0x7f, 0x3b, 0xff}
+	}
+	return color.NRGBA{0xb0, 0x00, 0x20, 0xff}
+}
+
+// counterPanel is the clerk's list of today's dossiers with their sync
+// state and a reprint button each.
+type counterPanel struct {
+	a       *App
+	root    *fyne.Container
+	list    *fyne.Container
+	entries []session.Entry
+}
+
+func newCounterPanel(a *App) *counterPanel {
+	p := &counterPanel{a: a, list: container.NewVBox()}
+	p.root = container.NewBorder(heading(a.T("counter.today")), nil, nil, nil, container.NewVScroll(p.list))
+	return p
+}
+
+func (p *counterPanel) update(es []session.Entry) {
+	p.entries = es
+	a := p.a
+	if t, ok := p.root.Objects[0].(*widget.Label); ok {
+		t.SetText(a.T("counter.today"))
+	}
+	p.list.RemoveAll()
+	for i := len(es) - 1; i >= 0; i-- { // newest first
+		e := es[i]
+		state := widget.NewLabel(a.T("sync." + string(e.State)))
+		switch e.State {
+		case session.SyncQueued:
+			state.Importance = widget.WarningImportance
+		case session.SyncFailed:
+			state.Importance = widget.DangerImportance
+		default:
+			state.Importance = widget.SuccessImportance
+		}
+		head := widget.NewLabelWithStyle(fmt.Sprintf("%s  %s", e.At.In(receipt.Zone).Format("15:04"), e.Code), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+		name := wrapped(e.ProcedureName + " · " + e.MaskedID)
+		re := widget.NewButtonWithIcon(a.T("counter.reprint"), theme.DocumentPrintIcon(), func() { p.reprint(e) })
+		p.list.Add(container.NewVBox(container.NewHBox(head, layout.NewSpacer(), state), name, container.NewHBox(layout.NewSpacer(), re), widget.NewSeparator()))
+	}
+	p.list.Refresh()
+}
+
+// reprint prints a slip for a past dossier from what the kiosk still knows
+// (code, procedure, masked ID: the name was deleted with the session).
+func (p *counterPanel) reprint(e session.Entry) {
+	r := &receipt.Receipt{DossierID: e.DossierID, Code: e.Code, Local: e.State == session.SyncQueued,
+		ProcedureCode: e.ProcedureCode, ProcedureName: e.ProcedureName, ApplicantID: e.MaskedID, ReceivedAt: e.At}
+	p.a.SavePDF(r, func(path string, err error) {
+		if err == nil {
+			p.a.mu.Lock()
+			p.a.saved = path
+			p.a.mu.Unlock()
+		}
+	})
+}
+
+// Entries returns what the panel shows (for tests).
+func (a *App) Entries() []session.Entry {
+	if a.panel == nil {
+		return nil
+	}
+	return a.panel.entries
+}
+
+// showIndicators opens the Decision 06 figures; the store query runs off
+// the UI goroutine.
+func (a *App) showIndicators() {
+	q := a.s.Queue()
+	if q == nil {
+		return
+	}
+	go func() {
+		ind, err := q.Indicators(a.ctx)
+		fyne.Do(func() { a.indicatorsPopup(ind, err) })
+	}()
+}
+
+func pct(n, d int) string {
+	if d == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%d/%d (%.0f%%)", n, d, 100*float64(n)/float64(d))
+}
+
+func (a *App) indicatorsPopup(ind session.Indicators, err error) {
+	rows := []fyne.CanvasObject{
+		widget.NewLabel(a.T("indicators.total")), widget.NewLabel(fmt.Sprint(ind.Dossiers)),
+		widget.NewLabel(a.T("indicators.chip")), widget.NewLabel(pct(ind.ChipVerified, ind.Dossiers)),
+		widget.NewLabel(a.T("indicators.prefill")), widget.NewLabel(fmt.Sprintf("%.0f%%", 100*ind.PrefillRatio)),
+		widget.NewLabel(a.T("indicators.nopaper")), widget.NewLabel(pct(ind.NoIDPapers, ind.Dossiers)),
+		widget.NewLabel(a.T("indicators.rating")), widget.NewLabel(fmt.Sprintf("%.2f / 3 (%d)", ind.AverageRating, ind.Ratings)),
+	}
+	box := container.NewVBox(heading(a.T("indicators.title")), container.New(layout.NewFormLayout(), rows...))
+	if err != nil {
+		box.Add(banner(err.Error(), theme.ColorNameError))
+	}
+	var pop *widget.PopUp
+	box.Add(widget.NewButton(a.T("indicators.close"), func() { pop.Hide() }))
+	pop = widget.NewModalPopUp(box, a.w.Canvas())
+	pop.Show()
+}

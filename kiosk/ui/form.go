@@ -1,0 +1,417 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"motcua/kiosk/catalog"
+	"motcua/kiosk/session"
+	"motcua/offline/dossier"
+)
+
+// TextField is an entry that tells the App when it gains focus, so the
+// on-screen keyboard knows where to type.
+type TextField struct {
+	widget.Entry
+	path    string // the form path it edits
+	onFocus func(*TextField)
+}
+
+func newField(path string, onFocus func(*TextField)) *TextField {
+	f := &TextField{path: path, onFocus: onFocus}
+	f.ExtendBaseWidget(f)
+	return f
+}
+
+// Path returns the form path the field edits.
+func (f *TextField) Path() string { return f.path }
+
+// FocusGained implements fyne.Focusable.
+func (f *TextField) FocusGained() {
+	f.Entry.FocusGained()
+	if f.onFocus != nil {
+		f.onFocus(f)
+	}
+}
+
+func (a *App) nav(back bool, next *widget.Button) fyne.CanvasObject {
+	row := container.NewHBox()
+	if back {
+		row.Add(a.touch(a.button(a.T("nav.back"), theme.NavigateBackIcon(), func() { a.s.Back(a.ctx) })))
+	}
+	row.Add(a.touch(a.button(a.T("nav.cancel"), theme.CancelIcon(), func() { a.s.Wipe(a.ctx, session.WipeCancel) })))
+	row.Add(layout.NewSpacer())
+	if next != nil {
+		next.Importance = widget.HighImportance
+		row.Add(a.touch(next))
+	}
+	return row
+}
+
+func (a *App) picker() fyne.CanvasObject {
+	lang := string(a.t.Lang())
+	search := widget.NewEntry()
+	search.SetPlaceHolder(a.T("procedure.search"))
+	results := container.NewVBox()
+	all, use := a.s.Procedures(a.ctx)
+	fill := func(q string) {
+		results.RemoveAll()
+		match := all
+		if strings.TrimSpace(q) != "" {
+			keep := map[*catalog.Procedure]bool{}
+			for _, p := range all {
+				keep[p] = false
+			}
+			hay := catalog.Fold(q)
+			words := strings.Fields(hay)
+			match = nil
+			for _, p := range all {
+				h := catalog.Fold(strings.Join([]string{p.Slug, p.Code, p.Name.VI, p.Name.EN}, " "))
+				ok := true
+				for _, w := range words {
+					ok = ok && strings.Contains(h, w)
+				}
+				if ok {
+					match = append(match, p)
+				}
+			}
+		}
+		if len(match) == 0 {
+			results.Add(widget.NewLabel(a.T("procedure.none")))
+		}
+		var most []*catalog.Procedure
+		for _, p := range match {
+			if use[p.Ref()] > 0 && len(most) < 5 {
+				most = append(most, p)
+			}
+		}
+		if len(most) > 0 {
+			results.Add(heading(a.T("procedure.mostused")))
+			for _, p := range most {
+				results.Add(a.procButton(p, lang))
+			}
+		}
+		var order []catalog.Domain
+		groups := map[catalog.Domain][]*catalog.Procedure{}
+		for _, p := range match {
+			if _, ok := groups[p.Domain]; !ok {
+				order = append(order, p.Domain)
+			}
+			groups[p.Domain] = append(groups[p.Domain], p)
+		}
+		for _, d := range order {
+			results.Add(heading(catalog.DomainNames[d].In(lang)))
+			for _, p := range groups[d] {
+				results.Add(a.procButton(p, lang))
+			}
+		}
+		results.Refresh()
+	}
+	search.OnChanged = func(q string) { a.s.Touch(); a.procQ = q; fill(q) }
+	fill("")
+	top := container.NewVBox(heading(a.T("procedure.title")), search)
+	bottom := container.NewVBox(a.nav(true, nil))
+	if a.self {
+		k := newKeyboard(a, false)
+		k.direct = search
+		bottom = container.NewVBox(k.root, a.nav(true, nil))
+	}
+	return container.NewBorder(top, bottom, nil, nil, container.NewVScroll(results))
+}
+
+func (a *App) procButton(p *catalog.Procedure, lang string) fyne.CanvasObject {
+	days := ""
+	if p.Days > 0 {
+		days = " · " + a.T("procedure.days", p.Days)
+	}
+	b := a.button(p.Name.In(lang)+days, nil, func() { a.s.Choose(p) })
+	b.Alignment = widget.ButtonAlignLeading
+	return a.touch(b)
+}
+
+func (a *App) provenanceText(p dossier.Provenance) string {
+	switch p {
+	case dossier.FromChip:
+		return a.T("form.locked")
+	case dossier.FromQR:
+		return a.T("form.qr")
+	case dossier.FromStaff:
+		return a.T("form.system")
+	}
+	return ""
+}
+
+func (a *App) formScreen() fyne.CanvasObject {
+	f := a.s.Form()
+	if f == nil {
+		return a.welcome()
+	}
+	lang := string(a.t.Lang())
+	a.mu.Lock()
+	a.errs = map[string]*widget.Label{}
+	a.target = nil
+	a.mu.Unlock()
+	var kb *keyboard
+	if a.self {
+		kb = newKeyboard(a, false)
+		a.kb = kb
+	}
+	box := container.NewVBox()
+	section, person := "", ""
+	var first fyne.Focusable
+	for _, fd := range f.Fields(lang) {
+		if fd.Section != section {
+			section = fd.Section
+			box.Add(heading(section))
+		}
+		if fd.Person != person {
+			person = fd.Person
+			if person != "" {
+				box.Add(widget.NewLabelWithStyle(person, fyne.TextAlignLeading, fyne.TextStyle{Bold: true, Italic: true}))
+			}
+		}
+		label := fd.Label
+		if fd.Required {
+			label += " *"
+		}
+		errLb := widget.NewLabel(fd.Error)
+		errLb.Importance = widget.DangerImportance
+		errLb.Wrapping = fyne.TextWrapWord
+		if fd.Error == "" {
+			errLb.Hide()
+		}
+		a.errs[fd.Path] = errLb
+		var input fyne.CanvasObject
+		if fd.Locked {
+			val := widget.NewLabelWithStyle(fd.Value, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			val.Wrapping = fyne.TextWrapWord
+			mark := widget.NewLabel(a.provenanceText(fd.Provenance))
+			mark.Importance = widget.LowImportance
+			input = container.NewBorder(nil, nil, icon("lock", 18), nil, container.NewVBox(val, mark))
+		} else {
+			input = a.input(fd, kb)
+			if foc, ok := input.(fyne.Focusable); ok && first == nil {
+				first = foc
+			}
+			if fd.Provenance == dossier.FromQR && fd.Value != "" {
+				mark := widget.NewLabel(a.provenanceText(fd.Provenance))
+				mark.Importance = widget.WarningImportance
+				input = container.NewVBox(input, mark)
+			}
+		}
+		box.Add(container.New(layout.NewFormLayout(), widget.NewLabel(label), container.NewVBox(input, errLb)))
+	}
+	// A second person joins by tapping their card.
+	slots := container.NewVBox()
+	if a.s.Adding() {
+		slots.Add(a.steps())
+	} else {
+		for _, sl := range f.Slots(lang) {
+			if sl.Filled {
+				continue
+			}
+			path := sl.Path
+			slots.Add(a.touch(a.button(a.T("form.addperson", sl.Label), theme.ContentAddIcon(), func() { a.addPerson(path) })))
+		}
+	}
+	if n := a.s.Notice(); strings.HasPrefix(n, "form.addperson.done|") {
+		slots.Add(banner(a.T("form.addperson.done", strings.TrimPrefix(n, "form.addperson.done|")), theme.ColorNameSuccess))
+	}
+	if p := a.s.Problem(); p != "" {
+		slots.Add(banner(a.T(p), theme.ColorNameError))
+	}
+	box.Add(slots)
+	title := heading(f.Procedure().Name.In(lang))
+	next := a.button(a.T("nav.next"), theme.NavigateNextIcon(), a.next)
+	bottom := a.nav(true, next)
+	if kb != nil {
+		bottom = container.NewVBox(kb.root, bottom)
+	}
+	if first != nil && !a.self {
+		fyne.Do(func() { a.w.Canvas().Focus(first) })
+	}
+	return container.NewBorder(title, bottom, nil, nil, container.NewVScroll(box))
+}
+
+// input builds the editor of one typed field.
+func (a *App) input(fd session.Field, kb *keyboard) fyne.CanvasObject {
+	path := fd.Path
+	set := func(v string) {
+		a.s.Touch()
+		a.s.Set(path, v)
+		a.showError(path)
+	}
+	switch fd.Type {
+	case catalog.TypeChoice:
+		labels := make([]string, len(fd.Options))
+		byLabel := map[string]string{}
+		sel := ""
+		for i, o := range fd.Options {
+			labels[i] = o.Label
+			byLabel[o.Label] = o.Value
+			if o.Value == fd.Value {
+				sel = o.Label
+			}
+		}
+		s := widget.NewSelect(labels, func(l string) { set(byLabel[l]) })
+		if sel != "" {
+			s.SetSelected(sel)
+		}
+		return a.touch(s)
+	case catalog.TypeBool:
+		c := widget.NewCheck("", func(b bool) {
+			if b {
+				set("true")
+			} else {
+				set("false")
+			}
+		})
+		c.Checked = fd.Value == "true"
+		return a.touch(c)
+	}
+	e := newField(path, func(f *TextField) {
+		a.mu.Lock()
+		a.target = f
+		a.mu.Unlock()
+	})
+	switch fd.Type {
+	case catalog.TypeDate:
+		e.SetPlaceHolder("dd/mm/yyyy")
+	case catalog.TypePhone:
+		e.SetPlaceHolder("09xx xxx xxx")
+	}
+	e.SetText(fd.Value)
+	e.OnChanged = set
+	e.OnSubmitted = func(string) { a.w.Canvas().FocusNext() }
+	if kb != nil {
+		kb.fields = append(kb.fields, e)
+	}
+	return e
+}
+
+// showError updates one field's inline message after a change.
+func (a *App) showError(path string) {
+	f := a.s.Form()
+	if f == nil {
+		return
+	}
+	a.mu.Lock()
+	lb := a.errs[path]
+	a.mu.Unlock()
+	if lb == nil {
+		return
+	}
+	for _, fd := range f.Fields(string(a.t.Lang())) {
+		if fd.Path == path {
+			lb.SetText(fd.Error)
+			if fd.Error == "" {
+				lb.Hide()
+			} else {
+				lb.Show()
+			}
+			return
+		}
+	}
+}
+
+// afterNext shows why Next did not move on.
+func (a *App) afterNext(err error) {
+	if err == nil {
+		return
+	}
+	f := a.s.Form()
+	if f == nil {
+		return
+	}
+	n, missing := f.Validate(string(a.t.Lang()))
+	switch {
+	case n > 0:
+		a.setMsg(a.T("form.invalid", n))
+	case len(missing) > 0:
+		a.setMsg(a.T("attach.missing", strings.Join(missing, ", ")))
+	default:
+		a.setMsg(err.Error())
+	}
+	a.redraw()
+}
+
+func (a *App) attachments() fyne.CanvasObject {
+	f := a.s.Form()
+	if f == nil {
+		return a.welcome()
+	}
+	lang := string(a.t.Lang())
+	box := container.NewVBox()
+	for _, at := range f.Attachments(lang) {
+		key := at.Key
+		kind := a.T("attach.copy")
+		if at.Original {
+			kind = a.T("attach.original")
+		}
+		text := fmt.Sprintf("%s (%s", at.Name, kind)
+		if at.Count > 1 {
+			text += fmt.Sprintf(" × %d", at.Count)
+		}
+		if at.Required {
+			text += ", " + a.T("attach.required")
+		}
+		text += ")"
+		c := widget.NewCheck(text, func(b bool) { a.s.Touch(); a.s.SetAttachment(key, b) })
+		c.Checked = at.Have
+		box.Add(a.touch(c))
+	}
+	if m := f.Metrics(); m.ChipVerified && !m.IDPapersAsked {
+		box.Add(banner(a.T("attach.noid"), theme.ColorNameSuccess))
+	}
+	next := a.button(a.T("nav.next"), theme.NavigateNextIcon(), a.next)
+	return container.NewBorder(heading(a.T("attach.title")), a.nav(true, next), nil, nil, container.NewVScroll(box))
+}
+
+func (a *App) review() fyne.CanvasObject {
+	f := a.s.Form()
+	if f == nil {
+		return a.welcome()
+	}
+	lang := string(a.t.Lang())
+	rows := []fyne.CanvasObject{widget.NewLabel(a.T("review.procedure")),
+		widget.NewLabelWithStyle(f.Procedure().Name.In(lang), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})}
+	for _, fd := range f.Fields(lang) {
+		if fd.Value == "" {
+			continue
+		}
+		v := fd.Value
+		for _, o := range fd.Options {
+			if o.Value == v {
+				v = o.Label
+			}
+		}
+		lb := fd.Label
+		if fd.Person != "" {
+			lb = fd.Person + " — " + lb
+		}
+		val := wrapped(v)
+		rows = append(rows, wrapped(lb), val)
+	}
+	var have []string
+	for _, at := range f.Attachments(lang) {
+		if at.Have {
+			have = append(have, at.Name)
+		}
+	}
+	if len(have) > 0 {
+		rows = append(rows, widget.NewLabel(a.T("review.attachments")), wrapped(strings.Join(have, "; ")))
+	}
+	submit := a.button(a.T("review.submit"), theme.MailSendIcon(), a.submit)
+	if p := a.s.Problem(); p != "" {
+		return container.NewBorder(container.NewVBox(heading(a.T("review.title")), banner(a.T(p), theme.ColorNameError)),
+			a.nav(true, submit), nil, nil, container.NewVScroll(container.New(layout.NewFormLayout(), rows...)))
+	}
+	return container.NewBorder(heading(a.T("review.title")), a.nav(true, submit), nil, nil,
+		container.NewVScroll(container.New(layout.NewFormLayout(), rows...)))
+}

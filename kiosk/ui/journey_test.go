@@ -1,0 +1,170 @@
+package ui_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"motcua/kiosk/catalog"
+	"motcua/kiosk/session"
+	"motcua/kiosk/ui"
+)
+
+// typedValue picks a valid value for a field the card cannot fill.
+func typedValue(f *catalog.Field, now time.Time) string {
+	switch f.Type {
+	case catalog.TypePhone:
+		return "0912345678"
+	case catalog.TypeEmail:
+		return "cong.dan@example.vn"
+	case catalog.TypeDate:
+		if f.NotBeforeToday {
+			return now.AddDate(0, 6, 0).Format("02/01/2006")
+		}
+		return now.AddDate(0, -1, 0).Format("02/01/2006")
+	case catalog.TypeNumber:
+		if f.Min != nil && *f.Min > 1 {
+			return fmt.Sprint(*f.Min)
+		}
+		return "1"
+	case catalog.TypeChoice:
+		return f.Options[0].Value
+	case catalog.TypeBool:
+		return "true"
+	case catalog.TypeIDNumber:
+		return "001090000009"
+	}
+	return "Số 12 phố Lê Lợi, phường Hoàn Kiếm, Hà Nội"
+}
+
+func catalogField(p *catalog.Procedure, path string) *catalog.Field {
+	var out *catalog.Field
+	clean := path
+	if i := strings.IndexByte(path, '['); i >= 0 {
+		j := strings.IndexByte(path, ']')
+		clean = path[:i] + "[]" + path[j+1:]
+	}
+	p.Walk(func(fp string, f *catalog.Field, _ *catalog.Field) {
+		if fp == clean {
+			out = f
+		}
+	})
+	return out
+}
+
+// fillForm types every required value the card did not give: text fields
+// through the window (test.Type), choices through the session.
+func fillForm(t *testing.T, a *ui.App, now time.Time) {
+	t.Helper()
+	f := a.Session().Form()
+	onScreen := fields(a)
+	for _, fd := range f.Fields("vi") {
+		if fd.Locked || fd.Value != "" || !fd.Required {
+			continue
+		}
+		cf := catalogField(f.Procedure(), fd.Path)
+		v := typedValue(cf, now)
+		if e, ok := onScreen[fd.Path]; ok {
+			test.Type(e, v)
+			continue
+		}
+		if err := a.Session().Set(fd.Path, v); err != nil {
+			t.Fatalf("set %s: %v", fd.Path, err)
+		}
+	}
+}
+
+func TestJourneys(t *testing.T) {
+	tests := []struct {
+		slug    string
+		second  bool // a second person taps their card
+		checkID bool // the requester's values are locked chip values
+	}{
+		{"tam-tru", false, true},
+		{"ly-lich-tu-phap", false, true},
+		{"ket-hon", true, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.slug, func(t *testing.T) {
+			k := newKit(t, kitOpts{mode: session.Counter})
+			a := k.app
+			// Clerk sign-in first.
+			contains(t, a, "Đăng nhập cán bộ")
+			ids := fields(a)
+			_ = ids
+			k.signIn(t)
+			contains(t, a, "Xin chào!")
+
+			// F2 reads the card; the identity panel shows chip verification.
+			a.Key(fyne.KeyF2)
+			waitFor(t, a, session.StateIdentity)
+			contains(t, a, k.first.name, k.first.id, "Đã xác thực bằng chip")
+			tap(t, a, "Tiếp tục")
+			waitFor(t, a, session.StateChooseProcedure)
+
+			// Search the procedure and choose it.
+			p, _ := k.catalog.Lookup(tt.slug)
+			name := p.Name.VI
+			tap(t, a, name)
+			waitFor(t, a, session.StateForm)
+			contains(t, a, "Lấy từ chip — không sửa được", k.first.name)
+
+			if tt.second {
+				a.Key(fyne.KeyF2) // F2 on the form reads the next person's card
+				waitText(t, a, k.second.name)
+				contains(t, a, "Đã thêm")
+			}
+
+			// Next with empty typed fields shows inline errors.
+			tap(t, a, "Tiếp theo")
+			if a.Session().State() != session.StateForm {
+				t.Fatalf("moved on with an incomplete form")
+			}
+			contains(t, a, "ô cần sửa")
+			fillForm(t, a, k.now())
+			tap(t, a, "Tiếp theo")
+			waitFor(t, a, session.StateAttachments)
+			contains(t, a, "Không cần nộp bản sao căn cước")
+			a.Inspect(func(c fyne.Canvas) {
+				for _, o := range objects(c) {
+					if ch, ok := o.(*widget.Check); ok && strings.Contains(ch.Text, "bắt buộc") {
+						defer test.Tap(ch)
+					}
+				}
+			})
+			tap(t, a, "Tiếp theo")
+			waitFor(t, a, session.StateReview)
+			contains(t, a, name, k.first.name)
+
+			// Ctrl+Enter submits.
+			a.Key(fyne.KeyF2) // ignored at review
+			button(t, a, "Nộp hồ sơ")
+			tap(t, a, "Nộp hồ sơ")
+			waitFor(t, a, session.StateReceipt)
+			rc := a.Session().Receipt()
+			if rc == nil || rc.Local || rc.Code == "" {
+				t.Fatalf("receipt %+v", rc)
+			}
+			contains(t, a, rc.Code, name, k.first.id)
+			tap(t, a, "In / Lưu PDF")
+			deadline := time.Now().Add(10 * time.Second)
+			for a.LastSaved() == "" && time.Now().Before(deadline) {
+				time.Sleep(time.Millisecond)
+			}
+			k.checkPDF(t, a.LastSaved())
+
+			tap(t, a, "Xong")
+			waitFor(t, a, session.StateRating)
+			tap(t, a, "Rất hài lòng")
+			waitFor(t, a, session.StateWelcome)
+			contains(t, a, "Cảm ơn bạn")
+			k.noPersonalData(t)
+			k.checkRating(t, 3)
+		})
+	}
+}

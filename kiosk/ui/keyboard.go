@@ -1,0 +1,141 @@
+package ui
+
+import (
+	"strings"
+	"unicode"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"motcua/kiosk/ui/telex"
+)
+
+// keyboard is the on-screen keyboard of the self-service kiosk, which has
+// no physical one. Letters go through the Telex engine, so "Nguyeenx"
+// types "Nguyễn". It types into direct when set, else into the form field
+// that last had focus.
+type keyboard struct {
+	a      *App
+	root   *fyne.Container
+	direct *widget.Entry
+	fields []*TextField
+	shift  bool
+	digits bool
+}
+
+var keyRows = []string{"1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm,./-"}
+
+func newKeyboard(a *App, digits bool) *keyboard {
+	k := &keyboard{a: a, digits: digits}
+	k.root = container.NewVBox()
+	if digits {
+		grid := container.NewGridWithColumns(3)
+		for _, r := range "123456789" {
+			grid.Add(k.key(string(r)))
+		}
+		grid.Add(k.special("⌫", k.backspace))
+		grid.Add(k.key("0"))
+		k.root.Add(grid)
+		return k
+	}
+	for _, row := range keyRows {
+		grid := container.NewGridWithColumns(len(row))
+		for _, r := range row {
+			grid.Add(k.key(string(r)))
+		}
+		k.root.Add(grid)
+	}
+	k.root.Add(container.NewGridWithColumns(4,
+		k.special("⇧", func() { k.shift = !k.shift }),
+		k.special("␣", func() { k.typeRune(' ') }),
+		k.special("⌫", k.backspace),
+		k.special("⇥", func() { a.w.Canvas().FocusNext() })))
+	return k
+}
+
+func (k *keyboard) key(s string) fyne.CanvasObject {
+	r := []rune(s)[0]
+	b := widget.NewButton(s, func() {
+		k.a.s.Touch()
+		if k.shift {
+			r := unicode.ToUpper(r)
+			k.shift = false
+			k.typeRune(r)
+			return
+		}
+		k.typeRune(r)
+	})
+	return k.a.touch(b)
+}
+
+func (k *keyboard) special(s string, f func()) fyne.CanvasObject {
+	return k.a.touch(widget.NewButton(s, func() { k.a.s.Touch(); f() }))
+}
+
+func (k *keyboard) target() *widget.Entry {
+	if k.direct != nil {
+		return k.direct
+	}
+	k.a.mu.Lock()
+	t := k.a.target
+	k.a.mu.Unlock()
+	if t == nil && len(k.fields) > 0 {
+		t = k.fields[0]
+		k.a.mu.Lock()
+		k.a.target = t
+		k.a.mu.Unlock()
+	}
+	if t == nil {
+		return nil
+	}
+	return &t.Entry
+}
+
+// Type types keys as if tapped one by one (for tests and the QR wedge).
+func (k *keyboard) Type(keys string) {
+	for _, r := range keys {
+		k.typeRune(r)
+	}
+}
+
+func (k *keyboard) typeRune(r rune) {
+	e := k.target()
+	if e == nil {
+		return
+	}
+	text := e.Text
+	if unicode.IsLetter(r) && r <= unicode.MaxASCII && !k.digits {
+		head, w := telex.LastWord(text)
+		text = head + telex.Key(w, r)
+	} else {
+		text += string(r)
+	}
+	k.set(e, text)
+}
+
+func (k *keyboard) backspace() {
+	e := k.target()
+	if e == nil || e.Text == "" {
+		return
+	}
+	rs := []rune(e.Text)
+	k.set(e, string(rs[:len(rs)-1]))
+}
+
+func (k *keyboard) set(e *widget.Entry, text string) {
+	e.SetText(text)
+	last := text[strings.LastIndex(text, "\n")+1:]
+	e.CursorRow = strings.Count(text, "\n")
+	e.CursorColumn = len([]rune(last))
+	e.Refresh()
+}
+
+// Keyboard returns the on-screen keyboard of the form screen (self-service
+// mode), or nil.
+func (a *App) Keyboard() interface{ Type(string) } {
+	if a.kb == nil {
+		return nil
+	}
+	return a.kb
+}

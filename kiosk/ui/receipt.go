@@ -1,0 +1,214 @@
+package ui
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/color"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/software"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"motcua/kiosk/receipt"
+)
+
+var (
+	ink   = color.NRGBA{0, 0, 0, 0xff}
+	paper = color.NRGBA{0xff, 0xff, 0xff, 0xff}
+)
+
+// slipWidth is the slip's width in Fyne units; the PDF renders it at 2×.
+const slipWidth = 560
+
+func text(s string, size float32, bold bool, align fyne.TextAlign) *canvas.Text {
+	t := canvas.NewText(s, ink)
+	t.TextSize = size
+	t.TextStyle.Bold = bold
+	t.Alignment = align
+	return t
+}
+
+// lines breaks s into lines of at most n runes at spaces (canvas.Text does
+// not wrap, and the slip must look the same on paper as on screen).
+func lines(s string, n int) []string {
+	var out []string
+	var cur []rune
+	for _, w := range strings.Fields(s) {
+		if len(cur) > 0 && len(cur)+1+len([]rune(w)) > n {
+			out = append(out, string(cur))
+			cur = nil
+		}
+		if len(cur) > 0 {
+			cur = append(cur, ' ')
+		}
+		cur = append(cur, []rune(w)...)
+	}
+	if len(cur) > 0 {
+		out = append(out, string(cur))
+	}
+	return out
+}
+
+// Slip draws the receipt as paper: black on white whatever the theme, so
+// the screen shows what the PDF prints.
+func (a *App) Slip(r *receipt.Receipt) fyne.CanvasObject {
+	T := a.T
+	col := container.NewVBox(
+		text(T("receipt.motto1"), 13, true, fyne.TextAlignCenter),
+		text(T("receipt.motto2"), 13, false, fyne.TextAlignCenter),
+		text(T("receipt.agency"), 12, true, fyne.TextAlignCenter),
+		layout.NewSpacer(),
+		text(T("receipt.title"), 17, true, fyne.TextAlignCenter),
+	)
+	codeKey := "receipt.code"
+	if r.Local {
+		codeKey = "receipt.localcode"
+	}
+	kv := func(k, v string) {
+		if v == "" {
+			return
+		}
+		ls := lines(v, 52)
+		col.Add(container.NewHBox(text(T(k)+":", 13, false, fyne.TextAlignLeading), text(ls[0], 13, true, fyne.TextAlignLeading)))
+		for _, l := range ls[1:] {
+			col.Add(container.NewHBox(text("      ", 13, false, fyne.TextAlignLeading), text(l, 13, true, fyne.TextAlignLeading)))
+		}
+	}
+	kv(codeKey, r.Code)
+	name := r.ApplicantName
+	if r.ApplicantID != "" {
+		name = strings.TrimSpace(name + " — " + r.ApplicantID)
+	}
+	kv("receipt.applicant", name)
+	kv("receipt.procedure", r.ProcedureName)
+	kv("receipt.received", r.ReceivedAt.In(receipt.Zone).Format("15:04 02/01/2006"))
+	if !r.Due.IsZero() {
+		kv("receipt.appointment", r.Due.String())
+	}
+	if len(r.Components) > 0 {
+		col.Add(text(T("receipt.components")+":", 13, false, fyne.TextAlignLeading))
+		for i, c := range r.Components {
+			for j, l := range lines(c, 60) {
+				p := "   "
+				if j == 0 {
+					p = fmt.Sprintf("%d. ", i+1)
+				}
+				col.Add(text(p+l, 12, false, fyne.TextAlignLeading))
+			}
+		}
+	}
+	if r.Local {
+		for _, l := range lines(T("receipt.offline.note"), 70) {
+			col.Add(text(l, 12, true, fyne.TextAlignLeading))
+		}
+	}
+	for _, l := range lines(T("receipt.lookup"), 70) {
+		col.Add(text(l, 11, false, fyne.TextAlignLeading))
+	}
+	var qr fyne.CanvasObject = layout.NewSpacer()
+	if png, err := r.QRPNG(256); err == nil {
+		if img, _, err := image.Decode(bytes.NewReader(png)); err == nil {
+			q := canvas.NewImageFromImage(img)
+			q.FillMode = canvas.ImageFillContain
+			q.ScaleMode = canvas.ImageScalePixels
+			q.SetMinSize(fyne.NewSize(128, 128))
+			qr = q
+		}
+	}
+	bg := canvas.NewRectangle(paper)
+	bg.StrokeColor = ink
+	bg.StrokeWidth = 1
+	content := container.NewBorder(nil, nil, container.NewVBox(qr), nil, col)
+	return container.NewStack(bg, container.NewPadded(container.NewGridWrap(fyne.NewSize(slipWidth, content.MinSize().Height), content)))
+}
+
+// RenderSlip draws the slip offscreen at 2× for printing. It must run on
+// the UI goroutine.
+func (a *App) RenderSlip(r *receipt.Receipt) image.Image {
+	slip := a.Slip(r)
+	c := software.NewCanvas()
+	c.SetPadded(false)
+	c.SetScale(2)
+	c.SetContent(slip)
+	c.Resize(slip.MinSize())
+	return c.Capture()
+}
+
+func safeName(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '-' || r == '.' {
+			return r
+		}
+		return '_'
+	}, s)
+}
+
+// SavePDF renders the slip and writes it to SaveDir; done gets the path (on
+// the UI goroutine). The file write runs off the UI goroutine.
+func (a *App) SavePDF(r *receipt.Receipt, done func(path string, err error)) {
+	img := a.RenderSlip(r)
+	dir := a.o.SaveDir
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	path := filepath.Join(dir, "bien-nhan-"+safeName(r.Code)+".pdf")
+	go func() {
+		err := os.MkdirAll(dir, 0o700)
+		if err == nil {
+			var buf bytes.Buffer
+			if err = receipt.WritePDF(&buf, img); err == nil {
+				err = os.WriteFile(path, buf.Bytes(), 0o600)
+			}
+		}
+		fyne.Do(func() {
+			if done != nil {
+				done(path, err)
+			}
+		})
+	}()
+}
+
+func (a *App) receiptScreen() fyne.CanvasObject {
+	r := a.s.Receipt()
+	if r == nil {
+		return a.welcome()
+	}
+	status := widget.NewLabel("")
+	status.Wrapping = fyne.TextWrapWord
+	print := a.button(a.T("receipt.print"), theme.DocumentPrintIcon(), nil)
+	print.OnTapped = func() {
+		a.s.Touch()
+		print.Disable()
+		a.SavePDF(r, func(path string, err error) {
+			print.Enable()
+			if err != nil {
+				status.SetText(err.Error())
+				return
+			}
+			a.mu.Lock()
+			a.saved = path
+			a.mu.Unlock()
+			status.SetText(a.T("receipt.saved", filepath.Base(path)))
+		})
+	}
+	done := a.button(a.T("receipt.done"), theme.ConfirmIcon(), func() { a.s.Finish() })
+	done.Importance = widget.HighImportance
+	actions := container.NewHBox(layout.NewSpacer(), a.touch(print), a.touch(done))
+	return container.NewBorder(heading(a.T("receipt.title")), container.NewVBox(status, actions), nil, nil,
+		container.NewVScroll(container.NewCenter(a.Slip(r))))
+}
+
+// LastSaved returns the path of the last receipt PDF written.
+func (a *App) LastSaved() string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.saved
+}
