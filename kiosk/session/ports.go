@@ -94,10 +94,10 @@ type PersonSlot struct {
 
 // Metrics are the Decision 06 figures of one dossier.
 type Metrics struct {
-	Total         int  // value slots on the form
-	Prefilled     int  // values taken from the card or the system
-	Typed         int  // values typed by the citizen or the clerk
-	ChipVerified  bool // the requester's identity came from a verified chip
+	Total        int  // value slots on the form
+	Prefilled    int  // values taken from the card or the system
+	Typed        int  // values typed by the citizen or the clerk
+	ChipVerified bool // the requester's identity came from a verified chip
 	// IDPapersAsked is true when the identity was not proven by a chip, so
 	// the clerk must still look at (or copy) an identity paper.
 	IDPapersAsked bool

@@ -63,13 +63,13 @@ type App struct {
 
 	mu      sync.Mutex
 	kb      *keyboard
-	target  *TextField             // the entry the on-screen keyboard types into
+	target  *TextField // the entry the on-screen keyboard types into
 	errs    map[string]*widget.Label
-	lastMsg string             // transient message shown at the top of a screen
-	thanks  bool               // a visit just ended with a rating: say thanks at Welcome
-	status  session.Status     // last online/queue status
-	saved   string             // last saved PDF path
-	procQ   string             // procedure search text
+	lastMsg string         // transient message shown at the top of a screen
+	thanks  bool           // a visit just ended with a rating: say thanks at Welcome
+	status  session.Status // last online/queue status
+	saved   string         // last saved PDF path
+	procQ   string         // procedure search text
 }
 
 // New builds the kiosk's screens into w and starts following the session.

@@ -67,7 +67,7 @@ func newKit(t *testing.T, o kitOpts) *kit {
 	k.queue = &memQueue{down: o.portalDown}
 	s := session.New(session.Config{
 		Mode: o.mode, Card: card, Queue: k.queue, KioskID: "KIOSK-T", CounterID: "QUAY-T",
-		Forms: &adapt.Forms{Catalog: cat, Options: form.Options{Agency: "000.00.00.H00", KioskID: "KIOSK-T"}},
+		Forms:    &adapt.Forms{Catalog: cat, Options: form.Options{Agency: "000.00.00.H00", KioskID: "KIOSK-T"}},
 		IdleWipe: 90 * time.Second, IdleWarn: 20 * time.Second,
 	})
 	text := i18n.Default()

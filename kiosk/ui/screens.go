@@ -3,9 +3,9 @@ package ui
 import (
 	"bytes"
 	"image"
+	"image/color"
 	_ "image/jpeg" // DG2 photos
 	_ "image/png"
-	"image/color"
 	"strings"
 
 	"fyne.io/fyne/v2"
