@@ -229,8 +229,12 @@ func (c *Card) installPending() {
 	}
 }
 
+// chainable lists the INS codes whose handlers take command chaining (CLA
+// bit 0x10), such as PACE's GENERAL AUTHENTICATE.
+var chainable = map[byte]bool{}
+
 func (c *Card) dispatch(cmd iso7816.Command) iso7816.Response {
-	if cmd.CLA&^0x0C != 0 {
+	if cmd.CLA&^0x0C != 0 && !(cmd.CLA&^0x1C == 0 && chainable[cmd.INS]) {
 		return iso7816.Response{Status: iso7816.StatusCLANotSupported}
 	}
 	if sw, ok := c.forcedStatus(cmd); ok {

@@ -37,7 +37,16 @@ type Faults struct {
 	CorrectLeAbove int `json:"correctLeAbove,omitempty"`
 	// ClonedChip signs Active Authentication with a key of its own instead
 	// of the one whose public half is in DG15, as a copied chip would have to.
+	// It also runs Chip Authentication with a key of its own (see
+	// CAKeyMismatch): a copy has neither private key.
 	ClonedChip bool `json:"clonedChip,omitempty"`
+	// PACEBadToken makes the chip send a wrong PACE authentication token,
+	// as a chip that does not share the password would.
+	PACEBadToken bool `json:"paceBadToken,omitempty"`
+	// CAKeyMismatch runs Chip Authentication with a private key that does
+	// not match DG14: a cloned chip carrying a copied, validly signed DG14
+	// and SOD.
+	CAKeyMismatch bool `json:"caKeyMismatch,omitempty"`
 }
 
 // StatusFault forces Status on commands that match File and INS.
