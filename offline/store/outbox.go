@@ -261,6 +261,16 @@ func (s *Store) MarkStatus(id string, st *portal.StatusResponse, nextPoll time.T
 	})
 }
 
+// PollLater moves a filed dossier's next status lookup to next.
+func (s *Store) PollLater(id string, next time.Time) error {
+	return s.db.Batch(func(tx *bolt.Tx) error {
+		if tx.Bucket(bPoll).Get([]byte(id)) == nil {
+			return nil
+		}
+		return tx.Bucket(bPoll).Put([]byte(id), u64(next))
+	})
+}
+
 // Retry puts a dossier that needs attention (or a queued one) back at the
 // head of the outbox with its attempts reset.
 func (s *Store) Retry(id string, who Actor) error {

@@ -1,0 +1,21 @@
+// Package sync is the kiosk's sync worker: it drains the store's outbox to
+// the portal with bounded concurrency and polls the status of filed
+// dossiers.
+//
+// Delivery is exactly-once by construction: the dossier ID is the
+// Idempotency-Key, the body is the dossier's canonical JSON, and a dossier
+// leaves the outbox only in the same transaction that records the portal's
+// answer. A crash anywhere means the dossier is sent again and the portal
+// answers with its first answer.
+//
+// Failures are sorted three ways. When the portal cannot be reached (no
+// connection, timeout, 502/503/504, token refused), the worker stops sending
+// and probes one cheap health check at a time with exponential backoff and
+// jitter; the first successful probe resumes the drain at once. A transient
+// failure of one dossier (500, 429, a malformed answer) retries that dossier
+// with its own backoff. A permanent refusal (another 4xx) moves the dossier
+// to "needs attention" with the portal's reason; it is never dropped.
+//
+// Import it under another name, e.g. osync, since it shadows the standard
+// library's sync.
+package sync
