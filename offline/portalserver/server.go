@@ -27,6 +27,7 @@ import (
 var (
 	ErrUnknownDossier = errors.New("portalserver: no such dossier")
 	ErrConfig         = errors.New("portalserver: bad configuration")
+	ErrInUse          = errors.New("portalserver: store is in use by a running portal (stop it first)")
 )
 
 const (
@@ -144,7 +145,10 @@ func (s *Server) Count() (Counts, error) { return count(s.db) }
 
 // CountDir counts the dossiers of a portal store that is not running.
 func CountDir(dir string) (Counts, error) {
-	db, err := bolt.Open(filepath.Join(dir, dbFile), 0o600, &bolt.Options{ReadOnly: true, Timeout: 5 * time.Second})
+	db, err := bolt.Open(filepath.Join(dir, dbFile), 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return Counts{}, ErrInUse
+	}
 	if err != nil {
 		return Counts{}, fmt.Errorf("portalserver: %w", err)
 	}

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"motcua/offline/dossier"
+	"motcua/offline/portalserver"
+	"motcua/offline/store"
+)
+
+// kioskRun runs a kiosk subcommand in-process and returns its exit code,
+// stdout and stderr.
+func kioskRun(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, &env{stdout: &out, stderr: &errb})
+	return code, out.String(), errb.String()
+}
+
+func cliDossier(i int) *dossier.Dossier {
+	names := []string{"Nguyễn Văn An", "Trần Thị Bích Ngọc", "Lê Hoàng Yến Nhi"}
+	ids := []string{"001203004567", "079198012345", "048305006789"}
+	return &dossier.Dossier{ID: dossier.NewID(time.Now()), ProcedureCode: "1.004227", ProcedureName: "Đăng ký thường trú",
+		Applicants: []dossier.Applicant{{Role: "requester", ID: ids[i%3], FullName: names[i%3]}},
+		Values:     map[string]dossier.Value{}, CreatedAt: time.Now(), KioskID: "KIOSK-01", ClerkID: "CB-007", ProcessingDays: 5}
+}
+
+func TestQueueSyncAuditCLI(t *testing.T) {
+	data := t.TempDir()
+	st, err := store.OpenDir(data, filepath.Join(data, "data.key"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		if _, _, err := st.Enqueue(cliDossier(i), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+	common := []string{"--data", data}
+
+	// Portal down: sync --once fails and leaves everything.
+	code, out, _ := kioskRun(t, append([]string{"sync", "--once", "--portal", "http://127.0.0.1:1", "--token", "tok"}, common...)...)
+	if code != 1 || !strings.Contains(out, "left in outbox 3") {
+		t.Fatalf("offline sync: code %d, %s", code, out)
+	}
+
+	code, out, _ = kioskRun(t, append([]string{"queue", "list", "--json"}, common...)...)
+	var recs []store.Record
+	if code != 0 || json.Unmarshal([]byte(out), &recs) != nil || len(recs) != 3 {
+		t.Fatalf("list: %d %s", code, out)
+	}
+	for _, name := range []string{"Nguyễn", "001203004567", "Bích Ngọc"} {
+		if strings.Contains(out, name) {
+			t.Fatalf("queue list shows personal data %q", name)
+		}
+	}
+
+	srv, err := portalserver.Open(portalserver.Config{Dir: t.TempDir(), Tokens: map[string]string{"tok": "KIOSK-01"}, NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+	srv.Faults().Set(portalserver.FaultSettings{RefuseNext: 1, RefuseReason: "Thiếu giấy tờ"})
+	code, out, _ = kioskRun(t, append([]string{"sync", "--once", "--portal", ts.URL, "--token", "tok"}, common...)...)
+	if code != 1 || !strings.Contains(out, "sent 2") || !strings.Contains(out, "needing attention 1") {
+		t.Fatalf("sync with a refusal: code %d, %s", code, out)
+	}
+	code, out, _ = kioskRun(t, append([]string{"queue", "list", "--state", "needs-attention", "--json"}, common...)...)
+	json.Unmarshal([]byte(out), &recs)
+	if code != 0 || len(recs) != 1 || recs[0].Reason != "Thiếu giấy tờ" {
+		t.Fatalf("needs attention: %s", out)
+	}
+	id := recs[0].ID
+	if code, out, _ = kioskRun(t, append([]string{"queue", "show", id}, common...)...); code != 0 || !strings.Contains(out, "Thiếu giấy tờ") {
+		t.Fatalf("show: %d %s", code, out)
+	}
+	if code, _, _ = kioskRun(t, append([]string{"queue", "retry", id}, common...)...); code != 0 {
+		t.Fatal("retry failed")
+	}
+	code, out, _ = kioskRun(t, append([]string{"sync", "--once", "--portal", ts.URL, "--token", "tok"}, common...)...)
+	if code != 0 || !strings.Contains(out, "sent 1") {
+		t.Fatalf("sync after retry: code %d, %s", code, out)
+	}
+	if c, _ := srv.Count(); c.Dossiers != 3 || c.DistinctKioskDossierIDs != 3 {
+		t.Fatalf("portal count %+v", c)
+	}
+
+	for _, args := range [][]string{{"queue", "purge"}, {"queue", "rotate-key"}, {"queue", "check"}, {"audit", "verify"}} {
+		if code, out, errs := kioskRun(t, append(args, common...)...); code != 0 {
+			t.Fatalf("%v: %d %s %s", args, code, out, errs)
+		}
+	}
+	code, out, _ = kioskRun(t, append([]string{"audit", "export", "--format", "csv"}, common...)...)
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if code != 0 || err != nil || len(rows) < 8 || rows[0][0] != "seq" {
+		t.Fatalf("export csv: %d rows, %v", len(rows), err)
+	}
+	if strings.Contains(out, "001203004567") {
+		t.Fatal("audit export holds a raw ID number")
+	}
+	code, out, _ = kioskRun(t, append([]string{"audit", "export", "--format", "json"}, common...)...)
+	var entries []map[string]any
+	if code != 0 || json.Unmarshal([]byte(out), &entries) != nil || len(entries) != len(rows) { // + the csv export's own entry
+		t.Fatalf("export json: %d entries vs %d csv rows", len(entries), len(rows))
+	}
+	if code, _, _ := kioskRun(t, "queue"); code != 2 {
+		t.Fatalf("bare queue: exit %d, want 2", code)
+	}
+	if code, _, _ := kioskRun(t, append([]string{"audit", "export", "--format", "xml"}, common...)...); code != 2 {
+		t.Fatal("bad format accepted")
+	}
+}
