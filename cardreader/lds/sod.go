@@ -42,13 +42,21 @@ type SOD struct {
 	Hash          crypto.Hash // 0 when HashAlgorithm is unknown
 	Hashes        map[int][]byte
 
-	// EContentType should be OIDLDSSecurityObject; EContent is its DER, the
-	// bytes the messageDigest attribute covers.
+	// SignedData is the CMS envelope; its EContentType should be
+	// OIDLDSSecurityObject and EContent is the security object's DER.
+	SignedData
+}
+
+// SignedData is a CMS SignedData with exactly one SignerInfo, as EF.SOD and
+// ICAO master lists carry.
+type SignedData struct {
+	// EContentType names the signed content; EContent is its DER, the bytes
+	// the messageDigest attribute covers.
 	EContentType asn1.ObjectIdentifier
 	EContent     []byte
 
 	// Certificates are the DER certificates in the SignedData (normally the
-	// Document Signer's).
+	// signer's).
 	Certificates [][]byte
 
 	Signer SignerInfo
@@ -83,7 +91,22 @@ func ParseSOD(b []byte) (*SOD, error) {
 	if err != nil {
 		return nil, malformed("EF.SOD", "container", err)
 	}
-	s := cryptobyte.String(ci)
+	sd, err := ParseSignedData(ci)
+	if err != nil {
+		return nil, err
+	}
+	sod := &SOD{SignedData: *sd}
+	if err := parseLDSSecurityObject(sod.EContent, sod); err != nil {
+		return nil, err
+	}
+	return sod, nil
+}
+
+// ParseSignedData decodes a DER ContentInfo holding a CMS SignedData with
+// one SignerInfo, which must have signed attributes (ICAO 9303 Part 10
+// §4.6.2). Errors name EF.SOD, its main use.
+func ParseSignedData(der []byte) (*SignedData, error) {
+	s := cryptobyte.String(der)
 	var contentInfo, signedData cryptobyte.String
 	var ct asn1.ObjectIdentifier
 	if !s.ReadASN1(&contentInfo, cbasn1.SEQUENCE) ||
@@ -98,7 +121,7 @@ func ParseSOD(b []byte) (*SOD, error) {
 		!explicit.ReadASN1(&signedData, cbasn1.SEQUENCE) {
 		return nil, sodErr("SignedData")
 	}
-	sod := &SOD{}
+	sd := &SignedData{}
 	var version int
 	var digestAlgs, encap, signerInfos cryptobyte.String
 	if !signedData.ReadASN1Integer(&version) ||
@@ -107,12 +130,12 @@ func ParseSOD(b []byte) (*SOD, error) {
 		return nil, sodErr("SignedData header")
 	}
 	var eoct cryptobyte.String
-	if !encap.ReadASN1ObjectIdentifier(&sod.EContentType) ||
+	if !encap.ReadASN1ObjectIdentifier(&sd.EContentType) ||
 		!encap.ReadASN1(&explicit, cbasn1.Tag(0).Constructed().ContextSpecific()) ||
 		!explicit.ReadASN1(&eoct, cbasn1.OCTET_STRING) {
 		return nil, sodErr("encapsulated content")
 	}
-	sod.EContent = []byte(eoct)
+	sd.EContent = []byte(eoct)
 	var certs cryptobyte.String
 	var present bool
 	if !signedData.ReadOptionalASN1(&certs, &present, cbasn1.Tag(0).Constructed().ContextSpecific()) {
@@ -123,7 +146,7 @@ func ParseSOD(b []byte) (*SOD, error) {
 		if !certs.ReadASN1Element(&c, cbasn1.SEQUENCE) {
 			return nil, sodErr("certificate")
 		}
-		sod.Certificates = append(sod.Certificates, []byte(c))
+		sd.Certificates = append(sd.Certificates, []byte(c))
 	}
 	if !signedData.SkipOptionalASN1(cbasn1.Tag(1).Constructed().ContextSpecific()) ||
 		!signedData.ReadASN1(&signerInfos, cbasn1.SET) {
@@ -136,13 +159,10 @@ func ParseSOD(b []byte) (*SOD, error) {
 	if !signerInfos.Empty() {
 		return nil, sodErr("more than one SignerInfo")
 	}
-	if err := parseSignerInfo(si, &sod.Signer); err != nil {
+	if err := parseSignerInfo(si, &sd.Signer); err != nil {
 		return nil, err
 	}
-	if err := parseLDSSecurityObject(sod.EContent, sod); err != nil {
-		return nil, err
-	}
-	return sod, nil
+	return sd, nil
 }
 
 func parseSignerInfo(si cryptobyte.String, out *SignerInfo) error {
@@ -305,11 +325,6 @@ func BuildSOD(dataGroups map[int][]byte, signer crypto.Signer, certDER []byte, o
 	if !ok || !h.Available() {
 		return nil, fmt.Errorf("%w: hash %v", ErrUnsupportedAlgorithm, h)
 	}
-	r := opts.Rand
-	if r == nil {
-		r = rand.Reader
-	}
-	hashAlg := AlgorithmIdentifier{OID: hoid, Params: asn1.NullBytes}
 	nums := make([]int, 0, len(dataGroups))
 	for n := range dataGroups {
 		nums = append(nums, n)
@@ -318,7 +333,7 @@ func BuildSOD(dataGroups map[int][]byte, signer crypto.Signer, certDER []byte, o
 	var lso cryptobyte.Builder
 	lso.AddASN1(cbasn1.SEQUENCE, func(s *cryptobyte.Builder) {
 		s.AddASN1Int64(0)
-		addAlgorithm(s, hashAlg)
+		addAlgorithm(s, AlgorithmIdentifier{OID: hoid, Params: asn1.NullBytes})
 		s.AddASN1(cbasn1.SEQUENCE, func(s *cryptobyte.Builder) {
 			for _, n := range nums {
 				d := h.New()
@@ -334,10 +349,35 @@ func BuildSOD(dataGroups map[int][]byte, signer crypto.Signer, certDER []byte, o
 	if err != nil {
 		return nil, err
 	}
+	ci, err := BuildSignedData(OIDLDSSecurityObject, econtent, signer, certDER, opts)
+	if err != nil {
+		return nil, err
+	}
+	return tlv.Encode(TagSOD, ci), nil
+}
+
+// BuildSignedData signs econtent (of type contentType) as a DER ContentInfo
+// holding a CMS SignedData with one SignerInfo: signed attributes
+// contentType, messageDigest and, if set, signingTime; the signer named by
+// issuer and serial number; certDER included.
+func BuildSignedData(contentType asn1.ObjectIdentifier, econtent []byte, signer crypto.Signer, certDER []byte, opts SignOptions) ([]byte, error) {
+	h := opts.Hash
+	if h == 0 {
+		h = crypto.SHA256
+	}
+	hoid, ok := HashOID(h)
+	if !ok || !h.Available() {
+		return nil, fmt.Errorf("%w: hash %v", ErrUnsupportedAlgorithm, h)
+	}
+	r := opts.Rand
+	if r == nil {
+		r = rand.Reader
+	}
+	hashAlg := AlgorithmIdentifier{OID: hoid, Params: asn1.NullBytes}
 	md := h.New()
 	md.Write(econtent)
 	attrList := [][]byte{
-		attribute(OIDContentType, func(s *cryptobyte.Builder) { s.AddASN1ObjectIdentifier(OIDLDSSecurityObject) }),
+		attribute(OIDContentType, func(s *cryptobyte.Builder) { s.AddASN1ObjectIdentifier(contentType) }),
 		attribute(OIDMessageDigest, func(s *cryptobyte.Builder) { s.AddASN1OctetString(md.Sum(nil)) }),
 	}
 	if !opts.SigningTime.IsZero() {
@@ -371,7 +411,7 @@ func BuildSOD(dataGroups map[int][]byte, signer crypto.Signer, certDER []byte, o
 				sd.AddASN1Int64(3)
 				sd.AddASN1(cbasn1.SET, func(s *cryptobyte.Builder) { addAlgorithm(s, hashAlg) })
 				sd.AddASN1(cbasn1.SEQUENCE, func(s *cryptobyte.Builder) {
-					s.AddASN1ObjectIdentifier(OIDLDSSecurityObject)
+					s.AddASN1ObjectIdentifier(contentType)
 					s.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(s *cryptobyte.Builder) {
 						s.AddASN1OctetString(econtent)
 					})
@@ -395,11 +435,7 @@ func BuildSOD(dataGroups map[int][]byte, signer crypto.Signer, certDER []byte, o
 			})
 		})
 	})
-	ci, err := b.Bytes()
-	if err != nil {
-		return nil, err
-	}
-	return tlv.Encode(TagSOD, ci), nil
+	return b.Bytes()
 }
 
 // attribute encodes a CMS Attribute with one value.

@@ -10,6 +10,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"errors"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -220,35 +221,47 @@ func values(m map[string]string) []string {
 	return out
 }
 
-// masterList wraps certificates in an (unsigned) CMS CscaMasterList.
-func masterList(certs ...[]byte) []byte {
+// masterList signs certificates as a CMS CscaMasterList.
+func masterList(t testing.TB, signer *party, certs ...[]byte) []byte {
+	t.Helper()
 	var b cryptobyte.Builder
 	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-		b.AddASN1ObjectIdentifier(lds.OIDSignedData)
-		b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
-			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-				b.AddASN1Int64(3)
-				b.AddASN1(cbasn1.SET, func(*cryptobyte.Builder) {})
-				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-					b.AddASN1ObjectIdentifier(OIDCscaMasterList)
-					b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
-						b.AddASN1(cbasn1.OCTET_STRING, func(b *cryptobyte.Builder) {
-							b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-								b.AddASN1Int64(0)
-								b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
-									for _, c := range certs {
-										b.AddBytes(c)
-									}
-								})
-							})
-						})
-					})
-				})
-				b.AddASN1(cbasn1.SET, func(*cryptobyte.Builder) {})
-			})
+		b.AddASN1Int64(0)
+		b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
+			for _, c := range certs {
+				b.AddBytes(c)
+			}
 		})
 	})
-	return b.BytesOrPanic()
+	ml, err := lds.BuildSignedData(OIDCscaMasterList, b.BytesOrPanic(), signer.key, signer.der, lds.SignOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ml
+}
+
+func TestMasterList(t *testing.T) {
+	a := issue(t, ecKey(t, elliptic.P256()), "CSCA A", t2020, t2040, nil, true, crypto.SHA256)
+	c := issue(t, ecKey(t, brainpool.P384r1()), "CSCA C", t2020, t2040, nil, true, crypto.SHA384)
+	mls := issue(t, ecKey(t, elliptic.P256()), "Master List Signer A", t2021, t2035, a, false, crypto.SHA256)
+	stray := issue(t, ecKey(t, elliptic.P256()), "Stray signer", t2021, t2035, c, false, crypto.SHA256)
+	good := masterList(t, mls, a.der, c.der)
+	certs, err := ParseMasterList(good)
+	if err != nil || len(certs) != 2 {
+		t.Fatalf("ParseMasterList = %d, %v", len(certs), err)
+	}
+	tampered := bytes.Clone(good)
+	i := bytes.Index(tampered, c.der[len(c.der)-20:])
+	tampered[i] ^= 1
+	for name, ml := range map[string][]byte{
+		"tampered":          tampered,
+		"signer not listed": masterList(t, stray, a.der),
+		"truncated":         good[:len(good)/2],
+	} {
+		if _, err := ParseMasterList(ml); !errors.Is(err, ErrMasterList) {
+			t.Errorf("%s: err = %v", name, err)
+		}
+	}
 }
 
 func TestLoadTrustStore(t *testing.T) {
@@ -263,7 +276,8 @@ func TestLoadTrustStore(t *testing.T) {
 	}
 	write("a.pem", pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: a.der}))
 	write("b.der", b.der)
-	write("list.ml", masterList(c.der, a.der))
+	mls := issue(t, ecKey(t, elliptic.P256()), "Master List Signer", t2021, t2035, c, false, crypto.SHA384)
+	write("list.ml", masterList(t, mls, c.der, a.der))
 	write("README.md", []byte("not a certificate"))
 	s, err := LoadTrustStore(dir)
 	if err != nil {
@@ -293,7 +307,8 @@ func FuzzCertificate(f *testing.F) {
 }
 
 func FuzzMasterList(f *testing.F) {
-	f.Add(masterList(issue(f, ecKey(f, elliptic.P256()), "CSCA", t2020, t2040, nil, true, crypto.SHA256).der))
+	ca := issue(f, ecKey(f, elliptic.P256()), "CSCA", t2020, t2040, nil, true, crypto.SHA256)
+	f.Add(masterList(f, issue(f, ecKey(f, elliptic.P256()), "MLS", t2020, t2040, ca, false, crypto.SHA256), ca.der))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		_ = NewTrustStore().AddFile(b)
 	})

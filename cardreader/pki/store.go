@@ -42,8 +42,9 @@ var trustExts = []string{".pem", ".crt", ".cer", ".der", ".ml"}
 // A file that cannot be read is an error naming it, so a broken trust
 // directory is noticed rather than silently trusting less.
 //
-// Master lists are taken as given: the operator put them in the trust
-// directory. Their own CMS signature is not verified.
+// A master list must carry a valid signature by a Master List Signer that
+// one of its own CSCAs issued; trust in the list as a whole still comes
+// from the operator putting it in the trust directory.
 func LoadTrustStore(dir string) (*TrustStore, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -128,10 +129,12 @@ func (s *TrustStore) AddCert(der []byte) error {
 	return nil
 }
 
-// AddMasterList adds every certificate of an ICAO CSCA master list (CMS
-// SignedData over a CscaMasterList). Certificates the parser cannot read
-// are skipped, as real lists carry some odd ones; the count added is
-// returned by Len.
+// AddMasterList adds every certificate of an ICAO CSCA master list: a CMS
+// SignedData over a CscaMasterList (ICAO 9303 Part 12 §8). The list's own
+// signature is checked first: the signer certificate must verify the
+// signed attributes and be issued by one of the listed CSCAs, as the
+// issuing state's CSCA issues its Master List Signer. Listed certificates
+// the parser cannot read are skipped, as real lists carry some odd ones.
 func (s *TrustStore) AddMasterList(der []byte) error {
 	certs, err := ParseMasterList(der)
 	if err != nil {
@@ -149,36 +152,46 @@ func (s *TrustStore) AddMasterList(der []byte) error {
 	return nil
 }
 
-// ParseMasterList returns the DER certificates of a CSCA master list.
+// ParseMasterList verifies a CSCA master list's signature and returns its
+// DER certificates.
 func ParseMasterList(der []byte) ([][]byte, error) {
-	in := cryptobyte.String(der)
-	var ci, explicit, sd, encap, econtent cryptobyte.String
-	var ct, ect asn1.ObjectIdentifier
-	if !in.ReadASN1(&ci, cbasn1.SEQUENCE) || !ci.ReadASN1ObjectIdentifier(&ct) || !ct.Equal(lds.OIDSignedData) ||
-		!ci.ReadASN1(&explicit, cbasn1.Tag(0).Constructed().ContextSpecific()) || !explicit.ReadASN1(&sd, cbasn1.SEQUENCE) ||
-		!sd.SkipASN1(cbasn1.INTEGER) || !sd.SkipASN1(cbasn1.SET) || !sd.ReadASN1(&encap, cbasn1.SEQUENCE) ||
-		!encap.ReadASN1ObjectIdentifier(&ect) {
-		return nil, fmt.Errorf("%w: CMS structure", ErrMasterList)
+	sd, err := lds.ParseSignedData(der)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMasterList, err)
 	}
-	if !ect.Equal(OIDCscaMasterList) {
+	if !sd.EContentType.Equal(OIDCscaMasterList) {
 		return nil, fmt.Errorf("%w: content is not a CscaMasterList", ErrMasterList)
 	}
-	if !encap.ReadASN1(&explicit, cbasn1.Tag(0).Constructed().ContextSpecific()) || !explicit.ReadASN1(&econtent, cbasn1.OCTET_STRING) {
-		return nil, fmt.Errorf("%w: encapsulated content", ErrMasterList)
-	}
+	econtent := cryptobyte.String(sd.EContent)
 	var ml, set cryptobyte.String
 	if !econtent.ReadASN1(&ml, cbasn1.SEQUENCE) || !ml.SkipASN1(cbasn1.INTEGER) || !ml.ReadASN1(&set, cbasn1.SET) {
 		return nil, fmt.Errorf("%w: CscaMasterList", ErrMasterList)
 	}
 	var out [][]byte
+	var listed []*Certificate
 	for !set.Empty() {
 		var c cryptobyte.String
 		if !set.ReadASN1Element(&c, cbasn1.SEQUENCE) {
 			return nil, fmt.Errorf("%w: certificate list", ErrMasterList)
 		}
 		out = append(out, []byte(c))
+		if cert, err := ParseCertificate(c); err == nil {
+			listed = append(listed, cert)
+		}
 	}
-	return out, nil
+	signer, err := findSigner(sd, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%w: signer: %w", ErrMasterList, err)
+	}
+	if _, err := checkSignerInfo(sd, signer); err != nil {
+		return nil, fmt.Errorf("%w: signature: %w", ErrMasterList, err)
+	}
+	for _, ca := range listed {
+		if sameName(ca.RawSubject, signer.RawIssuer) && signer.CheckSignatureFrom(ca) == nil {
+			return out, nil
+		}
+	}
+	return nil, fmt.Errorf("%w: signer not issued by a listed CSCA", ErrMasterList)
 }
 
 // Len is the number of certificates in the store; 0 for a nil store.

@@ -85,35 +85,26 @@ func VerifySOD(sod []byte, dataGroups map[int][]byte, store *TrustStore, now tim
 	}
 	ev["dataGroups"] = joinInts(info.Hashed)
 
-	// 2. The signed attributes must cover this LDS security object.
-	si := &s.Signer
-	mdHash, ok := lds.HashByOID(si.DigestAlgorithm.OID)
-	if !ok || !mdHash.Available() {
-		return fail(CodeUnsupportedAlgorithm, "signer digest algorithm "+si.DigestAlgorithm.OID.String())
+	// 2. The signed attributes cover this LDS security object, and the
+	// Document Signer signed them.
+	if !s.EContentType.Equal(lds.OIDLDSSecurityObject) {
+		return fail(CodeMalformedSOD, "signed content is not an LDS security object")
 	}
-	if si.ContentType != nil && !si.ContentType.Equal(lds.OIDLDSSecurityObject) {
-		return fail(CodeMalformedSOD, "signed contentType is not an LDS security object")
-	}
-	d := mdHash.New()
-	d.Write(s.EContent)
-	if !bytes.Equal(d.Sum(nil), si.MessageDigest) {
-		return fail(CodeBadSignature, "message digest does not match the LDS security object")
-	}
-
-	// 3. The Document Signer's signature.
-	ds, err := findDS(s, store)
+	ds, err := findSigner(&s.SignedData, store.Certificates())
 	if err != nil {
-		return fail(CodeMalformedSOD, err.Error())
+		return fail(CodeMalformedSOD, "Document Signer certificate: "+err.Error())
 	}
 	info.DS = ds
 	ev["dsSubject"] = ds.Subject.String()
 	ev["dsSerial"] = ds.SerialNumber.Text(16)
-	alg, err := lds.ParseSignatureAlgorithm(si.SignatureAlgorithm)
-	if err != nil {
-		return fail(CodeUnsupportedAlgorithm, err.Error())
+	alg, err := checkSignerInfo(&s.SignedData, ds)
+	if alg.Name != "" {
+		ev["signatureAlgorithm"] = alg.Name
 	}
-	ev["signatureAlgorithm"] = alg.Name
-	if err := VerifySignature(ds.PublicKey, alg, mdHash, si.SignedAttrs, si.Signature); err != nil {
+	switch {
+	case errors.Is(err, errContentType):
+		return fail(CodeMalformedSOD, err.Error())
+	case err != nil:
 		return fail(sigCode(err), "Document Signer signature: "+err.Error())
 	}
 
@@ -155,19 +146,48 @@ func sigCode(err error) string {
 	return CodeBadSignature
 }
 
-// findDS picks the Document Signer certificate the SignerInfo names, from
-// the SOD or, failing that, from the store (some states leave it out).
-func findDS(s *lds.SOD, store *TrustStore) (*Certificate, error) {
+// errContentType reports signed attributes naming other content than the
+// SignedData carries.
+var errContentType = errors.New("pki: signed contentType differs from the encapsulated content")
+
+// checkSignerInfo verifies that the signed attributes cover the
+// encapsulated content and that signer signed them. The signature
+// algorithm is returned as far as it was decoded.
+func checkSignerInfo(sd *lds.SignedData, signer *Certificate) (lds.SignatureAlgorithm, error) {
+	si := &sd.Signer
+	mdHash, ok := lds.HashByOID(si.DigestAlgorithm.OID)
+	if !ok || !mdHash.Available() {
+		return lds.SignatureAlgorithm{}, fmt.Errorf("%w: signer digest algorithm %v", lds.ErrUnsupportedAlgorithm, si.DigestAlgorithm.OID)
+	}
+	if si.ContentType != nil && !si.ContentType.Equal(sd.EContentType) {
+		return lds.SignatureAlgorithm{}, errContentType
+	}
+	d := mdHash.New()
+	d.Write(sd.EContent)
+	if !bytes.Equal(d.Sum(nil), si.MessageDigest) {
+		return lds.SignatureAlgorithm{}, fmt.Errorf("%w: message digest does not match the signed content", ErrSignature)
+	}
+	alg, err := lds.ParseSignatureAlgorithm(si.SignatureAlgorithm)
+	if err != nil {
+		return alg, err
+	}
+	return alg, VerifySignature(signer.PublicKey, alg, mdHash, si.SignedAttrs, si.Signature)
+}
+
+// findSigner picks the certificate the SignerInfo names, from the
+// SignedData or, failing that, from extra (some states leave the Document
+// Signer certificate out of EF.SOD).
+func findSigner(sd *lds.SignedData, extra []*Certificate) (*Certificate, error) {
 	var certs []*Certificate
-	for _, der := range s.Certificates {
+	for _, der := range sd.Certificates {
 		c, err := ParseCertificate(der)
 		if err != nil {
-			return nil, fmt.Errorf("Document Signer certificate: %w", err)
+			return nil, err
 		}
 		certs = append(certs, c)
 	}
-	certs = append(certs, store.Certificates()...)
-	si := &s.Signer
+	certs = append(certs, extra...)
+	si := &sd.Signer
 	for _, c := range certs {
 		if si.SubjectKeyID != nil && bytes.Equal(si.SubjectKeyID, c.SubjectKeyID) {
 			return c, nil

@@ -31,7 +31,11 @@ import (
 
 	"github.com/ProtonMail/go-crypto/brainpool"
 
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+
 	"motcua/cardreader/fixture"
+	"motcua/cardreader/lds"
 	"motcua/cardreader/pki"
 )
 
@@ -64,6 +68,7 @@ var authorities = []authority{
 	{"test-ds-brainpool", "signers", "DS TEST-ONLY Brainpool", ecKey(brainpool.P256r1()), crypto.SHA512, date(2020, 1, 1), date(2045, 1, 1), "csca-test-bp", false},
 	{"test-ds-expired", "signers", "DS TEST-ONLY Expired", rsaKey(2048), crypto.SHA256, date(2010, 1, 1), date(2020, 1, 1), "csca-test", false},
 	{"rogue-ds", "signers", "DS ROGUE TEST-ONLY", rsaKey(2048), crypto.SHA256, date(2020, 1, 1), date(2045, 1, 1), "csca-rogue", false},
+	{"test-mls", "mls", "Master List Signer TEST-ONLY", rsaKey(2048), crypto.SHA256, date(2020, 1, 1), date(2045, 1, 1), "csca-test", false},
 }
 
 const readme = `# Test PKI — TEST-ONLY, NEVER TRUST IN PRODUCTION
@@ -76,6 +81,9 @@ every time. These keys are public: nothing signed by them proves anything about 
 - csca/          the test CSCAs: csca-test (RSA-3072), csca-test-bp (brainpoolP512r1,
                  ecdsa-with-SHA512, like Viet Nam's real CSCA); certificate + key
 - rogue/         csca-rogue: a CSCA that is NOT trusted (fixture fault "unknownCSCA")
+- masterlist/    test-csca.ml: the trusted test CSCAs as an ICAO CSCA master list (CMS),
+                 signed by mls/test-mls (issued by csca-test); a trust directory too
+- mls/           the Master List Signer's certificate and key
 - signers/       Document Signers (certificate NAME.pem + key NAME.key.pem):
                  test-ds (RSA-2048, default), test-ds-p256, test-ds-brainpool
                  (brainpoolP256r1 under csca-test-bp), test-ds-expired (valid 2010-2020,
@@ -115,10 +123,48 @@ func run(out, cards string, force bool) error {
 			}
 		}
 	}
+	if err := ensureMasterList(out, made, force); err != nil {
+		return err
+	}
 	if cards != "" {
 		return ensureCardKeys(cards)
 	}
 	return nil
+}
+
+// ensureMasterList writes masterlist/test-csca.ml: the trusted CSCAs as a
+// signed CscaMasterList, so the master list path of the trust store is
+// exercised with real files.
+func ensureMasterList(out string, made map[string]*issued, force bool) error {
+	path := filepath.Join(out, "masterlist", "test-csca.ml")
+	if _, err := os.Stat(path); err == nil && !force {
+		return nil
+	}
+	var list cryptobyte.Builder
+	list.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddASN1Int64(0)
+		b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
+			for _, a := range authorities {
+				if a.trusted {
+					b.AddBytes(made[a.name].der)
+				}
+			}
+		})
+	})
+	econtent, err := list.Bytes()
+	if err != nil {
+		return err
+	}
+	mls := made["test-mls"]
+	ml, err := lds.BuildSignedData(pki.OIDCscaMasterList, econtent, mls.key, mls.der, lds.SignOptions{SigningTime: date(2026, 1, 1)})
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	fmt.Println("wrote", path)
+	return os.WriteFile(path, ml, 0o644)
 }
 
 type issued struct {
