@@ -216,3 +216,16 @@ func (q QRData) Citizen() Citizen {
 		IssueDate:        q.IssueDate,
 	}
 }
+
+// QRFromCitizen is the QR payload a 2021 card printed for c would carry.
+func QRFromCitizen(c Citizen) QRData {
+	return QRData{
+		ID:          c.ID,
+		OldID:       c.OldID,
+		FullName:    c.FullName,
+		DateOfBirth: c.DateOfBirth,
+		Sex:         c.Sex,
+		Address:     c.PlaceOfResidence,
+		IssueDate:   c.IssueDate,
+	}
+}

@@ -117,6 +117,9 @@ func TestQRStringRoundTrip(t *testing.T) {
 			t.Fatalf("round trip of %q: %+v, %v", q.String(), back, err)
 		}
 	}
+	if back := QRFromCitizen(khoa.Citizen()); !equalQR(back, khoa) {
+		t.Fatalf("QRFromCitizen(Citizen()) = %+v", back)
+	}
 	c := khoa.Citizen()
 	if c.ID != khoa.ID || c.FullName != khoa.FullName || c.PlaceOfResidence != khoa.Address || c.IssueDate != khoa.IssueDate {
 		t.Fatalf("Citizen() = %+v", c)
