@@ -124,6 +124,16 @@ func (s *Session) readFile(ctx context.Context, fid uint16) ([]byte, error) {
 			} else {
 				next = le
 			}
+		case sw == iso7816.StatusWrongLength && n > 256 && s.plain && s.reopen != nil:
+			// The card cannot take extended length and dropped secure
+			// messaging over it: open it again and go on with short APDUs.
+			s.sm, s.maxLe = nil, 256
+			if err := s.reopen(ctx); err != nil {
+				return nil, err
+			}
+			if err := s.SelectFile(ctx, fid); err != nil {
+				return nil, err
+			}
 		case sw == iso7816.StatusWrongLength:
 			retries++
 			if retries > len(leLadder)+1 {

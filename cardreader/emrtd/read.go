@@ -119,6 +119,7 @@ func Read(ctx context.Context, t iso7816.Transport, opts Options) (*cardreader.R
 	if err := open(ctx, s, opts, rnd); err != nil {
 		return nil, err
 	}
+	s.SetReopen(func(ctx context.Context) error { return open(ctx, s, opts, rnd) })
 
 	step(StepReading)
 	files, err := ReadFiles(ctx, s)
@@ -344,7 +345,7 @@ func historicalBytes(atr []byte) []byte {
 	k := int(atr[1] & 0x0F)
 	i, y := 2, atr[1]>>4
 	for {
-		for bit := byte(1); bit <= 4; bit <<= 1 {
+		for bit := byte(1); bit <= 8; bit <<= 1 {
 			if y&bit != 0 {
 				i++
 			}

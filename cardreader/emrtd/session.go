@@ -22,6 +22,8 @@ type Session struct {
 	sm     *sm.Session
 	access cardreader.AccessProtocol
 	maxLe  int
+	plain  bool // the last response came unprotected while secure messaging was on
+	reopen func(ctx context.Context) error
 	apdus  int
 	bytes  int
 	start  time.Time
@@ -102,6 +104,7 @@ func (s *Session) Exchange(ctx context.Context, op string, cmd iso7816.Command) 
 	if err != nil {
 		return iso7816.Response{}, err
 	}
+	s.plain = len(raw) == 2
 	r, err := s.sm.UnwrapResponse(raw)
 	if err != nil {
 		return iso7816.Response{}, fmt.Errorf("emrtd: %s: %w", op, err)
@@ -112,6 +115,11 @@ func (s *Session) Exchange(ctx context.Context, op string, cmd iso7816.Command) 
 	}
 	return r, nil
 }
+
+// SetReopen gives the session a way to open the chip again (Read passes
+// its access step): the reader uses it when a card ends secure messaging
+// over a command it cannot parse, such as an extended length APDU.
+func (s *Session) SetReopen(f func(ctx context.Context) error) { s.reopen = f }
 
 // SelectApplet selects the eMRTD application. A card without it is
 // ErrNotEMRTD.

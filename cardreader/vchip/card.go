@@ -183,6 +183,9 @@ func (c *Card) Process(raw []byte) ([]byte, error) {
 		return statusOnly(iso7816.StatusWrongLength), nil
 	}
 	if cmd.Extended() && !c.cfg.ExtendedLength {
+		// A chip that cannot parse the APDU cannot check its MAC either:
+		// it answers in plain and secure messaging is over.
+		c.session = nil
 		return statusOnly(iso7816.StatusWrongLength), nil
 	}
 	c.secure = false

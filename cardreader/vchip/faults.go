@@ -92,10 +92,13 @@ func (f *StatusFault) UnmarshalJSON(b []byte) error {
 			return 0, nil
 		}
 		v, err := strconv.ParseUint(s, 16, bits)
-		if err != nil {
-			return 0, fmt.Errorf("vchip: fault %s %q is not %d-bit hex", name, s, bits)
+		if err != nil || len(s) != bits/4 {
+			return 0, fmt.Errorf("vchip: fault %s %q is not %d hex digits", name, s, bits/4)
 		}
 		return v, nil
+	}
+	if j.Status == "" {
+		return fmt.Errorf("vchip: status fault without a status word")
 	}
 	file, err := hex("file", j.File, 16)
 	if err != nil {
