@@ -14,6 +14,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -195,7 +196,12 @@ func TestVerifySOD(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			// Twice: the second run meets the store's chain cache.
 			chk, info := VerifySOD(tc.sod, tc.dgs, tc.store, now)
+			again, _ := VerifySOD(tc.sod, tc.dgs, tc.store, now)
+			if !reflect.DeepEqual(chk, again) {
+				t.Fatalf("second run differs: %+v", again)
+			}
 			if chk.Status != tc.status || chk.Code != tc.code || chk.Evidence["dg"] != tc.dg {
 				t.Fatalf("check = %+v", chk)
 			}

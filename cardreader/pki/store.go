@@ -2,6 +2,7 @@ package pki
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/asn1"
 	"encoding/pem"
 	"errors"
@@ -28,7 +29,14 @@ var ErrMasterList = errors.New("pki: malformed master list")
 type TrustStore struct {
 	mu    sync.RWMutex
 	certs []*Certificate
+	// chains remembers which CSCA verified a Document Signer certificate
+	// (by the DS certificate's SHA-256): one DS signs many cards, and a
+	// Brainpool P-512 verification costs ~20 ms of CPU.
+	chains map[[32]byte]*Certificate
 }
+
+// maxChains bounds the chain cache; it is emptied when full.
+const maxChains = 1024
 
 // NewTrustStore returns an empty store.
 func NewTrustStore() *TrustStore { return &TrustStore{} }
@@ -212,6 +220,23 @@ func (s *TrustStore) Certificates() []*Certificate {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return append([]*Certificate(nil), s.certs...)
+}
+
+// verifiedIssuer returns the CSCA that verified ds before, if any.
+func (s *TrustStore) verifiedIssuer(ds *Certificate) *Certificate {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.chains[sha256.Sum256(ds.Raw)]
+}
+
+// rememberIssuer records that ca verified ds.
+func (s *TrustStore) rememberIssuer(ds, ca *Certificate) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.chains == nil || len(s.chains) >= maxChains {
+		s.chains = map[[32]byte]*Certificate{}
+	}
+	s.chains[sha256.Sum256(ds.Raw)] = ca
 }
 
 // issuersOf returns the CSCAs whose subject is c's issuer, those whose key

@@ -113,21 +113,26 @@ func VerifySOD(sod []byte, dataGroups map[int][]byte, store *TrustStore, now tim
 		return cardreader.Check{Status: cardreader.StatusNotChecked, Code: CodeNoTrustAnchor,
 			Reason: "signature valid, but no CSCA is trusted", Evidence: ev}, info
 	}
-	cands := store.issuersOf(ds)
-	if len(cands) == 0 {
-		ev["dsIssuer"] = ds.Issuer.String()
-		return fail(CodeUnknownCSCA, "no trusted CSCA has the Document Signer's issuer name")
-	}
-	var lastErr error
-	for _, ca := range cands {
-		if lastErr = ds.CheckSignatureFrom(ca); lastErr == nil {
-			info.CSCA = ca
-			break
+	if ca := store.verifiedIssuer(ds); ca != nil {
+		info.CSCA = ca
+	} else {
+		cands := store.issuersOf(ds)
+		if len(cands) == 0 {
+			ev["dsIssuer"] = ds.Issuer.String()
+			return fail(CodeUnknownCSCA, "no trusted CSCA has the Document Signer's issuer name")
 		}
-	}
-	if info.CSCA == nil {
-		ev["dsIssuer"] = ds.Issuer.String()
-		return fail(sigCode(lastErr), "Document Signer certificate not signed by the trusted CSCA: "+lastErr.Error())
+		var lastErr error
+		for _, ca := range cands {
+			if lastErr = ds.CheckSignatureFrom(ca); lastErr == nil {
+				info.CSCA = ca
+				store.rememberIssuer(ds, ca)
+				break
+			}
+		}
+		if info.CSCA == nil {
+			ev["dsIssuer"] = ds.Issuer.String()
+			return fail(sigCode(lastErr), "Document Signer certificate not signed by the trusted CSCA: "+lastErr.Error())
+		}
 	}
 	ev["cscaSubject"] = info.CSCA.Subject.String()
 	switch {
