@@ -17,6 +17,7 @@ import (
 	"motcua/cardreader/cccd"
 	"motcua/cardreader/iso7816"
 	"motcua/cardreader/lds"
+	"motcua/cardreader/pki"
 )
 
 // Step is a stage of a read, reported to Options.Progress for the UI.
@@ -35,13 +36,6 @@ const (
 // with 256.
 const AutoLe = -1
 
-// PassiveVerifier is passive authentication: it checks the SOD's signature
-// chain and every data group's hash. The trust store (cardreader/pki)
-// implements it.
-type PassiveVerifier interface {
-	VerifyPassive(sod []byte, dgs map[int][]byte, now time.Time) cardreader.Check
-}
-
 // ChipAuthenticator runs Chip Authentication with the DG14 key; it may
 // install new secure messaging keys on s. Only transport failures are
 // errors.
@@ -56,8 +50,11 @@ var DefaultChipAuth ChipAuthenticator
 // Options configure a read.
 type Options struct {
 	Key Key // access material
-	// Trust verifies the SOD; nil reports passive authentication as not checked.
-	Trust PassiveVerifier
+	// Trust holds the CSCAs passive authentication chains to. With nil (or
+	// an empty store) the SOD's hashes and signature are still checked, and
+	// passive authentication is reported as not checked for want of a
+	// trust anchor.
+	Trust *pki.TrustStore
 	// MaxLe is the longest READ BINARY: 0 means 256, above 256 uses
 	// extended length, AutoLe asks the card's ATR.
 	MaxLe int
@@ -74,6 +71,9 @@ type Options struct {
 	// Rand is the host's randomness (BAC, AA challenge); nil means crypto/rand.
 	Rand io.Reader
 }
+
+// CodeNoSOD is the passive authentication code of a card without EF.SOD.
+const CodeNoSOD = "no-sod"
 
 // Data groups a read asks for (DG3 is locked behind Extended Access Control).
 var wantedDGs = []int{1, 2, 13, 14, 15}
@@ -133,12 +133,10 @@ func Read(ctx context.Context, t iso7816.Transport, opts Options) (*cardreader.R
 	rd.Access = s.Access()
 
 	step(StepVerifying)
-	if opts.Trust != nil && files.SOD != nil {
-		rd.Verification.Passive = opts.Trust.VerifyPassive(files.SOD, files.DG, now())
-	} else if files.SOD == nil {
-		rd.Verification.Passive = cardreader.Check{Status: cardreader.StatusFailed, Code: "no-sod", Reason: "the card has no EF.SOD"}
+	if files.SOD == nil {
+		rd.Verification.Passive = cardreader.Check{Status: cardreader.StatusFailed, Code: CodeNoSOD, Reason: "the card has no EF.SOD"}
 	} else {
-		rd.Verification.Passive = cardreader.Check{Status: cardreader.StatusNotChecked, Code: "no-trust-store", Reason: "no trust store configured"}
+		rd.Verification.Passive, _ = pki.VerifySOD(files.SOD, files.DG, opts.Trust, now())
 	}
 	if rd.Verification.Active, err = active(ctx, s, files, info, rnd); err != nil {
 		return nil, err

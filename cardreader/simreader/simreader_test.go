@@ -1,0 +1,231 @@
+package simreader_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"motcua/cardreader"
+	"motcua/cardreader/cccd"
+	"motcua/cardreader/emrtd"
+	"motcua/cardreader/fixture"
+	"motcua/cardreader/iso7816"
+	"motcua/cardreader/simreader"
+	"motcua/cardreader/vchip"
+)
+
+const seeds = "../../seeds"
+
+func people(t testing.TB) []string {
+	t.Helper()
+	paths, err := filepath.Glob(filepath.Join(seeds, "cards", "*.json"))
+	if err != nil || len(paths) < 6 {
+		t.Fatalf("fixtures: %v (%d)", err, len(paths))
+	}
+	return paths
+}
+
+// Every fixture of a real person reads whole, with passive and active
+// authentication passed (active unsupported only where the card has no
+// AA key), and chip authentication passed where the card has a DG14 key.
+func TestEveryFixture(t *testing.T) {
+	for _, path := range people(t) {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			fx, err := fixture.Load(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var steps []emrtd.Step
+			r, err := simreader.ReadFile(context.Background(), path, simreader.Options{Progress: func(s emrtd.Step) { steps = append(steps, s) }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := fx.Person
+			want.Normalize()
+			got := r.Citizen
+			if want.ExpiryDate.IsZero() && !want.NoExpiry {
+				want.ExpiryDate = got.ExpiryDate // computed by the fixture from the rules
+			}
+			if got != want {
+				t.Errorf("citizen\n got %+v\nwant %+v", got, want)
+			}
+			if r.Generation != fx.Generation {
+				t.Errorf("generation %v, want %v", r.Generation, fx.Generation)
+			}
+			v := r.Verification
+			if v.Passive.Status != cardreader.StatusPassed {
+				t.Errorf("passive: %+v", v.Passive)
+			}
+			wantAA := cardreader.StatusPassed
+			if fx.AA == "none" {
+				wantAA = cardreader.StatusUnsupported
+			}
+			if v.Active.Status != wantAA {
+				t.Errorf("active: %+v, want %s", v.Active, wantAA)
+			}
+			wantCA := cardreader.StatusUnsupported
+			if fx.HasChipAuth() {
+				wantCA = cardreader.StatusPassed
+			}
+			if v.Chip.Status != wantCA {
+				t.Errorf("chip: %+v, want %s", v.Chip, wantCA)
+			}
+			if r.Photo.Format != "jpeg" || r.Photo.Width != fixture.PhotoWidth || r.Photo.Height != fixture.PhotoHeight {
+				t.Errorf("photo %s %dx%d", r.Photo.Format, r.Photo.Width, r.Photo.Height)
+			}
+			if !strings.HasPrefix(r.MRZ, "IDVNM"+cccd.DocumentNumber(want.ID)) {
+				t.Errorf("MRZ does not start with the document number")
+			}
+			if r.Access != cardreader.AccessBAC || r.Stats.APDUs == 0 || r.Stats.Bytes == 0 || len(steps) != 4 {
+				t.Errorf("access %q, stats %+v, steps %v", r.Access, r.Stats, steps)
+			}
+		})
+	}
+}
+
+// The document faults of seeds/cards/faults, each with its outcome.
+func TestFaultFixtures(t *testing.T) {
+	for _, tc := range []struct {
+		file    string
+		passive string // passive authentication code; "" for passed
+		active  cardreader.CheckStatus
+		err     error
+	}{
+		{file: "tamper-dg13.json", passive: "hash-mismatch", active: cardreader.StatusPassed},
+		{file: "unknown-csca.json", passive: "unknown-csca", active: cardreader.StatusPassed},
+		{file: "expired-ds.json", passive: "ds-expired", active: cardreader.StatusPassed},
+		{file: "cloned-chip.json", active: cardreader.StatusFailed},
+		{file: "truncated-file.json", err: emrtd.ErrTruncatedFile},
+		{file: "oversize-length.json", err: emrtd.ErrFileTooLarge},
+		{file: "malformed-length.json", err: emrtd.ErrMalformedFile},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			path := filepath.Join(seeds, "cards", "faults", tc.file)
+			fx, err := fixture.Load(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := simreader.ReadFile(context.Background(), path, simreader.Options{})
+			if tc.err != nil {
+				var fe *emrtd.FileError
+				dg := fx.FaultDG
+				if dg == 0 {
+					dg = 13
+				}
+				if !errors.Is(err, tc.err) || !errors.As(err, &fe) || fe.FID != emrtd.FIDOf(dg) {
+					t.Fatalf("got %v, want %v in DG%d", err, tc.err, dg)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := r.Verification.Passive
+			if tc.passive == "" && p.Status != cardreader.StatusPassed || tc.passive != "" && (p.Status != cardreader.StatusFailed || p.Code != tc.passive) {
+				t.Errorf("passive %+v, want %q", p, tc.passive)
+			}
+			if fx.ExpectedPassive() != tc.passive {
+				t.Errorf("fixture expects passive %q, test %q", fx.ExpectedPassive(), tc.passive)
+			}
+			if a := r.Verification.Active; a.Status != tc.active {
+				t.Errorf("active %+v, want %s", a, tc.active)
+			}
+			if tc.active == cardreader.StatusFailed && r.Verification.Active.Code != emrtd.CodeAAFailed {
+				t.Errorf("active code %q", r.Verification.Active.Code)
+			}
+		})
+	}
+}
+
+// chipRead reads a people fixture with chip faults injected.
+func chipRead(t *testing.T, name string, f vchip.Faults, key *emrtd.Key) (*cardreader.Reading, error) {
+	t.Helper()
+	sim, err := simreader.Open(filepath.Join(seeds, "cards", name), simreader.Options{Key: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := simreader.Config(sim.Built)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Faults = f
+	cfg.Sleep = func(time.Duration) {}
+	return emrtd.Read(context.Background(), iso7816.NewCardTransport(vchip.New(cfg)), sim.Options)
+}
+
+// Chip faults on a genuine card, each with its outcome.
+func TestChipFaults(t *testing.T) {
+	wrong := emrtd.KeyFromID("079090004217", cccd.Date{Year: 1990, Month: 3, Day: 12}, cccd.Date{Year: 2035, Month: 3, Day: 12}, false)
+	ok := func(t *testing.T, r *cardreader.Reading, err error) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Verification.Passive.Status != cardreader.StatusPassed || r.Verification.Active.Status != cardreader.StatusPassed {
+			t.Errorf("verification %+v", r.Verification)
+		}
+	}
+	is := func(targets ...error) func(*testing.T, *cardreader.Reading, error) {
+		return func(t *testing.T, r *cardreader.Reading, err error) {
+			for _, target := range targets {
+				if !errors.Is(err, target) {
+					t.Errorf("got %v, want %v", err, target)
+				}
+			}
+		}
+	}
+	for _, tc := range []struct {
+		name   string
+		faults vchip.Faults
+		key    *emrtd.Key
+		check  func(*testing.T, *cardreader.Reading, error)
+	}{
+		{name: "wrong key", key: &wrong, check: is(emrtd.ErrAccessDenied)},
+		{name: "removed mid-read", faults: vchip.Faults{RemoveAfter: 20}, check: is(emrtd.ErrCardRemoved)},
+		{name: "wrong MAC", faults: vchip.Faults{WrongMACAt: 10}, check: is(emrtd.ErrSecureMessaging)},
+		{name: "wrong SSC", faults: vchip.Faults{WrongSSCAt: 10}, check: is(emrtd.ErrSecureMessaging)},
+		{name: "slow chip", faults: vchip.Faults{Delay: vchip.Duration(50 * time.Millisecond)}, check: ok},
+		{name: "6982 on DG13", faults: vchip.Faults{Status: []vchip.StatusFault{{File: 0x010D, Status: 0x6982}}}, check: is(iso7816.StatusSecurityNotSatisfied)},
+		{name: "6A82 on DG1", faults: vchip.Faults{Status: []vchip.StatusFault{{File: 0x0101, Status: 0x6A82}}}, check: is(iso7816.StatusFileNotFound)},
+		{name: "6700 above 223", faults: vchip.Faults{WrongLengthAbove: 223}, check: ok},
+		{name: "6Cxx to 200", faults: vchip.Faults{CorrectLeAbove: 200}, check: ok},
+		{name: "cloned chip", faults: vchip.Faults{ClonedChip: true}, check: func(t *testing.T, r *cardreader.Reading, err error) {
+			if err != nil || r.Verification.Active.Status != cardreader.StatusFailed || r.Verification.Passive.Status != cardreader.StatusPassed {
+				t.Errorf("got %v %+v", err, r.Verification)
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := chipRead(t, "nguyen-van-an.json", tc.faults, tc.key)
+			tc.check(t, r, err)
+			if err != nil && strings.Contains(err.Error(), "079090004217") {
+				t.Errorf("error shows the ID: %v", err)
+			}
+		})
+	}
+}
+
+func TestNoTrust(t *testing.T) {
+	r, err := simreader.ReadFile(context.Background(), people(t)[0], simreader.Options{Trust: emptyStore()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := r.Verification.Passive; p.Status != cardreader.StatusNotChecked {
+		t.Errorf("passive without trust anchors: %+v", p)
+	}
+}
+
+func TestNewCard(t *testing.T) {
+	card, built, err := simreader.NewCard(people(t)[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if card.ATR()[0] != 0x3B || built.Citizen.ID == "" {
+		t.Error("card not built")
+	}
+	if _, _, err := simreader.NewCard(filepath.Join(t.TempDir(), "none.json")); err == nil {
+		t.Error("a missing fixture built")
+	}
+}

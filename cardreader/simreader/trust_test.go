@@ -1,0 +1,5 @@
+package simreader_test
+
+import "motcua/cardreader/pki"
+
+func emptyStore() *pki.TrustStore { return pki.NewTrustStore() }
