@@ -304,3 +304,33 @@ func (c *Card) Close() error {
 	}
 	return nil
 }
+
+// WaitRemoved waits until reader has no card (or is gone), for example to
+// tell the citizen the card may be taken away before the next one. pcscd
+// polls a reader every 400 ms or so, so a removal shows up that late.
+func WaitRemoved(ctx context.Context, reader string) error {
+	sc, err := scard.EstablishContext()
+	if err != nil {
+		return mapError("establish context", err)
+	}
+	stop := cancelOnDone(ctx, sc)
+	defer sc.Release()
+	defer stop()
+	states := []scard.ReaderState{{Reader: reader, CurrentState: scard.StateUnaware}}
+	for {
+		if err := sc.GetStatusChange(states, -1); err != nil {
+			if ctx.Err() != nil {
+				return fmt.Errorf("%w: %w", ErrTimeout, ctx.Err())
+			}
+			if code, ok := err.(scard.Error); ok && (code == scard.ErrUnknownReader || code == scard.ErrReaderUnavailable) {
+				return nil
+			}
+			return mapError("wait for removal", err)
+		}
+		st := states[0].EventState
+		if st&scard.StatePresent == 0 || st&(scard.StateUnknown|scard.StateUnavailable) != 0 {
+			return nil
+		}
+		states[0].CurrentState = st &^ scard.StateChanged
+	}
+}

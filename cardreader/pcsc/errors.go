@@ -48,7 +48,9 @@ func mapError(op string, err error) error {
 		kind = ErrReaderGone
 	case scard.ErrNoSmartcard:
 		kind = iso7816.ErrNoCard
-	case scard.ErrRemovedCard:
+	case scard.ErrRemovedCard, scard.ErrNotTransacted:
+		// NOT_TRANSACTED is pcscd's "the reader lost the card mid-exchange";
+		// for a contactless card that is the card leaving the field.
 		kind = iso7816.ErrCardRemoved
 	case scard.ErrResetCard:
 		kind = ErrCardReset

@@ -111,29 +111,11 @@ func serve(t *testing.T, env *pcscdtest.Env) *vpcd.Client {
 // every 400 ms), so the next test starts from a clean reader.
 func waitEmpty(t *testing.T, reader string) {
 	t.Helper()
-	c, err := pcsc.NewClient()
-	if err != nil {
-		t.Fatal(err)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := pcsc.WaitRemoved(ctx, reader); err != nil {
+		t.Fatalf("reader %q: %v", reader, err)
 	}
-	defer c.Close()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		rs, err := c.Readers()
-		if err != nil {
-			t.Fatal(err)
-		}
-		empty := true
-		for _, r := range rs {
-			if r.Name == reader && r.CardPresent {
-				empty = false
-			}
-		}
-		if empty {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("reader %q still shows a card 10 s after removal", reader)
 }
 
 func waitCard(t *testing.T, reader string) *pcsc.Card {

@@ -94,6 +94,7 @@ func TestMapError(t *testing.T) {
 		{scard.ErrUnknownReader, ErrReaderGone},
 		{scard.ErrNoSmartcard, iso7816.ErrNoCard},
 		{scard.ErrRemovedCard, iso7816.ErrCardRemoved},
+		{scard.ErrNotTransacted, iso7816.ErrCardRemoved},
 		{scard.ErrResetCard, ErrCardReset},
 		{scard.ErrSharingViolation, ErrSharingViolation},
 		{scard.ErrTimeout, ErrTimeout},

@@ -16,25 +16,44 @@ import (
 
 // loadCard builds the virtual chip of a fixture file.
 func loadCard(path, pkiDir string) (iso7816.Card, string, error) {
-	f, err := fixture.Load(path)
+	c, _, err := buildCard(path, pkiDir)
 	if err != nil {
 		return nil, "", err
+	}
+	chip, err := chipFor(c)
+	if err != nil {
+		return nil, "", err
+	}
+	return chip, c.Name, nil
+}
+
+// buildCard builds a fixture's files and keys with the test PKI (pkiDir ""
+// finds seeds/pki from the fixture's path).
+func buildCard(path, pkiDir string) (*fixture.Card, *fixture.PKI, error) {
+	f, err := fixture.Load(path)
+	if err != nil {
+		return nil, nil, err
 	}
 	if pkiDir == "" {
 		pkiDir = defaultPKI(path)
 	}
 	p, err := fixture.LoadPKI(pkiDir)
 	if err != nil {
-		return nil, "", fmt.Errorf("test PKI: %w", err)
+		return nil, nil, fmt.Errorf("test PKI: %w", err)
 	}
 	c, err := f.Build(p)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
+	return c, p, nil
+}
+
+// chipFor makes a fresh virtual chip for a built fixture.
+func chipFor(c *fixture.Card) (*vchip.Card, error) {
 	var faults vchip.Faults
 	if len(c.ChipFaults) > 0 {
 		if err := json.Unmarshal(c.ChipFaults, &faults); err != nil {
-			return nil, "", fmt.Errorf("fixture %s: chipFaults: %w", f.Name, err)
+			return nil, fmt.Errorf("fixture %s: chipFaults: %w", c.Name, err)
 		}
 	}
 	return vchip.New(vchip.Config{
@@ -45,7 +64,7 @@ func loadCard(path, pkiDir string) (iso7816.Card, string, error) {
 		AAHash:      c.AAHash,
 		ChipAuthKey: c.CAKey,
 		Faults:      faults,
-	}), f.Name, nil
+	}), nil
 }
 
 // defaultPKI finds seeds/pki beside the seeds/cards directory that holds

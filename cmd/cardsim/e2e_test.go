@@ -1,0 +1,238 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"motcua/cardreader"
+	"motcua/cardreader/emrtd"
+	"motcua/cardreader/fixture"
+	"motcua/cardreader/iso7816"
+	"motcua/cardreader/pcsc"
+	"motcua/cardreader/vchip"
+	"motcua/cardreader/vpcd"
+	"motcua/internal/pcscdtest"
+)
+
+var epoch = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+
+func options(c *fixture.Card, p *fixture.PKI) emrtd.Options {
+	opts := emrtd.Options{
+		Key:   emrtd.KeyFromID(c.Citizen.ID, c.Citizen.DateOfBirth, c.Citizen.ExpiryDate, c.Citizen.NoExpiry),
+		MaxLe: emrtd.AutoLe,
+		Now:   func() time.Time { return epoch },
+		Trust: p.Trust,
+	}
+	return opts
+}
+
+// comparable drops what differs between two reads of one card by nature:
+// the cost and the clock.
+func comparable(t *testing.T, r *cardreader.Reading) []byte {
+	t.Helper()
+	cp := *r
+	cp.Stats = cardreader.Stats{}
+	cp.ReadAt = time.Time{}
+	b, err := json.Marshal(cp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(b, r.Photo.Data...)
+}
+
+// serveChip links chip to env's reader until t ends.
+func serveChip(t *testing.T, env *pcscdtest.Env) *vpcd.Client {
+	t.Helper()
+	cl := vpcd.New(env.VPCDAddr)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { cl.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return cl
+}
+
+// removed takes the card out and waits until pcscd has seen it go, so the
+// next card is not mistaken for this one.
+func removed(t *testing.T, cl *vpcd.Client, reader string) {
+	t.Helper()
+	cl.Remove()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := pcsc.WaitRemoved(ctx, reader); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func readPCSC(t *testing.T, reader string, opts emrtd.Options) (*cardreader.Reading, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	card, err := pcsc.WaitCard(ctx, reader)
+	if err != nil {
+		t.Fatalf("WaitCard: %v", err)
+	}
+	defer card.Close()
+	return emrtd.Read(ctx, card, opts)
+}
+
+// TestPCSCMatchesInProcess reads every fixture twice, in process and through
+// the real pcscd, ebfe/scard and vpcd, and wants the same Reading.
+func TestPCSCMatchesInProcess(t *testing.T) {
+	env := pcscdtest.Start(t)
+	cl := serveChip(t, env)
+	files, _ := filepath.Glob("../../seeds/cards/*.json")
+	faults, _ := filepath.Glob("../../seeds/cards/faults/*.json")
+	files = append(files, faults...)
+	if len(files) == 0 {
+		t.Fatal("no fixtures")
+	}
+	for _, path := range files {
+		c, p, err := buildCard(path, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Run(c.Name, func(t *testing.T) {
+			chip, err := chipFor(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, wantErr := emrtd.Read(context.Background(), iso7816.NewCardTransport(chip), options(c, p))
+
+			chip, _ = chipFor(c)
+			cl.Insert(chip)
+			defer removed(t, cl, env.Reader)
+			got, gotErr := readPCSC(t, env.Reader, options(c, p))
+			switch {
+			case wantErr != nil || gotErr != nil:
+				if (wantErr == nil) != (gotErr == nil) || wantErr.Error() != gotErr.Error() {
+					t.Fatalf("in process: %v; through pcscd: %v", wantErr, gotErr)
+				}
+				t.Logf("both reads fail as the fixture intends: %v", gotErr)
+				return
+			}
+			if !bytes.Equal(comparable(t, got), comparable(t, want)) {
+				t.Fatalf("Reading through pcscd differs from in process")
+			}
+			if got.Stats.APDUs == 0 || got.Citizen.ID == "" {
+				t.Fatalf("empty read: %d APDUs", got.Stats.APDUs)
+			}
+		})
+	}
+}
+
+// TestRemovedMidRead: the card leaves the field in the middle of the files.
+func TestRemovedMidRead(t *testing.T) {
+	env := pcscdtest.Start(t)
+	cl := serveChip(t, env)
+	c, p, err := buildCard("../../seeds/cards/nguyen-van-an.json", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	chip, _ := chipFor(c)
+	cfg := chip.Config()
+	cfg.Faults = vchip.Faults{RemoveAfter: 15}
+	cl.Insert(vchip.New(cfg))
+	defer removed(t, cl, env.Reader)
+	_, err = readPCSC(t, env.Reader, options(c, p))
+	if !errors.Is(err, iso7816.ErrCardRemoved) {
+		t.Fatalf("read with the card pulled: %v, want ErrCardRemoved", err)
+	}
+	if strings.Contains(err.Error(), c.Citizen.ID[3:]) {
+		t.Fatal("error text carries the ID number")
+	}
+}
+
+// syncBuffer is an io.Writer the test can read while cardsim writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestScript drives cardsim as a script would: insert → read → remove,
+// twice with different cards, watching pcscd's events.
+func TestScript(t *testing.T) {
+	env := pcscdtest.Start(t)
+	stdin, script := io.Pipe()
+	out := &syncBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"--vpcd", env.VPCDAddr}, stdin, out, io.Discard) }()
+	defer func() {
+		cancel()
+		script.Close()
+		<-done
+	}()
+	wctx, wcancel := context.WithCancel(context.Background())
+	defer wcancel()
+	events := pcsc.Watch(wctx)
+	next := func(kind pcsc.EventKind) {
+		t.Helper()
+		deadline := time.After(20 * time.Second)
+		for {
+			select {
+			case e := <-events:
+				if e.Reader != env.Reader || e.Kind == pcsc.ReaderAdded {
+					continue
+				}
+				if e.Kind != kind {
+					t.Fatalf("event %v, want %v", e.Kind, kind)
+				}
+				return
+			case <-deadline:
+				t.Fatalf("no %v event", kind)
+			}
+		}
+	}
+	for _, name := range []string{"nguyen-van-an", "tran-thi-binh"} {
+		path := "../../seeds/cards/" + name + ".json"
+		io.WriteString(script, "insert "+path+"\n")
+		next(pcsc.Inserted)
+		c, p, err := buildCard(path, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := readPCSC(t, env.Reader, options(c, p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Citizen.ID != c.Citizen.ID {
+			t.Fatal("read another card than the one inserted")
+		}
+		io.WriteString(script, "remove\n")
+		next(pcsc.Removed)
+	}
+	io.WriteString(script, "status\nbogus\nquit\n")
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run: %v", err)
+		}
+		done <- nil
+	case <-time.After(10 * time.Second):
+		t.Fatal("quit did not stop cardsim")
+	}
+	want := "inserted nguyen-van-an\nremoved\ninserted tran-thi-binh\nremoved\nempty\nerror: unknown command \"bogus\""
+	if !strings.Contains(out.String(), want) {
+		t.Fatalf("cardsim said:\n%s", out.String())
+	}
+}
