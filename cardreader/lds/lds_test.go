@@ -172,8 +172,17 @@ func TestMRZFromCitizen(t *testing.T) {
 			t.Fatalf("ExpiryDate = %v %v %v", exp, ok, err)
 		}
 	}
-	if got := TransliterateName("Đặng Thị Ánh Nguyệt"); got != "DANG<<THI<ANH<NGUYET" {
-		t.Fatalf("TransliterateName = %s", got)
+	for in, want := range map[string]string{
+		"Đặng Thị Ánh Nguyệt":  "DANG<<THI<ANH<NGUYET",
+		"  Ly   Seo Chứ ":      "LY<<SEO<CHU",
+		"Giàng A Páo":          "GIANG<<A<PAO",
+		"H'Mông Thị Lò-Vàng":   "HMONG<<THI<LO<VANG",
+		"Nguyễn Thị Ưng Ửng Ự": "NGUYEN<<THI<UNG<UNG<U",
+		"":                     "",
+	} {
+		if got := TransliterateName(in); got != want {
+			t.Errorf("TransliterateName(%q) = %s, want %s", in, got, want)
+		}
 	}
 	if got := MRZFromCitizen(female).Name; len(got) != 30 || !strings.HasPrefix(got, "DANG<<THI<ANH<NGUYET<ON<UNG<AU") {
 		t.Fatalf("Name = %s", got)

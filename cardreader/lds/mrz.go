@@ -289,9 +289,9 @@ func yymmdd(d cccd.Date) string {
 }
 
 // TransliterateName writes a Vietnamese full name (family name first) in
-// MRZ form: diacritics removed, Đ as D, upper case, the family name and the
-// rest separated by "<<", other spaces by "<". It may exceed 30 characters;
-// MRZFromCitizen truncates.
+// MRZ form: diacritics removed, Đ as D, apostrophes dropped, upper case, the
+// family name and the rest separated by "<<", other spaces and punctuation
+// by "<". It may exceed 30 characters; MRZFromCitizen truncates.
 func TransliterateName(full string) string {
 	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 	plain, _, err := transform.String(t, full)
@@ -303,6 +303,8 @@ func TransliterateName(full string) string {
 		switch {
 		case r == 'Đ':
 			b.WriteByte('D')
+		case r == '\'' || r == '’':
+			// ICAO 9303 Part 3 §6.A: apostrophes are omitted (H'MÔNG → HMONG).
 		case r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
 			b.WriteRune(r)
 		default:
