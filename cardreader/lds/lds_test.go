@@ -301,6 +301,18 @@ func TestExplicitECParameters(t *testing.T) {
 	if g := got.(*ecdsa.PublicKey); g.Curve.Params().Name != "brainpoolP256r1" || g.X.Cmp(k.X) != 0 {
 		t.Fatal("wrong key")
 	}
+	// The same key as DG14 may carry it: id-PK-ECDH with explicit
+	// parameters, or a standardized domain parameter ID.
+	for _, alg := range []pkix.AlgorithmIdentifier{
+		{Algorithm: OIDPKECDH, Parameters: asn1.RawValue{FullBytes: pder}},
+		{Algorithm: OIDStandardizedDomainParameters, Parameters: asn1.RawValue{FullBytes: []byte{0x02, 0x01, 13}}},
+	} {
+		der, _ := asn1.Marshal(spki{Algorithm: alg, PublicKey: asn1.BitString{Bytes: point, BitLength: 8 * len(point)}})
+		got, err := ParsePublicKey(der)
+		if err != nil || !got.(*ecdsa.PublicKey).Equal(&k.PublicKey) {
+			t.Fatalf("%v: %v", alg.Algorithm, err)
+		}
+	}
 	params.Order = new(big.Int).Add(p.N, big.NewInt(2))
 	pder, _ = asn1.Marshal(params)
 	der, _ = asn1.Marshal(spki{Algorithm: pkix.AlgorithmIdentifier{Algorithm: OIDECPublicKey, Parameters: asn1.RawValue{FullBytes: pder}},

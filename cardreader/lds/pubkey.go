@@ -22,6 +22,9 @@ var (
 	OIDRSAEncryption = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 1}
 	OIDECPublicKey   = asn1.ObjectIdentifier{1, 2, 840, 10045, 2, 1}
 	oidPrimeField    = asn1.ObjectIdentifier{1, 2, 840, 10045, 1, 1}
+	// OIDStandardizedDomainParameters is BSI TR-03111's algorithm for keys
+	// whose curve is given by an ICAO standardized domain parameter ID.
+	OIDStandardizedDomainParameters = asn1.ObjectIdentifier{0, 4, 0, 127, 0, 7, 1, 2}
 )
 
 // ErrUnsupportedKey reports a public key algorithm or curve this package
@@ -104,8 +107,10 @@ type ecParameters struct {
 }
 
 // ParsePublicKey decodes a DER SubjectPublicKeyInfo holding an RSA key or an
-// EC key on a supported curve, named or given by explicit parameters. It
-// returns *rsa.PublicKey or *ecdsa.PublicKey.
+// EC key on a supported curve. The EC algorithm may be id-ecPublicKey or
+// id-PK-ECDH (DG14) with a named curve or explicit parameters, or
+// standardizedDomainParameters with an INTEGER ID. It returns
+// *rsa.PublicKey or *ecdsa.PublicKey.
 func ParsePublicKey(der []byte) (crypto.PublicKey, error) {
 	var k spki
 	rest, err := asn1.Unmarshal(der, &k)
@@ -122,8 +127,15 @@ func ParsePublicKey(der []byte) (crypto.PublicKey, error) {
 			return nil, fmt.Errorf("%w: RSA key: %w", ErrMalformed, err)
 		}
 		return pub, nil
-	case k.Algorithm.Algorithm.Equal(OIDECPublicKey):
-		c, err := curveFromParams(k.Algorithm.Parameters.FullBytes)
+	case k.Algorithm.Algorithm.Equal(OIDECPublicKey), k.Algorithm.Algorithm.Equal(OIDPKECDH),
+		k.Algorithm.Algorithm.Equal(OIDStandardizedDomainParameters):
+		var c Curve
+		var err error
+		if k.Algorithm.Algorithm.Equal(OIDStandardizedDomainParameters) {
+			c, err = curveFromParamID(k.Algorithm.Parameters.FullBytes)
+		} else {
+			c, err = curveFromParams(k.Algorithm.Parameters.FullBytes)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -134,6 +146,20 @@ func ParsePublicKey(der []byte) (crypto.PublicKey, error) {
 		return &ecdsa.PublicKey{Curve: c.Curve, X: x, Y: y}, nil
 	}
 	return nil, fmt.Errorf("%w: algorithm %v", ErrUnsupportedKey, k.Algorithm.Algorithm)
+}
+
+// curveFromParamID resolves an INTEGER standardized domain parameter ID
+// (BSI TR-03110 form, seen in DG14 keys).
+func curveFromParamID(params []byte) (Curve, error) {
+	var id int
+	if rest, err := asn1.Unmarshal(params, &id); err != nil || len(rest) != 0 {
+		return Curve{}, fmt.Errorf("%w: standardized domain parameter ID", ErrMalformed)
+	}
+	c, ok := CurveByParamID(id)
+	if !ok {
+		return Curve{}, fmt.Errorf("%w: domain parameter ID %d", ErrUnsupportedKey, id)
+	}
+	return c, nil
 }
 
 // curveFromParams resolves EC parameters given as a named-curve OID or as
