@@ -2,7 +2,6 @@ package qrkey_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"path/filepath"
 	"slices"
@@ -10,12 +9,12 @@ import (
 	"time"
 
 	"motcua/cardreader"
-	"motcua/cardreader/bac"
 	"motcua/cardreader/cccd"
 	"motcua/cardreader/emrtd"
 	"motcua/cardreader/fixture"
 	"motcua/cardreader/iso7816"
 	"motcua/cardreader/qrkey"
+	"motcua/cardreader/simreader"
 	"motcua/cardreader/vchip"
 )
 
@@ -51,16 +50,11 @@ func loadFixtures(t testing.TB) []card {
 
 func chip(t testing.TB, c *fixture.Card) *vchip.Card {
 	t.Helper()
-	var faults vchip.Faults
-	if len(c.ChipFaults) > 0 {
-		if err := json.Unmarshal(c.ChipFaults, &faults); err != nil {
-			t.Fatal(err)
-		}
+	cfg, err := simreader.Config(c)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return vchip.New(vchip.Config{
-		Files: c.Files, CAN: c.CAN, AAKey: c.AAKey, AAHash: c.AAHash, ChipAuthKey: c.CAKey, Faults: faults,
-		MRZ: bac.MRZInfo{DocumentNumber: c.MRZ.DocumentNumber, DateOfBirth: c.MRZ.DateOfBirth, DateOfExpiry: c.MRZ.DateOfExpiry},
-	})
+	return vchip.New(cfg)
 }
 
 // printedQR is the QR a card would carry, read back as a scanner would.

@@ -14,9 +14,9 @@ import (
 
 	"motcua/cardreader"
 	"motcua/cardreader/emrtd"
-	"motcua/cardreader/fixture"
 	"motcua/cardreader/iso7816"
 	"motcua/cardreader/pcsc"
+	"motcua/cardreader/simreader"
 	"motcua/cardreader/vchip"
 	"motcua/cardreader/vpcd"
 	"motcua/internal/pcscdtest"
@@ -24,14 +24,24 @@ import (
 
 var epoch = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 
-func options(c *fixture.Card, p *fixture.PKI) emrtd.Options {
-	opts := emrtd.Options{
-		Key:   emrtd.KeyFromID(c.Citizen.ID, c.Citizen.DateOfBirth, c.Citizen.ExpiryDate, c.Citizen.NoExpiry),
-		MaxLe: emrtd.AutoLe,
-		Now:   func() time.Time { return epoch },
-		Trust: p.Trust,
+// openSim builds a fixture as simreader does for the in-process read.
+func openSim(t *testing.T, path string) *simreader.Sim {
+	t.Helper()
+	sim, err := simreader.Open(path, simreader.Options{MaxLe: emrtd.AutoLe, Now: func() time.Time { return epoch }})
+	if err != nil {
+		t.Fatal(err)
 	}
-	return opts
+	return sim
+}
+
+// freshChip is a new virtual chip of the same built card.
+func freshChip(t *testing.T, sim *simreader.Sim) *vchip.Card {
+	t.Helper()
+	cfg, err := simreader.Config(sim.Built)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return vchip.New(cfg)
 }
 
 // comparable drops what differs between two reads of one card by nature:
@@ -95,21 +105,12 @@ func TestPCSCMatchesInProcess(t *testing.T) {
 		t.Fatal("no fixtures")
 	}
 	for _, path := range files {
-		c, p, err := buildCard(path, "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Run(c.Name, func(t *testing.T) {
-			chip, err := chipFor(c)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want, wantErr := emrtd.Read(context.Background(), iso7816.NewCardTransport(chip), options(c, p))
-
-			chip, _ = chipFor(c)
-			cl.Insert(chip)
+		sim := openSim(t, path)
+		t.Run(sim.Built.Name, func(t *testing.T) {
+			want, wantErr := sim.Read(context.Background())
+			cl.Insert(freshChip(t, sim))
 			defer removed(t, cl, env.Reader)
-			got, gotErr := readPCSC(t, env.Reader, options(c, p))
+			got, gotErr := readPCSC(t, env.Reader, sim.Options)
 			switch {
 			case wantErr != nil || gotErr != nil:
 				if (wantErr == nil) != (gotErr == nil) || wantErr.Error() != gotErr.Error() {
@@ -132,20 +133,16 @@ func TestPCSCMatchesInProcess(t *testing.T) {
 func TestRemovedMidRead(t *testing.T) {
 	env := pcscdtest.Start(t)
 	cl := serveChip(t, env)
-	c, p, err := buildCard("../../seeds/cards/nguyen-van-an.json", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	chip, _ := chipFor(c)
-	cfg := chip.Config()
+	sim := openSim(t, "../../seeds/cards/nguyen-van-an.json")
+	cfg := freshChip(t, sim).Config()
 	cfg.Faults = vchip.Faults{RemoveAfter: 15}
 	cl.Insert(vchip.New(cfg))
 	defer removed(t, cl, env.Reader)
-	_, err = readPCSC(t, env.Reader, options(c, p))
+	_, err := readPCSC(t, env.Reader, sim.Options)
 	if !errors.Is(err, iso7816.ErrCardRemoved) {
 		t.Fatalf("read with the card pulled: %v, want ErrCardRemoved", err)
 	}
-	if strings.Contains(err.Error(), c.Citizen.ID[3:]) {
+	if strings.Contains(err.Error(), sim.Built.Citizen.ID[3:]) {
 		t.Fatal("error text carries the ID number")
 	}
 }
@@ -207,15 +204,12 @@ func TestScript(t *testing.T) {
 		path := "../../seeds/cards/" + name + ".json"
 		io.WriteString(script, "insert "+path+"\n")
 		next(pcsc.Inserted)
-		c, p, err := buildCard(path, "")
+		sim := openSim(t, path)
+		r, err := readPCSC(t, env.Reader, sim.Options)
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, err := readPCSC(t, env.Reader, options(c, p))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if r.Citizen.ID != c.Citizen.ID {
+		if r.Citizen.ID != sim.Built.Citizen.ID {
 			t.Fatal("read another card than the one inserted")
 		}
 		io.WriteString(script, "remove\n")
