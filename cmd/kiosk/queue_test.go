@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -120,4 +121,56 @@ func TestQueueSyncAuditCLI(t *testing.T) {
 	if code, _, _ := kioskRun(t, append([]string{"audit", "export", "--format", "xml"}, common...)...); code != 2 {
 		t.Fatal("bad format accepted")
 	}
+}
+
+func TestSubmitCLI(t *testing.T) {
+	data := t.TempDir()
+	vals := filepath.Join(t.TempDir(), "values.json")
+	os.WriteFile(vals, []byte(`{"requesterIsSubject":"self","maritalStatus":"single","purpose":"Xin việc"}`), 0o600)
+	card := findUp(t, filepath.Join("seeds", "cards", "nguyen-van-an.json"))
+
+	code, out, errs := kioskRun(t, "submit", "--data", data, "--procedure", "xac-nhan-hon-nhan", "--sim", card, "--json")
+	if code != 1 || !strings.Contains(errs, "purpose (required)") {
+		t.Fatalf("incomplete form: exit %d\n%s", code, errs)
+	}
+	code, out, errs = kioskRun(t, "submit", "--data", data, "--procedure", "1.004873", "--sim", card, "--values", vals, "--json")
+	if code != 0 {
+		t.Fatalf("submit: exit %d: %s", code, errs)
+	}
+	var got submitOutput
+	if err := json.Unmarshal([]byte(out), &got); err != nil || !dossier.ValidID(got.ID) || got.Status != "queued" || got.ProcedureCode != "1.004873" {
+		t.Fatalf("submit output %s (%v)", out, err)
+	}
+	if strings.Contains(out, "Nguyễn") {
+		t.Fatal("submit output holds the name")
+	}
+	code, out, _ = kioskRun(t, "queue", "list", "--json", "--data", data)
+	var recs []store.Record
+	if code != 0 || json.Unmarshal([]byte(out), &recs) != nil || len(recs) != 1 || recs[0].ID != got.ID {
+		t.Fatalf("queue after submit: %s", out)
+	}
+	// The card read and the enqueue are both in the audit trail.
+	code, out, _ = kioskRun(t, "audit", "export", "--format", "csv", "--data", data)
+	if code != 0 || !strings.Contains(out, ",read-card,") || !strings.Contains(out, ",enqueue,") {
+		t.Fatalf("audit after submit:\n%s", out)
+	}
+	if code, _, _ := kioskRun(t, "submit", "--data", data, "--procedure", "1.004873"); code != 2 {
+		t.Fatal("submit without --sim accepted")
+	}
+}
+
+// findUp finds rel in the working directory or one of its parents (the
+// module root holds seeds/).
+func findUp(t *testing.T, rel string) string {
+	t.Helper()
+	dir := "."
+	for i := 0; i < 5; i++ {
+		p := filepath.Join(dir, rel)
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+		dir = filepath.Join(dir, "..")
+	}
+	t.Fatalf("%s not found", rel)
+	return ""
 }

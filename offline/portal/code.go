@@ -90,12 +90,18 @@ var Vietnam = func() *time.Location {
 }()
 
 // AddWorkingDays returns the civil date n working days after the day of t
-// in Vietnam, skipping Saturdays and Sundays. Public holidays are not
-// skipped: the holiday calendar is set each year by the government and the
-// receiving office corrects the slip by hand when one intervenes.
+// in Vietnam, skipping Saturdays and Sundays; a dossier received on a
+// weekend counts from the next Monday (the same rule as the kiosk's
+// catalog.AddWorkingDays, so the kiosk's provisional slip and the portal's
+// agree). Public holidays are not skipped: the holiday calendar is set each
+// year by the government and the receiving office corrects the slip by hand
+// when one intervenes.
 func AddWorkingDays(t time.Time, n int) cccd.Date {
 	d := t.In(Vietnam)
 	d = time.Date(d.Year(), d.Month(), d.Day(), 12, 0, 0, 0, Vietnam)
+	for d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
+		d = d.AddDate(0, 0, 1)
+	}
 	for n > 0 {
 		d = d.AddDate(0, 0, 1)
 		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {

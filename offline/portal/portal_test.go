@@ -47,7 +47,7 @@ func TestAddWorkingDays(t *testing.T) {
 	}{
 		{time.Date(2026, 3, 6, 9, 0, 0, 0, Vietnam), 1, cccd.Date{Year: 2026, Month: 3, Day: 9}},    // Fri -> Mon
 		{time.Date(2026, 3, 6, 9, 0, 0, 0, Vietnam), 7, cccd.Date{Year: 2026, Month: 3, Day: 17}},   // Fri + 7
-		{time.Date(2026, 3, 7, 9, 0, 0, 0, Vietnam), 1, cccd.Date{Year: 2026, Month: 3, Day: 9}},    // Sat -> Mon
+		{time.Date(2026, 3, 7, 9, 0, 0, 0, Vietnam), 1, cccd.Date{Year: 2026, Month: 3, Day: 10}},   // Sat counts from Mon -> Tue
 		{time.Date(2026, 3, 2, 9, 0, 0, 0, Vietnam), 3, cccd.Date{Year: 2026, Month: 3, Day: 5}},    // Mon -> Thu
 		{time.Date(2026, 3, 1, 17, 30, 0, 0, time.UTC), 1, cccd.Date{Year: 2026, Month: 3, Day: 3}}, // Sunday UTC is Monday 00:30 in Hanoi
 		{time.Date(2026, 12, 31, 9, 0, 0, 0, Vietnam), 2, cccd.Date{Year: 2027, Month: 1, Day: 4}},

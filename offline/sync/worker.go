@@ -404,11 +404,13 @@ func (w *Worker) pass(ctx context.Context) (Result, error) {
 					one(ctx, id, count)
 				}(id)
 			}
+			// The next page starts after this one's last ID, so sends still in
+			// flight are not picked up twice; the semaphore bounds memory.
 			after = ids[len(ids)-1]
-			wg.Wait()
 			w.refreshQueue()
 		}
 		wg.Wait()
+		w.refreshQueue()
 		return nil
 	}
 	if err := run(w.cfg.Store.Due, w.sendOne); err != nil {
