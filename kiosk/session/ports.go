@@ -196,8 +196,11 @@ type Indicators struct {
 
 // Event is an audit event. It never holds personal data.
 type Event struct {
-	Kind      string // e.g. "clerk.signin", "session.wipe", "dossier.submit"
-	ClerkID   string
+	Kind    string // e.g. "clerk.signin", "session.wipe", "dossier.submit"
+	ClerkID string
+	// CitizenID is set on "card.read" only: the audit trail stores it as a
+	// keyed hash, never in clear.
+	CitizenID string
 	DossierID string
 	Detail    string
 	At        time.Time

@@ -385,7 +385,7 @@ func (s *Session) read(ctx context.Context, req ReadRequest, _ bool) {
 	s.state, s.step = StateIdentity, StepDone
 	s.lastTouch = s.cfg.Now()
 	s.mu.Unlock()
-	s.audit(context.Background(), Event{Kind: "card.read", ClerkID: s.Clerk(), Detail: verificationDetail(r)})
+	s.audit(context.Background(), Event{Kind: "card.read", ClerkID: s.Clerk(), CitizenID: r.Citizen.ID, Detail: verificationDetail(r)})
 	s.changed()
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"motcua/cardreader"
+	"motcua/cardreader/cccd"
 	"motcua/kiosk/session"
 )
 
@@ -100,7 +101,10 @@ func TestJourney(t *testing.T) {
 			t.Errorf("listener never saw %s (saw %v)", w, seen)
 		}
 	}
-	h.checkRated(t, 3)
+	h.checkRated(t, 5) // "very satisfied" is 5 on the store's scale
+	if !h.audited("read-card") || !h.audited("enqueue") {
+		t.Error("read and enqueue not in the audit trail")
+	}
 }
 
 func containsState(ss []session.State, w session.State) bool {
@@ -139,18 +143,25 @@ func TestProgressSteps(t *testing.T) {
 }
 
 func TestReadErrors(t *testing.T) {
+	// The QR of another person's card opens nothing on this chip.
+	other := cccd.QRFromCitizen(cccd.Citizen{ID: "001301007733", FullName: "Trần Thị Bình",
+		DateOfBirth: cccd.Date{Year: 2001, Month: 11, Day: 5}, Sex: cccd.Female, PlaceOfResidence: "Hà Nội",
+		IssueDate: cccd.Date{Year: 2021, Month: 8, Day: 15}}).String()
 	tests := []struct {
 		name    string
-		opts    harnessOpts
+		fixture string
+		qr      string
 		problem string
 	}{
-		{"wrong card", harnessOpts{wrongCard: true}, "error.wrongcard"},
-		{"bad QR", harnessOpts{qr: "not|a|card"}, "error.qr"},
+		{"wrong card for the QR", "nguyen-van-an", other, "error.wrongcard"},
+		{"bad QR", "nguyen-van-an", "not|a|card", "error.qr"},
+		{"card pulled mid-read", "test:removed-mid-read", "", "error.removed"},
+		{"truncated file", "faults/truncated-file", "", "error.read"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := newHarness(t, tt.opts)
-			h.s.StartRead(context.Background(), session.ReadRequest{QR: tt.opts.qr})
+			h := newHarness(t, harnessOpts{fixture: tt.fixture})
+			h.s.StartRead(context.Background(), session.ReadRequest{QR: tt.qr})
 			waitState(t, h.s, session.StateReadFailed)
 			if got := h.s.Problem(); got != tt.problem {
 				t.Errorf("problem %q, want %q", got, tt.problem)
@@ -164,11 +175,13 @@ func TestReadErrors(t *testing.T) {
 }
 
 func TestCardRemovedDuringRead(t *testing.T) {
-	h := newHarness(t, harnessOpts{slow: true})
+	h := newHarness(t, harnessOpts{fixture: "test:slow-card"})
 	h.s.StartRead(context.Background(), session.ReadRequest{})
 	waitState(t, h.s, session.StateReading)
-	h.waitReading(t)
-	h.s.CardRemoved()
+	for h.s.Step() < session.StepOpening {
+		time.Sleep(time.Millisecond)
+	}
+	h.s.CardRemoved() // the reader's remove event
 	waitState(t, h.s, session.StateReadFailed)
 	if h.s.Problem() != "error.removed" {
 		t.Errorf("problem %q", h.s.Problem())
@@ -178,7 +191,7 @@ func TestCardRemovedDuringRead(t *testing.T) {
 func TestFailedPassiveAuthBlocksSelfService(t *testing.T) {
 	for _, mode := range []session.Mode{session.SelfService, session.Counter} {
 		t.Run(string(mode), func(t *testing.T) {
-			h := newHarness(t, harnessOpts{tampered: true, mode: mode})
+			h := newHarness(t, harnessOpts{fixture: "faults/tamper-dg13", mode: mode})
 			ctx := context.Background()
 			h.s.StartRead(ctx, session.ReadRequest{})
 			waitState(t, h.s, session.StateIdentity)
@@ -289,5 +302,69 @@ func TestStateGuards(t *testing.T) {
 		if !errors.Is(err, session.ErrState) {
 			t.Errorf("%s at welcome = %v", name, err)
 		}
+	}
+}
+
+// Every kind of card gets the verdict and reason code the identity panel
+// turns into a sentence.
+func TestVerdicts(t *testing.T) {
+	tests := []struct {
+		fixture string
+		verdict session.Verdict
+		code    string
+	}{
+		{"nguyen-van-an", session.VerdictChip, ""},
+		{"tran-thi-binh", session.VerdictChip, ""},
+		{"faults/tamper-dg13", session.VerdictFailed, "hash-mismatch"},
+		{"faults/unknown-csca", session.VerdictFailed, "unknown-csca"},
+		{"faults/expired-ds", session.VerdictFailed, "ds-expired"},
+		{"faults/cloned-chip", session.VerdictFailed, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.fixture, func(t *testing.T) {
+			h := newHarness(t, harnessOpts{fixture: tt.fixture})
+			h.s.StartRead(context.Background(), session.ReadRequest{})
+			waitState(t, h.s, session.StateIdentity)
+			v, c := session.Judge(h.s.Requester())
+			if v != tt.verdict || (tt.code != "" && c.Code != tt.code) {
+				t.Errorf("verdict %s code %q (%s), want %s %q", v, c.Code, c.Reason, tt.verdict, tt.code)
+			}
+			if v == session.VerdictFailed && c.Code == "" {
+				t.Errorf("a failed verdict without a reason code: %+v", c)
+			}
+		})
+	}
+}
+
+// A QR shown with no card on the reader gives a QR-only identity.
+func TestQROnly(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.rig.Card.Put("")
+	qr := cccd.QRFromCitizen(cccd.Citizen{ID: "079090004217", FullName: "Nguyễn Văn An",
+		DateOfBirth: cccd.Date{Year: 1990, Month: 3, Day: 12}, Sex: cccd.Male, PlaceOfResidence: "TP. Hồ Chí Minh",
+		IssueDate: cccd.Date{Year: 2021, Month: 4, Day: 10}}).String()
+	h.s.StartRead(context.Background(), session.ReadRequest{QR: qr})
+	waitState(t, h.s, session.StateIdentity)
+	if v, c := session.Judge(h.s.Requester()); v != session.VerdictQR || c.Code != "qr-only" {
+		t.Errorf("verdict %s %+v", v, c)
+	}
+	if !h.s.CanProceed() {
+		t.Error("a QR-only identity may still be used (values stay unverified)")
+	}
+}
+
+// The QR opens the chip on the reader (keys derived from it) and the
+// reading is cross-checked.
+func TestQROpensChip(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	qr := cccd.QRFromCitizen(cccd.Citizen{ID: "079090004217", OldID: "025987654", FullName: "Nguyễn Văn An",
+		DateOfBirth: cccd.Date{Year: 1990, Month: 3, Day: 12}, Sex: cccd.Male,
+		PlaceOfResidence: "Số 12 Đường Số 7, Phường Bình Trị Đông B, Quận Bình Tân, TP. Hồ Chí Minh",
+		IssueDate:        cccd.Date{Year: 2021, Month: 4, Day: 10}}).String()
+	h.s.StartRead(context.Background(), session.ReadRequest{QR: qr})
+	waitState(t, h.s, session.StateIdentity)
+	r := h.s.Requester()
+	if v, _ := session.Judge(r); v != session.VerdictChip || r.CrossCheck == nil {
+		t.Fatalf("verdict %s crosscheck %+v", v, r.CrossCheck)
 	}
 }

@@ -1,0 +1,207 @@
+package adapt
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"motcua/cardreader/cccd"
+	"motcua/kiosk/session"
+	"motcua/offline/audit"
+	"motcua/offline/dossier"
+	"motcua/offline/portal"
+	"motcua/offline/store"
+	osync "motcua/offline/sync"
+)
+
+// Queue files dossiers into the encrypted store and lets the sync worker
+// deliver them; it implements session.Queue.
+type Queue struct {
+	Store  *store.Store
+	Worker *osync.Worker
+	// KioskID prefixes local codes; CounterID goes with ratings.
+	KioskID, CounterID string
+	// Wait is how long Submit waits for the portal's code before handing
+	// back a local receipt (default 3 s). The dossier is safe either way.
+	Wait time.Duration
+}
+
+var _ session.Queue = (*Queue)(nil)
+
+// Indicator names this adapter counts in the store (per day, Vietnam).
+const (
+	IndDossiers     = "d06.dossiers"
+	IndChipVerified = "d06.chip-verified"
+	IndNoIDPapers   = "d06.no-id-papers"
+	IndPrefilled    = "d06.values-prefilled"
+	IndTyped        = "d06.values-typed"
+)
+
+// LocalCode is the kiosk's own reference for a dossier until the portal
+// gives its code: KIOSK-yyMMdd-last six hex digits of the UUID.
+func LocalCode(kiosk string, id string, at time.Time) string {
+	tail := id
+	if len(id) > 6 {
+		tail = id[len(id)-6:]
+	}
+	return fmt.Sprintf("%s-%s-%s", kiosk, at.In(portal.Vietnam).Format("060102"), tail)
+}
+
+// Submit implements session.Queue: enqueue durably, wake the worker, and
+// wait a little for the portal's code.
+func (q *Queue) Submit(ctx context.Context, d dossier.Dossier, files map[string][]byte, m session.Metrics) (session.Filed, error) {
+	rec, rc, err := q.Store.Enqueue(&d, files)
+	if err != nil {
+		return session.Filed{}, err
+	}
+	q.count(m)
+	f := session.Filed{DossierID: rec.ID, LocalCode: LocalCode(q.KioskID, rec.ID, rec.CreatedAt),
+		ReceivedAt: rc.ReceivedAt, Due: rc.AppointmentDate}
+	if q.Worker == nil {
+		return f, nil
+	}
+	q.Worker.Wake()
+	wait := q.Wait
+	if wait == 0 {
+		wait = 3 * time.Second
+	}
+	deadline := time.Now().Add(wait)
+	for time.Now().Before(deadline) {
+		if !q.Worker.Snapshot().Online && q.Worker.Snapshot().Probes > 0 {
+			break // the portal is known to be down: do not keep the citizen waiting
+		}
+		r, err := q.Store.Get(rec.ID)
+		if err == nil && r.State != store.Queued {
+			if r.Code != "" {
+				f.Code, f.Synced = r.Code, true
+			}
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return f, nil
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	return f, nil
+}
+
+func (q *Queue) count(m session.Metrics) {
+	add := func(name string, n int) {
+		if n != 0 {
+			q.Store.AddIndicator(name, int64(n))
+		}
+	}
+	b := func(v bool) int {
+		if v {
+			return 1
+		}
+		return 0
+	}
+	add(IndDossiers, 1)
+	add(IndChipVerified, b(m.ChipVerified))
+	add(IndNoIDPapers, b(!m.IDPapersAsked))
+	add(IndPrefilled, m.Prefilled)
+	add(IndTyped, m.Typed)
+}
+
+// Today implements session.Queue.
+func (q *Queue) Today(ctx context.Context) ([]session.Entry, error) {
+	recs, err := q.Store.Today()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]session.Entry, 0, len(recs))
+	for _, r := range recs {
+		e := session.Entry{DossierID: r.ID, Code: r.Code, ProcedureCode: r.ProcedureCode, ProcedureName: r.ProcedureName,
+			MaskedID: r.MaskedID, At: r.CreatedAt}
+		switch r.State {
+		case store.Queued:
+			e.State = session.SyncQueued
+			if r.Attempts > 0 {
+				e.State = session.SyncFailed
+			}
+		case store.NeedsAttention:
+			e.State = session.SyncFailed
+		case store.Filed:
+			e.State = session.SyncSent
+			if r.PortalStatus != 0 {
+				e.State = session.SyncAccepted
+			}
+		default:
+			e.State = session.SyncAccepted
+		}
+		if e.Code == "" {
+			e.Code = LocalCode(q.KioskID, r.ID, r.CreatedAt)
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// Status implements session.Queue.
+func (q *Queue) Status() session.Status {
+	if q.Worker == nil {
+		return session.Status{Queued: q.Store.OutboxLen()}
+	}
+	s := q.Worker.Snapshot()
+	return session.Status{Online: s.Online, Queued: s.Queue}
+}
+
+// Scores maps the kiosk's three faces to the store's 1..5 scale.
+var Scores = map[int]int{1: 1, 2: 4, 3: 5}
+
+// Rate implements session.Queue.
+func (q *Queue) Rate(ctx context.Context, dossierID string, score int) error {
+	s, ok := Scores[score]
+	if !ok {
+		return fmt.Errorf("adapt: rating %d out of 1..3", score)
+	}
+	r := store.Rating{Score: s, DossierID: dossierID, CounterID: q.CounterID}
+	if rec, err := q.Store.Get(dossierID); err == nil {
+		r.ProcedureCode = rec.ProcedureCode
+	}
+	return q.Store.AddRating(r)
+}
+
+// Audit implements session.Queue: session events go to the store's
+// hash-chained trail.
+func (q *Queue) Audit(ctx context.Context, e session.Event) error {
+	ev := audit.Event{Clerk: e.ClerkID, Dossier: e.DossierID, Purpose: e.Detail, Time: e.At}
+	switch e.Kind {
+	case "card.read":
+		ev.Action, ev.CitizenID = audit.ReadCard, e.CitizenID
+	default:
+		ev.Action = audit.Action(e.Kind)
+	}
+	if e.Kind == "dossier.submit" {
+		return nil // the store records the enqueue itself
+	}
+	return q.Store.RecordAudit(ev)
+}
+
+// Indicators implements session.Queue, summed over every day kept.
+func (q *Queue) Indicators(ctx context.Context) (session.Indicators, error) {
+	m, err := q.Store.Indicators(cccd.Date{})
+	if err != nil {
+		return session.Indicators{}, err
+	}
+	ind := session.Indicators{Dossiers: int(m[IndDossiers]), ChipVerified: int(m[IndChipVerified]), NoIDPapers: int(m[IndNoIDPapers])}
+	if t := m[IndPrefilled] + m[IndTyped]; t > 0 {
+		ind.PrefillRatio = float64(m[IndPrefilled]) / float64(t)
+	}
+	rs, err := q.Store.Ratings(time.Time{})
+	if err != nil && !errors.Is(err, context.Canceled) {
+		return ind, err
+	}
+	sum := 0
+	for _, r := range rs {
+		sum += r.Score
+	}
+	ind.Ratings = len(rs)
+	if len(rs) > 0 {
+		ind.AverageRating = float64(sum) / float64(len(rs))
+	}
+	return ind, nil
+}

@@ -1,0 +1,89 @@
+package sessiontest
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"motcua/kiosk/catalog"
+	"motcua/kiosk/session"
+)
+
+// TypedValue is a valid value for a field a card cannot fill, as a citizen
+// would type it.
+func TypedValue(f *catalog.Field, now time.Time) string {
+	if f == nil {
+		return "x"
+	}
+	switch f.Type {
+	case catalog.TypePhone:
+		return "0912345678"
+	case catalog.TypeEmail:
+		return "cong.dan@example.vn"
+	case catalog.TypeDate:
+		if f.NotBeforeToday {
+			return now.AddDate(0, 6, 0).Format("02/01/2006")
+		}
+		return now.AddDate(-1, 0, 0).Format("02/01/2006")
+	case catalog.TypeNumber:
+		if f.Min != nil && *f.Min > 1 {
+			return fmt.Sprint(*f.Min)
+		}
+		return "1"
+	case catalog.TypeChoice:
+		return f.Options[0].Value
+	case catalog.TypeBool:
+		return "true"
+	case catalog.TypeIDNumber:
+		return "001090000009"
+	}
+	return "Số 12 phố Lê Lợi, phường Hoàn Kiếm, Hà Nội"
+}
+
+// CatalogField finds the catalog field of a form path ("members[1].sex" is
+// the table column "members[].sex").
+func CatalogField(p *catalog.Procedure, path string) *catalog.Field {
+	clean := path
+	if i := strings.IndexByte(path, '['); i >= 0 {
+		j := strings.IndexByte(path, ']')
+		clean = path[:i] + "[]" + path[j+1:]
+	}
+	var out *catalog.Field
+	p.Walk(func(fp string, f *catalog.Field, _ *catalog.Field) {
+		if fp == clean {
+			out = f
+		}
+	})
+	return out
+}
+
+// Todo lists the required fields still empty and open for typing, with a
+// value for each. Setting one may make others required (RequiredIf), so
+// callers loop until it is empty.
+func Todo(s *session.Session, now time.Time) map[string]string {
+	f := s.Form()
+	out := map[string]string{}
+	for _, fd := range f.Fields("vi") {
+		if fd.Locked || fd.Value != "" || !fd.Required {
+			continue
+		}
+		out[fd.Path] = TypedValue(CatalogField(f.Procedure(), fd.Path), now)
+	}
+	return out
+}
+
+// Fill types every required value the card did not give, through the session.
+func Fill(s *session.Session, now time.Time) error {
+	for range 5 {
+		todo := Todo(s, now)
+		if len(todo) == 0 {
+			return nil
+		}
+		for p, v := range todo {
+			if err := s.Set(p, v); err != nil {
+				return fmt.Errorf("set %s: %w", p, err)
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,127 @@
+// Package sessiontest builds a kiosk session on real parts for tests: the
+// virtual chip read in process (simreader), the embedded catalog and the
+// form engine, an encrypted bbolt store in a temporary directory, the sync
+// worker, and the reference portal on a loopback HTTP server. Nothing is
+// mocked; the portal can be taken down to test the offline path.
+package sessiontest
+
+import (
+	"context"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"motcua/kiosk/catalog"
+	"motcua/kiosk/form"
+	"motcua/kiosk/session"
+	"motcua/kiosk/session/adapt"
+	"motcua/offline/portal"
+	"motcua/offline/portalserver"
+	"motcua/offline/store"
+	osync "motcua/offline/sync"
+)
+
+// Options configure a Rig.
+type Options struct {
+	Mode       session.Mode
+	Fixture    string // card on the reader, by name in seeds/cards (e.g. "nguyen-van-an" or "faults/tamper-dg13")
+	PortalDown bool   // the portal answers 503 to everything from the start
+	IdleWipe   time.Duration
+	IdleWarn   time.Duration
+	Now        func() time.Time
+}
+
+// Rig is a session on real parts.
+type Rig struct {
+	Session *session.Session
+	Card    *adapt.SimCard
+	Queue   *adapt.Queue
+	Store   *store.Store
+	Worker  *osync.Worker
+	Portal  *portalserver.Server
+	Catalog *catalog.Catalog
+}
+
+// Seeds returns the repository's seeds directory.
+func Seeds() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "..", "seeds")
+}
+
+// Fixture returns the path of a card fixture by name: a seed fixture
+// ("nguyen-van-an", "faults/tamper-dg13") or, prefixed "test:", one of this
+// package's testdata/cards (cards with chip faults for the session's tests).
+func Fixture(name string) string {
+	if n, ok := strings.CutPrefix(name, "test:"); ok {
+		_, file, _, _ := runtime.Caller(0)
+		return filepath.Join(filepath.Dir(file), "testdata", "cards", n+".json")
+	}
+	return filepath.Join(Seeds(), "cards", name+".json")
+}
+
+// New builds a Rig; everything is closed when the test ends.
+func New(t testing.TB, o Options) *Rig {
+	t.Helper()
+	dir := t.TempDir()
+	ps, err := portalserver.Open(portalserver.Config{Dir: filepath.Join(dir, "portal"), NoSync: true,
+		Tokens: map[string]string{"test-token": "KIOSK-T"}, Agency: "000.00.00.H00"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.PortalDown {
+		ps.Faults().Set(portalserver.FaultSettings{Unavailable: true})
+	}
+	hs := httptest.NewServer(ps.Handler())
+	st, err := store.OpenDir(filepath.Join(dir, "kiosk"), filepath.Join(dir, "kiosk", "data.key"), store.Options{KioskID: "KIOSK-T", NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, err := portal.NewHTTPClient(hs.URL, "test-token")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := osync.New(osync.Config{Store: st, Client: client, ProbeBase: 50 * time.Millisecond, ProbeMax: time.Second,
+		RetryBase: 50 * time.Millisecond, RequestTimeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { w.Run(ctx); close(done) }()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+		hs.Close()
+		st.Close()
+		ps.Close()
+	})
+	cat, err := catalog.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	card := adapt.NewSimCard("")
+	card.PKIDir = filepath.Join(Seeds(), "pki")
+	if o.Fixture != "" {
+		if _, err := os.Stat(Fixture(o.Fixture)); err != nil {
+			t.Fatal(err)
+		}
+		card.Put(Fixture(o.Fixture))
+	}
+	q := &adapt.Queue{Store: st, Worker: w, KioskID: "KIOSK-T", CounterID: "QUAY-T", Wait: 5 * time.Second}
+	if o.Mode == "" {
+		o.Mode = session.Counter
+	}
+	s := session.New(session.Config{Mode: o.Mode, Card: card, Queue: q, KioskID: "KIOSK-T", CounterID: "QUAY-T",
+		Forms:    &adapt.Forms{Catalog: cat, Options: form.Options{Agency: "000.00.00.H00", KioskID: "KIOSK-T", CounterID: "QUAY-T", Now: o.Now}},
+		IdleWipe: o.IdleWipe, IdleWarn: o.IdleWarn, Now: o.Now})
+	return &Rig{Session: s, Card: card, Queue: q, Store: st, Worker: w, Portal: ps, Catalog: cat}
+}
+
+// PortalDown makes the portal answer 503 to everything (true) or recover.
+func (r *Rig) PortalDown(down bool) {
+	r.Portal.Faults().Update(func(f *portalserver.FaultSettings) { f.Unavailable = down })
+}
