@@ -349,3 +349,34 @@ func BenchmarkVerifySOD(b *testing.B) {
 		})
 	}
 }
+
+// TestConcurrentVerify runs passive authentication from several goroutines
+// on one store, as a kiosk with two readers would (run with -race).
+func TestConcurrentVerify(t *testing.T) {
+	ca := issue(t, ecKey(t, elliptic.P256()), "CSCA", t2020, t2040, nil, true, crypto.SHA256)
+	ds := issue(t, ecKey(t, elliptic.P256()), "DS", t2021, t2035, ca, false, crypto.SHA256)
+	store := NewTrustStore()
+	if err := store.AddCert(ca.der); err != nil {
+		t.Fatal(err)
+	}
+	dgs := sampleDGs()
+	sod, err := lds.BuildSOD(dgs, ds.key, ds.der, lds.SignOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			if chk, _ := VerifySOD(sod, dgs, store, now); chk.Status != cardreader.StatusPassed {
+				errs <- errors.New(chk.Code)
+				return
+			}
+			errs <- store.AddCert(ca.der)
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
