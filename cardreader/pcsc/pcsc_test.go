@@ -93,7 +93,9 @@ func (c *testCard) more() []byte {
 func sw(s iso7816.Status) []byte { return iso7816.Response{Status: s}.Bytes() }
 
 // serve starts a vpcd card client for env's slot, stopped when t ends.
-func serve(t *testing.T, env *pcscdtest.Env) *vpcd.Client {
+func serve(t *testing.T, env *pcscdtest.Env) *vpcd.Client { return serveB(t, env) }
+
+func serveB(t testing.TB, env *pcscdtest.Env) *vpcd.Client {
 	t.Helper()
 	cl := vpcd.New(env.VPCDAddr)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -109,7 +111,7 @@ func serve(t *testing.T, env *pcscdtest.Env) *vpcd.Client {
 
 // waitEmpty waits until pcscd has noticed that the reader is empty (it polls
 // every 400 ms), so the next test starts from a clean reader.
-func waitEmpty(t *testing.T, reader string) {
+func waitEmpty(t testing.TB, reader string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -122,6 +124,11 @@ func waitCard(t *testing.T, reader string) *pcsc.Card {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
+	return waitCardB(t, ctx, reader)
+}
+
+func waitCardB(t testing.TB, ctx context.Context, reader string) *pcsc.Card {
+	t.Helper()
 	card, err := pcsc.WaitCard(ctx, reader)
 	if err != nil {
 		t.Fatalf("WaitCard(%q): %v", reader, err)

@@ -25,7 +25,9 @@ import (
 var epoch = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 
 // openSim builds a fixture as simreader does for the in-process read.
-func openSim(t *testing.T, path string) *simreader.Sim {
+func openSim(t *testing.T, path string) *simreader.Sim { return openSimB(t, path) }
+
+func openSimB(t testing.TB, path string) *simreader.Sim {
 	t.Helper()
 	sim, err := simreader.Open(path, simreader.Options{MaxLe: emrtd.AutoLe, Now: func() time.Time { return epoch }})
 	if err != nil {
@@ -35,7 +37,9 @@ func openSim(t *testing.T, path string) *simreader.Sim {
 }
 
 // freshChip is a new virtual chip of the same built card.
-func freshChip(t *testing.T, sim *simreader.Sim) *vchip.Card {
+func freshChip(t *testing.T, sim *simreader.Sim) *vchip.Card { return freshChipB(t, sim) }
+
+func freshChipB(t testing.TB, sim *simreader.Sim) *vchip.Card {
 	t.Helper()
 	cfg, err := simreader.Config(sim.Built)
 	if err != nil {
@@ -59,7 +63,9 @@ func comparable(t *testing.T, r *cardreader.Reading) []byte {
 }
 
 // serveChip links chip to env's reader until t ends.
-func serveChip(t *testing.T, env *pcscdtest.Env) *vpcd.Client {
+func serveChip(t *testing.T, env *pcscdtest.Env) *vpcd.Client { return serveChipB(t, env) }
+
+func serveChipB(t testing.TB, env *pcscdtest.Env) *vpcd.Client {
 	t.Helper()
 	cl := vpcd.New(env.VPCDAddr)
 	ctx, cancel := context.WithCancel(context.Background())
