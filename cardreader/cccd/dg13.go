@@ -63,6 +63,7 @@ type DG13Error struct {
 	Err    error  // underlying error (e.g. a tlv sentinel), may be nil
 }
 
+// Error names the field and the problem, never the value.
 func (e *DG13Error) Error() string {
 	s := "cccd: DG13"
 	if e.Field != 0 {

@@ -84,11 +84,12 @@ func HashName(h crypto.Hash) string {
 // SignatureKind is the family of a signature algorithm.
 type SignatureKind int
 
+// Signature kinds.
 const (
-	SigUnknown SignatureKind = iota
-	SigRSAPKCS1
-	SigRSAPSS
-	SigECDSA
+	SigUnknown  SignatureKind = iota
+	SigRSAPKCS1               // RSASSA-PKCS1-v1_5
+	SigRSAPSS                 // RSASSA-PSS
+	SigECDSA                  // ECDSA, DER or plain r||s
 )
 
 // SignatureAlgorithm is a decoded signature AlgorithmIdentifier.

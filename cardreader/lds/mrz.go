@@ -42,6 +42,7 @@ type MRZError struct {
 	Err   error
 }
 
+// Error names the field and the problem.
 func (e *MRZError) Error() string { return "lds: MRZ " + e.Field + ": " + e.Err.Error() }
 
 // Unwrap returns ErrMRZ and the specific error.
