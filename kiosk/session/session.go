@@ -710,7 +710,10 @@ func (s *Session) submit(ctx context.Context, d dossier.Dossier, files map[strin
 	if r.Local {
 		r.Code = f.LocalCode
 	}
-	if len(d.Applicants) > 0 {
+	// The slip names who handed the dossier in: the first card read.
+	if s.requester != nil {
+		r.ApplicantName, r.ApplicantID = s.requester.Citizen.FullName, s.requester.Citizen.ID
+	} else if len(d.Applicants) > 0 {
 		r.ApplicantName, r.ApplicantID = d.Applicants[0].FullName, d.Applicants[0].ID
 	}
 	s.filed, s.receipt, s.state = f, r, StateReceipt

@@ -110,7 +110,7 @@ func (a *App) indicatorsPopup(ind session.Indicators, err error) {
 		widget.NewLabel(a.T("indicators.chip")), widget.NewLabel(pct(ind.ChipVerified, ind.Dossiers)),
 		widget.NewLabel(a.T("indicators.prefill")), widget.NewLabel(fmt.Sprintf("%.0f%%", 100*ind.PrefillRatio)),
 		widget.NewLabel(a.T("indicators.nopaper")), widget.NewLabel(pct(ind.NoIDPapers, ind.Dossiers)),
-		widget.NewLabel(a.T("indicators.rating")), widget.NewLabel(fmt.Sprintf("%.2f / 3 (%d)", ind.AverageRating, ind.Ratings)),
+		widget.NewLabel(a.T("indicators.rating")), widget.NewLabel(fmt.Sprintf("%.2f / 5 (%d)", ind.AverageRating, ind.Ratings)),
 	}
 	box := container.NewVBox(heading(a.T("indicators.title")), container.New(layout.NewFormLayout(), rows...))
 	if err != nil {

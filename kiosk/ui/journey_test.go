@@ -1,7 +1,6 @@
 package ui_test
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -10,52 +9,10 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"motcua/kiosk/catalog"
 	"motcua/kiosk/session"
+	"motcua/kiosk/session/sessiontest"
 	"motcua/kiosk/ui"
 )
-
-// typedValue picks a valid value for a field the card cannot fill.
-func typedValue(f *catalog.Field, now time.Time) string {
-	switch f.Type {
-	case catalog.TypePhone:
-		return "0912345678"
-	case catalog.TypeEmail:
-		return "cong.dan@example.vn"
-	case catalog.TypeDate:
-		if f.NotBeforeToday {
-			return now.AddDate(0, 6, 0).Format("02/01/2006")
-		}
-		return now.AddDate(0, -1, 0).Format("02/01/2006")
-	case catalog.TypeNumber:
-		if f.Min != nil && *f.Min > 1 {
-			return fmt.Sprint(*f.Min)
-		}
-		return "1"
-	case catalog.TypeChoice:
-		return f.Options[0].Value
-	case catalog.TypeBool:
-		return "true"
-	case catalog.TypeIDNumber:
-		return "001090000009"
-	}
-	return "Số 12 phố Lê Lợi, phường Hoàn Kiếm, Hà Nội"
-}
-
-func catalogField(p *catalog.Procedure, path string) *catalog.Field {
-	var out *catalog.Field
-	clean := path
-	if i := strings.IndexByte(path, '['); i >= 0 {
-		j := strings.IndexByte(path, ']')
-		clean = path[:i] + "[]" + path[j+1:]
-	}
-	p.Walk(func(fp string, f *catalog.Field, _ *catalog.Field) {
-		if fp == clean {
-			out = f
-		}
-	})
-	return out
-}
 
 // fillForm types every required value the card did not give: text fields
 // through the window (test.Type), choices through the session.
@@ -67,8 +24,7 @@ func fillForm(t *testing.T, a *ui.App, now time.Time) {
 		if fd.Locked || fd.Value != "" || !fd.Required {
 			continue
 		}
-		cf := catalogField(f.Procedure(), fd.Path)
-		v := typedValue(cf, now)
+		v := sessiontest.TypedValue(sessiontest.CatalogField(f.Procedure(), fd.Path), now)
 		if e, ok := onScreen[fd.Path]; ok {
 			test.Type(e, v)
 			continue
@@ -76,6 +32,10 @@ func fillForm(t *testing.T, a *ui.App, now time.Time) {
 		if err := a.Session().Set(fd.Path, v); err != nil {
 			t.Fatalf("set %s: %v", fd.Path, err)
 		}
+	}
+	// Values that became required on the way (RequiredIf) go in directly.
+	if err := sessiontest.Fill(a.Session(), now); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -115,6 +75,7 @@ func TestJourneys(t *testing.T) {
 			contains(t, a, "Lấy từ chip — không sửa được", k.first.name)
 
 			if tt.second {
+				k.rig.Card.Put(sessiontest.Fixture(secondCard))
 				a.Key(fyne.KeyF2) // F2 on the form reads the next person's card
 				waitText(t, a, k.second.name)
 				contains(t, a, "Đã thêm")
@@ -164,7 +125,7 @@ func TestJourneys(t *testing.T) {
 			waitFor(t, a, session.StateWelcome)
 			contains(t, a, "Cảm ơn bạn")
 			k.noPersonalData(t)
-			k.checkRating(t, 3)
+			k.checkRating(t, 5)
 		})
 	}
 }
