@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 
 	"motcua/cardreader"
+	"motcua/cardreader/simreader"
 	"motcua/kiosk/catalog"
 	"motcua/kiosk/config"
 	"motcua/kiosk/form"
@@ -99,7 +100,7 @@ func runPrefill(ctx context.Context, e *env, args []string) error {
 	var cards []placed
 	for _, s := range sims {
 		block, file := splitTarget(s)
-		rd, err := readSim(ctx, file)
+		rd, err := prefillSim(ctx, file)
 		if err != nil {
 			return err
 		}
@@ -243,8 +244,12 @@ func orDash(s string) string {
 	return s
 }
 
-// readSim reads a virtual card fixture. It waits for cardreader/simreader;
-// until then --reading takes a saved Reading.
-func readSim(ctx context.Context, path string) (*cardreader.Reading, error) {
-	return nil, errors.New("--sim needs cardreader/simreader, which is not built yet; use --reading")
+// prefillSim reads a virtual card fixture through the in-process virtual chip,
+// with passive authentication against the test PKI found beside it.
+func prefillSim(ctx context.Context, path string) (*cardreader.Reading, error) {
+	rd, err := simreader.ReadFile(ctx, path, simreader.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return rd, nil
 }

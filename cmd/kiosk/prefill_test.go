@@ -126,3 +126,57 @@ func TestPrefillBundleAndErrors(t *testing.T) {
 		t.Errorf("table output (exit %d):\n%s", code, out)
 	}
 }
+
+// TestPrefillSimEveryProcedure runs the command as the issue shows it, on
+// the virtual chip, for every catalog entry.
+func TestPrefillSimEveryProcedure(t *testing.T) {
+	out, _, code := runCmd(t, "procedures", "--json")
+	if code != 0 {
+		t.Fatal("procedures failed")
+	}
+	var list []procedureInfo
+	if err := json.Unmarshal([]byte(out), &list); err != nil {
+		t.Fatal(err)
+	}
+	sim := filepath.Join("..", "..", "seeds", "cards", "nguyen-van-an.json")
+	for _, p := range list {
+		ref := p.Code
+		if ref == "" {
+			ref = p.Slug
+		}
+		out, errs, code := runCmd(t, "prefill", "--procedure", ref, "--sim", sim, "--json")
+		if code != 0 {
+			t.Errorf("%s: exit %d: %s", ref, code, errs)
+			continue
+		}
+		var res prefillOutput
+		if err := json.Unmarshal([]byte(out), &res); err != nil {
+			t.Fatalf("%s: %v", ref, err)
+		}
+		if len(res.Cards) != 1 || !res.Cards[0].Verified || res.Metrics.IdentityTyped != 0 || res.Metrics.Prefilled == 0 {
+			t.Errorf("%s: cards %+v metrics %+v", ref, res.Cards, res.Metrics)
+		}
+	}
+}
+
+func TestPrefillSimMarriage(t *testing.T) {
+	cards := filepath.Join("..", "..", "seeds", "cards")
+	out, errs, code := runCmd(t, "prefill", "--procedure", "ket-hon", "--sim", filepath.Join(cards, "tran-thi-binh.json"),
+		"--sim", filepath.Join(cards, "nguyen-van-an.json"), "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var res prefillOutput
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Cards) != 2 || res.Cards[0].Path != "wife" || res.Cards[1].Path != "husband" {
+		t.Fatalf("cards %+v", res.Cards)
+	}
+	if len(res.Missing) != 2 || res.Metrics.Prefilled != 14 || res.Metrics.IdentityTyped != 0 {
+		t.Errorf("missing %+v, metrics %+v", res.Missing, res.Metrics)
+	}
+	if _, _, code := runCmd(t, "prefill", "--procedure", "ket-hon", "--sim", filepath.Join(cards, "no-such-person.json")); code != 1 {
+		t.Errorf("missing fixture exit %d", code)
+	}
+}
