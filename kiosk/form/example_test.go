@@ -21,7 +21,7 @@ func Example() {
 
 	rd := &cardreader.Reading{ // a fictional holder
 		Source: cardreader.SourceChip, Generation: cccd.CCCD2021,
-		Citizen: cccd.Citizen{ID: "001090012345", FullName: "NGUYỄN VĂN AN", DateOfBirth: cccd.Date{Year: 1990, Month: 3, Day: 15}, Sex: cccd.Male},
+		Citizen:      cccd.Citizen{ID: "001090012345", FullName: "NGUYỄN VĂN AN", DateOfBirth: cccd.Date{Year: 1990, Month: 3, Day: 15}, Sex: cccd.Male},
 		Verification: cardreader.Verification{Passive: cardreader.Check{Status: cardreader.StatusPassed}},
 	}
 	at, _ := f.PlaceCard(rd)
