@@ -475,3 +475,47 @@ func BenchmarkHandshake(b *testing.B) {
 	b.Run("brainpoolP256r1", func(b *testing.B) { benchmarkHandshake(b, ParamBrainpoolP256r1) })
 	b.Run("P256", func(b *testing.B) { benchmarkHandshake(b, ParamNISTP256) })
 }
+
+// FuzzTerminal answers the terminal with arbitrary chip responses at a
+// chosen step (the earlier steps come from a real chip): the terminal must
+// fail cleanly, never panic, and never finish without a verified token.
+func FuzzTerminal(f *testing.F) {
+	f.Add(uint8(0), unhex(f, "7C128010"+icaoNonceZ))
+	f.Add(uint8(1), unhex(f, "7C438241"+strings.ReplaceAll(icaoPKMapIC, " ", "")))
+	f.Add(uint8(2), unhex(f, "7C438441"+strings.ReplaceAll(icaoPKDHIC, " ", "")))
+	f.Add(uint8(3), unhex(f, "7C0A8608"+icaoTIC))
+	f.Fuzz(func(t *testing.T, at uint8, hostile []byte) {
+		at %= 4
+		chip := NewChip(ChipConfig{Infos: []Info{icaoInfo}, Passwords: []Password{CAN("001234")}})
+		term, err := NewTerminal(Config{Info: icaoInfo, Password: CAN("001234")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := chip.SetAT(term.SetAT()); err != nil {
+			t.Fatal(err)
+		}
+		var in []byte
+		for step := uint8(0); step < 5; step++ {
+			out, err := term.Next(in)
+			if err != nil {
+				if term.Done() {
+					t.Fatal("terminal done after an error")
+				}
+				return
+			}
+			if out == nil {
+				if step <= at || !term.Done() {
+					t.Fatalf("terminal finished at step %d with a hostile answer at step %d", step, at)
+				}
+				return
+			}
+			if step == at {
+				in = hostile
+				continue
+			}
+			if in, err = chip.Authenticate(out, step == 3); err != nil {
+				return
+			}
+		}
+	})
+}
