@@ -2,6 +2,7 @@ package pcscdtest
 
 import (
 	"net"
+	"strings"
 	"testing"
 )
 
@@ -43,5 +44,28 @@ func TestReaderName(t *testing.T) {
 		if got := VPCDAddr(tc.slot); got != tc.addr {
 			t.Errorf("VPCDAddr(%d) = %q, want %q", tc.slot, got, tc.addr)
 		}
+	}
+}
+
+// TestPrerequisitesMissing: a missing daemon is reported with the exact
+// install line, in CI and out of it.
+func TestPrerequisitesMissing(t *testing.T) {
+	for _, ci := range []string{"true", ""} {
+		t.Setenv("CI", ci)
+		t.Setenv("PCSCDTEST_PCSCD", "/nonexistent/pcscd")
+		err := Prerequisites()
+		if err == nil {
+			t.Fatal("no error with pcscd missing")
+		}
+		if !strings.Contains(err.Error(), AptGet) || !strings.Contains(err.Error(), "pcscd") {
+			t.Fatalf("error %q lacks the install line", err)
+		}
+		if ci == "true" && !strings.Contains(err.Error(), "CI=true") {
+			t.Fatalf("error %q does not say CI requires it", err)
+		}
+	}
+	t.Setenv("PCSCDTEST_PCSCD", "")
+	if err := Prerequisites(); err != nil {
+		t.Fatalf("with the Debian packages installed: %v", err)
 	}
 }
