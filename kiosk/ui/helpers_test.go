@@ -58,14 +58,20 @@ func allText(a *ui.App) string {
 // button finds a visible button whose label contains label.
 func button(t *testing.T, a *ui.App, label string) *widget.Button {
 	t.Helper()
-	var found *widget.Button
+	var found, exact *widget.Button
 	a.Inspect(func(c fyne.Canvas) {
 		for _, o := range objects(c) {
 			if b, ok := o.(*widget.Button); ok && b.Visible() && strings.Contains(b.Text, label) && !b.Disabled() {
 				found = b
+				if b.Text == label && exact == nil {
+					exact = b
+				}
 			}
 		}
 	})
+	if exact != nil {
+		return exact
+	}
 	if found == nil {
 		t.Fatalf("no button %q on screen %s:\n%s", label, a.Session().State(), allText(a))
 	}
