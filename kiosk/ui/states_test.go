@@ -285,4 +285,3 @@ func TestCounterPanelAndIndicators(t *testing.T) {
 	waitText(t, a, "Chỉ số Đề án 06")
 	contains(t, a, "Hồ sơ có danh tính xác thực bằng chip", "1/1 (100%)", "Hồ sơ không yêu cầu giấy tờ tùy thân")
 }
-
