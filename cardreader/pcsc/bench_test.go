@@ -14,6 +14,15 @@ import (
 // driver → TCP → vpcd card client → card and back. It reports the median
 // and 99th percentile as well as the mean.
 func BenchmarkTransmit(b *testing.B) {
+	b.Run("select", func(b *testing.B) {
+		benchTransmit(b, iso7816.Command{INS: 0xA4, P1: 4, P2: 0x0C, Data: []byte{0xA0, 0, 0, 2, 0x47, 0x10, 1}}.Bytes())
+	})
+	b.Run("read-256", func(b *testing.B) {
+		benchTransmit(b, iso7816.Command{INS: 0xB0, Ne: 256}.Bytes())
+	})
+}
+
+func benchTransmit(b *testing.B, cmd []byte) {
 	env := pcscdtest.Start(b)
 	cl := serveB(b, env)
 	cl.Insert(&testCard{})
@@ -21,7 +30,8 @@ func BenchmarkTransmit(b *testing.B) {
 	defer cancel()
 	card := waitCardB(b, ctx, env.Reader)
 	defer card.Close()
-	cmd := iso7816.Command{INS: 0xA4, P1: 4, P2: 0x0C, Data: []byte{0xA0, 0, 0, 2, 0x47, 0x10, 1}}.Bytes()
+	defer waitEmpty(b, env.Reader)
+	defer cl.Remove()
 	lat := make([]time.Duration, 0, b.N)
 	for b.Loop() {
 		t0 := time.Now()
