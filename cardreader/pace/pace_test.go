@@ -519,3 +519,25 @@ func FuzzTerminal(f *testing.F) {
 		}
 	})
 }
+
+// TestICAOKeysSecureMessaging protects the first command after PACE with
+// the Appendix G.1 session keys (SSC 0). ICAO publishes no AES secure
+// messaging trace; the expected bytes come from two independent public
+// implementations that agree (a Java PACE library's test and Proxmark3's
+// emrtd self-test, which share the response MAC).
+func TestICAOKeysSecureMessaging(t *testing.T) {
+	keys := &Keys{Algorithm: algorithms[0], KSenc: unhex(t, icaoKSenc), KSmac: unhex(t, icaoKSmac)}
+	s, err := keys.Session()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd, err := s.WrapCommand(iso7816.Command{INS: 0xA4, P1: 0x04, P2: 0x0C, Data: unhex(t, "A0000002471001")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eqHex(t, "protected SELECT", cmd.Bytes(), "0CA4040C1D871101752F676B09FAC86A87D632749A49C7CC8E08C18BA1FCE707BD9F00")
+	r, err := s.UnwrapResponse(unhex(t, "990290008E08BEA7B381C494A0799000"))
+	if err != nil || r.Status != iso7816.StatusOK {
+		t.Errorf("response: %v %v", r.Status, err)
+	}
+}
