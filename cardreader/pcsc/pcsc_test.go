@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -310,6 +311,11 @@ func TestServiceRestart(t *testing.T) {
 	defer cancel()
 	ev := pcsc.Watch(ctx)
 	expectKinds(t, ev, env.Reader, pcsc.ReaderAdded, pcsc.Inserted)
+	client, err := pcsc.NewClient()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
 
 	env.KillDaemon(t)
 	if _, err := card.Transmit(context.Background(), iso7816.Command{INS: 0xA4}.Bytes()); !errors.Is(err, pcsc.ErrServiceNotRunning) &&
@@ -321,6 +327,11 @@ func TestServiceRestart(t *testing.T) {
 
 	env.WaitDaemon(t)
 	expectKinds(t, ev, env.Reader, pcsc.ReaderAdded)
+	// A Client made before the crash re-establishes its context.
+	names, err := client.ReaderNames()
+	if err != nil || !slices.Contains(names, env.Reader) {
+		t.Fatalf("old client after restart: %v, %v", names, err)
+	}
 	card = waitCard(t, env.Reader)
 	raw, err := card.Transmit(context.Background(), iso7816.Command{INS: 0xA4}.Bytes())
 	if err != nil {
