@@ -6,18 +6,17 @@ import (
 
 	"motcua/cardreader"
 	"motcua/cardreader/iso7816"
-	"motcua/cardreader/sm"
 )
 
 // Check codes of the chip authentication result (Check.Code), stable for
 // the UI to translate.
 const (
-	CodeNoDG14      = "no-dg14"         // the card has no DG14: nothing to check
-	CodeUnsupported = "ca-unsupported"  // DG14 names only variants we do not run
-	CodeMalformed   = "dg14-malformed"  // DG14 does not parse
-	CodeRefused     = "ca-refused"      // the chip refused the CA commands
-	CodeKeyMismatch = "ca-key-mismatch" // the chip does not hold the DG14 key: a clone
-	CodeError       = "ca-error"        // the link failed during CA
+	CodeNoDG14      = "ca-no-dg14"        // the card has no DG14: nothing to check (as emrtd reports it)
+	CodeUnsupported = "ca-unsupported"    // DG14 names only variants we do not run
+	CodeMalformed   = "ca-dg14-malformed" // DG14 does not parse
+	CodeRefused     = "ca-refused"        // the chip refused the CA commands
+	CodeKeyMismatch = "ca-key-mismatch"   // the chip does not hold the DG14 key: a clone
+	CodeError       = "ca-error"          // secure messaging or the link failed during CA
 )
 
 // Result turns the outcome of Chip Authentication into the Reading's chip
@@ -51,7 +50,7 @@ func Result(dg14Present bool, info Info, key PublicKey, err error) cardreader.Ch
 		return check(cardreader.StatusUnsupported, CodeUnsupported, err.Error())
 	case errors.Is(err, ErrMalformed):
 		return check(cardreader.StatusFailed, CodeMalformed, err.Error())
-	case errors.Is(err, ErrKeyMismatch), errors.Is(err, sm.ErrSecureMessaging):
+	case errors.Is(err, ErrKeyMismatch):
 		return check(cardreader.StatusFailed, CodeKeyMismatch, "chip could not continue secure messaging under the DG14 key: possible clone")
 	case errors.As(err, &se):
 		return check(cardreader.StatusFailed, CodeRefused, se.Error())

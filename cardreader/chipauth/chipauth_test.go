@@ -412,7 +412,8 @@ func TestResult(t *testing.T) {
 		{"unsupported", true, ErrNoChipAuth, cardreader.StatusUnsupported, CodeUnsupported},
 		{"malformed", true, ErrMalformed, cardreader.StatusFailed, CodeMalformed},
 		{"refused", true, &iso7816.StatusError{Op: "chip authentication", Status: iso7816.StatusIncorrectData}, cardreader.StatusFailed, CodeRefused},
-		{"clone", true, sm.ErrMAC, cardreader.StatusFailed, CodeKeyMismatch},
+		{"clone", true, errors.Join(ErrKeyMismatch, iso7816.StatusSMDataObjectsIncorrect), cardreader.StatusFailed, CodeKeyMismatch},
+		{"MAC failure under the old keys", true, sm.ErrMAC, cardreader.StatusFailed, CodeError},
 		{"card removed", true, iso7816.ErrCardRemoved, cardreader.StatusFailed, CodeError},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
