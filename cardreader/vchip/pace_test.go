@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"crypto/rand"
+	"encoding/asn1"
 	"errors"
 	"testing"
 
@@ -30,6 +31,12 @@ var paceInfo = pace.Info{Protocol: pace.OIDPACEECDHGMAES128, Version: 2, Paramet
 // Authentication with a brainpoolP256r1 key in DG14.
 func paceCard(t testing.TB, f vchip.Faults) *vchip.Card {
 	t.Helper()
+	return paceCardCA(t, f, lds.OIDCAECDHAES128)
+}
+
+// paceCardCA is paceCard with the Chip Authentication protocol of choice.
+func paceCardCA(t testing.TB, f vchip.Faults, caProtocol asn1.ObjectIdentifier) *vchip.Card {
+	t.Helper()
 	caKey, err := ecdsa.GenerateKey(brainpool.P256r1(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -39,7 +46,7 @@ func paceCard(t testing.TB, f vchip.Faults) *vchip.Card {
 		t.Fatal(err)
 	}
 	dg14, err := lds.EncodeDG14(&lds.SecurityInfos{
-		ChipAuthentication:    []lds.ChipAuthenticationInfo{{Protocol: lds.OIDCAECDHAES128, Version: 1}},
+		ChipAuthentication:    []lds.ChipAuthenticationInfo{{Protocol: caProtocol, Version: 1}},
 		ChipAuthenticationKey: []lds.ChipAuthenticationPublicKeyInfo{{Protocol: lds.OIDPKECDH, PublicKey: spki}},
 	})
 	if err != nil {
@@ -212,6 +219,10 @@ func runChipAuth(t *testing.T, c *vchip.Card) iso7816.Response {
 func TestChipAuthentication(t *testing.T) {
 	if r := runChipAuth(t, paceCard(t, vchip.Faults{})); r.Status != iso7816.StatusOK {
 		t.Errorf("genuine chip: first command under the CA keys answered %v", r.Status)
+	}
+	// 3DES Chip Authentication goes through MSE:SET KAT instead.
+	if r := runChipAuth(t, paceCardCA(t, vchip.Faults{}, lds.OIDCAECDH3DES)); r.Status != iso7816.StatusOK {
+		t.Errorf("genuine chip, 3DES: first command under the CA keys answered %v", r.Status)
 	}
 	for _, f := range []vchip.Faults{{CAKeyMismatch: true}, {ClonedChip: true}} {
 		if r := runChipAuth(t, paceCard(t, f)); r.Status != iso7816.StatusSMDataObjectsIncorrect {
