@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"io"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -173,4 +174,62 @@ func findUp(t *testing.T, rel string) string {
 	}
 	t.Fatalf("%s not found", rel)
 	return ""
+}
+
+// TestSyncKeepsRunning: `kiosk sync` without --once drains and keeps running
+// until the context ends (Ctrl-C in main); the next run sends what was
+// queued in between. (The store is one process's at a time: bbolt locks the
+// file, so the app runs the worker in-process rather than beside `kiosk sync`.)
+func TestSyncKeepsRunning(t *testing.T) {
+	data := t.TempDir()
+	srv, err := portalserver.Open(portalserver.Config{Dir: t.TempDir(), Tokens: map[string]string{"tok": "KIOSK-01"}, NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+	enqueue := func(i int) {
+		st, err := store.OpenDir(data, filepath.Join(data, "data.key"), store.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		if _, _, err := st.Enqueue(cliDossier(i), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	enqueue(0)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int)
+	var errb bytes.Buffer
+	go func() {
+		done <- run(ctx, []string{"sync", "--data", data, "--portal", ts.URL, "--token", "tok"}, &env{stdout: io.Discard, stderr: &errb})
+	}()
+	waitCount := func(n int) {
+		for i := 0; i < 6000; i++ {
+			if c, _ := srv.Count(); c.Dossiers == n {
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		t.Fatalf("portal never reached %d dossiers", n)
+	}
+	waitCount(1)
+	cancel()
+	if code := <-done; code != 0 {
+		t.Fatalf("sync exit %d: %s", code, errb.String())
+	}
+	// A second run picks up what was queued in between.
+	enqueue(1)
+	ctx, cancel = context.WithCancel(context.Background())
+	go func() {
+		done <- run(ctx, []string{"sync", "--data", data, "--portal", ts.URL, "--token", "tok"}, &env{stdout: io.Discard, stderr: io.Discard})
+	}()
+	waitCount(2)
+	cancel()
+	<-done
+	if c, _ := srv.Count(); c.DistinctKioskDossierIDs != 2 {
+		t.Fatalf("count %+v", c)
+	}
 }

@@ -16,6 +16,13 @@
 // with its own backoff. A permanent refusal (another 4xx) moves the dossier
 // to "needs attention" with the portal's reason; it is never dropped.
 //
+// The package's tests kill real processes: the kiosk with SIGKILL at random
+// points while it enqueues and while it syncs (240 rounds in make test), the
+// portal during a drain, and drain 10,000 dossiers queued while the portal
+// was down, measuring the heap. A longer soak runs outside make test:
+//
+//	go test ./offline/sync -run Kill -soak -timeout 30m
+//
 // Import it under another name, e.g. osync, since it shadows the standard
 // library's sync.
 package sync

@@ -27,9 +27,10 @@ import (
 // re-runs itself as the kiosk (or the portal) with H5_HELPER naming the
 // role, so nothing has to be built first.
 //
-//	go test ./offline/sync -run Kill            # make test: 240 rounds
-//	go test ./offline/sync -run Kill -soak      # 3,000 rounds, ~10 minutes
-//	go test ./offline/sync -run Kill -soak -rounds 20000
+//	go test ./offline/sync -run Kill                            # as in make test: 240 rounds
+//	go test ./offline/sync -run Kill -soak -timeout 30m         # 3,000 rounds, ~5 minutes
+//	MOTCUA_SOAK=1 go test ./offline/sync -run Kill -timeout 30m # the same, by environment
+//	go test ./offline/sync -run Kill -rounds 20000 -timeout 3h
 var (
 	soak   = flag.Bool("soak", false, "long kill soak (many more rounds)")
 	rounds = flag.Int("rounds", 0, "kill rounds (default 240; 3000 with -soak)")
@@ -164,7 +165,7 @@ func TestKillDuringEnqueueAndSync(t *testing.T) {
 	n := *rounds
 	if n == 0 {
 		n = 240
-		if *soak {
+		if *soak || os.Getenv("MOTCUA_SOAK") != "" {
 			n = 3000
 		}
 	}

@@ -2,13 +2,18 @@ package sync
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"net"
 	"net/http"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
+	"motcua/offline/dossier"
 	"motcua/offline/internal/testdossier"
 	"motcua/offline/portal"
 	"motcua/offline/portalserver"
@@ -129,6 +134,35 @@ func TestDrainHappy(t *testing.T) {
 	st, _ := r.st.Stats()
 	if st.Filed != 25 {
 		t.Fatalf("stats %+v", st)
+	}
+}
+
+func TestDrainWithAttachments(t *testing.T) {
+	r := newRig(t, store.Options{})
+	for i := 0; i < 3; i++ {
+		d := testdossier.New(i, time.Now())
+		data := []byte("Bản sao giấy tờ số " + strconv.Itoa(i))
+		sum := sha256.Sum256(data)
+		d.Attachments = []dossier.Attachment{{Key: "proofOfHome", Name: "giay-to.pdf", Type: "application/pdf",
+			SHA256: hex.EncodeToString(sum[:]), Size: int64(len(data))}}
+		if _, _, err := r.st.Enqueue(d, map[string][]byte{d.Attachments[0].SHA256: data}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := r.worker(Config{}).Drain(context.Background())
+	if err != nil || res.Sent != 3 {
+		t.Fatalf("drain = %+v, %v", res, err)
+	}
+	r.exactlyOnce(3)
+	var docs int
+	r.srv.Each(func(rec portalserver.Record) error {
+		var got portal.SubmitResponse
+		json.Unmarshal(rec.Response, &got)
+		docs += len(got.Receipt.Documents)
+		return nil
+	})
+	if docs != 3 {
+		t.Fatalf("receipts list %d documents, want 3", docs)
 	}
 }
 
