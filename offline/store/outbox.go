@@ -209,9 +209,9 @@ func (s *Store) Defer(id string, next time.Time) error {
 	})
 }
 
-// MarkNeedsAttention records a permanent refusal with the portal's reason:
-// the dossier leaves the outbox but stays, with its data, until a clerk
-// retries or discards it.
+// MarkNeedsAttention records a permanent refusal with the portal's reason
+// (httpStatus 0: a local problem): the dossier leaves the outbox but stays,
+// with its data, until a clerk retries it.
 func (s *Store) MarkNeedsAttention(id string, httpStatus int, reason string) error {
 	now := s.now().UTC()
 	return s.update(id, func(tx *bolt.Tx, r *Record) (*Event, error) {
@@ -219,7 +219,11 @@ func (s *Store) MarkNeedsAttention(id string, httpStatus int, reason string) err
 			return nil, nil
 		}
 		r.Attempts++
-		r.State, r.Reason, r.LastError, r.UpdatedAt, r.NextAttempt = NeedsAttention, reason, fmt.Sprintf("HTTP %d", httpStatus), now, time.Time{}
+		r.State, r.Reason, r.UpdatedAt, r.NextAttempt = NeedsAttention, reason, now, time.Time{}
+		r.LastError = "local"
+		if httpStatus != 0 {
+			r.LastError = fmt.Sprintf("HTTP %d", httpStatus)
+		}
 		if err := tx.Bucket(bOutbox).Delete([]byte(id)); err != nil {
 			return nil, err
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"motcua/offline/portal"
+	"motcua/offline/seal"
 	"motcua/offline/store"
 )
 
@@ -426,6 +427,12 @@ func (w *Worker) sendOne(ctx context.Context, id string, count func(func(*Result
 	out, err := w.cfg.Store.Load(id)
 	if errors.Is(err, store.ErrState) || errors.Is(err, store.ErrNotFound) {
 		return // filed meanwhile
+	}
+	if errors.Is(err, store.ErrCorrupt) || errors.Is(err, store.ErrPurged) || errors.Is(err, seal.ErrAuth) || errors.Is(err, seal.ErrUnknownKey) {
+		// Cannot be sent as it is, ever: a clerk must look at it.
+		w.log.Error("dossier unreadable", "dossier", id, "err", err)
+		w.cfg.Store.MarkNeedsAttention(id, 0, "Dữ liệu hồ sơ trên máy không đọc được (local copy unreadable)")
+		return
 	}
 	if err != nil {
 		w.log.Error("loading dossier", "dossier", id, "err", err)

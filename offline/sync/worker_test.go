@@ -8,6 +8,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -326,5 +327,36 @@ func waitFor(t *testing.T, ch <-chan Snapshot, cond func(Snapshot) bool) {
 		case <-deadline:
 			t.Fatal("condition never reached")
 		}
+	}
+}
+
+// TestCorruptLocalCopyNeedsAttention: a sealed dossier that no longer opens
+// (here: sealed under a key that was lost) is never dropped nor retried
+// forever; it waits for a clerk.
+func TestCorruptLocalCopyNeedsAttention(t *testing.T) {
+	r := newRig(t, store.Options{})
+	ids := r.enqueue(1)
+	// Rotate the key, then restore the old key file: the re-sealed data
+	// is now under a key the kiosk does not have.
+	keyPath := filepath.Join(filepath.Dir(r.st.Path()), "data.key")
+	old, _ := os.ReadFile(keyPath)
+	if _, err := r.st.RotateKey(store.Actor{Clerk: "t"}); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(keyPath, old, 0o600)
+	dir := filepath.Dir(r.st.Path())
+	r.st.Close()
+	st, err := store.OpenDir(dir, keyPath, store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.st = st
+	res, err := r.worker(Config{}).Drain(context.Background())
+	if err != nil || res.Left != 0 {
+		t.Fatalf("drain %+v %v", res, err)
+	}
+	rec, _ := st.Get(ids[0])
+	if rec.State != store.NeedsAttention || rec.LastError != "local" {
+		t.Fatalf("%+v", rec)
 	}
 }

@@ -1,0 +1,18 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+)
+
+func init() {
+	register(&command{name: "version", summary: "print the build version", run: func(ctx context.Context, e *env, args []string) error {
+		v := "devel"
+		if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+			v = bi.Main.Version
+		}
+		fmt.Fprintln(e.stdout, "kiosk", v)
+		return nil
+	}})
+}
