@@ -91,3 +91,13 @@ func BenchmarkScalarMult(b *testing.B) {
 		c.ScalarMult(x, y, k)
 	}
 }
+
+func BenchmarkScalarBaseMult(b *testing.B) {
+	c := P256r1()
+	k := make([]byte, 32)
+	rand.Read(k)
+	c.ScalarBaseMult(k) // build the table outside the loop
+	for b.Loop() {
+		c.ScalarBaseMult(k)
+	}
+}
