@@ -109,6 +109,9 @@ func Parse(name string, data []byte) (*Procedure, error) {
 	dec.DisallowUnknownFields()
 	var p Procedure
 	if err := dec.Decode(&p); err != nil {
+		if at, problem, ok := locate(data); ok {
+			return nil, &Error{File: name, Path: at, Problem: problem}
+		}
 		return nil, &Error{File: name, Path: jsonPath(err), Problem: jsonProblem(err)}
 	}
 	if dec.More() {

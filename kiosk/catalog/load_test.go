@@ -88,8 +88,12 @@ func TestParseErrorsNameFileAndPath(t *testing.T) {
 		{"bad domain", `"residence"`, `"astrology"`, "domain"},
 		{"code with unknown status", `"codeStatus":"unknown"`, `"codeStatus":"unknown","code":"1.004222"`, "code"},
 		{"bad reported code", `"codeStatus":"unknown"`, `"codeStatus":"reported","code":"1-2"`, "code"},
-		{"unknown JSON field", `"schema":1`, `"schema":1,"colour":"red"`, ""},
+		{"unknown JSON field", `"schema":1`, `"schema":1,"colour":"red"`, "colour"},
+		{"nested unknown field", `"required":true`, `"requird":true`, "sections[0].fields[0].fields[0].requird"},
 		{"wrong JSON type", `"processingDays":1`, `"processingDays":"one"`, "processingDays"},
+		{"nested wrong type", `"required":true`, `"required":"yes"`, "sections[0].fields[0].fields[0].required"},
+		{"fraction for an int", `"processingDays":1`, `"processingDays":1.5`, "processingDays"},
+		{"syntax error", `"schema":1,`, `"schema":1,,`, ""},
 		{"requiredIf to nowhere", `"required":true,"prefill"`, `"requiredIf":{"field":"nope","in":["a"]},"prefill"`, "sections[0].fields[0].fields[0].requiredIf.field"},
 		{"slug vs file name", `"slug":"x"`, `"slug":"y"`, "slug"},
 	}
