@@ -48,12 +48,11 @@ const (
 
 // MSE:SET AT and GENERAL AUTHENTICATE header bytes.
 const (
-	InsMSE    = 0x22
-	InsGA     = 0x86
-	P1SetAT   = 0xC1 // set for mutual authentication (computation and verification)
-	P2AT      = 0xA4 // control reference template for authentication
-	CLAChain  = 0x10 // command chaining: more GENERAL AUTHENTICATE commands follow
-	P1P2GAAny = 0x00
+	InsMSE   = 0x22
+	InsGA    = 0x86
+	P1SetAT  = 0xC1 // set for mutual authentication (computation and verification)
+	P2AT     = 0xA4 // control reference template for authentication
+	CLAChain = 0x10 // command chaining: more GENERAL AUTHENTICATE commands follow
 )
 
 // SetAT is the content of an MSE:SET AT command that selects PACE.
