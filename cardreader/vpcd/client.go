@@ -146,8 +146,9 @@ func (c *Client) Run(ctx context.Context) error {
 		stop := context.AfterFunc(ctx, func() { conn.Close() })
 		err = c.serve(conn.(*net.TCPConn), card)
 		stop()
-		conn.Close()
 
+		// Update the state before closing, so that whoever sees the link
+		// close also sees the card gone.
 		c.mu.Lock()
 		ours := c.gen == gen
 		if ours {
@@ -159,6 +160,7 @@ func (c *Client) Run(ctx context.Context) error {
 			c.card = nil
 		}
 		c.mu.Unlock()
+		conn.Close()
 		switch {
 		case ctx.Err() != nil:
 			return nil
