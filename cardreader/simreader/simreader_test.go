@@ -79,7 +79,10 @@ func TestEveryFixture(t *testing.T) {
 			if !strings.HasPrefix(r.MRZ, "IDVNM"+cccd.DocumentNumber(want.ID)) {
 				t.Errorf("MRZ does not start with the document number")
 			}
-			if r.Access != cardreader.AccessBAC || r.Stats.APDUs == 0 || r.Stats.Bytes == 0 || len(steps) != 4 {
+			// PACE chips also take BAC; which one opened depends on the
+			// access protocols emrtd tries by default.
+			access := r.Access == cardreader.AccessBAC || (fx.Access != fixture.AccessBAC && r.Access == cardreader.AccessPACE)
+			if !access || r.Stats.APDUs == 0 || r.Stats.Bytes == 0 || len(steps) != 4 {
 				t.Errorf("access %q, stats %+v, steps %v", r.Access, r.Stats, steps)
 			}
 		})
