@@ -167,6 +167,7 @@ func (t *Trail) RecordTx(tx *bolt.Tx, ev Event) (Entry, error) {
 	if b == nil || hb == nil {
 		return Entry{}, errors.New("audit: buckets missing")
 	}
+	b.FillPercent = 0.9 // append-only: fill pages
 	var h head
 	if raw := hb.Get(keyHead); raw != nil {
 		if err := json.Unmarshal(raw, &h); err != nil {

@@ -143,6 +143,9 @@ func addHistory(tx *bolt.Tx, id string, ev Event) error {
 	return b.Put(key, raw)
 }
 
+// appendFill is the page fill for buckets written in key order.
+const appendFill = 0.9
+
 // Enqueue stores a dossier (sealed) and its attachments (sealed, keyed by
 // SHA-256; data maps each attachment's SHA256 to its bytes) and puts it in
 // the outbox, in one durable transaction. It returns the record and the
@@ -192,6 +195,11 @@ func (s *Store) Enqueue(d *dossier.Dossier, data map[string][]byte) (*Record, *p
 			}
 			out = old
 			return nil
+		}
+		// IDs are UUIDv7, so these buckets are appended to in key order:
+		// fill pages almost full instead of bbolt's default half.
+		for _, b := range [][]byte{bDossiers, bPersonal, bReceipts, bHistory, bOutbox} {
+			tx.Bucket(b).FillPercent = appendFill
 		}
 		ab, refs := tx.Bucket(bAttach), tx.Bucket(bAttachRefs)
 		for _, a := range d.Attachments {
