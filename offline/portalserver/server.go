@@ -1,7 +1,6 @@
 package portalserver
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/binary"
@@ -409,10 +408,10 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, kiosk string) {
 		writeErr(w, st, code, reason)
 		return
 	}
+	// Unknown fields are allowed: a newer kiosk may send more than this
+	// portal knows, and the body hash covers every byte regardless.
 	var d dossier.Dossier
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&d); err != nil {
+	if err := json.Unmarshal(body, &d); err != nil {
 		writeErr(w, http.StatusBadRequest, portal.ErrCodeBadRequest, "dossier is not valid JSON of the expected shape")
 		return
 	}
