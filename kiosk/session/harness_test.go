@@ -7,6 +7,7 @@ import (
 
 	"motcua/kiosk/catalog"
 	"motcua/kiosk/session"
+	"motcua/kiosk/session/demofill"
 	"motcua/kiosk/session/sessiontest"
 	"motcua/offline/audit"
 )
@@ -59,7 +60,7 @@ func (h *harness) pick(t *testing.T, ps []*catalog.Procedure) *catalog.Procedure
 
 func (h *harness) fill(t *testing.T) {
 	t.Helper()
-	if err := sessiontest.Fill(h.s, h.clock.Now()); err != nil {
+	if err := demofill.Fill(h.s, h.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -262,7 +262,7 @@ func (a *App) buildTop() {
 	}
 	objs := []fyne.CanvasObject{logo, title, widget.NewLabel("· " + mode), layout.NewSpacer()}
 	if a.self {
-		objs = append(objs, a.button(a.T("admin.contrast"), theme.ColorPaletteIcon(), a.toggleContrast))
+		objs = append(objs, a.button(a.T("admin.contrast"), theme.ColorPaletteIcon(), a.ToggleContrast))
 	} else {
 		a.mu.Lock()
 		st := a.status
@@ -298,7 +298,8 @@ func (a *App) toggleLang() {
 	}
 }
 
-func (a *App) toggleContrast() {
+// ToggleContrast switches the high-contrast theme on or off.
+func (a *App) ToggleContrast() {
 	a.s.Touch()
 	a.theme.HighContrast = !a.theme.HighContrast
 	fyne.CurrentApp().Settings().SetTheme(&Theme{Large: a.theme.Large, HighContrast: a.theme.HighContrast})

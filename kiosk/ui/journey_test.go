@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"motcua/kiosk/session"
+	"motcua/kiosk/session/demofill"
 	"motcua/kiosk/session/sessiontest"
 	"motcua/kiosk/ui"
 )
@@ -24,7 +25,7 @@ func fillForm(t *testing.T, a *ui.App, now time.Time) {
 		if fd.Locked || fd.Value != "" || !fd.Required {
 			continue
 		}
-		v := sessiontest.TypedValue(sessiontest.CatalogField(f.Procedure(), fd.Path), now)
+		v := demofill.TypedValue(demofill.CatalogField(f.Procedure(), fd.Path), now)
 		if e, ok := onScreen[fd.Path]; ok {
 			test.Type(e, v)
 			continue
@@ -34,7 +35,7 @@ func fillForm(t *testing.T, a *ui.App, now time.Time) {
 		}
 	}
 	// Values that became required on the way (RequiredIf) go in directly.
-	if err := sessiontest.Fill(a.Session(), now); err != nil {
+	if err := demofill.Fill(a.Session(), now); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -117,7 +117,9 @@ func (a *App) welcome() fyne.CanvasObject {
 	}
 	objs = append(objs, title, container.NewCenter(container.NewHBox(icon("card", 96), icon("qr", 96))), sub)
 	if a.self {
-		objs = append(objs, wrapped(a.T("welcome.attract")))
+		attract := wrapped(a.T("welcome.attract"))
+		attract.Alignment = fyne.TextAlignCenter
+		objs = append(objs, attract)
 	}
 	objs = append(objs, container.NewCenter(a.touch(read)), container.NewCenter(container.NewGridWrap(fyne.NewSize(420, qr.MinSize().Height), qr)), layout.NewSpacer())
 	return container.NewVBox(objs...)

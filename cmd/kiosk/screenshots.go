@@ -1,0 +1,273 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"image"
+	"image/png"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"motcua/kiosk/catalog"
+	"motcua/kiosk/form"
+	"motcua/kiosk/i18n"
+	"motcua/kiosk/session"
+	"motcua/kiosk/session/adapt"
+	"motcua/kiosk/session/demofill"
+	"motcua/kiosk/ui"
+	"motcua/offline/portal"
+	"motcua/offline/portalserver"
+	"motcua/offline/store"
+	osync "motcua/offline/sync"
+)
+
+func init() {
+	register(&command{name: "screenshots", summary: "render each main screen into PNG files (needs a display, e.g. Xvfb)", run: runScreenshots})
+}
+
+// shooter drives a real window through the journey and captures it.
+type shooter struct {
+	w    fyne.Window
+	app  *ui.App
+	out  string
+	n    int
+	errs []error
+}
+
+func (s *shooter) settle() {
+	deadline := time.Now().Add(10 * time.Second)
+	for !s.app.Settled() && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(400 * time.Millisecond) // let the GL window paint
+}
+
+func (s *shooter) shot(name string) {
+	s.settle()
+	var img image.Image
+	fyne.DoAndWait(func() { img = s.w.Canvas().Capture() })
+	s.n++
+	path := filepath.Join(s.out, fmt.Sprintf("%02d-%s.png", s.n, name))
+	if blank(img) {
+		// Mesa's software GL under Xvfb can read back an empty frame
+		// buffer; the X server's copy of the screen is then the picture.
+		if err := exec.Command("import", "-window", "root", path).Run(); err == nil {
+			return
+		}
+	}
+	f, err := os.Create(path)
+	if err == nil {
+		err = png.Encode(f, img)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		s.errs = append(s.errs, err)
+	}
+}
+
+// blank reports whether every pixel of img is the same colour.
+func blank(img image.Image) bool {
+	b := img.Bounds()
+	if b.Empty() {
+		return true
+	}
+	first := img.At(b.Min.X, b.Min.Y)
+	r0, g0, b0, _ := first.RGBA()
+	for y := b.Min.Y; y < b.Max.Y; y += 7 {
+		for x := b.Min.X; x < b.Max.X; x += 7 {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			if r != r0 || g != g0 || bl != b0 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func (s *shooter) until(st session.State) {
+	deadline := time.Now().Add(15 * time.Second)
+	for s.app.Session().State() != st && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := s.app.Session().State(); got != st {
+		s.errs = append(s.errs, fmt.Errorf("screenshots: state %s, want %s", got, st))
+	}
+}
+
+func runScreenshots(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("screenshots", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	out := fs.String("out", "docs/screenshots", "directory for the PNG files")
+	seeds := fs.String("seeds", "seeds", "seeds directory (card fixtures)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "kiosk-screenshots-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+
+	// A real portal on loopback and a real store, in a throwaway directory.
+	ps, err := portalserver.Open(portalserver.Config{Dir: filepath.Join(tmp, "portal"), NoSync: true,
+		Tokens: map[string]string{"shot-token": "KIOSK-01"}})
+	if err != nil {
+		return err
+	}
+	defer ps.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: ps.Handler(), ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln)
+	defer srv.Close()
+	st, err := store.OpenDir(filepath.Join(tmp, "kiosk"), filepath.Join(tmp, "kiosk", "data.key"), store.Options{KioskID: "KIOSK-01", NoSync: true})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	client, err := portal.NewHTTPClient("http://"+ln.Addr().String(), "shot-token")
+	if err != nil {
+		return err
+	}
+	wk, err := osync.New(osync.Config{Store: st, Client: client})
+	if err != nil {
+		return err
+	}
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go wk.Run(wctx)
+	cat, err := catalog.Embedded()
+	if err != nil {
+		return err
+	}
+	card := func(name string) string { return filepath.Join(*seeds, "cards", name+".json") }
+	sim := adapt.NewSimCard(card("nguyen-van-an"))
+	queue := &adapt.Queue{Store: st, Worker: wk, KioskID: "KIOSK-01", CounterID: "QUAY-01"}
+	text := i18n.Default()
+	newSession := func(mode session.Mode) *session.Session {
+		c := session.Config{Mode: mode, Card: sim, Queue: queue, KioskID: "KIOSK-01", CounterID: "QUAY-01",
+			Forms: &adapt.Forms{Catalog: cat, Options: form.Options{Agency: "000.00.00.H00", KioskID: "KIOSK-01"}},
+			Lang:  func() string { return string(text.Lang()) }}
+		if mode == session.SelfService {
+			c.IdleWipe, c.IdleWarn = 40*time.Second, 35*time.Second
+		}
+		return session.New(c)
+	}
+
+	a := newApp()
+	w := a.NewWindow("Một cửa")
+	w.Resize(fyne.NewSize(1280, 800))
+	sh := &shooter{w: w, out: *out}
+	opts := ui.Options{Text: text, AdminPIN: "2468", SaveDir: filepath.Join(tmp, "receipts"), Ticks: -1,
+		CheckClerk: func(id, pin string) bool { return id == "CB-01" && pin == "1357" }}
+	opts.Session = newSession(session.Counter)
+	sh.app = ui.New(w, opts)
+
+	script := func() {
+		defer fyne.Do(a.Quit)
+		s := sh.app.Session()
+		bg := context.Background()
+		sh.shot("counter-sign-in")
+		s.SignIn(bg, "CB-01")
+		sh.app.Poll()
+		sh.shot("counter-welcome")
+		s.StartRead(bg, session.ReadRequest{})
+		sh.until(session.StateIdentity)
+		sh.shot("identity-chip-verified")
+		s.Continue()
+		sh.shot("procedure-picker")
+		p, _ := cat.Lookup("ket-hon")
+		s.Choose(p)
+		sim.Put(card("tran-thi-binh"))
+		s.AddPerson(bg, "")
+		for s.Adding() {
+			time.Sleep(10 * time.Millisecond)
+		}
+		sh.shot("form-two-cards-prefilled")
+		demofill.Fill(s, time.Now())
+		s.Next()
+		sh.shot("attachments")
+		s.Next()
+		sh.shot("review")
+		s.Submit(bg)
+		sh.until(session.StateReceipt)
+		sh.shot("receipt")
+		s.Finish()
+		sh.shot("rating")
+		s.Rate(bg, 3)
+		sh.app.Poll()
+		fyne.DoAndWait(func() { sh.app.Key(fyne.KeyF9) })
+		time.Sleep(300 * time.Millisecond)
+		sh.shot("counter-today-and-indicators")
+
+		// A forged chip.
+		fyne.DoAndWait(func() {
+			for _, o := range w.Canvas().Overlays().List() {
+				w.Canvas().Overlays().Remove(o)
+			}
+		})
+		sim.Put(card("faults/tamper-dg13"))
+		s.StartRead(bg, session.ReadRequest{})
+		sh.until(session.StateIdentity)
+		sh.shot("identity-failed-passive-auth")
+		s.Wipe(bg, session.WipeCancel)
+
+		// Self-service mode.
+		sim.Put(card("tran-thi-binh"))
+		fyne.DoAndWait(func() {
+			sh.app.Close()
+			opts.Session = newSession(session.SelfService)
+			sh.app = ui.New(w, opts)
+		})
+		s = sh.app.Session()
+		sh.shot("self-service-attract")
+		s.StartRead(bg, session.ReadRequest{})
+		sh.until(session.StateIdentity)
+		s.Continue()
+		p, _ = cat.Lookup("tam-tru")
+		s.Choose(p)
+		sh.shot("self-service-form-telex-keyboard")
+		time.Sleep(6 * time.Second) // past IdleWipe-IdleWarn
+		s.Tick(bg)
+		sh.shot("self-service-idle-warning")
+		s.Touch()
+		text.SetLang(i18n.EN)
+		sh.shot("self-service-form-english")
+		text.SetLang(i18n.VI)
+		s.Wipe(bg, session.WipeCancel)
+		fyne.DoAndWait(func() {
+			for _, o := range w.Canvas().Overlays().List() {
+				w.Canvas().Overlays().Remove(o)
+			}
+		})
+		sh.settle()
+		fyne.DoAndWait(func() { tapContrast(sh.app) })
+		sh.shot("self-service-high-contrast")
+		fyne.DoAndWait(func() { sh.app.Close() })
+	}
+	a.Lifecycle().SetOnStarted(func() { go script() })
+	w.ShowAndRun()
+	if len(sh.errs) > 0 {
+		return errors.Join(sh.errs...)
+	}
+	fmt.Fprintf(e.stdout, "screenshots: %d files in %s\n", sh.n, *out)
+	return nil
+}
+
+// tapContrast switches the high-contrast theme as the button does.
+func tapContrast(a *ui.App) { a.ToggleContrast() }

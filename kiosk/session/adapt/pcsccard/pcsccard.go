@@ -1,0 +1,81 @@
+// Package pcsccard is the session's CardSource on a real PC/SC reader (or
+// the virtual card served through pcscd and vpcd). It is apart from package
+// adapt because PC/SC needs cgo; the screens and their tests do not.
+//
+// A real card opens only with keys derived from its printed QR code (ID,
+// date of birth, issue date), so a read starts from a scanned QR; without
+// one the screen asks for it.
+package pcsccard
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"motcua/cardreader"
+	"motcua/cardreader/cccd"
+	"motcua/cardreader/emrtd"
+	"motcua/cardreader/pcsc"
+	"motcua/cardreader/pki"
+	"motcua/cardreader/qrkey"
+	"motcua/kiosk/session"
+	"motcua/kiosk/session/adapt"
+)
+
+// ErrNeedQR reports a read without the card's QR code: the chip's keys
+// come from it.
+var ErrNeedQR = errors.New("pcsccard: show the card's QR code first")
+
+// Source reads cards on a PC/SC reader.
+type Source struct {
+	Reader string          // reader name, or "" for the first contactless one
+	Trust  *pki.TrustStore // CSCA trust store for passive authentication
+	// Wait bounds the wait for a card once a read starts (default 20 s).
+	Wait time.Duration
+}
+
+var _ session.CardSource = (*Source)(nil)
+
+// Read implements session.CardSource.
+func (s *Source) Read(ctx context.Context, req session.ReadRequest, progress func(session.Step)) (*cardreader.Reading, error) {
+	progress(session.StepConnecting)
+	if req.QR == "" {
+		return nil, fmt.Errorf("%w: %w", session.ErrWrongCard, ErrNeedQR)
+	}
+	q, err := cccd.ParseQR(req.QR)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", session.ErrBadQR, err)
+	}
+	wait := s.Wait
+	if wait == 0 {
+		wait = 20 * time.Second
+	}
+	wctx, cancel := context.WithTimeout(ctx, wait)
+	card, err := pcsc.WaitCard(wctx, s.Reader)
+	cancel()
+	if err != nil {
+		if ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+			// A QR with no card on the reader: the unverified QR data.
+			return qrkey.Reading(q, time.Now()), nil
+		}
+		return nil, fmt.Errorf("%w: %w", session.ErrNoReader, err)
+	}
+	defer card.Close()
+	opts := emrtd.Options{MaxLe: emrtd.AutoLe, Progress: adapt.Progress(progress)}
+	if s.Trust != nil {
+		opts.Trust = s.Trust
+	}
+	r, _, err := qrkey.Read(ctx, card, q, opts)
+	return r, adapt.Classify(ctx, err)
+}
+
+// WatchRemovals calls removed each time a card leaves a reader, until ctx
+// ends (the session cancels a read in progress).
+func WatchRemovals(ctx context.Context, removed func()) {
+	for ev := range pcsc.Watch(ctx) {
+		if ev.Kind == pcsc.Removed {
+			removed()
+		}
+	}
+}
