@@ -267,7 +267,10 @@ type Step struct {
 // step.
 type Carry struct {
 	From string `json:"from"`
-	To   string `json:"to"`
+	// Or is used instead of From when From is empty: the father's block
+	// when no mother's card was read.
+	Or string `json:"or,omitempty"`
+	To string `json:"to"`
 }
 
 // PrefillPaths are the card fields a Prefill may name, with the Reading

@@ -252,6 +252,9 @@ func (c *checker) procedure(p *Procedure) {
 				if slug, _, ok := strings.Cut(cr.From, ":"); !ok || !slugRE.MatchString(slug) {
 					c.add(cp+".from", "must be \"slug:path\"")
 				}
+				if slug, _, ok := strings.Cut(cr.Or, ":"); cr.Or != "" && (!ok || !slugRE.MatchString(slug)) {
+					c.add(cp+".or", "must be \"slug:path\"")
+				}
 				if cr.To == "" {
 					c.add(cp+".to", "missing target path")
 				}
@@ -551,21 +554,24 @@ func crossCheck(ps []*Procedure) []error {
 			}
 			for j, cr := range s.Carry {
 				cp := fmt.Sprintf("%s.carry[%d]", sp, j)
-				slug, from, _ := strings.Cut(cr.From, ":")
-				src, ok := slugs[slug]
-				if !ok || !earlier[slug] {
-					errs = append(errs, &Error{File: b.file, Path: cp + ".from", Problem: fmt.Sprintf("%q is not an earlier step", slug)})
-					continue
-				}
-				fromBlock := isBlock(src, from)
 				toBlock := isBlock(step, cr.To)
-				switch {
-				case fromBlock != toBlock:
-					errs = append(errs, &Error{File: b.file, Path: cp, Problem: "carries a block into a value or a value into a block"})
-				case !fromBlock && !resolves(src, from):
-					errs = append(errs, &Error{File: b.file, Path: cp + ".from", Problem: fmt.Sprintf("names no field of %s", slug)})
-				case !toBlock && !resolves(step, cr.To):
+				if !toBlock && !resolves(step, cr.To) {
 					errs = append(errs, &Error{File: b.file, Path: cp + ".to", Problem: fmt.Sprintf("names no field of %s", step.Slug)})
+				}
+				for _, src := range []struct{ key, ref string }{{"from", cr.From}, {"or", cr.Or}} {
+					if src.ref == "" && src.key == "or" {
+						continue
+					}
+					slug, from, _ := strings.Cut(src.ref, ":")
+					sp, ok := slugs[slug]
+					switch {
+					case !ok || !earlier[slug]:
+						errs = append(errs, &Error{File: b.file, Path: cp + "." + src.key, Problem: fmt.Sprintf("%q is not an earlier step", slug)})
+					case isBlock(sp, from) != toBlock:
+						errs = append(errs, &Error{File: b.file, Path: cp + "." + src.key, Problem: "carries a block into a value or a value into a block"})
+					case !toBlock && !resolves(sp, from):
+						errs = append(errs, &Error{File: b.file, Path: cp + "." + src.key, Problem: fmt.Sprintf("names no field of %s", slug)})
+					}
 				}
 			}
 			for _, to := range sortedKeys(s.Set) {

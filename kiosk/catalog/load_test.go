@@ -154,6 +154,12 @@ func TestCrossFileChecks(t *testing.T) {
 	if c.Len() != 3 {
 		t.Errorf("Len = %d, want 3", c.Len())
 	}
+	bad := strings.Replace(bundle, `"from":"x:p"`, `"from":"x:p","or":"x:nope"`, 1)
+	fsys["b.json"] = &fstest.MapFile{Data: []byte(bad)}
+	if _, err := LoadFS(fsys); err == nil || !strings.Contains(err.Error(), "steps[1].carry[0].or") {
+		t.Errorf("bad fallback not reported: %v", err)
+	}
+	fsys["b.json"] = &fstest.MapFile{Data: []byte(bundle)}
 	fsys["y.json"] = &fstest.MapFile{Data: []byte(strings.Replace(good, `"slug":"x"`, `"slug":"x"`, 1))}
 	if _, err := LoadFS(fsys); err == nil || !strings.Contains(err.Error(), "duplicate slug") && !strings.Contains(err.Error(), "file name") {
 		t.Errorf("duplicate slug not reported: %v", err)

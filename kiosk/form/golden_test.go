@@ -178,3 +178,27 @@ func TestBirthBundleCarriesChild(t *testing.T) {
 		t.Errorf("cleared value still carried: %+v", v)
 	}
 }
+
+func TestBirthBundleFatherOnly(t *testing.T) {
+	c := loadCatalog(t)
+	b, _ := c.Lookup("lien-thong-khai-sinh")
+	in, err := NewIntake(c, b, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ks, _ := in.Step("khai-sinh")
+	if at, _ := ks.PlaceCard(chip(an)); at != "father" {
+		t.Fatalf("father's card went to %q", at)
+	}
+	in.Flow()
+	f, _ := in.Step("thuong-tru-tre-so-sinh")
+	if v, _ := f.Get("parent.idNumber"); v.Value != an.id || v.Locked != LockChip {
+		t.Errorf("parent not carried from the father: %+v", v)
+	}
+	// Once the mother's card is read she takes precedence, as the bundle says.
+	mustApply(t, ks, "mother", chip(binh))
+	in.Flow()
+	if v, _ := f.Get("parent.idNumber"); v.Value != binh.id {
+		t.Errorf("parent after the mother's card: %+v", v)
+	}
+}

@@ -64,7 +64,11 @@ func (in *Intake) Flow() {
 	for i, s := range in.bundle.Steps {
 		dst := in.steps[i]
 		for _, c := range s.Carry {
-			slug, from, _ := strings.Cut(c.From, ":")
+			ref := c.From
+			if c.Or != "" && in.empty(c.From) {
+				ref = c.Or
+			}
+			slug, from, _ := strings.Cut(ref, ":")
 			src, ok := in.Step(slug)
 			if !ok {
 				continue
@@ -87,6 +91,20 @@ func (in *Intake) Flow() {
 			}
 		}
 	}
+}
+
+// empty reports whether the "slug:path" a carry names holds nothing.
+func (in *Intake) empty(ref string) bool {
+	slug, path, _ := strings.Cut(ref, ":")
+	src, ok := in.Step(slug)
+	if !ok {
+		return true
+	}
+	if p := src.blocks[path]; p != nil {
+		return p.empty()
+	}
+	v, err := src.Get(path)
+	return err != nil || v.Value == ""
 }
 
 func sortedKeys(m map[string]string) []string {
