@@ -13,7 +13,8 @@ import (
 
 // PACE opens the chip with PACE (ECDH Generic Mapping, AES secure
 // messaging) when its EF.CardAccess offers it. The password is the key's
-// CAN (a CCCD's last 6 ID digits) or, without one, its MRZ information.
+// CAN (a CCCD's last 6 ID digits), or its MRZ information when there is no
+// CAN or the chip has none (6A88 to MSE:SET AT).
 //
 // Open reports ErrAccessUnsupported, so that Read falls back to BAC, when
 // EF.CardAccess is absent or unreadable (6A82, 6982), offers no PACE this
@@ -31,16 +32,22 @@ func (PACE) Protocol() cardreader.AccessProtocol { return cardreader.AccessPACE 
 // Open reads EF.CardAccess, runs PACE, installs AES secure messaging and
 // selects the eMRTD application.
 func (p PACE) Open(ctx context.Context, s *Session, key Key) error {
-	var pw pace.Password
-	switch {
-	case key.CAN != "":
-		pw = pace.CAN(key.CAN)
-	case key.HasMRZ():
-		pw = pace.MRZ(key.MRZInfo().String())
-	default:
+	// The CAN first; the MRZ when the chip does not know a CAN (6A88).
+	var pws []pace.Password
+	if key.CAN != "" {
+		pws = append(pws, pace.CAN(key.CAN))
+	}
+	if key.HasMRZ() {
+		pws = append(pws, pace.MRZ(key.MRZInfo().String()))
+	}
+	defer func() {
+		for _, pw := range pws {
+			pw.Wipe()
+		}
+	}()
+	if len(pws) == 0 {
 		return fmt.Errorf("%w: PACE needs the CAN or the MRZ information", ErrAccessUnsupported)
 	}
-	defer pw.Wipe()
 
 	b, err := s.ReadFile(ctx, FIDCardAccess)
 	if err != nil {
@@ -57,7 +64,13 @@ func (p PACE) Open(ctx context.Context, s *Session, key Key) error {
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrAccessUnsupported, err)
 	}
-	keys, err := pace.Establish(ctx, s, pace.Config{Info: info, Password: pw, Rand: p.Rand, SendParameterID: len(infos) > 1})
+	var keys *pace.Keys
+	for i, pw := range pws {
+		keys, err = pace.Establish(ctx, s, pace.Config{Info: info, Password: pw, Rand: p.Rand, SendParameterID: len(infos) > 1})
+		if err == nil || !errors.Is(err, iso7816.Status(0x6A88)) || i == len(pws)-1 {
+			break
+		}
+	}
 	var se *iso7816.StatusError
 	switch {
 	case err == nil:

@@ -53,13 +53,18 @@ func paceFiles(t testing.TB, cardAccess []pace.Info) (map[uint16][]byte, *ecdsa.
 var cccdPACE = []pace.Info{{Protocol: pace.OIDPACEECDHGMAES128, Version: 2, ParameterID: pace.ParamBrainpoolP256r1}}
 
 func newPACECard(t testing.TB, cardAccess []pace.Info, f vchip.Faults) *vchip.Card {
+	return newPACECardCAN(t, cardAccess, f, holderKey.CAN)
+}
+
+// newPACECardCAN is newPACECard with the chip's CAN ("" for none).
+func newPACECardCAN(t testing.TB, cardAccess []pace.Info, f vchip.Faults, can string) *vchip.Card {
 	t.Helper()
 	keys(t)
 	files, caKey := paceFiles(t, cardAccess)
 	return vchip.New(vchip.Config{
 		Files:       files,
 		MRZ:         bac.NewMRZInfo(holder.ID, holder.DateOfBirth, holder.ExpiryDate, false),
-		CAN:         holderKey.CAN,
+		CAN:         can,
 		AAKey:       rsaKey,
 		ChipAuthKey: caKey,
 		Faults:      f,
@@ -127,6 +132,19 @@ func TestReadPACE(t *testing.T) {
 				t.Errorf("chip evidence %v", r.Verification.Chip.Evidence)
 			}
 		})
+	}
+}
+
+// TestPACEWithoutCAN: a chip that knows no CAN answers 6A88 to MSE:SET AT
+// for it, and the reader runs PACE again with the MRZ password.
+func TestPACEWithoutCAN(t *testing.T) {
+	c := newPACECardCAN(t, cccdPACE, vchip.Faults{}, "")
+	r, err := read(t, c, emrtd.Options{Access: paceThenBAC})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Access != cardreader.AccessPACE || r.Verification.Chip.Status != cardreader.StatusPassed {
+		t.Errorf("access %s, chip %+v", r.Access, r.Verification.Chip)
 	}
 }
 
