@@ -450,3 +450,20 @@ func (f *Form) Card(path string) (CardInfo, bool) {
 	}
 	return CardInfo{Source: p.card.source, Verified: p.card.verified, Verification: p.card.summary}, true
 }
+
+// Wipe drops every value, card and attachment reference, for the privacy
+// wipe when the citizen walks away. The form is empty afterwards (the
+// kiosk's own values are filled again) and can be reused.
+func (f *Form) Wipe() {
+	for k := range f.top {
+		f.top[k] = &entry{}
+	}
+	for k, p := range f.blocks {
+		f.blocks[k] = newPerson(p.field)
+	}
+	for k := range f.tables {
+		f.tables[k] = nil
+	}
+	clear(f.attach)
+	f.fillKiosk()
+}

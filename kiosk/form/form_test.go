@@ -418,3 +418,28 @@ func TestMarriageAgeAppliesToChipValues(t *testing.T) {
 		t.Errorf("34-year-old bride: %+v", probs)
 	}
 }
+
+func TestWipe(t *testing.T) {
+	c := loadCatalog(t)
+	f := newForm(t, c, "thuong-tru")
+	f.PlaceCard(chip(an))
+	f.PlaceCard(chip(binh))
+	f.ApplyCard("members", chip(dung))
+	mustSet(t, f, "residenceAddress", "Số 1 Phố Huế")
+	f.Attach(NewAttachment("proofOfHome", "so-do.pdf", "application/pdf", []byte("x")))
+	f.Wipe()
+	for _, s := range f.Fields() {
+		if s.Value.Value != "" && s.Value.Provenance != dossier.FromStaff {
+			t.Errorf("%s survived the wipe", s.Path)
+		}
+	}
+	if m := f.Metrics(); m.CardsRead != 0 || m.Prefilled != 0 || f.Rows("members") != 0 {
+		t.Errorf("after wipe: %+v", m)
+	}
+	if v, _ := f.Get("recipient"); v.Value != opts.Agency {
+		t.Error("kiosk values not refilled")
+	}
+	if at, err := f.PlaceCard(chip(an)); err != nil || at != "subject" {
+		t.Errorf("wiped form not reusable: %q %v", at, err)
+	}
+}

@@ -231,3 +231,11 @@ func (in *Intake) Build(newID func() string) ([]dossier.Dossier, error) {
 	}
 	return out, nil
 }
+
+// Wipe wipes every step's form.
+func (in *Intake) Wipe() {
+	for _, f := range in.steps {
+		f.Wipe()
+	}
+	in.Flow()
+}
