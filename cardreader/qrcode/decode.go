@@ -1,6 +1,7 @@
 package qrcode
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"image"
@@ -56,9 +57,33 @@ func Decode(img image.Image) (string, error) {
 	return "", ErrNotFound
 }
 
+// Limits on an image file, so a hostile header cannot make the decoder
+// allocate gigabytes.
+const (
+	MaxFileBytes = 32 << 20
+	MaxPixels    = 40_000_000
+)
+
+// ErrTooLarge reports an image beyond MaxFileBytes or MaxPixels.
+var ErrTooLarge = errors.New("qrcode: image too large")
+
 // DecodeReader decodes a PNG or JPEG image from r.
 func DecodeReader(r io.Reader) (string, error) {
-	img, _, err := image.Decode(r)
+	b, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
+	if err != nil {
+		return "", fmt.Errorf("qrcode: reading image: %w", err)
+	}
+	if len(b) > MaxFileBytes {
+		return "", ErrTooLarge
+	}
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(b))
+	if err != nil {
+		return "", fmt.Errorf("qrcode: reading image: %w", err)
+	}
+	if cfg.Width*cfg.Height > MaxPixels {
+		return "", ErrTooLarge
+	}
+	img, _, err := image.Decode(bytes.NewReader(b))
 	if err != nil {
 		return "", fmt.Errorf("qrcode: reading image: %w", err)
 	}
@@ -88,7 +113,14 @@ type plane struct {
 	pix  []byte
 }
 
-func (p *plane) decode(r gozxing.Reader, b binarizer) (string, error) {
+func (p *plane) decode(r gozxing.Reader, b binarizer) (text string, err error) {
+	// A camera frame is outside input: a decoder bug must cost one frame,
+	// not the kiosk.
+	defer func() {
+		if recover() != nil {
+			text, err = "", ErrNotFound
+		}
+	}()
 	src, err := gozxing.NewPlanarYUVLuminanceSource(p.pix, p.w, p.h, 0, 0, p.w, p.h, false)
 	if err != nil {
 		return "", err

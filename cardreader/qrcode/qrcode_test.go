@@ -2,6 +2,8 @@ package qrcode
 
 import (
 	"bytes"
+	"encoding/binary"
+	"hash/crc32"
 	"errors"
 	"image"
 	"image/color"
@@ -227,5 +229,35 @@ func BenchmarkDecodeFrame(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// FuzzDecode feeds arbitrary grey pixels (and arbitrary file bytes) to the
+// decoder: it may find nothing, but it must not panic or hang.
+func FuzzDecode(f *testing.F) {
+	code := codeImage(f, 64)
+	f.Add(uint8(64), code.Pix)
+	f.Add(uint8(16), bytes.Repeat([]byte{0, 255}, 128))
+	f.Fuzz(func(t *testing.T, w uint8, pix []byte) {
+		if w == 0 || len(pix) < int(w) || len(pix) > 1<<14 {
+			return
+		}
+		h := len(pix) / int(w)
+		img := &image.Gray{Pix: pix[:int(w)*h], Stride: int(w), Rect: image.Rect(0, 0, int(w), h)}
+		Decode(img)
+		DecodeReader(bytes.NewReader(pix))
+	})
+}
+
+func TestDecodeReaderTooLarge(t *testing.T) {
+	// A valid PNG header claiming 100000×100000 pixels.
+	var buf bytes.Buffer
+	png.Encode(&buf, image.NewGray(image.Rect(0, 0, 1, 1)))
+	b := buf.Bytes()
+	// IHDR: type at 12, width and height at 16 and 20, CRC at 29.
+	copy(b[16:], []byte{0, 1, 0x86, 0xA0, 0, 1, 0x86, 0xA0})
+	binary.BigEndian.PutUint32(b[29:], crc32.ChecksumIEEE(b[12:29]))
+	if _, err := DecodeReader(bytes.NewReader(b)); !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("err %v, want ErrTooLarge", err)
 	}
 }
