@@ -132,7 +132,7 @@ func verifyRSA(k *rsa.PublicKey, challenge, sig []byte) cardreader.Check {
 	if !bytes.Equal(d.Sum(nil), m[dStart:dEnd]) {
 		return failed(CodeAAFailed, "signature does not cover our challenge", ev)
 	}
-	return cardreader.Check{Status: cardreader.StatusPassed, Evidence: ev}
+	return cardreader.Check{Status: cardreader.StatusPassed, Reason: "chip signed our challenge with the DG15 key", Evidence: ev}
 }
 
 func verifyECDSA(k *ecdsa.PublicKey, sigAlg asn1.ObjectIdentifier, challenge, sig []byte) cardreader.Check {
@@ -156,7 +156,7 @@ func verifyECDSA(k *ecdsa.PublicKey, sigAlg asn1.ObjectIdentifier, challenge, si
 		d.Write(challenge)
 		if ecdsa.Verify(k, d.Sum(nil), r, s) {
 			ev["hash"] = h.String()
-			return cardreader.Check{Status: cardreader.StatusPassed, Evidence: ev}
+			return cardreader.Check{Status: cardreader.StatusPassed, Reason: "chip signed our challenge with the DG15 key", Evidence: ev}
 		}
 	}
 	return failed(CodeAAFailed, "signature does not verify with the DG15 key", ev)
