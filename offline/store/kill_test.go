@@ -43,7 +43,7 @@ func TestHelperProcess(t *testing.T) {
 func TestKillDuringKeyRotation(t *testing.T) {
 	dir := t.TempDir()
 	s := openStore(t, dir, Options{Retention: Keep, Now: time.Now, NoSync: true}) // setup only
-	for i := 0; i < 700; i++ { // more than one re-seal chunk per bucket
+	for i := 0; i < 700; i++ {                                                    // more than one re-seal chunk per bucket
 		d := testdossier.New(i, time.Now())
 		if _, _, err := s.Enqueue(d, withAttachment(d, i)); err != nil {
 			t.Fatal(err)
