@@ -42,8 +42,10 @@ func TestHelperProcess(t *testing.T) {
 // every dossier must stay readable after every kill.
 func TestKillDuringKeyRotation(t *testing.T) {
 	dir := t.TempDir()
-	s := openStore(t, dir, Options{Retention: Keep, Now: time.Now, NoSync: true}) // setup only
-	for i := 0; i < 700; i++ {                                                    // more than one re-seal chunk per bucket
+	// Setup without fsync; the helper rotates with fsync.
+	s := openStore(t, dir, Options{Retention: Keep, Now: time.Now, NoSync: true})
+	// More than one re-seal chunk per bucket.
+	for i := 0; i < 700; i++ {
 		d := testdossier.New(i, time.Now())
 		if _, _, err := s.Enqueue(d, withAttachment(d, i)); err != nil {
 			t.Fatal(err)
