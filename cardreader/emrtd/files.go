@@ -9,9 +9,10 @@ import (
 	"motcua/cardreader/tlv"
 )
 
-// MaxFileSize is the largest file the reader accepts. READ BINARY with the
-// offset in P1-P2 reaches 32767; a CCCD's largest file, DG2, is far below.
-const MaxFileSize = 0x7FFF + 256
+// MaxFileSize is the largest file the reader accepts: a header of 4 bytes
+// and a two-byte length, which is what a CCCD's DG2 uses (75 82 LL LL).
+// Offsets above 32767 are read with READ BINARY's odd INS (B1).
+const MaxFileSize = 4 + 0xFFFF
 
 // SelectFile selects an EF of the current application by FID (P2=0C: no
 // FCI).
@@ -71,9 +72,6 @@ func (s *Session) readFile(ctx context.Context, fid uint16) ([]byte, error) {
 			return nil, err
 		}
 		off := len(buf)
-		if off > 0x7FFF {
-			return nil, fmt.Errorf("%w: offset %d needs READ BINARY with odd INS", ErrFileTooLarge, off)
-		}
 		n := s.maxLe
 		if total >= 0 && total-off < n {
 			n = total - off
@@ -81,7 +79,11 @@ func (s *Session) readFile(ctx context.Context, fid uint16) ([]byte, error) {
 		if next > 0 {
 			n, next = next, 0
 		}
-		r, err := s.Exchange(ctx, op, iso7816.Command{INS: 0xB0, P1: byte(off >> 8), P2: byte(off), Ne: n})
+		if off > 0x7FFF {
+			// B1 wraps the data in DO'53': keep the whole answer within Le.
+			n = min(n, s.maxLe-1-tlv.LengthLen(s.maxLe))
+		}
+		r, err := s.readBinary(ctx, op, off, n)
 		if err != nil {
 			return nil, err
 		}
@@ -165,6 +167,33 @@ func (s *Session) readFile(ctx context.Context, fid uint16) ([]byte, error) {
 		}
 	}
 	return buf[:total], nil
+}
+
+// readBinary reads n bytes at off: with the offset in P1-P2 up to 32767,
+// beyond with the odd INS B1, whose offset travels in DO'54' and whose data
+// comes back in DO'53' (ISO 7816-4 §11.3.3).
+func (s *Session) readBinary(ctx context.Context, op string, off, n int) (iso7816.Response, error) {
+	if off <= 0x7FFF {
+		return s.Exchange(ctx, op, iso7816.Command{INS: 0xB0, P1: byte(off >> 8), P2: byte(off), Ne: n})
+	}
+	offset := []byte{byte(off >> 16), byte(off >> 8), byte(off)}
+	if offset[0] == 0 {
+		offset = offset[1:]
+	}
+	hdr := 1 + tlv.LengthLen(n)
+	r, err := s.Exchange(ctx, op, iso7816.Command{INS: 0xB1, Data: tlv.Encode(0x54, offset), Ne: n + hdr})
+	if err != nil || (r.Status != iso7816.StatusOK && r.Status != iso7816.StatusEndOfFileWarning) {
+		if r.Status.SW1() == 0x6C { // the card's Le counts the DO'53' header
+			r.Status = iso7816.Status(0x6C00 | max(int(r.Status.SW2())-hdr, 1))
+		}
+		return r, err
+	}
+	v, rest, err := tlv.Expect(r.Data, 0x53)
+	if err != nil || len(rest) != 0 {
+		return iso7816.Response{}, fmt.Errorf("%w: READ BINARY (B1) answer is not one DO'53'", ErrBadResponse)
+	}
+	r.Data = v
+	return r, nil
 }
 
 // probeLength reads the first 8 bytes to learn a file's length after a

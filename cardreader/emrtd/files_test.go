@@ -9,6 +9,7 @@ import (
 	"motcua/cardreader"
 	"motcua/cardreader/emrtd"
 	"motcua/cardreader/iso7816"
+	"motcua/cardreader/lds"
 	"motcua/cardreader/vchip"
 )
 
@@ -139,4 +140,48 @@ func FuzzReadHostileCard(f *testing.F) {
 			t.Fatal("nil Reading without an error")
 		}
 	})
+}
+
+// A DG2 beyond 32767 bytes is read on with READ BINARY B1, in as few
+// APDUs as the Le allows.
+func TestLargeFile(t *testing.T) {
+	img := make([]byte, 50000)
+	for i := range img {
+		img[i] = byte(i*31 + i>>8)
+	}
+	copy(img, []byte{0xFF, 0xD8, 0xFF, 0xE0})
+	for _, tc := range []struct {
+		name  string
+		ext   bool
+		maxLe int
+	}{
+		{"short", false, 256},
+		{"Le 223", false, 223},
+		{"extended", true, emrtd.MaxExtendedLe},
+		{"extended 4096", true, 4096},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := newCard(t, vchip.Faults{}).Config()
+			cfg.Files = files(t, rsaKey)
+			cfg.Files[emrtd.FIDOf(2)] = lds.EncodeDG2(img, 480, 640)
+			cfg.ExtendedLength = tc.ext
+			c := vchip.New(cfg)
+			r, err := read(t, c, emrtd.Options{MaxLe: tc.maxLe})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(r.Photo.Data, img) || r.Photo.Width != 480 {
+				t.Errorf("photo of %d bytes, %dx%d", len(r.Photo.Data), r.Photo.Width, r.Photo.Height)
+			}
+			// B1 chunks carry a 3- or 4-byte DO'53' header: allow for it.
+			dg2, _ := c.File(emrtd.FIDOf(2))
+			extra := 0
+			if len(dg2) > 0x7FFF && tc.maxLe < len(dg2) {
+				extra = (len(dg2)-0x7FFF)/(tc.maxLe-4) + 1 - (len(dg2)-0x7FFF)/tc.maxLe
+			}
+			if min := minAPDUs(c, tc.maxLe); r.Stats.APDUs < min || r.Stats.APDUs > min+extra+1 {
+				t.Errorf("%d APDUs, minimum %d (+%d for B1 headers)", r.Stats.APDUs, min, extra)
+			}
+		})
+	}
 }

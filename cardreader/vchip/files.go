@@ -4,16 +4,19 @@ import (
 	"bytes"
 
 	"motcua/cardreader/iso7816"
+	"motcua/cardreader/tlv"
 )
 
 const (
-	insSelect     = 0xA4
-	insReadBinary = 0xB0
+	insSelect        = 0xA4
+	insReadBinary    = 0xB0
+	insReadBinaryOdd = 0xB1
 )
 
 func init() {
 	handle(insSelect, (*Card).selectFile)
 	handle(insReadBinary, (*Card).readBinary)
+	handle(insReadBinaryOdd, (*Card).readBinaryOdd)
 }
 
 // selectFile answers SELECT by AID (P1=04) and by FID (P1=00 or 02). It
@@ -97,4 +100,44 @@ func (c *Card) readBinary(cmd iso7816.Command) iso7816.Response {
 		return iso7816.Response{Data: data[off:], Status: iso7816.StatusEndOfFileWarning}
 	}
 	return iso7816.Response{Data: data[off:end], Status: iso7816.StatusOK}
+}
+
+// readBinaryOdd answers READ BINARY with the odd INS (B1), which reaches
+// offsets above 32767: the offset comes in DO'54' (current EF, P1-P2 zero),
+// the data goes back in DO'53', and Le counts that DO's header.
+func (c *Card) readBinaryOdd(cmd iso7816.Command) iso7816.Response {
+	if cmd.P1 != 0 || cmd.P2 != 0 {
+		return iso7816.Response{Status: iso7816.StatusWrongP1P2}
+	}
+	v, rest, err := tlv.Expect(cmd.Data, 0x54)
+	if err != nil || len(rest) != 0 || len(v) == 0 || len(v) > 3 {
+		return iso7816.Response{Status: iso7816.StatusIncorrectData}
+	}
+	off := 0
+	for _, b := range v {
+		off = off<<8 | int(b)
+	}
+	if c.current == 0 {
+		return iso7816.Response{Status: iso7816.StatusConditionsNotSatisfied}
+	}
+	if c.current != FIDCardAccess && !c.secure {
+		return iso7816.Response{Status: iso7816.StatusSecurityNotSatisfied}
+	}
+	data := c.cfg.Files[c.current]
+	if off > len(data) {
+		return iso7816.Response{Status: iso7816.StatusWrongP1P2}
+	}
+	// The most data whose DO'53' fits in Le.
+	n := cmd.Ne - 1 - tlv.LengthLen(cmd.Ne)
+	for n+1+1+tlv.LengthLen(n+1) <= cmd.Ne {
+		n++
+	}
+	if n < 1 {
+		return iso7816.Response{Status: iso7816.StatusWrongLength}
+	}
+	sw := iso7816.StatusOK
+	if off+n > len(data) {
+		n, sw = len(data)-off, iso7816.StatusEndOfFileWarning
+	}
+	return iso7816.Response{Data: tlv.Encode(0x53, data[off:off+n]), Status: sw}
 }
