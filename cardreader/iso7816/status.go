@@ -75,7 +75,9 @@ type StatusError struct {
 	Status Status
 }
 
-func (e *StatusError) Error() string { return fmt.Sprintf("iso7816: %s: status %s", e.Op, e.Status.String()) }
+func (e *StatusError) Error() string {
+	return fmt.Sprintf("iso7816: %s: status %s", e.Op, e.Status.String())
+}
 
 // Is lets errors.Is compare a StatusError with a bare Status value.
 func (e *StatusError) Is(target error) bool {
