@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"motcua/cardreader/iso7816"
+	"motcua/cardreader/vpcd"
 	"motcua/internal/pcscdtest"
 )
 
@@ -20,11 +21,17 @@ func BenchmarkTransmit(b *testing.B) {
 	b.Run("read-256", func(b *testing.B) {
 		benchTransmit(b, iso7816.Command{INS: 0xB0, Ne: 256}.Bytes())
 	})
+	// Without TCP_QUICKACK on the card side, for comparison.
+	b.Run("select-no-quickack", func(b *testing.B) {
+		benchTransmit(b, iso7816.Command{INS: 0xA4, P1: 4, P2: 0x0C, Data: []byte{0xA0, 0, 0, 2, 0x47, 0x10, 1}}.Bytes(), noQuickAck)
+	})
 }
 
-func benchTransmit(b *testing.B, cmd []byte) {
+func noQuickAck(c *vpcd.Client) { c.DisableQuickAck = true }
+
+func benchTransmit(b *testing.B, cmd []byte, opts ...func(*vpcd.Client)) {
 	env := pcscdtest.Start(b)
-	cl := serveB(b, env)
+	cl := serveB(b, env, opts...)
 	cl.Insert(&testCard{})
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()

@@ -96,9 +96,12 @@ func sw(s iso7816.Status) []byte { return iso7816.Response{Status: s}.Bytes() }
 // serve starts a vpcd card client for env's slot, stopped when t ends.
 func serve(t *testing.T, env *pcscdtest.Env) *vpcd.Client { return serveB(t, env) }
 
-func serveB(t testing.TB, env *pcscdtest.Env) *vpcd.Client {
+func serveB(t testing.TB, env *pcscdtest.Env, opts ...func(*vpcd.Client)) *vpcd.Client {
 	t.Helper()
 	cl := vpcd.New(env.VPCDAddr)
+	for _, o := range opts {
+		o(cl)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { cl.Run(ctx); close(done) }()
