@@ -541,3 +541,36 @@ func TestICAOKeysSecureMessaging(t *testing.T) {
 		t.Errorf("response: %v %v", r.Status, err)
 	}
 }
+
+// TestTerminalRejectsReflection: a chip that sends back the terminal's own
+// ephemeral key (to make the shared secret predictable) is refused, as are
+// the point at infinity and an unrelated encoding.
+func TestTerminalRejectsReflection(t *testing.T) {
+	chip := NewChip(ChipConfig{Infos: []Info{icaoInfo}, Passwords: []Password{CAN("001234")}})
+	term, err := NewTerminal(Config{Info: icaoInfo, Password: CAN("001234")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chip.SetAT(term.SetAT()); err != nil {
+		t.Fatal(err)
+	}
+	var in, out []byte
+	for range 3 {
+		if out, err = term.Next(in); err != nil {
+			t.Fatal(err)
+		}
+		if in, err = chip.Authenticate(out, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	own, err := parseDynamicAuth(out, tagEphIFD)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := term.Next(dynamicAuth(tagEphIC, own)); !errors.Is(err, ErrInvalidPoint) {
+		t.Errorf("reflected key: err = %v, want ErrInvalidPoint", err)
+	}
+	if term.Done() || term.Keys() != nil {
+		t.Error("terminal finished after a reflected key")
+	}
+}
