@@ -284,7 +284,7 @@ var PrefillPaths = map[string]struct{ QR bool }{
 	"citizen.sex":              {QR: true},
 	"citizen.placeOfResidence": {QR: true},
 	"citizen.issueDate":        {QR: true},
-	"citizen.nationality":      {},
+	"citizen.nationality":      {QR: true}, // not in the QR, but only Vietnamese citizens hold the card
 	"citizen.ethnicity":        {},
 	"citizen.religion":         {},
 	"citizen.placeOfOrigin":    {},

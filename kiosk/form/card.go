@@ -242,6 +242,11 @@ func CardValue(rd *cardreader.Reading, path string) string {
 	case "citizen.sex":
 		return sexText(c.Sex)
 	case "citizen.nationality":
+		if c.Nationality == "" {
+			// The QR has no nationality field, but the CCCD and the
+			// Căn cước card are issued to Vietnamese citizens only.
+			return "Việt Nam"
+		}
 		return cccd.NormalizeText(c.Nationality)
 	case "citizen.ethnicity":
 		return cccd.NormalizeText(c.Ethnicity)

@@ -120,12 +120,15 @@ func TestQRLeavesChipOnlyFieldsOpen(t *testing.T) {
 	f := newForm(t, c, "ket-hon")
 	mustApply(t, f, "husband", qr(an))
 	missing := paths(f.Missing())
-	for _, want := range []string{"husband.ethnicity", "husband.nationality", "husband.marriageNumber"} {
+	for _, want := range []string{"husband.ethnicity", "husband.marriageNumber"} {
 		if !missing[want] {
 			t.Errorf("%s not missing after a QR read", want)
 		}
 	}
-	for _, no := range []string{"husband.fullName", "husband.dateOfBirth", "husband.idNumber", "husband.placeOfResidence"} {
+	if v, _ := f.Get("husband.nationality"); v.Value != "Việt Nam" || v.Provenance != dossier.FromQR {
+		t.Errorf("nationality of a card holder from the QR: %+v", v)
+	}
+	for _, no := range []string{"husband.fullName", "husband.dateOfBirth", "husband.idNumber", "husband.placeOfResidence", "husband.nationality"} {
 		if missing[no] {
 			t.Errorf("%s missing although the QR carries it", no)
 		}
