@@ -28,7 +28,7 @@ type Options struct {
 	Trust *pki.TrustStore
 	// Key replaces the key derived from the fixture (to test a wrong key).
 	Key *emrtd.Key
-	// MaxLe, Progress, Now and Rand are passed to emrtd.Options.
+	// MaxLe, Progress and Now are passed to emrtd.Options.
 	MaxLe    int
 	Progress func(emrtd.Step)
 	Now      func() time.Time
