@@ -103,8 +103,9 @@ func (c *Chip) SetAT(data []byte) error {
 	return nil
 }
 
-// ErrNoPassword reports an MSE:SET AT for a password the chip does not
-// have (answered 6A88, referenced data not found).
+// ErrNoPassword reports a missing password: on the card, an MSE:SET AT
+// for a password the chip does not have (answered 6A88, referenced data
+// not found); on the terminal, an empty Config.Password.
 var ErrNoPassword = errors.New("pace: password not available")
 
 // Keys returns the session keys once the run succeeded, or nil.

@@ -3,7 +3,6 @@ package pace
 import (
 	"crypto/elliptic"
 	"crypto/rand"
-	"errors"
 	"fmt"
 	"io"
 
@@ -54,7 +53,7 @@ func NewTerminal(cfg Config) (*Terminal, error) {
 		cfg.Rand = rand.Reader
 	}
 	if cfg.Password.Type == 0 || len(cfg.Password.secret) == 0 {
-		return nil, errors.New("pace: no password")
+		return nil, fmt.Errorf("%w: the terminal was given none", ErrNoPassword)
 	}
 	return &Terminal{alg: alg, curve: curve, cfg: cfg}, nil
 }
@@ -125,6 +124,7 @@ func (t *Terminal) next(in []byte) ([]byte, error) {
 			return nil, err
 		}
 		t.mapKey.wipe()
+		clear(t.nonce)
 		if t.eph, err = newKeyPair(c, g, t.cfg.Rand); err != nil {
 			return nil, err
 		}
