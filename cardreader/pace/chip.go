@@ -58,6 +58,7 @@ func NewChip(cfg ChipConfig) *Chip {
 func (c *Chip) Reset() {
 	c.mapKey.wipe()
 	c.eph.wipe()
+	clear(c.nonce)
 	clear(c.kenc)
 	clear(c.kmac)
 	*c = Chip{cfg: c.cfg, step: -1}
