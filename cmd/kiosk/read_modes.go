@@ -92,6 +92,14 @@ func (m *readModes) read(ctx context.Context, f *readFlags) (*cardreader.Reading
 	cancel()
 	if err != nil {
 		if errors.Is(err, pcsc.ErrTimeout) && ctx.Err() == nil {
+			// Say whether the reader itself was missing.
+			if c, cerr := pcsc.NewClient(); cerr == nil {
+				names, _ := c.ReaderNames()
+				c.Close()
+				if _, cerr := pcsc.Choose(names, name); cerr != nil {
+					return nil, readerHint(cerr)
+				}
+			}
 			return nil, fmt.Errorf("no card was presented within %v: %w", m.timeout, err)
 		}
 		return nil, readerHint(err)

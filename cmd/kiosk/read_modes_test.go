@@ -141,7 +141,17 @@ func TestReadReader(t *testing.T) {
 	}
 
 	code, _, errs = kiosk(t, "read", "--reader", "pcsc:no such reader", "--qr-text", q.String(), "--timeout", "300ms")
-	if code != 1 || !strings.Contains(errs, "no card was presented") {
+	if code != 1 || !strings.Contains(errs, `no card reader found matching "no such reader"`) {
 		t.Fatalf("missing reader: exit %d, %q", code, errs)
+	}
+	cl.Remove()
+	wctx, wcancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer wcancel()
+	if err := pcsc.WaitRemoved(wctx, env.Reader); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs = kiosk(t, "read", "--reader", reader, "--qr-text", q.String(), "--timeout", "300ms")
+	if code != 1 || !strings.Contains(errs, "no card was presented within 300ms") {
+		t.Fatalf("empty reader: exit %d, %q", code, errs)
 	}
 }
