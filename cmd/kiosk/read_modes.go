@@ -36,7 +36,7 @@ func addReadModes(fs *flag.FlagSet) *readModes {
 	fs.DurationVar(&m.timeout, "timeout", 30*time.Second, "with --reader: how long to wait for a card")
 	fs.StringVar(&m.id, "id", "", "with --reader and no QR: the 12-digit ID number")
 	fs.StringVar(&m.dob, "dob", "", "with --id: date of birth (DD/MM/YYYY, YYYY-MM-DD or YYYY)")
-	fs.StringVar(&m.expiry, "expiry", "", "with --id: expiry date (DD/MM/YYYY or YYYY-MM-DD), or \"none\"; empty: derived candidates need the QR, so give it")
+	fs.StringVar(&m.expiry, "expiry", "", "with --id: expiry date (DD/MM/YYYY or YYYY-MM-DD), or \"none\" for a card that does not expire")
 	return m
 }
 
