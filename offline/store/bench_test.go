@@ -35,7 +35,7 @@ func benchEnqueue(b *testing.B, noSync bool) {
 	b.ReportMetric(float64(len(lat))/b.Elapsed().Seconds(), "dossiers/s")
 	s.Close()
 	if st, err := os.Stat(filepath.Join(dir, FileName)); err == nil && i >= 100 {
-		b.ReportMetric(float64(st.Size())/float64(i), "dbB/dossier")
+		b.ReportMetric(float64(st.Size())/float64(i), "fileB/dossier")
 	}
 }
 
