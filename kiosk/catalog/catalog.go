@@ -186,10 +186,15 @@ type Field struct {
 	// MinAge, on a date of birth, is the age in full years the person must
 	// have reached today (marriage: 18 for the bride, 20 for the groom).
 	// It is an eligibility rule, so it applies to chip values too.
-	MinAge    int  `json:"minAge,omitempty"`
-	MaxLength int  `json:"maxLength,omitempty"` // text, address
-	Min       *int `json:"min,omitempty"`       // number
-	Max       *int `json:"max,omitempty"`       // number
+	MinAge int `json:"minAge,omitempty"`
+	// DefaultFrom proposes a value from other fields ("father.ethnicity",
+	// then "mother.ethnicity"): the first non-empty one fills this field,
+	// editable, until someone types here. A newborn's nationality, ethnicity
+	// and home town follow a parent's card this way.
+	DefaultFrom []string `json:"defaultFrom,omitempty"`
+	MaxLength   int      `json:"maxLength,omitempty"` // text, address
+	Min         *int     `json:"min,omitempty"`       // number
+	Max         *int     `json:"max,omitempty"`       // number
 	// Person blocks and tables.
 	Role     string  `json:"role,omitempty"`     // the applicant role in the dossier, e.g. "wife"
 	Sex      string  `json:"sex,omitempty"`      // "male" or "female": the only holder a card may be from

@@ -389,6 +389,14 @@ func (c *checker) field(p *Procedure, fp string, f *Field, parent *Field) {
 	if f.Prefill != "" && !block {
 		c.prefill(fp, f, parent)
 	}
+	for i, from := range f.DefaultFrom {
+		if block || !resolves(p, from) {
+			c.add(fmt.Sprintf("%s.defaultFrom[%d]", fp, i), "names no field (%q)", from)
+		}
+	}
+	if len(f.DefaultFrom) > 0 && f.Prefill != "" {
+		c.add(fp+".defaultFrom", "a field has a prefill or a default, not both")
+	}
 	if f.RequiredIf != nil {
 		c.condition(p, fp+".requiredIf", f.RequiredIf, parent)
 		if f.Required {

@@ -93,6 +93,7 @@ func TestParseErrorsNameFileAndPath(t *testing.T) {
 		{"wrong JSON type", `"processingDays":1`, `"processingDays":"one"`, "processingDays"},
 		{"nested wrong type", `"required":true`, `"required":"yes"`, "sections[0].fields[0].fields[0].required"},
 		{"fraction for an int", `"processingDays":1`, `"processingDays":1.5`, "processingDays"},
+		{"default from nowhere", `"required":true,"prefill":"citizen.fullName"`, `"required":true,"defaultFrom":["p.nope"]`, "sections[0].fields[0].fields[0].defaultFrom[0]"},
 		{"syntax error", `"schema":1,`, `"schema":1,,`, ""},
 		{"requiredIf to nowhere", `"required":true,"prefill"`, `"requiredIf":{"field":"nope","in":["a"]},"prefill"`, "sections[0].fields[0].fields[0].requiredIf.field"},
 		{"slug vs file name", `"slug":"x"`, `"slug":"y"`, "slug"},

@@ -52,6 +52,7 @@ func (f *Form) ApplyCard(path string, rd *cardreader.Reading) (string, error) {
 		return "", ErrDuplicate
 	}
 	p := fill(fd, old, rd)
+	defer f.changed()
 	switch {
 	case fd.Type == catalog.TypePerson:
 		f.blocks[r.top] = p

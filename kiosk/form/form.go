@@ -47,11 +47,13 @@ type Value struct {
 	Provenance dossier.Provenance `json:"provenance,omitempty"` // empty when never set
 	Locked     LockReason         `json:"locked,omitempty"`
 	Carried    bool               `json:"carried,omitempty"` // copied from an earlier bundle step
+	Default    bool               `json:"default,omitempty"` // proposed from another field (DefaultFrom)
 }
 
 // entry is one stored value.
 type entry struct {
 	Value
+	typed bool // someone typed here (even an empty value): no more defaults
 }
 
 // card is what is known about the card that filled a person block.
@@ -332,13 +334,36 @@ func (f *Form) Set(path, value string) error {
 	if e.Value.Locked != "" {
 		return &LockedError{Path: path, Reason: e.Value.Locked}
 	}
+	e.typed = true
 	v := normalize(r.field, value)
 	if v == "" {
 		e.Value = Value{}
-		return nil
+	} else {
+		e.Value = Value{Value: v, Provenance: dossier.Typed}
 	}
-	e.Value = Value{Value: v, Provenance: dossier.Typed}
+	f.applyDefaults()
 	return nil
+}
+
+// applyDefaults fills DefaultFrom fields nobody typed into from the first
+// non-empty source, and clears defaults whose sources are gone.
+func (f *Form) applyDefaults() {
+	f.proc.Walk(func(path string, fd, parent *catalog.Field) {
+		if len(fd.DefaultFrom) == 0 || strings.Contains(path, "[]") {
+			return
+		}
+		e := f.entry(path, true)
+		if e == nil || e.typed || e.Value.Locked != "" || (e.Value.Value != "" && !e.Value.Default) {
+			return
+		}
+		e.Value = Value{}
+		for _, src := range fd.DefaultFrom {
+			if v, err := f.Get(src); err == nil && v.Value != "" {
+				e.Value = Value{Value: v.Value, Provenance: dossier.FromStaff, Default: true}
+				return
+			}
+		}
+	})
 }
 
 // normalize puts a typed value in its stored form when it parses.
@@ -423,6 +448,7 @@ func (f *Form) ClearPerson(path string) error {
 	default:
 		return ErrNotPerson
 	}
+	f.changed()
 	return nil
 }
 
@@ -466,4 +492,9 @@ func (f *Form) Wipe() {
 	}
 	clear(f.attach)
 	f.fillKiosk()
+	f.changed()
 }
+
+// changed re-derives what depends on other values after a card or a row
+// changed.
+func (f *Form) changed() { f.applyDefaults() }

@@ -446,3 +446,39 @@ func TestWipe(t *testing.T) {
 		t.Errorf("wiped form not reusable: %q %v", at, err)
 	}
 }
+
+func TestNewbornDefaultsFromParents(t *testing.T) {
+	c := loadCatalog(t)
+	f := newForm(t, c, "khai-sinh")
+	mustApply(t, f, "mother", chip(binh))
+	v, _ := f.Get("child.ethnicity")
+	if v.Value != "Kinh" || !v.Default || v.Provenance != dossier.FromStaff || v.Locked != "" {
+		t.Fatalf("child's ethnicity from the mother's card: %+v", v)
+	}
+	if paths(f.Missing())["child.ethnicity"] || paths(f.Missing())["child.nationality"] {
+		t.Error("defaulted fields still missing")
+	}
+	father := chip(an)
+	father.Citizen.Ethnicity = "Tày"
+	mustApply(t, f, "father", father)
+	if v, _ := f.Get("child.ethnicity"); v.Value != "Tày" {
+		t.Errorf("father's ethnicity comes first: %+v", v)
+	}
+	mustSet(t, f, "child.ethnicity", "Kinh")
+	if err := f.ClearPerson("father"); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := f.Get("child.ethnicity"); v.Value != "Kinh" || v.Provenance != dossier.Typed {
+		t.Errorf("typed choice overwritten: %+v", v)
+	}
+	mustSet(t, f, "child.ethnicity", "")
+	if v, _ := f.Get("child.ethnicity"); v.Value != "" {
+		t.Errorf("cleared field refilled: %+v", v)
+	}
+	if err := f.ClearPerson("mother"); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := f.Get("child.nationality"); v.Value != "" {
+		t.Errorf("default kept after its source was cleared: %+v", v)
+	}
+}

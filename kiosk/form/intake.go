@@ -90,6 +90,7 @@ func (in *Intake) Flow() {
 				e.Value = Value{Value: s.Set[to], Provenance: dossier.FromStaff, Locked: LockBundle}
 			}
 		}
+		dst.changed()
 	}
 }
 
