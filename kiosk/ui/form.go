@@ -188,7 +188,10 @@ func (a *App) formScreen() fyne.CanvasObject {
 		}
 		a.errs[fd.Path] = errLb
 		var input fyne.CanvasObject
-		if fd.Locked {
+		if !fd.Type.Leaf() {
+			// A whole block or table in error: its card is still to be read.
+			input = widget.NewLabel(a.T("form.addperson.short"))
+		} else if fd.Locked {
 			val := widget.NewLabelWithStyle(fd.Value, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 			val.Wrapping = fyne.TextWrapWord
 			mark := widget.NewLabel(a.provenanceText(fd.Provenance))

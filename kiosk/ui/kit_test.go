@@ -25,7 +25,7 @@ type persona struct {
 
 // personOf reads the holder of a card fixture, to look for their data on
 // screen.
-func personOf(t *testing.T, fixture string) persona {
+func personOf(t testing.TB, fixture string) persona {
 	t.Helper()
 	raw, err := os.ReadFile(sessiontest.Fixture(fixture))
 	if err != nil {
@@ -63,7 +63,7 @@ const secondCard = "tran-thi-binh"
 
 func (k *kit) now() time.Time { return time.Now() }
 
-func newKit(t *testing.T, o kitOpts) *kit {
+func newKit(t testing.TB, o kitOpts) *kit {
 	t.Helper()
 	test.NewTempApp(t)
 	if o.fixture == "" {

@@ -137,6 +137,21 @@ func (a *Form) Fields(lang string) []session.Field {
 		}
 		out = append(out, sf)
 	}
+	if a.showAll {
+		// Problems of a whole block or table (a table short of rows) have
+		// no leaf to show on: they come as a field of their own.
+		for _, p := range a.f.Validate() {
+			if strings.ContainsAny(p.Path, ".[") {
+				continue
+			}
+			fd, ok := a.f.Procedure().Field(p.Path)
+			if !ok || fd.Type.Leaf() {
+				continue
+			}
+			out = append(out, session.Field{Path: p.Path, Person: fd.Label.In(lang), Label: fd.Label.In(lang),
+				Type: fd.Type, Required: true, Error: p.Message.In(lang)})
+		}
+	}
 	return out
 }
 

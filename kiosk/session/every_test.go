@@ -1,0 +1,74 @@
+package session_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"motcua/kiosk/session"
+	"motcua/kiosk/session/demofill"
+	"motcua/kiosk/session/sessiontest"
+)
+
+// Every procedure in the catalog can be taken from card tap to receipt:
+// the requester's card, a second card where the form has another person
+// (a spouse, a household member), typed values for the rest.
+func TestEveryProcedure(t *testing.T) {
+	h0 := newHarness(t, harnessOpts{})
+	procs, _ := h0.s.Procedures(context.Background())
+	for _, p := range procs {
+		t.Run(p.Slug, func(t *testing.T) {
+			h := newHarness(t, harnessOpts{})
+			s, ctx := h.s, context.Background()
+			s.StartRead(ctx, session.ReadRequest{})
+			waitState(t, s, session.StateIdentity)
+			if err := s.Continue(); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Choose(p); err != nil {
+				t.Fatal(err)
+			}
+			// A second person's card for the blocks still empty.
+			for _, sl := range s.Form().Slots("vi") {
+				if sl.Filled {
+					continue
+				}
+				if n, _ := s.Form().Validate("vi"); n == 0 {
+					break
+				}
+				h.rig.Card.Put(sessiontest.Fixture("tran-thi-binh"))
+				if err := s.AddPerson(ctx, sl.Path); err != nil {
+					t.Fatal(err)
+				}
+				for s.Adding() {
+					time.Sleep(time.Millisecond)
+				}
+				break
+			}
+			if err := demofill.Fill(s, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Next(); err != nil {
+				for _, f := range s.Form().Fields("en") {
+					if f.Error != "" {
+						t.Logf("%s: %q: %s", f.Path, f.Value, f.Error)
+					}
+				}
+				t.Fatalf("form: %v", err)
+			}
+			for _, a := range s.Form().Attachments("vi") {
+				s.SetAttachment(a.Key, true)
+			}
+			if err := s.Next(); err != nil {
+				t.Fatalf("attachments: %v", err)
+			}
+			if err := s.Submit(ctx); err != nil {
+				t.Fatal(err)
+			}
+			waitState(t, s, session.StateReceipt)
+			if rc := s.Receipt(); rc.Local || rc.Code == "" || rc.ProcedureCode != p.Ref() {
+				t.Errorf("receipt %+v", rc)
+			}
+		})
+	}
+}
