@@ -5,8 +5,8 @@
 //
 // # Access
 //
-// Opening the chip is an Access step: BAC here, PACE beside it (added by the
-// PACE work as another Access in its own file). Read tries
+// Opening the chip is an Access step: BAC (access.go) and PACE (pace.go),
+// each a type implementing Access. Read tries
 // Options.Access in order; a step that returns ErrAccessUnsupported
 // (the card or the key does not offer it) passes to the next one, any other
 // error ends the read. Every Access must leave the eMRTD application
@@ -15,6 +15,20 @@
 // # Chip Authentication
 //
 // Chip Authentication plugs in through Options.ChipAuth (or the package's
-// default, DefaultChipAuth); until one is set, the Chip check is reported
-// as not checked.
+// default, DefaultChipAuth, set in chipauth.go); without one the Chip check
+// is reported as not checked.
+//
+// # Reading files
+//
+// Session.ReadFile selects an EF (P2=0C) and reads it with the fewest READ
+// BINARY commands the card allows: the first asks for a full Le, the TLV
+// header in its answer gives the file's size, the rest comes in full-Le
+// chunks (offsets above 32767 with the odd INS B1). Le is 256 unless
+// Options.MaxLe says otherwise (extended length above 256, or AutoLe to
+// follow the card's ATR). 6Cxx is answered with the card's length, 6700
+// lowers Le for the rest of the session, and a card that drops secure
+// messaging over an extended APDU is opened again and read with short ones.
+//
+// Errors never carry personal data: they name the step, the file and the
+// status word.
 package emrtd
