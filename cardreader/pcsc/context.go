@@ -2,6 +2,7 @@ package pcsc
 
 import (
 	"context"
+	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
@@ -87,7 +88,25 @@ type Reader struct {
 	CardPresent bool   `json:"cardPresent"`
 	InUse       bool   `json:"inUse,omitempty"` // another program has it exclusively
 	Mute        bool   `json:"mute,omitempty"`  // a card is there but does not answer
-	ATR         []byte `json:"atr,omitempty"`
+	ATR         ATR    `json:"atr,omitempty"`
+}
+
+// ATR is an answer to reset; it prints and marshals as hex.
+type ATR []byte
+
+func (a ATR) String() string { return hex.EncodeToString(a) }
+
+// MarshalText writes the ATR as lower-case hex.
+func (a ATR) MarshalText() ([]byte, error) { return []byte(a.String()), nil }
+
+// UnmarshalText reads hex.
+func (a *ATR) UnmarshalText(b []byte) error {
+	v, err := hex.DecodeString(string(b))
+	if err != nil {
+		return fmt.Errorf("pcsc: ATR: %w", err)
+	}
+	*a = v
+	return nil
 }
 
 // Readers lists the readers pcscd knows and the state of each. No readers

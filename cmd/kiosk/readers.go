@@ -54,7 +54,7 @@ func runReaders(ctx context.Context, e *env, args []string) error {
 			case r.CardPresent && r.InUse:
 				state = "card (in use by another program)"
 			case r.CardPresent:
-				state = "card present, ATR " + hex.EncodeToString(r.ATR)
+				state = "card present, ATR " + r.ATR.String()
 			}
 			kind := "contact"
 			if r.Contactless {
