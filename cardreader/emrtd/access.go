@@ -22,9 +22,10 @@ type Access interface {
 	Open(ctx context.Context, s *Session, key Key) error
 }
 
-// defaultAccess is what Read tries when Options.Access is nil. PACE, added
-// in its own file, puts itself first from an init function.
-var defaultAccess = []Access{BAC{}}
+// defaultAccess is what Read tries when Options.Access is nil: PACE first,
+// as the card's EF.CardAccess advertises it and the CAN alone opens it (no
+// expiry date to guess), then BAC when PACE is absent or refused.
+var defaultAccess = []Access{PACE{}, BAC{}}
 
 // DefaultAccess returns the access protocols Read tries by default, in order.
 func DefaultAccess() []Access { return append([]Access(nil), defaultAccess...) }

@@ -12,11 +12,12 @@ import (
 	"motcua/cardreader/vchip"
 )
 
-// minAPDUs is the fewest APDUs a read of card can take with maxLe: select
-// applet, GET CHALLENGE, EXTERNAL AUTHENTICATE, per file one SELECT and
-// ceil(size/maxLe) READ BINARY, one INTERNAL AUTHENTICATE.
+// minAPDUs is the fewest APDUs a BAC read of card can take with maxLe: the
+// SELECT of EF.CardAccess that finds no PACE, select applet, GET CHALLENGE,
+// EXTERNAL AUTHENTICATE, per file one SELECT and ceil(size/maxLe) READ
+// BINARY, one INTERNAL AUTHENTICATE.
 func minAPDUs(c *vchip.Card, maxLe int) int {
-	n := 3 + 1
+	n := 1 + 3 + 1
 	for _, fid := range []uint16{emrtd.FIDCOM, emrtd.FIDSOD, emrtd.FIDOf(1), emrtd.FIDOf(2), emrtd.FIDOf(13), emrtd.FIDOf(14), emrtd.FIDOf(15)} {
 		if b, ok := c.File(fid); ok {
 			n += 1 + (len(b)+maxLe-1)/maxLe
