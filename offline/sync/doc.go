@@ -21,7 +21,7 @@
 // portal during a drain, and drain 10,000 dossiers queued while the portal
 // was down, measuring the heap. A longer soak runs outside make test:
 //
-//	go test ./offline/sync -run Kill -soak -timeout 30m
+//	go test ./offline/sync -run Kill -soak -timeout 60m
 //
 // Import it under another name, e.g. osync, since it shadows the standard
 // library's sync.

@@ -28,8 +28,8 @@ import (
 // role, so nothing has to be built first.
 //
 //	go test ./offline/sync -run Kill                            # as in make test: 240 rounds
-//	go test ./offline/sync -run Kill -soak -timeout 30m         # 3,000 rounds, ~5 minutes
-//	MOTCUA_SOAK=1 go test ./offline/sync -run Kill -timeout 30m # the same, by environment
+//	go test ./offline/sync -run Kill -soak -timeout 60m         # 3,000 rounds, ~15-20 minutes
+//	MOTCUA_SOAK=1 go test ./offline/sync -run Kill -timeout 60m # the same, by environment
 //	go test ./offline/sync -run Kill -rounds 20000 -timeout 3h
 var (
 	soak   = flag.Bool("soak", false, "long kill soak (many more rounds)")
