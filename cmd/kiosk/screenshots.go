@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"image"
 	"image/png"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,17 +14,10 @@ import (
 
 	"fyne.io/fyne/v2"
 
-	"motcua/kiosk/catalog"
-	"motcua/kiosk/form"
 	"motcua/kiosk/i18n"
 	"motcua/kiosk/session"
-	"motcua/kiosk/session/adapt"
 	"motcua/kiosk/session/demofill"
 	"motcua/kiosk/ui"
-	"motcua/offline/portal"
-	"motcua/offline/portalserver"
-	"motcua/offline/store"
-	osync "motcua/offline/sync"
 )
 
 func init() {
@@ -121,54 +112,12 @@ func runScreenshots(ctx context.Context, e *env, args []string) error {
 	}
 	defer os.RemoveAll(tmp)
 
-	// A real portal on loopback and a real store, in a throwaway directory.
-	ps, err := portalserver.Open(portalserver.Config{Dir: filepath.Join(tmp, "portal"), NoSync: true,
-		Tokens: map[string]string{"shot-token": "KIOSK-01"}})
+	d, err := newDemo(ctx, tmp, *seeds)
 	if err != nil {
 		return err
 	}
-	defer ps.Close()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	srv := &http.Server{Handler: ps.Handler(), ReadHeaderTimeout: 5 * time.Second}
-	go srv.Serve(ln)
-	defer srv.Close()
-	st, err := store.OpenDir(filepath.Join(tmp, "kiosk"), filepath.Join(tmp, "kiosk", "data.key"), store.Options{KioskID: "KIOSK-01", NoSync: true})
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	client, err := portal.NewHTTPClient("http://"+ln.Addr().String(), "shot-token")
-	if err != nil {
-		return err
-	}
-	wk, err := osync.New(osync.Config{Store: st, Client: client})
-	if err != nil {
-		return err
-	}
-	wctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	go wk.Run(wctx)
-	cat, err := catalog.Embedded()
-	if err != nil {
-		return err
-	}
-	card := func(name string) string { return filepath.Join(*seeds, "cards", name+".json") }
-	sim := adapt.NewSimCard(card("nguyen-van-an"))
-	queue := &adapt.Queue{Store: st, Worker: wk, KioskID: "KIOSK-01", CounterID: "QUAY-01"}
-	text := i18n.Default()
-	newSession := func(mode session.Mode) *session.Session {
-		c := session.Config{Mode: mode, Card: sim, Queue: queue, KioskID: "KIOSK-01", CounterID: "QUAY-01",
-			Forms: &adapt.Forms{Catalog: cat, Options: form.Options{Agency: "000.00.00.H00", KioskID: "KIOSK-01"}},
-			Lang:  func() string { return string(text.Lang()) }}
-		if mode == session.SelfService {
-			c.IdleWipe, c.IdleWarn = 40*time.Second, 35*time.Second
-		}
-		return session.New(c)
-	}
-
+	defer d.close()
+	cat, sim, text, newSession, card := d.cat, d.sim, d.text, d.session, d.card
 	a := newApp()
 	w := a.NewWindow("Một cửa")
 	w.Resize(fyne.NewSize(1280, 800))

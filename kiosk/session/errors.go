@@ -11,6 +11,8 @@ var (
 	ErrNoReader    = errors.New("session: no card reader")
 	ErrBadQR       = errors.New("session: not an identity card QR code")
 	ErrTimeout     = errors.New("session: the reader did not answer")
+	// ErrNeedQR: a real card opens only with keys derived from its QR code.
+	ErrNeedQR = errors.New("session: the card's QR code is needed to open the chip")
 )
 
 // Errors of the session itself.
@@ -37,6 +39,8 @@ func ReadProblem(err error) string {
 		return "error.qr"
 	case errors.Is(err, ErrTimeout):
 		return "error.timeout"
+	case errors.Is(err, ErrNeedQR):
+		return "error.needqr"
 	}
 	return "error.read"
 }

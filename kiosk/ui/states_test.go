@@ -10,6 +10,10 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"motcua/cardreader/chipauth"
+	"motcua/cardreader/emrtd"
+	"motcua/cardreader/pki"
+	"motcua/kiosk/i18n"
 	"motcua/kiosk/session"
 	"motcua/kiosk/session/sessiontest"
 	"motcua/kiosk/ui"
@@ -284,4 +288,19 @@ func TestCounterPanelAndIndicators(t *testing.T) {
 	a.Key(fyne.KeyF9)
 	waitText(t, a, "Chỉ số Đề án 06")
 	contains(t, a, "Hồ sơ có danh tính xác thực bằng chip", "1/1 (100%)", "Hồ sơ không yêu cầu giấy tờ tùy thân")
+}
+
+// Every reason code the reader can give has a sentence in both languages.
+func TestCheckCodesTranslated(t *testing.T) {
+	codes := []string{pki.CodeHashMismatch, pki.CodeBadSignature, pki.CodeUnknownCSCA, pki.CodeDSExpired,
+		pki.CodeDSNotYetValid, pki.CodeUnsupportedAlgorithm, pki.CodeMalformedSOD, pki.CodeNoTrustAnchor,
+		emrtd.CodeAAFailed, emrtd.CodeAANoKey, emrtd.CodeAABadKey, emrtd.CodeAARefused, emrtd.CodeAAUnsupported,
+		emrtd.CodeNoSOD, chipauth.CodeUnsupported, chipauth.CodeMalformed, chipauth.CodeRefused,
+		chipauth.CodeKeyMismatch, chipauth.CodeError, "qr-only", "no-trust-store", "ca-no-dg14"}
+	b := i18n.Default()
+	for _, c := range codes {
+		if !b.Has("check." + c) {
+			t.Errorf("no sentence for check code %q", c)
+		}
+	}
 }

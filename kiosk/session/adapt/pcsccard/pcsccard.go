@@ -23,10 +23,6 @@ import (
 	"motcua/kiosk/session/adapt"
 )
 
-// ErrNeedQR reports a read without the card's QR code: the chip's keys
-// come from it.
-var ErrNeedQR = errors.New("pcsccard: show the card's QR code first")
-
 // Source reads cards on a PC/SC reader.
 type Source struct {
 	Reader string          // reader name, or "" for the first contactless one
@@ -41,7 +37,7 @@ var _ session.CardSource = (*Source)(nil)
 func (s *Source) Read(ctx context.Context, req session.ReadRequest, progress func(session.Step)) (*cardreader.Reading, error) {
 	progress(session.StepConnecting)
 	if req.QR == "" {
-		return nil, fmt.Errorf("%w: %w", session.ErrWrongCard, ErrNeedQR)
+		return nil, session.ErrNeedQR
 	}
 	q, err := cccd.ParseQR(req.QR)
 	if err != nil {
