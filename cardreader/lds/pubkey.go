@@ -64,10 +64,20 @@ func CurveByOID(oid asn1.ObjectIdentifier) (Curve, bool) {
 	return Curve{}, false
 }
 
-// CurveOf finds the registry entry of an elliptic.Curve.
+// CurveOf finds the registry entry of an elliptic.Curve: the same value,
+// the same name, or failing both the same prime, order and generator, so
+// that another implementation of a listed curve (such as PACE's fast
+// brainpoolP256r1) is found too.
 func CurveOf(ec elliptic.Curve) (Curve, bool) {
+	ep := ec.Params()
 	for _, c := range Curves {
-		if c.Curve == ec || c.Curve.Params().Name == ec.Params().Name {
+		if c.Curve == ec || c.Curve.Params().Name == ep.Name {
+			return c, true
+		}
+	}
+	for _, c := range Curves {
+		cp := c.Curve.Params()
+		if cp.P.Cmp(ep.P) == 0 && cp.N.Cmp(ep.N) == 0 && cp.Gx.Cmp(ep.Gx) == 0 && cp.Gy.Cmp(ep.Gy) == 0 {
 			return c, true
 		}
 	}

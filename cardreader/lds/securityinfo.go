@@ -230,22 +230,10 @@ func (si *SecurityInfos) Encode() ([]byte, error) {
 			set.AddBytes(r.DER)
 		}
 		for _, c := range si.ChipAuthentication {
-			set.AddASN1(cbasn1.SEQUENCE, func(s *cryptobyte.Builder) {
-				s.AddASN1ObjectIdentifier(c.Protocol)
-				s.AddASN1Int64(int64(c.Version))
-				if c.HasKeyID {
-					s.AddASN1Int64(int64(c.KeyID))
-				}
-			})
+			c.add(set)
 		}
 		for _, k := range si.ChipAuthenticationKey {
-			set.AddASN1(cbasn1.SEQUENCE, func(s *cryptobyte.Builder) {
-				s.AddASN1ObjectIdentifier(k.Protocol)
-				s.AddBytes(k.PublicKey)
-				if k.HasKeyID {
-					s.AddASN1Int64(int64(k.KeyID))
-				}
-			})
+			k.add(set)
 		}
 		for _, t := range si.TerminalAuthentication {
 			set.AddASN1(cbasn1.SEQUENCE, func(s *cryptobyte.Builder) {
@@ -265,6 +253,41 @@ func (si *SecurityInfos) Encode() ([]byte, error) {
 		}
 	})
 	return b.Bytes()
+}
+
+// Marshal encodes c as one DER SecurityInfo, for an issuer or a test that
+// assembles DG14 or EF.CardAccess entry by entry.
+func (c ChipAuthenticationInfo) Marshal() ([]byte, error) {
+	var b cryptobyte.Builder
+	c.add(&b)
+	return b.Bytes()
+}
+
+func (c ChipAuthenticationInfo) add(b *cryptobyte.Builder) {
+	b.AddASN1(cbasn1.SEQUENCE, func(s *cryptobyte.Builder) {
+		s.AddASN1ObjectIdentifier(c.Protocol)
+		s.AddASN1Int64(int64(c.Version))
+		if c.HasKeyID {
+			s.AddASN1Int64(int64(c.KeyID))
+		}
+	})
+}
+
+// Marshal encodes k as one DER SecurityInfo.
+func (k ChipAuthenticationPublicKeyInfo) Marshal() ([]byte, error) {
+	var b cryptobyte.Builder
+	k.add(&b)
+	return b.Bytes()
+}
+
+func (k ChipAuthenticationPublicKeyInfo) add(b *cryptobyte.Builder) {
+	b.AddASN1(cbasn1.SEQUENCE, func(s *cryptobyte.Builder) {
+		s.AddASN1ObjectIdentifier(k.Protocol)
+		s.AddBytes(k.PublicKey)
+		if k.HasKeyID {
+			s.AddASN1Int64(int64(k.KeyID))
+		}
+	})
 }
 
 // ParseDG14 decodes DG14 (6E { SecurityInfos }).
