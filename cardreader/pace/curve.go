@@ -9,6 +9,7 @@ import (
 
 	"github.com/ProtonMail/go-crypto/brainpool"
 
+	"motcua/cardreader/internal/ecutil"
 	"motcua/cardreader/pace/internal/bp256"
 )
 
@@ -53,32 +54,18 @@ type point struct{ x, y *big.Int }
 
 func (p point) infinity() bool { return p.x.Sign() == 0 && p.y.Sign() == 0 }
 
-func byteLen(c elliptic.Curve) int { return (c.Params().BitSize + 7) / 8 }
-
 // encodePoint is the uncompressed encoding 04 || X || Y (BSI TR-03111
 // §3.2.1), each coordinate padded to the field size.
-func encodePoint(c elliptic.Curve, p point) []byte {
-	n := byteLen(c)
-	out := make([]byte, 1+2*n)
-	out[0] = 4
-	p.x.FillBytes(out[1 : 1+n])
-	p.y.FillBytes(out[1+n:])
-	return out
-}
+func encodePoint(c elliptic.Curve, p point) []byte { return ecutil.EncodePoint(c, p.x, p.y) }
 
 // decodePoint parses an uncompressed point and checks that it lies on the
 // curve and is not the point at infinity.
 func decodePoint(c elliptic.Curve, b []byte) (point, error) {
-	n := byteLen(c)
-	if len(b) != 1+2*n || b[0] != 4 {
-		return point{}, fmt.Errorf("%w: %d bytes, want %d uncompressed", ErrInvalidPoint, len(b), 1+2*n)
+	x, y, err := ecutil.DecodePoint(c, b)
+	if err != nil {
+		return point{}, fmt.Errorf("%w: %v", ErrInvalidPoint, err)
 	}
-	p := point{new(big.Int).SetBytes(b[1 : 1+n]), new(big.Int).SetBytes(b[1+n:])}
-	P := c.Params().P
-	if p.x.Cmp(P) >= 0 || p.y.Cmp(P) >= 0 || p.infinity() || !c.IsOnCurve(p.x, p.y) {
-		return point{}, ErrInvalidPoint
-	}
-	return p, nil
+	return point{x, y}, nil
 }
 
 // generator is the curve's base point G.
@@ -96,28 +83,6 @@ func add(c elliptic.Curve, p, q point) point {
 	return point{x, y}
 }
 
-// randomScalar draws a private key uniformly from [1, n-1] by rejection
-// sampling whole field-size strings from r. With a deterministic reader the
-// keys are reproducible, which the worked-example tests rely on.
-func randomScalar(c elliptic.Curve, r io.Reader) ([]byte, error) {
-	N := c.Params().N
-	b := make([]byte, (N.BitLen()+7)/8)
-	k := new(big.Int)
-	for range 100 {
-		if _, err := io.ReadFull(r, b); err != nil {
-			return nil, fmt.Errorf("pace: random key: %w", err)
-		}
-		if excess := len(b)*8 - N.BitLen(); excess > 0 {
-			b[0] &= 0xFF >> excess
-		}
-		k.SetBytes(b)
-		if k.Sign() > 0 && k.Cmp(N) < 0 {
-			return b, nil
-		}
-	}
-	return nil, errors.New("pace: random key: source keeps giving out-of-range values")
-}
-
 // keyPair is an ephemeral key pair on a given generator.
 type keyPair struct {
 	priv []byte
@@ -125,9 +90,9 @@ type keyPair struct {
 }
 
 func newKeyPair(c elliptic.Curve, g point, r io.Reader) (keyPair, error) {
-	k, err := randomScalar(c, r)
+	k, err := ecutil.RandomScalar(c, r)
 	if err != nil {
-		return keyPair{}, err
+		return keyPair{}, fmt.Errorf("pace: %w", err)
 	}
 	return keyPair{priv: k, pub: mul(c, g, k)}, nil
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"motcua/cardreader/cmac"
+	"motcua/cardreader/internal/ecutil"
 	"motcua/cardreader/sm"
 	"motcua/cardreader/tlv"
 )
@@ -154,7 +155,7 @@ func token(alg Algorithm, ksmac, otherPub []byte) ([]byte, error) {
 // sessionKeys derives KSenc and KSmac from the x-coordinate of the shared
 // point (§4.4.3.3.2, KDF counters 1 and 2).
 func sessionKeys(alg Algorithm, c elliptic.Curve, shared point) (kenc, kmac []byte) {
-	k := make([]byte, byteLen(c))
+	k := make([]byte, ecutil.ByteLen(c))
 	shared.x.FillBytes(k)
 	kenc = sm.DeriveKey(k, sm.CounterEnc, alg.Cipher)
 	kmac = sm.DeriveKey(k, sm.CounterMAC, alg.Cipher)
