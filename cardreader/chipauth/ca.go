@@ -9,6 +9,7 @@ import (
 	"io"
 	"math/big"
 
+	"motcua/cardreader/internal/ecutil"
 	"motcua/cardreader/iso7816"
 	"motcua/cardreader/sm"
 	"motcua/cardreader/tlv"
@@ -58,33 +59,6 @@ func deriveKeys(alg sm.Algorithm, c elliptic.Curve, x *big.Int) *Keys {
 	return &Keys{Algorithm: alg, KSenc: sm.DeriveKey(k, sm.CounterEnc, alg), KSmac: sm.DeriveKey(k, sm.CounterMAC, alg)}
 }
 
-func encodePoint(c elliptic.Curve, x, y *big.Int) []byte {
-	n := (c.Params().BitSize + 7) / 8
-	out := make([]byte, 1+2*n)
-	out[0] = 4
-	x.FillBytes(out[1 : 1+n])
-	y.FillBytes(out[1+n:])
-	return out
-}
-
-func randomScalar(c elliptic.Curve, r io.Reader) ([]byte, error) {
-	N := c.Params().N
-	b := make([]byte, (N.BitLen()+7)/8)
-	k := new(big.Int)
-	for range 100 {
-		if _, err := io.ReadFull(r, b); err != nil {
-			return nil, fmt.Errorf("chipauth: random key: %w", err)
-		}
-		if excess := len(b)*8 - N.BitLen(); excess > 0 {
-			b[0] &= 0xFF >> excess
-		}
-		if k.SetBytes(b); k.Sign() > 0 && k.Cmp(N) < 0 {
-			return b, nil
-		}
-	}
-	return nil, errors.New("chipauth: random key: source keeps giving out-of-range values")
-}
-
 func keyIDBytes(id int) []byte {
 	b := big.NewInt(int64(id)).Bytes()
 	if len(b) == 0 {
@@ -120,12 +94,12 @@ func NewTerminal(info Info, key PublicKey, r io.Reader) (*Terminal, error) {
 	if r == nil {
 		r = rand.Reader
 	}
-	priv, err := randomScalar(c, r)
+	priv, err := ecutil.RandomScalar(c, r)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("chipauth: %w", err)
 	}
 	x, y := c.ScalarBaseMult(priv)
-	return &Terminal{info: info, key: key, alg: alg, curve: c, priv: priv, public: encodePoint(c, x, y)}, nil
+	return &Terminal{info: info, key: key, alg: alg, curve: c, priv: priv, public: ecutil.EncodePoint(c, x, y)}, nil
 }
 
 // Commands are the commands to send, under the running secure messaging,

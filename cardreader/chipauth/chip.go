@@ -7,6 +7,7 @@ import (
 	"io"
 	"math/big"
 
+	"motcua/cardreader/internal/ecutil"
 	"motcua/cardreader/iso7816"
 	"motcua/cardreader/pace"
 	"motcua/cardreader/sm"
@@ -29,9 +30,9 @@ func GenerateKey(parameterID int, r io.Reader) (*StaticKey, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrUnsupported, err)
 	}
-	d, err := randomScalar(c, r)
+	d, err := ecutil.RandomScalar(c, r)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("chipauth: %w", err)
 	}
 	return NewStaticKey(parameterID, d)
 }
@@ -49,7 +50,7 @@ func NewStaticKey(parameterID int, d []byte) (*StaticKey, error) {
 	}
 	x, y := c.ScalarBaseMult(d)
 	return &StaticKey{
-		Public: PublicKey{ParameterID: parameterID, Point: encodePoint(c, x, y), KeyID: -1},
+		Public: PublicKey{ParameterID: parameterID, Point: ecutil.EncodePoint(c, x, y), KeyID: -1},
 		d:      append([]byte(nil), d...),
 	}, nil
 }

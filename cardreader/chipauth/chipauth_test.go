@@ -5,7 +5,9 @@ import (
 	"context"
 	"crypto/ecdh"
 	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/x509/pkix"
 	"encoding/asn1"
 	"encoding/hex"
 	"errors"
@@ -15,6 +17,7 @@ import (
 	"github.com/ProtonMail/go-crypto/brainpool"
 
 	"motcua/cardreader"
+	"motcua/cardreader/internal/ecutil"
 	"motcua/cardreader/iso7816"
 	"motcua/cardreader/lds"
 	"motcua/cardreader/pace"
@@ -71,12 +74,28 @@ func TestDG14RoundTrip(t *testing.T) {
 	}
 }
 
+// explicitParams is ECParameters (RFC 3279 §2.3.5), for building test keys;
+// lds parses it.
+type explicitParams struct {
+	Version int
+	FieldID struct {
+		FieldType asn1.ObjectIdentifier
+		Prime     *big.Int
+	}
+	Curve struct {
+		A, B []byte
+	}
+	Base     []byte
+	Order    *big.Int
+	Cofactor *big.Int
+}
+
 // brainpoolP256r1 spelled out (RFC 5639 §3.4), as many eMRTD DG14s carry it.
 func explicitBrainpoolP256r1(t testing.TB) []byte {
 	h := func(s string) []byte { b, _ := hex.DecodeString(s); return b }
-	var p ecParameters
+	var p explicitParams
 	p.Version = 1
-	p.FieldID.FieldType = oidPrimeField
+	p.FieldID.FieldType = asn1.ObjectIdentifier{1, 2, 840, 10045, 1, 1} // prime-field
 	p.FieldID.Prime, _ = new(big.Int).SetString("A9FB57DBA1EEA9BC3E660A909D838D726E3BF623D52620282013481D1F6E5377", 16)
 	p.Curve.A = h("7D5A0975FC2C3057EEF67530417AFFE7FB8055C126DC5C6CE94A4B44F330B5D9")
 	p.Curve.B = h("26DC5C6CE94A4B44F330B5D9BBD77CBF958416295CF7E1CE6BCCDC18FF8C07B6")
@@ -92,11 +111,11 @@ func explicitBrainpoolP256r1(t testing.TB) []byte {
 }
 
 func pkInfo(t testing.TB, alg asn1.ObjectIdentifier, params []byte, point []byte, keyID int) []byte {
-	var s spki
-	s.Algorithm.Algorithm = alg
-	s.Algorithm.Parameters = asn1.RawValue{FullBytes: params}
-	s.PublicKey = asn1.BitString{Bytes: point, BitLength: 8 * len(point)}
-	k, err := asn1.Marshal(s)
+	k, err := asn1.Marshal(struct {
+		Algorithm pkix.AlgorithmIdentifier
+		PublicKey asn1.BitString
+	}{pkix.AlgorithmIdentifier{Algorithm: alg, Parameters: asn1.RawValue{FullBytes: params}},
+		asn1.BitString{Bytes: point, BitLength: 8 * len(point)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,8 +138,8 @@ func TestParseKeyForms(t *testing.T) {
 		name string
 		pk   []byte
 	}{
-		{"explicit parameters", pkInfo(t, oidECPublicKey, explicitBrainpoolP256r1(t), key.Public.Point, 7)},
-		{"standardized parameter ID", pkInfo(t, oidStandardizedParams, pid, key.Public.Point, 7)},
+		{"explicit parameters", pkInfo(t, lds.OIDECPublicKey, explicitBrainpoolP256r1(t), key.Public.Point, 7)},
+		{"standardized parameter ID", pkInfo(t, lds.OIDStandardizedDomainParameters, pid, key.Public.Point, 7)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			infos, keys, err := ParseDG14(buildDG14(t, info, tc.pk))
@@ -138,12 +157,55 @@ func TestParseKeyForms(t *testing.T) {
 	}
 }
 
+// TestMarshalForm checks the encoders against DER built field by field:
+// RFC 5480 named curve, key ID present or not.
+func TestMarshalForm(t *testing.T) {
+	key, _ := GenerateKey(pace.ParamBrainpoolP256r1, rand.Reader)
+	curve, _ := asn1.Marshal(asn1.ObjectIdentifier{1, 3, 36, 3, 3, 2, 8, 1, 1, 7})
+	pk := key.Public
+	pk.KeyID = 7
+	got, err := MarshalPublicKey(pk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := pkInfo(t, lds.OIDECPublicKey, curve, pk.Point, 7); !bytes.Equal(got, want) {
+		t.Errorf("MarshalPublicKey = %X, want %X", got, want)
+	}
+	for _, tc := range []struct {
+		in   Info
+		want any
+	}{
+		{Info{Protocol: OIDCAECDHAES128, Version: 1, KeyID: -1}, struct {
+			P asn1.ObjectIdentifier
+			V int
+		}{OIDCAECDHAES128, 1}},
+		{Info{Protocol: OIDCAECDH3DES, Version: 1, KeyID: 3}, struct {
+			P     asn1.ObjectIdentifier
+			V, ID int
+		}{OIDCAECDH3DES, 1, 3}},
+	} {
+		want, _ := asn1.Marshal(tc.want)
+		if got, err := MarshalInfo(tc.in); err != nil || !bytes.Equal(got, want) {
+			t.Errorf("MarshalInfo(%+v) = %X, %v; want %X", tc.in, got, err, want)
+		}
+	}
+	if _, err := MarshalPublicKey(PublicKey{ParameterID: 10, Point: pk.Point}); !errors.Is(err, ErrUnsupported) {
+		t.Errorf("P-224 key: err = %v", err)
+	}
+}
+
 func TestParseDG14Errors(t *testing.T) {
 	key, _ := GenerateKey(pace.ParamNISTP256, rand.Reader)
 	info, _ := MarshalInfo(Info{Protocol: OIDCAECDHAES128, Version: 1, KeyID: -1})
 	offCurve := append([]byte(nil), key.Public.Point...)
 	offCurve[len(offCurve)-1] ^= 1
 	p224, _ := asn1.Marshal(asn1.ObjectIdentifier{1, 3, 132, 0, 33})
+	p224Key, err := ecdsa.GenerateKey(elliptic.P224(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p224Point := ecutil.EncodePoint(elliptic.P224(), p224Key.X, p224Key.Y)
+	secp256k1, _ := asn1.Marshal(asn1.ObjectIdentifier{1, 3, 132, 0, 10})
 	p256, _ := asn1.Marshal(asn1.ObjectIdentifier{1, 2, 840, 10045, 3, 1, 7})
 	for _, tc := range []struct {
 		name string
@@ -151,8 +213,10 @@ func TestParseDG14Errors(t *testing.T) {
 		want error
 	}{
 		{"not DER", []byte{0x6E, 0x03, 0x31, 0x05, 0x00}, ErrMalformed},
-		{"point off the curve", buildDG14(t, info, pkInfo(t, oidECPublicKey, p256, offCurve, 1)), ErrMalformed},
-		{"unknown curve", buildDG14(t, info, pkInfo(t, oidECPublicKey, p224, key.Public.Point, 1)), ErrUnsupported},
+		{"point off the curve", buildDG14(t, info, pkInfo(t, lds.OIDECPublicKey, p256, offCurve, 1)), ErrMalformed},
+		// lds knows P-224 but PACE has no P-224 domain parameters.
+		{"curve without PACE parameters", buildDG14(t, info, pkInfo(t, lds.OIDECPublicKey, p224, p224Point, 1)), ErrUnsupported},
+		{"unknown curve", buildDG14(t, info, pkInfo(t, lds.OIDECPublicKey, secp256k1, key.Public.Point, 1)), ErrUnsupported},
 		{"info without key", buildDG14(t, info), ErrNoChipAuth},
 		{"CA version 2 only", func() []byte {
 			in2, _ := MarshalInfo(Info{Protocol: OIDCAECDHAES128, Version: 2, KeyID: -1})
@@ -432,7 +496,7 @@ func FuzzParseDG14(f *testing.F) {
 	key, _ := GenerateKey(pace.ParamBrainpoolP256r1, rand.Reader)
 	f.Add(dg14For(f, key, Info{Protocol: OIDCAECDHAES128, Version: 1, KeyID: -1}))
 	info, _ := MarshalInfo(Info{Protocol: OIDCAECDHAES128, Version: 1, KeyID: 1})
-	f.Add(buildDG14(f, info, pkInfo(f, oidECPublicKey, explicitBrainpoolP256r1(f), key.Public.Point, 1)))
+	f.Add(buildDG14(f, info, pkInfo(f, lds.OIDECPublicKey, explicitBrainpoolP256r1(f), key.Public.Point, 1)))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		infos, keys, err := ParseDG14(b)
 		if err != nil {

@@ -4,7 +4,6 @@ import (
 	"crypto"
 	"crypto/ecdh"
 	"crypto/ecdsa"
-	"crypto/elliptic"
 	"fmt"
 
 	"motcua/cardreader/lds"
@@ -12,12 +11,13 @@ import (
 )
 
 // FromSecurityInfos converts DG14 as lds parsed it: the CA-ECDH infos and
-// the ECDH public keys (whose SubjectPublicKeyInfo is decoded here, in any
-// of the forms ParseDG14 takes). DH keys and other protocols are skipped.
+// the ECDH public keys, whose SubjectPublicKeyInfo lds.ParsePublicKey
+// decodes in any of its forms. DH keys and other protocols are skipped; a
+// key on a curve PACE lacks gives ErrUnsupported, a broken one ErrMalformed.
 func FromSecurityInfos(si *lds.SecurityInfos) ([]Info, []PublicKey, error) {
 	var infos []Info
 	for _, c := range si.ChipAuthentication {
-		if len(c.Protocol) != len(oidCAECDH)+1 || !c.Protocol[:len(oidCAECDH)].Equal(oidCAECDH) {
+		if !isCAECDH(c.Protocol) {
 			continue
 		}
 		in := Info{Protocol: c.Protocol, Version: c.Version, KeyID: -1}
@@ -31,7 +31,7 @@ func FromSecurityInfos(si *lds.SecurityInfos) ([]Info, []PublicKey, error) {
 		if !k.Protocol.Equal(OIDPKECDH) {
 			continue
 		}
-		pk, err := parseSPKI(k.PublicKey)
+		pk, err := keyFromSPKI(k.PublicKey)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -52,7 +52,7 @@ func KeyFromPrivate(k crypto.PrivateKey) (*StaticKey, error) {
 	case *StaticKey:
 		return k, nil
 	case *ecdsa.PrivateKey:
-		id, err := paramIDOf(k.Curve)
+		id, _, err := paramIDOf(k.Curve)
 		if err != nil {
 			return nil, err
 		}
@@ -74,18 +74,4 @@ func KeyFromPrivate(k crypto.PrivateKey) (*StaticKey, error) {
 		return NewStaticKey(id, k.Bytes())
 	}
 	return nil, fmt.Errorf("%w: private key of type %T", ErrUnsupported, k)
-}
-
-// paramIDOf finds the standardized parameter ID of a curve from another
-// implementation by comparing its prime, order and generator.
-func paramIDOf(c elliptic.Curve) (int, error) {
-	p := c.Params()
-	for _, nc := range namedCurves {
-		q, _ := pace.Curve(nc.id)
-		qp := q.Params()
-		if qp.P.Cmp(p.P) == 0 && qp.N.Cmp(p.N) == 0 && qp.Gx.Cmp(p.Gx) == 0 && qp.Gy.Cmp(p.Gy) == 0 {
-			return nc.id, nil
-		}
-	}
-	return 0, fmt.Errorf("%w: curve %s", ErrUnsupported, p.Name)
 }
