@@ -198,6 +198,12 @@ func (a *App) Inspect(f func(c fyne.Canvas)) {
 func (a *App) syncLocked() {
 	key := a.screenKey()
 	if key != a.shown {
+		if st := a.s.State(); st == session.StateWiped || st == session.StateWelcome {
+			// The visit is over: empty the old screen before letting it go.
+			for _, o := range a.body.Objects {
+				scrub(o)
+			}
+		}
 		a.shown = key
 		a.buildTop()
 		a.body.Objects = []fyne.CanvasObject{a.screen()}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -57,6 +58,7 @@ type kit struct {
 	first   persona
 	second  persona
 	dir     string
+	exits   atomic.Int32
 }
 
 const secondCard = "tran-thi-binh"
@@ -80,7 +82,8 @@ func newKit(t testing.TB, o kitOpts) *kit {
 	w.Resize(fyne.NewSize(1280, 800))
 	k.w = w
 	k.app = ui.New(w, ui.Options{Session: k.rig.Session, Text: i18n.Default(), AdminPIN: "2468", SaveDir: k.dir, Ticks: -1,
-		CheckClerk: func(id, pin string) bool { return id == "CB-01" && pin == "1357" }})
+		CheckClerk: func(id, pin string) bool { return id == "CB-01" && pin == "1357" },
+		OnExit:     func() { k.exits.Add(1) }})
 	t.Cleanup(func() { k.app.Close(); w.Close() })
 	return k
 }

@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"motcua/cardreader/chipauth"
@@ -17,6 +18,7 @@ import (
 	"motcua/kiosk/session"
 	"motcua/kiosk/session/sessiontest"
 	"motcua/kiosk/ui"
+	"motcua/offline/audit"
 )
 
 type clock struct {
@@ -302,5 +304,87 @@ func TestCheckCodesTranslated(t *testing.T) {
 		if !b.Has("check." + c) {
 			t.Errorf("no sentence for check code %q", c)
 		}
+	}
+}
+
+// Staff leave self-service mode with the admin PIN, typed on the on-screen
+// keypad; a wrong PIN does nothing.
+func TestAdminPINExit(t *testing.T) {
+	k := newKit(t, kitOpts{mode: session.SelfService})
+	a := k.app
+	tap(t, a, "Bắt đầu")
+	waitFor(t, a, session.StateIdentity)
+	var gear *widget.Button
+	a.Inspect(func(c fyne.Canvas) {
+		for _, o := range objects(c) {
+			if b, ok := o.(*widget.Button); ok && b.Text == "" && b.Icon != nil && b.Icon.Name() == theme.SettingsIcon().Name() {
+				gear = b
+			}
+		}
+	})
+	if gear == nil {
+		t.Fatal("no admin button")
+	}
+	test.Tap(gear)
+	for _, d := range "1111" {
+		tap(t, a, string(d))
+	}
+	tap(t, a, "Thoát")
+	contains(t, a, "Mã PIN không đúng")
+	if k.exits.Load() != 0 {
+		t.Fatal("left with a wrong PIN")
+	}
+	for _, d := range "2468" {
+		tap(t, a, string(d))
+	}
+	tap(t, a, "Thoát")
+	if k.exits.Load() != 1 {
+		t.Fatal("the right PIN did not leave")
+	}
+	waitFor(t, a, session.StateWelcome)
+	k.noPersonalData(t)
+}
+
+// The signed-in clerk's ID is in the audit trail with the dossier.
+func TestClerkInAuditTrail(t *testing.T) {
+	k := newKit(t, kitOpts{mode: session.Counter})
+	a := k.app
+	k.signIn(t)
+	a.Key(fyne.KeyF2)
+	waitFor(t, a, session.StateIdentity)
+	tap(t, a, "Tiếp tục")
+	p, _ := k.catalog.Lookup("tam-vang")
+	tap(t, a, p.Name.VI)
+	waitFor(t, a, session.StateForm)
+	fillForm(t, a, time.Now())
+	a.Key(fyne.KeyEnter) // plain Enter does nothing special
+	tap(t, a, "Tiếp theo")
+	waitFor(t, a, session.StateAttachments)
+	for _, at := range a.Session().Form().Attachments("vi") {
+		a.Session().SetAttachment(at.Key, true)
+	}
+	tap(t, a, "Tiếp theo")
+	waitFor(t, a, session.StateReview)
+	tap(t, a, "Nộp hồ sơ")
+	waitFor(t, a, session.StateReceipt)
+	id := a.Session().Filed().DossierID
+	actions := map[string]string{}
+	k.rig.Store.Audit().Each(func(e audit.Entry) error {
+		if e.Clerk == "CB-01" {
+			actions[string(e.Action)] = e.Dossier
+		}
+		return nil
+	})
+	if _, ok := actions["clerk.signin"]; !ok {
+		t.Errorf("sign-in not audited: %v", actions)
+	}
+	if _, ok := actions["read-card"]; !ok {
+		t.Errorf("card read not audited with the clerk: %v", actions)
+	}
+	if actions["enqueue"] != id {
+		t.Errorf("enqueue not audited with the clerk and dossier: %v", actions)
+	}
+	if rec, err := k.rig.Store.Get(id); err != nil || rec.ClerkID != "CB-01" {
+		t.Errorf("record %+v, %v", rec, err)
 	}
 }
