@@ -15,6 +15,8 @@ import (
 	"testing"
 
 	"github.com/ProtonMail/go-crypto/brainpool"
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 
 	"motcua/cardreader"
 	"motcua/cardreader/internal/ecutil"
@@ -74,36 +76,28 @@ func TestDG14RoundTrip(t *testing.T) {
 	}
 }
 
-// explicitParams is ECParameters (RFC 3279 §2.3.5), for building test keys;
-// lds parses it.
-type explicitParams struct {
-	Version int
-	FieldID struct {
-		FieldType asn1.ObjectIdentifier
-		Prime     *big.Int
-	}
-	Curve struct {
-		A, B []byte
-	}
-	Base     []byte
-	Order    *big.Int
-	Cofactor *big.Int
-}
-
-// brainpoolP256r1 spelled out (RFC 5639 §3.4), as many eMRTD DG14s carry it.
+// explicitBrainpoolP256r1 is brainpoolP256r1 spelled out as ECParameters
+// (RFC 5639 §3.4, RFC 3279 §2.3.5), as many eMRTD DG14s carry it.
 func explicitBrainpoolP256r1(t testing.TB) []byte {
 	h := func(s string) []byte { b, _ := hex.DecodeString(s); return b }
-	var p explicitParams
-	p.Version = 1
-	p.FieldID.FieldType = asn1.ObjectIdentifier{1, 2, 840, 10045, 1, 1} // prime-field
-	p.FieldID.Prime, _ = new(big.Int).SetString("A9FB57DBA1EEA9BC3E660A909D838D726E3BF623D52620282013481D1F6E5377", 16)
-	p.Curve.A = h("7D5A0975FC2C3057EEF67530417AFFE7FB8055C126DC5C6CE94A4B44F330B5D9")
-	p.Curve.B = h("26DC5C6CE94A4B44F330B5D9BBD77CBF958416295CF7E1CE6BCCDC18FF8C07B6")
-	p.Base = h("04" + "8BD2AEB9CB7E57CB2C4B482FFC81B7AFB9DE27E1E3BD23C23A4453BD9ACE3262" +
-		"547EF835C3DAC4FD97F8461A14611DC9C27745132DED8E545C1D54C72F046997")
-	p.Order, _ = new(big.Int).SetString("A9FB57DBA1EEA9BC3E660A909D838D718C397AA3B561A6F7901E0E82974856A7", 16)
-	p.Cofactor = big.NewInt(1)
-	der, err := asn1.Marshal(p)
+	n := func(s string) *big.Int { v, _ := new(big.Int).SetString(s, 16); return v }
+	var b cryptobyte.Builder
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddASN1Int64(1)
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+			b.AddASN1ObjectIdentifier(asn1.ObjectIdentifier{1, 2, 840, 10045, 1, 1}) // prime-field
+			b.AddASN1BigInt(n("A9FB57DBA1EEA9BC3E660A909D838D726E3BF623D52620282013481D1F6E5377"))
+		})
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+			b.AddASN1OctetString(h("7D5A0975FC2C3057EEF67530417AFFE7FB8055C126DC5C6CE94A4B44F330B5D9"))
+			b.AddASN1OctetString(h("26DC5C6CE94A4B44F330B5D9BBD77CBF958416295CF7E1CE6BCCDC18FF8C07B6"))
+		})
+		b.AddASN1OctetString(h("04" + "8BD2AEB9CB7E57CB2C4B482FFC81B7AFB9DE27E1E3BD23C23A4453BD9ACE3262" +
+			"547EF835C3DAC4FD97F8461A14611DC9C27745132DED8E545C1D54C72F046997"))
+		b.AddASN1BigInt(n("A9FB57DBA1EEA9BC3E660A909D838D718C397AA3B561A6F7901E0E82974856A7"))
+		b.AddASN1Int64(1) // cofactor
+	})
+	der, err := b.Bytes()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,6 +27,7 @@ var (
 	OIDCAECDHAES192  = append(OIDCA[:len(OIDCA):len(OIDCA)], 2, 3)
 	OIDCAECDHAES256  = append(OIDCA[:len(OIDCA):len(OIDCA)], 2, 4)
 	OIDPACEECDHGM128 = append(OIDPACE[:len(OIDPACE):len(OIDPACE)], 2, 2) // id-PACE-ECDH-GM-AES-CBC-CMAC-128
+	OIDPACEECDHGM192 = append(OIDPACE[:len(OIDPACE):len(OIDPACE)], 2, 3)
 	OIDPACEECDHGM256 = append(OIDPACE[:len(OIDPACE):len(OIDPACE)], 2, 4)
 	OIDPACEECDHIM128 = append(OIDPACE[:len(OIDPACE):len(OIDPACE)], 4, 2)
 	OIDPACEECDHCAM   = append(OIDPACE[:len(OIDPACE):len(OIDPACE)], 6, 2)
@@ -218,13 +219,7 @@ func (si *SecurityInfos) Encode() ([]byte, error) {
 	var b cryptobyte.Builder
 	b.AddASN1(cbasn1.SET, func(set *cryptobyte.Builder) {
 		for _, p := range si.PACE {
-			set.AddASN1(cbasn1.SEQUENCE, func(s *cryptobyte.Builder) {
-				s.AddASN1ObjectIdentifier(p.Protocol)
-				s.AddASN1Int64(int64(p.Version))
-				if p.HasParamID {
-					s.AddASN1Int64(int64(p.ParameterID))
-				}
-			})
+			p.add(set)
 		}
 		for _, r := range si.PACEDomainParameters {
 			set.AddBytes(r.DER)
@@ -253,6 +248,24 @@ func (si *SecurityInfos) Encode() ([]byte, error) {
 		}
 	})
 	return b.Bytes()
+}
+
+// Marshal encodes p as one DER SecurityInfo, for EF.CardAccess built entry
+// by entry.
+func (p PACEInfo) Marshal() ([]byte, error) {
+	var b cryptobyte.Builder
+	p.add(&b)
+	return b.Bytes()
+}
+
+func (p PACEInfo) add(b *cryptobyte.Builder) {
+	b.AddASN1(cbasn1.SEQUENCE, func(s *cryptobyte.Builder) {
+		s.AddASN1ObjectIdentifier(p.Protocol)
+		s.AddASN1Int64(int64(p.Version))
+		if p.HasParamID {
+			s.AddASN1Int64(int64(p.ParameterID))
+		}
+	})
 }
 
 // Marshal encodes c as one DER SecurityInfo, for an issuer or a test that

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"motcua/cardreader/lds"
 	"motcua/cardreader/sm"
 )
 
@@ -13,21 +14,19 @@ import (
 // domain parameter ID. A host may fall back to BAC on it.
 var ErrUnsupported = errors.New("pace: unsupported protocol or parameters")
 
-// Object identifiers of ICAO 9303 Part 11 §9.2.
+// Object identifiers of ICAO 9303 Part 11 §9.2, as lds names them.
 var (
-	oidBSI = asn1.ObjectIdentifier{0, 4, 0, 127, 0, 7}
-
 	// OIDPACEECDHGMAES128 is id-PACE-ECDH-GM-AES-CBC-CMAC-128, the protocol
 	// the CCCD chips advertise.
-	OIDPACEECDHGMAES128 = asn1.ObjectIdentifier{0, 4, 0, 127, 0, 7, 2, 2, 4, 2, 2}
+	OIDPACEECDHGMAES128 = lds.OIDPACEECDHGM128
 	// OIDPACEECDHGMAES192 is id-PACE-ECDH-GM-AES-CBC-CMAC-192.
-	OIDPACEECDHGMAES192 = asn1.ObjectIdentifier{0, 4, 0, 127, 0, 7, 2, 2, 4, 2, 3}
+	OIDPACEECDHGMAES192 = lds.OIDPACEECDHGM192
 	// OIDPACEECDHGMAES256 is id-PACE-ECDH-GM-AES-CBC-CMAC-256.
-	OIDPACEECDHGMAES256 = asn1.ObjectIdentifier{0, 4, 0, 127, 0, 7, 2, 2, 4, 2, 4}
+	OIDPACEECDHGMAES256 = lds.OIDPACEECDHGM256
 )
 
 // oidPACEPrefix is id-PACE; every PACEInfo protocol starts with it.
-var oidPACEPrefix = asn1.ObjectIdentifier{0, 4, 0, 127, 0, 7, 2, 2, 4}
+var oidPACEPrefix = lds.OIDPACE
 
 // IsPACE reports whether oid is any id-PACE protocol, supported or not.
 func IsPACE(oid asn1.ObjectIdentifier) bool {

@@ -74,20 +74,9 @@ func Choose(infos []Info) (Info, error) {
 func MarshalCardAccess(infos []Info, others ...[]byte) ([]byte, error) {
 	var all []asn1.RawValue
 	for _, i := range infos {
-		var der []byte
-		var err error
-		if i.ParameterID >= 0 {
-			der, err = asn1.Marshal(struct {
-				Protocol    asn1.ObjectIdentifier
-				Version     int
-				ParameterID int
-			}{i.Protocol, i.Version, i.ParameterID})
-		} else {
-			der, err = asn1.Marshal(struct {
-				Protocol asn1.ObjectIdentifier
-				Version  int
-			}{i.Protocol, i.Version})
-		}
+		der, err := lds.PACEInfo{
+			Protocol: i.Protocol, Version: i.Version, ParameterID: max(i.ParameterID, 0), HasParamID: i.ParameterID >= 0,
+		}.Marshal()
 		if err != nil {
 			return nil, err
 		}
