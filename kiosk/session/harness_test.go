@@ -77,6 +77,7 @@ func (h *harness) checkRated(t *testing.T, n int) {
 }
 
 func (h *harness) audited(kind string) bool {
+	h.s.FlushAudit()
 	found := false
 	h.rig.Store.Audit().Each(func(e audit.Entry) error {
 		found = found || string(e.Action) == kind

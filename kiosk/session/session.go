@@ -105,6 +105,9 @@ type Session struct {
 	warning   bool
 	wipes     int
 	listeners []func()
+
+	audits   chan Event     // audit events, written in order off the caller's goroutine
+	auditing sync.WaitGroup // events queued and not yet written
 }
 
 // New returns a session at Welcome.
@@ -118,8 +121,24 @@ func New(cfg Config) *Session {
 	if cfg.Mode == "" {
 		cfg.Mode = Counter
 	}
-	return &Session{cfg: cfg, lastTouch: cfg.Now()}
+	s := &Session{cfg: cfg, lastTouch: cfg.Now(), audits: make(chan Event, 256)}
+	go s.writeAudits()
+	return s
 }
+
+// writeAudits writes audit events in order. An audit failure must not stop
+// the citizen; the store reports its own health.
+func (s *Session) writeAudits() {
+	for e := range s.audits {
+		if s.cfg.Queue != nil {
+			_ = s.cfg.Queue.Audit(context.Background(), e)
+		}
+		s.auditing.Done()
+	}
+}
+
+// FlushAudit waits until every audit event so far is written.
+func (s *Session) FlushAudit() { s.auditing.Wait() }
 
 // OnChange registers f to run after every change of state or data. It runs
 // on whatever goroutine made the change, without the session's lock held.
@@ -246,16 +265,17 @@ func (s *Session) SignOut(ctx context.Context) {
 	s.changed()
 }
 
-func (s *Session) audit(ctx context.Context, e Event) {
+// audit queues an event for the trail; the store write happens on the
+// audit goroutine, never on the UI's.
+func (s *Session) audit(_ context.Context, e Event) {
 	if s.cfg.Queue == nil {
 		return
 	}
 	if e.At.IsZero() {
 		e.At = s.cfg.Now()
 	}
-	// An audit failure must not stop the citizen; the store reports its
-	// own health through Status.
-	_ = s.cfg.Queue.Audit(ctx, e)
+	s.auditing.Add(1)
+	s.audits <- e
 }
 
 // Touch records user activity (it resets the idle timer and clears the
@@ -531,20 +551,32 @@ func (s *Session) Continue() error {
 
 // Procedures returns the catalog for the picker, most used first (by
 // today's dossiers at this kiosk), then in catalog order, with how many
-// times each was used today.
+// times each was used today. It reads the store: call it off the UI
+// goroutine, or use ByUse with counts already at hand.
 func (s *Session) Procedures(ctx context.Context) ([]*catalog.Procedure, map[string]int) {
-	all := s.cfg.Forms.Procedures()
 	use := map[string]int{}
 	if s.cfg.Queue != nil {
 		if es, err := s.cfg.Queue.Today(ctx); err == nil {
-			for _, e := range es {
-				use[e.ProcedureCode]++
-			}
+			use = Usage(es)
 		}
 	}
+	return ByUse(s.cfg.Forms.Procedures(), use), use
+}
+
+// Usage counts today's dossiers by procedure reference.
+func Usage(es []Entry) map[string]int {
+	use := map[string]int{}
+	for _, e := range es {
+		use[e.ProcedureCode]++
+	}
+	return use
+}
+
+// ByUse orders procedures most used first, keeping catalog order otherwise.
+func ByUse(all []*catalog.Procedure, use map[string]int) []*catalog.Procedure {
 	out := append([]*catalog.Procedure(nil), all...)
 	sort.SliceStable(out, func(i, j int) bool { return use[out[i].Ref()] > use[out[j].Ref()] })
-	return out, use
+	return out
 }
 
 // Choose opens the form of procedure p, prefilled from the card.

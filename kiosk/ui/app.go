@@ -68,6 +68,7 @@ type App struct {
 	lastMsg string         // transient message shown at the top of a screen
 	thanks  bool           // a visit just ended with a rating: say thanks at Welcome
 	status  session.Status // last online/queue status
+	usage   map[string]int // today's dossiers by procedure, for "most used"
 	saved   string         // last saved PDF path
 	procQ   string         // procedure search text
 }
@@ -139,16 +140,14 @@ func (a *App) Poll() {
 		return
 	}
 	st := q.Status()
-	var entries []session.Entry
-	if a.panel != nil {
-		entries, _ = q.Today(a.ctx)
-	}
+	entries, _ := q.Today(a.ctx)
+	use := session.Usage(entries)
 	fyne.Do(func() {
 		a.syncMu.Lock()
 		defer a.syncMu.Unlock()
 		a.mu.Lock()
 		changed := st != a.status
-		a.status = st
+		a.status, a.usage = st, use
 		a.mu.Unlock()
 		if changed {
 			a.buildTop()

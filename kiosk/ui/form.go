@@ -59,7 +59,10 @@ func (a *App) picker() fyne.CanvasObject {
 	search := widget.NewEntry()
 	search.SetPlaceHolder(a.T("procedure.search"))
 	results := container.NewVBox()
-	all, use := a.s.Procedures(a.ctx)
+	a.mu.Lock()
+	use := a.usage
+	a.mu.Unlock()
+	all := session.ByUse(a.s.Forms().Procedures(), use) // no store read on the UI goroutine
 	fill := func(q string) {
 		results.RemoveAll()
 		match := all

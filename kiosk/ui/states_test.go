@@ -368,6 +368,7 @@ func TestClerkInAuditTrail(t *testing.T) {
 	tap(t, a, "Nộp hồ sơ")
 	waitFor(t, a, session.StateReceipt)
 	id := a.Session().Filed().DossierID
+	a.Session().FlushAudit()
 	actions := map[string]string{}
 	k.rig.Store.Audit().Each(func(e audit.Entry) error {
 		if e.Clerk == "CB-01" {
