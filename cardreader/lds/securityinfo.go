@@ -250,47 +250,40 @@ func (si *SecurityInfos) Encode() ([]byte, error) {
 	return b.Bytes()
 }
 
-// Marshal encodes p as one DER SecurityInfo, for EF.CardAccess built entry
-// by entry.
-func (p PACEInfo) Marshal() ([]byte, error) {
+// Marshal encodes p as one DER SecurityInfo, for EF.CardAccess or DG14
+// built entry by entry.
+func (p PACEInfo) Marshal() ([]byte, error) { return marshalOne(p.add) }
+
+// Marshal encodes c as one DER SecurityInfo.
+func (c ChipAuthenticationInfo) Marshal() ([]byte, error) { return marshalOne(c.add) }
+
+// Marshal encodes k as one DER SecurityInfo.
+func (k ChipAuthenticationPublicKeyInfo) Marshal() ([]byte, error) { return marshalOne(k.add) }
+
+func marshalOne(add func(*cryptobyte.Builder)) ([]byte, error) {
 	var b cryptobyte.Builder
-	p.add(&b)
+	add(&b)
 	return b.Bytes()
 }
 
 func (p PACEInfo) add(b *cryptobyte.Builder) {
-	b.AddASN1(cbasn1.SEQUENCE, func(s *cryptobyte.Builder) {
-		s.AddASN1ObjectIdentifier(p.Protocol)
-		s.AddASN1Int64(int64(p.Version))
-		if p.HasParamID {
-			s.AddASN1Int64(int64(p.ParameterID))
-		}
-	})
-}
-
-// Marshal encodes c as one DER SecurityInfo, for an issuer or a test that
-// assembles DG14 or EF.CardAccess entry by entry.
-func (c ChipAuthenticationInfo) Marshal() ([]byte, error) {
-	var b cryptobyte.Builder
-	c.add(&b)
-	return b.Bytes()
+	addInfo(b, p.Protocol, p.Version, p.ParameterID, p.HasParamID)
 }
 
 func (c ChipAuthenticationInfo) add(b *cryptobyte.Builder) {
-	b.AddASN1(cbasn1.SEQUENCE, func(s *cryptobyte.Builder) {
-		s.AddASN1ObjectIdentifier(c.Protocol)
-		s.AddASN1Int64(int64(c.Version))
-		if c.HasKeyID {
-			s.AddASN1Int64(int64(c.KeyID))
-		}
-	})
+	addInfo(b, c.Protocol, c.Version, c.KeyID, c.HasKeyID)
 }
 
-// Marshal encodes k as one DER SecurityInfo.
-func (k ChipAuthenticationPublicKeyInfo) Marshal() ([]byte, error) {
-	var b cryptobyte.Builder
-	k.add(&b)
-	return b.Bytes()
+// addInfo adds SEQUENCE { protocol, version, optional INTEGER }, the shape
+// of PACEInfo and ChipAuthenticationInfo.
+func addInfo(b *cryptobyte.Builder, protocol asn1.ObjectIdentifier, version, opt int, hasOpt bool) {
+	b.AddASN1(cbasn1.SEQUENCE, func(s *cryptobyte.Builder) {
+		s.AddASN1ObjectIdentifier(protocol)
+		s.AddASN1Int64(int64(version))
+		if hasOpt {
+			s.AddASN1Int64(int64(opt))
+		}
+	})
 }
 
 func (k ChipAuthenticationPublicKeyInfo) add(b *cryptobyte.Builder) {
