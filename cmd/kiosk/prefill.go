@@ -85,13 +85,9 @@ func runPrefill(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stderr, "usage: kiosk prefill --procedure CODE --sim seeds/cards/NAME.json [--sim SECOND.json] [--json]")
 		return errUsage
 	}
-	cat, err := loadCatalog(*dir)
+	cat, p, err := findProcedure(*dir, *proc)
 	if err != nil {
 		return err
-	}
-	p, ok := cat.Lookup(*proc)
-	if !ok {
-		return fmt.Errorf("no procedure %q (see 'kiosk procedures')", *proc)
 	}
 	type placed struct {
 		block string

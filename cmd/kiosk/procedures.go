@@ -86,6 +86,20 @@ func loadCatalog(dir string) (*catalog.Catalog, error) {
 	return catalog.LoadDir(dir)
 }
 
+// findProcedure loads the catalog (the built-in one when dir is "") and looks
+// up a procedure by slug or national code.
+func findProcedure(dir, ref string) (*catalog.Catalog, *catalog.Procedure, error) {
+	cat, err := loadCatalog(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, ok := cat.Lookup(ref)
+	if !ok {
+		return nil, nil, fmt.Errorf("no procedure %q (see 'kiosk procedures')", ref)
+	}
+	return cat, p, nil
+}
+
 func describe(cat *catalog.Catalog, p *catalog.Procedure) procedureInfo {
 	in := procedureInfo{
 		Slug: p.Slug, Code: p.Code, CodeStatus: string(p.CodeStatus), Kind: string(p.Kind), Name: p.Name,

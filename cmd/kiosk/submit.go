@@ -65,13 +65,9 @@ func runSubmit(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	cat, err := loadCatalog(*dir)
+	cat, p, err := findProcedure(*dir, *proc)
 	if err != nil {
 		return err
-	}
-	p, ok := cat.Lookup(*proc)
-	if !ok {
-		return fmt.Errorf("no procedure %q (see 'kiosk procedures')", *proc)
 	}
 	typed := map[string]string{}
 	if *valuesFile != "" {
