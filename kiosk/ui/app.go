@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -59,7 +60,9 @@ type App struct {
 	idle   *widget.PopUp
 	idleLb *widget.Label
 
-	syncMu sync.Mutex // one redraw at a time (the test driver runs fyne.Do inline)
+	syncMu  sync.Mutex   // one redraw at a time (the test driver runs fyne.Do inline)
+	dirty   chan bool    // a change to draw; true forces a full redraw
+	pending atomic.Int32 // notifications not yet drawn
 
 	mu      sync.Mutex
 	kb      *keyboard
@@ -92,8 +95,10 @@ func New(w fyne.Window, o Options) *App {
 	}
 	a.root = container.NewBorder(a.top, nil, nil, nil, center)
 	w.SetContent(a.root)
-	a.s.OnChange(func() { fyne.Do(a.sync) })
-	a.t.OnChange(func(i18n.Lang) { fyne.Do(a.redraw) })
+	a.dirty = make(chan bool, 1)
+	a.s.OnChange(func() { a.notify(false) })
+	a.t.OnChange(func(i18n.Lang) { a.notify(true) })
+	go a.redrawLoop()
 	a.shortcuts()
 	a.sync()
 	go a.Poll()
@@ -101,6 +106,38 @@ func New(w fyne.Window, o Options) *App {
 		go a.tick()
 	}
 	return a
+}
+
+// notify asks for a redraw without blocking the session's goroutine (or a
+// tap handler holding the UI): bursts of changes coalesce into one.
+func (a *App) notify(force bool) {
+	a.pending.Add(1)
+	for {
+		select {
+		case a.dirty <- force:
+			return
+		case old := <-a.dirty:
+			force = force || old
+			a.pending.Add(-1)
+		}
+	}
+}
+
+// redrawLoop draws the changes on the UI goroutine (fyne.Do).
+func (a *App) redrawLoop() {
+	for {
+		select {
+		case <-a.ctx.Done():
+			return
+		case force := <-a.dirty:
+			if force {
+				fyne.DoAndWait(a.redraw)
+			} else {
+				fyne.DoAndWait(a.sync)
+			}
+			a.pending.Add(-1)
+		}
+	}
 }
 
 // Close stops the App's goroutines.
@@ -142,7 +179,7 @@ func (a *App) Poll() {
 	st := q.Status()
 	entries, _ := q.Today(a.ctx)
 	use := session.Usage(entries)
-	fyne.Do(func() {
+	fyne.DoAndWait(func() {
 		a.syncMu.Lock()
 		defer a.syncMu.Unlock()
 		a.mu.Lock()
@@ -183,7 +220,7 @@ func (a *App) redraw() {
 func (a *App) Settled() bool {
 	a.syncMu.Lock()
 	defer a.syncMu.Unlock()
-	return a.shown == a.screenKey()
+	return a.pending.Load() == 0 && a.shown == a.screenKey()
 }
 
 // Inspect runs f with the window's content while no redraw runs, so a test
@@ -308,7 +345,7 @@ func (a *App) ToggleContrast() {
 	a.s.Touch()
 	a.theme.HighContrast = !a.theme.HighContrast
 	fyne.CurrentApp().Settings().SetTheme(&Theme{Large: a.theme.Large, HighContrast: a.theme.HighContrast})
-	a.redraw()
+	a.notify(true)
 }
 
 // HighContrast reports whether the high-contrast theme is on.
@@ -409,7 +446,7 @@ func (a *App) next() {
 func (a *App) submit() {
 	if err := a.s.Submit(a.ctx); err != nil {
 		a.setMsg(a.T("form.invalid", "?"))
-		a.redraw()
+		a.notify(true)
 	}
 }
 

@@ -93,7 +93,11 @@ func (a *App) showIndicators() {
 	}
 	go func() {
 		ind, err := q.Indicators(a.ctx)
-		fyne.Do(func() { a.indicatorsPopup(ind, err) })
+		fyne.DoAndWait(func() {
+			a.syncMu.Lock()
+			defer a.syncMu.Unlock()
+			a.indicatorsPopup(ind, err)
+		})
 	}()
 }
 

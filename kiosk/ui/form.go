@@ -344,7 +344,7 @@ func (a *App) afterNext(err error) {
 	default:
 		a.setMsg(err.Error())
 	}
-	a.redraw()
+	a.notify(true)
 }
 
 func (a *App) attachments() fyne.CanvasObject {

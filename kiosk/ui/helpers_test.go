@@ -50,6 +50,7 @@ func texts(c fyne.Canvas) []string {
 }
 
 func allText(a *ui.App) string {
+	quiet(a)
 	var s string
 	a.Inspect(func(c fyne.Canvas) { s = strings.Join(texts(c), "\n") })
 	return s
@@ -58,6 +59,7 @@ func allText(a *ui.App) string {
 // button finds a visible button whose label contains label.
 func button(t *testing.T, a *ui.App, label string) *widget.Button {
 	t.Helper()
+	quiet(a)
 	var found, exact *widget.Button
 	a.Inspect(func(c fyne.Canvas) {
 		for _, o := range objects(c) {
@@ -80,7 +82,8 @@ func button(t *testing.T, a *ui.App, label string) *widget.Button {
 
 func tap(t *testing.T, a *ui.App, label string) {
 	t.Helper()
-	test.Tap(button(t, a, label))
+	b := button(t, a, label)
+	a.Inspect(func(fyne.Canvas) { test.Tap(b) })
 }
 
 // waitFor waits until the session reaches want; the limit only stops a
@@ -109,8 +112,17 @@ func fields(a *ui.App) map[string]*ui.TextField {
 	return out
 }
 
+// quiet waits until every change so far is drawn.
+func quiet(a *ui.App) {
+	deadline := time.Now().Add(10 * time.Second)
+	for !a.Settled() && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+}
+
 func contains(t *testing.T, a *ui.App, want ...string) {
 	t.Helper()
+	quiet(a)
 	s := allText(a)
 	for _, w := range want {
 		if !strings.Contains(s, w) {

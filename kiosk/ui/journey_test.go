@@ -27,7 +27,7 @@ func fillForm(t *testing.T, a *ui.App, now time.Time) {
 		}
 		v := demofill.TypedValue(demofill.CatalogField(f.Procedure(), fd.Path), now)
 		if e, ok := onScreen[fd.Path]; ok {
-			test.Type(e, v)
+			a.Inspect(func(fyne.Canvas) { test.Type(e, v) })
 			continue
 		}
 		if err := a.Session().Set(fd.Path, v); err != nil {

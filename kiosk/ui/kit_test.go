@@ -102,11 +102,10 @@ func (k *kit) signIn(t *testing.T) {
 			}
 		}
 	})
-	test.Type(id, "CB-01")
-	test.Type(pin, "0000")
+	k.app.Inspect(func(fyne.Canvas) { test.Type(id, "CB-01"); test.Type(pin, "0000") })
 	tap(t, k.app, "Đăng nhập")
 	contains(t, k.app, "Mã cán bộ hoặc PIN không đúng")
-	test.Type(pin, "1357")
+	k.app.Inspect(func(fyne.Canvas) { test.Type(pin, "1357") })
 	tap(t, k.app, "Đăng nhập")
 	if k.app.Session().Clerk() != "CB-01" {
 		t.Fatalf("clerk %q", k.app.Session().Clerk())

@@ -168,7 +168,9 @@ func (a *App) SavePDF(r *receipt.Receipt, done func(path string, err error)) {
 				err = os.WriteFile(path, buf.Bytes(), 0o600)
 			}
 		}
-		fyne.Do(func() {
+		fyne.DoAndWait(func() {
+			a.syncMu.Lock()
+			defer a.syncMu.Unlock()
 			if done != nil {
 				done(path, err)
 			}

@@ -117,8 +117,10 @@ func TestSelfServiceKeyboardTelex(t *testing.T) {
 	if f == nil {
 		t.Fatalf("no residenceAddress field: %v", fields(a))
 	}
-	f.FocusGained()
-	a.Keyboard().Type("Soos 5 phoos Hanf Thuyeen")
+	a.Inspect(func(fyne.Canvas) {
+		f.FocusGained()
+		a.Keyboard().Type("Soos 5 phoos Hanf Thuyeen")
+	})
 	if got := f.Text; got != "Số 5 phố Hàn Thuyên" {
 		t.Errorf("typed %q", got)
 	}
@@ -195,8 +197,10 @@ func TestErrorStates(t *testing.T) {
 			}
 		})
 		// The scanner types the QR of another person's card, then Enter.
-		test.Type(qr, "001301007733||Trần Thị Bình|05112001|Nữ|Hà Nội|15082024")
-		qr.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+		k.app.Inspect(func(fyne.Canvas) {
+			test.Type(qr, "001301007733||Trần Thị Bình|05112001|Nữ|Hà Nội|15082024")
+			qr.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+		})
 		waitFor(t, k.app, session.StateReadFailed)
 		contains(t, k.app, "Đây không phải thẻ căn cước gắn chip của Việt Nam, hoặc khóa mở chip không đúng.")
 	})
@@ -325,7 +329,7 @@ func TestAdminPINExit(t *testing.T) {
 	if gear == nil {
 		t.Fatal("no admin button")
 	}
-	test.Tap(gear)
+	a.Inspect(func(fyne.Canvas) { test.Tap(gear) })
 	for _, d := range "1111" {
 		tap(t, a, string(d))
 	}
