@@ -24,6 +24,27 @@ var (
 	ErrMissing     = errors.New("session: required documents missing")
 )
 
+// Errors a Form's AddPerson wraps so the screen can say why a card was not
+// taken.
+var (
+	ErrDuplicatePerson  = errors.New("session: this card is already on the form")
+	ErrPersonDoesNotFit = errors.New("session: this card does not fit the person block (e.g. the sex)")
+	ErrNoPersonSlot     = errors.New("session: no person block is left for another card")
+)
+
+// PersonProblem classifies an AddPerson error into a message key.
+func PersonProblem(err error) string {
+	switch {
+	case errors.Is(err, ErrDuplicatePerson):
+		return "form.addperson.duplicate"
+	case errors.Is(err, ErrPersonDoesNotFit):
+		return "form.addperson.nofit"
+	case errors.Is(err, ErrNoPersonSlot):
+		return "form.addperson.noslot"
+	}
+	return "error.read"
+}
+
 // ReadProblem classifies a read error into the message key the screens show.
 func ReadProblem(err error) string {
 	switch {

@@ -430,7 +430,7 @@ func (s *Session) readPerson(ctx context.Context, path string) {
 	s.readings = append(s.readings, r)
 	label, err := s.form.AddPerson(path, r, s.cfg.Lang())
 	if err != nil {
-		s.problem = "error.read"
+		s.problem = PersonProblem(err)
 		s.notice = ""
 	} else {
 		s.notice = "form.addperson.done|" + label

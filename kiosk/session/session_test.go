@@ -10,6 +10,7 @@ import (
 	"motcua/cardreader"
 	"motcua/cardreader/cccd"
 	"motcua/kiosk/session"
+	"motcua/kiosk/session/sessiontest"
 )
 
 // waitState waits for the session to reach want (reads and submissions run
@@ -365,5 +366,52 @@ func TestQROpensChip(t *testing.T) {
 	r := h.s.Requester()
 	if v, _ := session.Judge(r); v != session.VerdictChip || r.CrossCheck == nil {
 		t.Fatalf("verdict %s crosscheck %+v", v, r.CrossCheck)
+	}
+}
+
+// A card already on the form is refused with a reason; the form keeps going.
+func TestSecondCardProblems(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	ctx := context.Background()
+	h.s.StartRead(ctx, session.ReadRequest{})
+	waitState(t, h.s, session.StateIdentity)
+	h.s.Continue()
+	p, _ := h.rig.Catalog.Lookup("ket-hon")
+	if err := h.s.Choose(p); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		fixture, path, problem string
+	}{
+		{"nguyen-van-an", "", "form.addperson.duplicate"}, // the same card again
+		{"hoang-van-tho", "wife", "form.addperson.nofit"},  // a man in the wife's block
+	}
+	for _, tt := range tests {
+		h.rig.Card.Put(sessiontest.Fixture(tt.fixture))
+		if err := h.s.AddPerson(ctx, tt.path); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(10 * time.Second)
+		for h.s.Adding() && time.Now().Before(deadline) {
+			time.Sleep(time.Millisecond)
+		}
+		if got := h.s.Problem(); got != tt.problem {
+			t.Errorf("%s: problem %q, want %q", tt.fixture, got, tt.problem)
+		}
+		if h.s.State() != session.StateForm {
+			t.Errorf("state %s", h.s.State())
+		}
+	}
+}
+
+// A card taken off the reader after the read keeps the visit going with a
+// notice.
+func TestCardRemovedMidFlow(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.s.StartRead(context.Background(), session.ReadRequest{})
+	waitState(t, h.s, session.StateIdentity)
+	h.s.CardRemoved()
+	if h.s.State() != session.StateIdentity || h.s.Notice() != "error.cardremoved.flow" || h.s.Requester() == nil {
+		t.Errorf("state %s notice %q", h.s.State(), h.s.Notice())
 	}
 }

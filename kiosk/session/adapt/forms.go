@@ -198,7 +198,14 @@ func (a *Form) AddPerson(path string, r *cardreader.Reading, lang string) (strin
 	} else {
 		got, err = a.f.ApplyCard(path, r)
 	}
-	if err != nil {
+	switch {
+	case errors.Is(err, form.ErrDuplicate):
+		return "", fmt.Errorf("%w: %w", session.ErrDuplicatePerson, err)
+	case errors.Is(err, form.ErrWrongSex), errors.Is(err, form.ErrCardless), errors.Is(err, form.ErrNotPerson):
+		return "", fmt.Errorf("%w: %w", session.ErrPersonDoesNotFit, err)
+	case errors.Is(err, form.ErrNoSlot), errors.Is(err, form.ErrTableFull):
+		return "", fmt.Errorf("%w: %w", session.ErrNoPersonSlot, err)
+	case err != nil:
 		return "", err
 	}
 	return a.personLabel(got, lang), nil
