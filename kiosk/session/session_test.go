@@ -384,7 +384,7 @@ func TestSecondCardProblems(t *testing.T) {
 		fixture, path, problem string
 	}{
 		{"nguyen-van-an", "", "form.addperson.duplicate"}, // the same card again
-		{"hoang-van-tho", "wife", "form.addperson.nofit"},  // a man in the wife's block
+		{"hoang-van-tho", "wife", "form.addperson.nofit"}, // a man in the wife's block
 	}
 	for _, tt := range tests {
 		h.rig.Card.Put(sessiontest.Fixture(tt.fixture))
