@@ -372,6 +372,7 @@ func (a *App) touch(o fyne.CanvasObject) fyne.CanvasObject {
 // minLayout gives its objects at least min size.
 type minLayout struct{ min fyne.Size }
 
+// Layout implements fyne.Layout.
 func (m *minLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	for _, o := range objs {
 		o.Move(fyne.NewPos(0, 0))
@@ -379,6 +380,7 @@ func (m *minLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	}
 }
 
+// MinSize implements fyne.Layout.
 func (m *minLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	s := m.min
 	for _, o := range objs {

@@ -91,6 +91,7 @@ func parse(s string) word {
 	return w
 }
 
+// String joins the letters back into NFC text.
 func (w word) String() string {
 	var sb strings.Builder
 	for _, l := range w {
