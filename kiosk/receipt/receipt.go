@@ -29,8 +29,18 @@ type Receipt struct {
 	ApplicantName string
 	ApplicantID   string // 12-digit personal ID
 	Components    []string
-	ReceivedAt    time.Time
-	Due           cccd.Date // zero when the procedure has no fixed time
+	// Linked lists every dossier of a bundle (liên thông), in order; empty
+	// for a single procedure.
+	Linked     []Linked
+	ReceivedAt time.Time
+	Due        cccd.Date // zero when the procedure has no fixed time
+}
+
+// Linked is one dossier of a bundle.
+type Linked struct {
+	Code          string // portal code, or the local code while queued
+	ProcedureName string
+	Local         bool
 }
 
 // Zone is the time zone every time on the slip is written in.

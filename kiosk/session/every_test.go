@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"motcua/kiosk/catalog"
 	"motcua/kiosk/session"
 	"motcua/kiosk/session/demofill"
 	"motcua/kiosk/session/sessiontest"
@@ -66,8 +67,19 @@ func TestEveryProcedure(t *testing.T) {
 				t.Fatal(err)
 			}
 			waitState(t, s, session.StateReceipt)
-			if rc := s.Receipt(); rc.Local || rc.Code == "" || rc.ProcedureCode != p.Ref() {
+			rc := s.Receipt()
+			if rc.Local || rc.Code == "" || rc.ProcedureCode != p.Ref() {
 				t.Errorf("receipt %+v", rc)
+			}
+			if p.Kind == catalog.KindBundle {
+				if len(rc.Linked) != len(p.Steps) {
+					t.Errorf("bundle of %d steps, %d linked dossiers on the slip", len(p.Steps), len(rc.Linked))
+				}
+				for _, l := range rc.Linked {
+					if l.Code == "" || l.Local {
+						t.Errorf("linked dossier %+v", l)
+					}
+				}
 			}
 		})
 	}

@@ -56,9 +56,10 @@ type CardSource interface {
 // Field is one form field as the screens show it, already in the current
 // language.
 type Field struct {
-	Path       string // the form path the value is set by, e.g. "requester.phone"
-	Section    string // title of the section it belongs to
-	Person     string // title of the person block, "" for top-level fields
+	Path       string         // the form path the value is set by, e.g. "requester.phone"
+	Spec       *catalog.Field // the catalog's definition of the field
+	Section    string         // title of the section it belongs to
+	Person     string         // title of the person block, "" for top-level fields
 	Label      string
 	Help       string
 	Type       catalog.FieldType
@@ -124,8 +125,11 @@ type Form interface {
 	// Validate returns the number of fields in error (and makes Fields
 	// show every message), plus the names of required attachments missing.
 	Validate(lang string) (fieldErrors int, missing []string)
-	// Dossier builds the dossier from the form.
-	Dossier(meta DossierMeta) (dossier.Dossier, error)
+	// Dossiers builds the dossier from the form: one, or for a bundle
+	// (liên thông) one per step, linked in order.
+	Dossiers(meta DossierMeta) ([]dossier.Dossier, error)
+	// Wipe drops every value (the session calls it when the visit ends).
+	Wipe()
 	// Files returns the attachments' bytes by SHA-256, to store with the
 	// dossier.
 	Files() map[string][]byte

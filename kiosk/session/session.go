@@ -700,7 +700,10 @@ func (s *Session) Submit(ctx context.Context) error {
 		s.mu.Unlock()
 		return ErrInvalid
 	}
-	d, err := s.form.Dossier(DossierMeta{KioskID: s.cfg.KioskID, CounterID: s.cfg.CounterID, ClerkID: s.clerk, Now: s.cfg.Now()})
+	ds, err := s.form.Dossiers(DossierMeta{KioskID: s.cfg.KioskID, CounterID: s.cfg.CounterID, ClerkID: s.clerk, Now: s.cfg.Now()})
+	if err == nil && len(ds) == 0 {
+		err = ErrInvalid
+	}
 	if err != nil {
 		s.mu.Unlock()
 		return err
@@ -716,31 +719,55 @@ func (s *Session) Submit(ctx context.Context) error {
 	s.state = StateSubmitting
 	s.mu.Unlock()
 	s.changed()
-	go s.submit(ctx, d, files, m, components)
+	go s.submit(ctx, ds, files, m, components)
 	return nil
 }
 
-func (s *Session) submit(ctx context.Context, d dossier.Dossier, files map[string][]byte, m Metrics, components []string) {
-	f, err := s.cfg.Queue.Submit(ctx, d, files, m)
+func (s *Session) submit(ctx context.Context, ds []dossier.Dossier, files map[string][]byte, m Metrics, components []string) {
+	var filed []Filed
+	var err error
+	for _, d := range ds {
+		var f Filed
+		if f, err = s.cfg.Queue.Submit(ctx, d, files, m); err != nil {
+			break
+		}
+		filed = append(filed, f)
+	}
 	s.mu.Lock()
 	if s.state != StateSubmitting {
 		s.mu.Unlock()
 		return
 	}
-	if err != nil {
-		// Nothing was stored: go back to StateReview so nothing is lost.
+	if err != nil && len(filed) == 0 {
+		// Nothing was stored: go back to Review so nothing is lost.
 		s.state, s.problem = StateReview, "error.submit"
 		s.mu.Unlock()
 		s.changed()
 		return
 	}
+	code := func(f Filed) string {
+		if f.Synced && f.Code != "" {
+			return f.Code
+		}
+		return f.LocalCode
+	}
+	f, d := filed[0], ds[0]
 	r := &receipt.Receipt{
-		DossierID: f.DossierID, Code: f.Code, Local: !f.Synced || f.Code == "",
+		DossierID: f.DossierID, Code: code(f), Local: !f.Synced || f.Code == "",
 		ProcedureCode: d.ProcedureCode, ProcedureName: d.ProcedureName,
 		Components: components, ReceivedAt: f.ReceivedAt, Due: f.Due,
 	}
-	if r.Local {
-		r.Code = f.LocalCode
+	if s.form != nil && len(ds) > 1 {
+		// A bundle: the slip names the bundle and lists every dossier.
+		p := s.form.Procedure()
+		r.ProcedureCode, r.ProcedureName = p.Ref(), p.Name.VI
+		for i, lf := range filed {
+			r.Linked = append(r.Linked, receipt.Linked{Code: code(lf), ProcedureName: ds[i].ProcedureName, Local: !lf.Synced})
+			r.Local = r.Local || !lf.Synced
+			if r.Due.Before(lf.Due) {
+				r.Due = lf.Due
+			}
+		}
 	}
 	// The slip names who handed the dossier in: the first card read.
 	if s.requester != nil {
@@ -752,7 +779,9 @@ func (s *Session) submit(ctx context.Context, d dossier.Dossier, files map[strin
 	s.lastTouch = s.cfg.Now()
 	clerk := s.clerk
 	s.mu.Unlock()
-	s.audit(ctx, Event{Kind: "dossier.submit", ClerkID: clerk, DossierID: f.DossierID, Detail: fmt.Sprintf("synced=%t", f.Synced)})
+	for _, f := range filed {
+		s.audit(ctx, Event{Kind: "dossier.submit", ClerkID: clerk, DossierID: f.DossierID, Detail: fmt.Sprintf("synced=%t", f.Synced)})
+	}
 	s.changed()
 }
 
@@ -816,6 +845,9 @@ func (s *Session) Wipe(ctx context.Context, why WipeReason) {
 func (s *Session) dropLocked() {
 	for _, r := range s.readings {
 		r.Wipe()
+	}
+	if s.form != nil {
+		s.form.Wipe()
 	}
 	s.readings, s.requester, s.form, s.receipt = nil, nil, nil, nil
 	s.filed = Filed{}

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"motcua/kiosk/catalog"
 	"motcua/kiosk/session"
 	"motcua/kiosk/session/demofill"
 	"motcua/kiosk/session/sessiontest"
@@ -26,7 +27,7 @@ func fillForm(t *testing.T, a *ui.App, now time.Time) {
 		if fd.Locked || fd.Value != "" || !fd.Required {
 			continue
 		}
-		v := demofill.TypedValue(demofill.CatalogField(f.Procedure(), fd.Path), now)
+		v := demofill.TypedValue(fd.Spec, now)
 		if e, ok := onScreen[fd.Path]; ok {
 			a.Inspect(func(fyne.Canvas) { test.Type(e, v) })
 			continue
@@ -50,6 +51,7 @@ func TestJourneys(t *testing.T) {
 		{"tam-tru", false, true},
 		{"ly-lich-tu-phap", false, true},
 		{"ket-hon", true, true},
+		{"lien-thong-khai-tu", true, true}, // a bundle: death registration, then the funeral allowance
 	}
 	for _, tt := range tests {
 		t.Run(tt.slug, func(t *testing.T) {
@@ -91,6 +93,13 @@ func TestJourneys(t *testing.T) {
 			contains(t, a, "ô cần sửa")
 			fillForm(t, a, k.now())
 			tap(t, a, "Tiếp theo")
+			if a.Session().State() == session.StateForm {
+				for _, f := range a.Session().Form().Fields("en") {
+					if f.Error != "" {
+						t.Errorf("%s: %q: %s", f.Path, f.Value, f.Error)
+					}
+				}
+			}
 			waitFor(t, a, session.StateAttachments)
 			contains(t, a, "Không cần nộp bản sao căn cước")
 			a.Inspect(func(c fyne.Canvas) {
@@ -115,7 +124,16 @@ func TestJourneys(t *testing.T) {
 			if rc == nil || rc.Local || rc.Code == "" {
 				t.Fatalf("receipt %+v", rc)
 			}
-			contains(t, a, rc.Code, name, k.first.id)
+			contains(t, a, rc.Code, k.first.id)
+			if p.Kind == catalog.KindBundle {
+				// The slip wraps the long bundle name; it lists each dossier.
+				contains(t, a, "Các hồ sơ liên thông")
+				for _, l := range rc.Linked {
+					contains(t, a, l.Code)
+				}
+			} else {
+				contains(t, a, name)
+			}
 			tap(t, a, "In / Lưu PDF")
 			deadline := time.Now().Add(10 * time.Second)
 			for a.LastSaved() == "" && time.Now().Before(deadline) {

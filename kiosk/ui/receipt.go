@@ -93,6 +93,18 @@ func (a *App) Slip(r *receipt.Receipt) fyne.CanvasObject {
 	if !r.Due.IsZero() {
 		kv("receipt.appointment", r.Due.String())
 	}
+	if len(r.Linked) > 0 {
+		col.Add(text(T("receipt.linked")+":", 13, false, fyne.TextAlignLeading))
+		for i, l := range r.Linked {
+			for j, ln := range lines(fmt.Sprintf("%s — %s", l.Code, l.ProcedureName), 64) {
+				p := "   "
+				if j == 0 {
+					p = fmt.Sprintf("%d. ", i+1)
+				}
+				col.Add(text(p+ln, 12, j == 0, fyne.TextAlignLeading))
+			}
+		}
+	}
 	if len(r.Components) > 0 {
 		col.Add(text(T("receipt.components")+":", 13, false, fyne.TextAlignLeading))
 		for i, c := range r.Components {

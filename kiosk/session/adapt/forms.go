@@ -16,9 +16,8 @@ import (
 	"motcua/offline/dossier"
 )
 
-// Forms serves the catalog's procedures (bundles excluded: they need the
-// multi-step Intake, which the screens do not drive yet) and opens
-// kiosk/form forms.
+// Forms serves the catalog's procedures and bundles and opens kiosk/form
+// forms (an Intake for a bundle).
 type Forms struct {
 	Catalog *catalog.Catalog
 	Options form.Options
@@ -28,18 +27,15 @@ var _ session.Forms = (*Forms)(nil)
 
 // Procedures implements session.Forms.
 func (f *Forms) Procedures() []*catalog.Procedure {
-	var out []*catalog.Procedure
-	for _, p := range f.Catalog.All() {
-		if p.Kind != catalog.KindBundle {
-			out = append(out, p)
-		}
-	}
-	return out
+	return f.Catalog.All()
 }
 
 // Open implements session.Forms: a new form with the requester's card
 // placed in the first person block that takes it.
 func (f *Forms) Open(p *catalog.Procedure, requester *cardreader.Reading) (session.Form, error) {
+	if p.Kind == catalog.KindBundle {
+		return f.openBundle(p, requester)
+	}
 	ff, err := form.New(p, f.Options)
 	if err != nil {
 		return nil, err
@@ -118,7 +114,7 @@ func (a *Form) Fields(lang string) []session.Field {
 	for _, s := range states {
 		fd := s.Field
 		sf := session.Field{
-			Path: s.Path, Section: a.sectionTitle(s.Section, lang), Person: a.personLabel(s.Person, lang),
+			Path: s.Path, Spec: fd, Section: a.sectionTitle(s.Section, lang), Person: a.personLabel(s.Person, lang),
 			Label: fd.Label.In(lang), Help: fd.Help.In(lang), Type: fd.Type,
 			Value: display(fd, s.Value.Value), Provenance: s.Value.Provenance,
 			Locked: s.Value.Locked != "", Required: s.Required,
@@ -148,7 +144,7 @@ func (a *Form) Fields(lang string) []session.Field {
 			if !ok || fd.Type.Leaf() {
 				continue
 			}
-			out = append(out, session.Field{Path: p.Path, Person: fd.Label.In(lang), Label: fd.Label.In(lang),
+			out = append(out, session.Field{Path: p.Path, Spec: fd, Person: fd.Label.In(lang), Label: fd.Label.In(lang),
 				Type: fd.Type, Required: true, Error: p.Message.In(lang)})
 		}
 	}
@@ -281,14 +277,20 @@ func (a *Form) Validate(lang string) (int, []string) {
 	return n, missing
 }
 
-// Dossier implements session.Form.
-func (a *Form) Dossier(m session.DossierMeta) (dossier.Dossier, error) {
+// Dossiers implements session.Form: one dossier.
+func (a *Form) Dossiers(m session.DossierMeta) ([]dossier.Dossier, error) {
 	d, err := a.f.Build(dossier.NewID(m.Now))
 	if err != nil {
-		return d, err
+		return nil, err
 	}
 	d.KioskID, d.CounterID, d.ClerkID = m.KioskID, m.CounterID, m.ClerkID
-	return d, nil
+	return []dossier.Dossier{d}, nil
+}
+
+// Wipe implements session.Form.
+func (a *Form) Wipe() {
+	a.f.Wipe()
+	a.attached, a.notes, a.touched = nil, nil, nil
 }
 
 // Metrics implements session.Form.

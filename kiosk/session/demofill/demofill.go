@@ -1,6 +1,7 @@
 package demofill
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -67,7 +68,11 @@ func Todo(s *session.Session, now time.Time) map[string]string {
 		if fd.Locked || fd.Value != "" || !fd.Required {
 			continue
 		}
-		out[fd.Path] = TypedValue(CatalogField(f.Procedure(), fd.Path), now)
+		spec := fd.Spec
+		if spec == nil {
+			spec = CatalogField(f.Procedure(), fd.Path)
+		}
+		out[fd.Path] = TypedValue(spec, now)
 	}
 	return out
 }
@@ -80,7 +85,9 @@ func Fill(s *session.Session, now time.Time) error {
 			return nil
 		}
 		for p, v := range todo {
-			if err := s.Set(p, v); err != nil {
+			// In a bundle an earlier step's value may have just been
+			// carried into (and locked in) a later one.
+			if err := s.Set(p, v); err != nil && !errors.Is(err, session.ErrLocked) {
 				return fmt.Errorf("set %s: %w", p, err)
 			}
 		}
