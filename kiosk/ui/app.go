@@ -234,11 +234,11 @@ func (a *App) Inspect(f func(c fyne.Canvas)) {
 func (a *App) syncLocked() {
 	key := a.screenKey()
 	if key != a.shown {
-		if st := a.s.State(); st == session.StateWiped || st == session.StateWelcome {
-			// The visit is over: empty the old screen before letting it go.
-			for _, o := range a.body.Objects {
-				scrub(o)
-			}
+		// Empty the old screen before letting it go: Fyne keeps discarded
+		// renderers cached for a while, and a name or photo must not
+		// outlive the visit there.
+		for _, o := range a.body.Objects {
+			scrub(o)
 		}
 		a.shown = key
 		a.buildTop()

@@ -151,7 +151,9 @@ func (a *App) RenderSlip(r *receipt.Receipt) image.Image {
 	c.SetScale(2)
 	c.SetContent(slip)
 	c.Resize(slip.MinSize())
-	return c.Capture()
+	img := c.Capture()
+	scrub(slip)
+	return img
 }
 
 func safeName(s string) string {
