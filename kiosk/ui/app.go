@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"fmt"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -73,6 +74,7 @@ type App struct {
 	status  session.Status // last online/queue status
 	usage   map[string]int // today's dossiers by procedure, for "most used"
 	saved   string         // last saved PDF path
+	spool   []string       // self-service: slips written this visit, removed at its end
 	procQ   string         // procedure search text
 }
 
@@ -206,6 +208,23 @@ func (a *App) sync() {
 	a.syncLocked()
 }
 
+// dropSpool removes the slips a self-service visit wrote: the kiosk keeps
+// no personal data once the citizen has gone (the printer took the file).
+func (a *App) dropSpool() {
+	a.mu.Lock()
+	files := a.spool
+	a.spool = nil
+	a.mu.Unlock()
+	if len(files) == 0 {
+		return
+	}
+	go func() {
+		for _, f := range files {
+			os.Remove(f)
+		}
+	}()
+}
+
 // redraw rebuilds the current screen even if the state did not change
 // (language, contrast, a message to show).
 func (a *App) redraw() {
@@ -239,6 +258,9 @@ func (a *App) syncLocked() {
 		// outlive the visit there.
 		for _, o := range a.body.Objects {
 			scrub(o)
+		}
+		if st := a.s.State(); a.self && (st == session.StateWiped || st == session.StateWelcome) {
+			a.dropSpool()
 		}
 		a.shown = key
 		a.buildTop()

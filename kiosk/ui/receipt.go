@@ -211,6 +211,9 @@ func (a *App) receiptScreen() fyne.CanvasObject {
 			}
 			a.mu.Lock()
 			a.saved = path
+			if a.self {
+				a.spool = append(a.spool, path)
+			}
 			a.mu.Unlock()
 			status.SetText(a.T("receipt.saved", filepath.Base(path)))
 		})

@@ -1,6 +1,7 @@
 package ui_test
 
 import (
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -392,4 +393,45 @@ func TestClerkInAuditTrail(t *testing.T) {
 	if rec, err := k.rig.Store.Get(id); err != nil || rec.ClerkID != "CB-01" {
 		t.Errorf("record %+v, %v", rec, err)
 	}
+}
+
+// A self-service kiosk prints the slip and keeps no copy once the citizen
+// has gone.
+func TestSelfServiceKeepsNoSlip(t *testing.T) {
+	k := newKit(t, kitOpts{mode: session.SelfService})
+	a := k.app
+	tap(t, a, "Bắt đầu")
+	waitFor(t, a, session.StateIdentity)
+	tap(t, a, "Tiếp tục")
+	p, _ := k.catalog.Lookup("tam-vang")
+	tap(t, a, p.Name.VI)
+	waitFor(t, a, session.StateForm)
+	fillForm(t, a, time.Now())
+	tap(t, a, "Tiếp theo")
+	waitFor(t, a, session.StateAttachments)
+	for _, at := range a.Session().Form().Attachments("vi") {
+		a.Session().SetAttachment(at.Key, true)
+	}
+	tap(t, a, "Tiếp theo")
+	waitFor(t, a, session.StateReview)
+	tap(t, a, "Nộp hồ sơ")
+	waitFor(t, a, session.StateReceipt)
+	tap(t, a, "In / Lưu PDF")
+	deadline := time.Now().Add(5 * time.Second)
+	for a.LastSaved() == "" && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	k.checkPDF(t, a.LastSaved())
+	tap(t, a, "Xong")
+	waitFor(t, a, session.StateRating)
+	tap(t, a, "Bỏ qua")
+	waitFor(t, a, session.StateWelcome)
+	deadline = time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		if _, err := os.Stat(a.LastSaved()); os.IsNotExist(err) {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+	t.Errorf("the slip %s is still on disk after the visit", a.LastSaved())
 }
