@@ -41,6 +41,7 @@ type guiFlags struct {
 	shared     *config.Flags
 	mode       string
 	sim        string
+	reader     string
 	lang       string
 	fullscreen bool
 	clerks     string
@@ -58,6 +59,7 @@ func parseGUIFlags(name string, e *env, args []string) (*guiFlags, error) {
 	g := &guiFlags{shared: config.Bind(fs)}
 	fs.StringVar(&g.mode, "mode", "", "counter or self-service (default from the config file, else counter)")
 	fs.StringVar(&g.sim, "sim", "", "virtual card fixture to read instead of a PC/SC reader")
+	fs.StringVar(&g.reader, "reader", "", `card reader: "sim" (in process), "pcsc" (first contactless reader) or "pcsc:NAME" (default from config, sim)`)
 	fs.StringVar(&g.lang, "lang", "", "vi or en (default vi)")
 	fs.BoolVar(&g.fullscreen, "fullscreen", false, "fullscreen window (always on in self-service mode)")
 	fs.StringVar(&g.clerks, "clerks", "CB-01:1357", "counter sign-in: comma-separated CLERKID:PIN pairs")
@@ -102,6 +104,9 @@ func buildParts(ctx context.Context, g *guiFlags) (*kioskParts, error) {
 		if o.v != "" {
 			*o.dst = o.v
 		}
+	}
+	if g.reader != "" {
+		cfg.Reader = g.reader
 	}
 	if g.sim != "" {
 		cfg.Reader = "sim"
