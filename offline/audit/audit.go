@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -293,13 +294,24 @@ func (t *Trail) ExportJSON(w io.Writer) error {
 // CSVHeader is the first row ExportCSV writes.
 var CSVHeader = []string{"seq", "time", "clerk", "kiosk", "action", "citizen", "dossier", "purpose", "prev", "hash"}
 
-// ExportCSV writes the trail as CSV with CSVHeader.
+// csvCell defuses text a spreadsheet would run as a formula (a clerk ID or
+// purpose typed as "=HYPERLINK(...)"): such a cell gets a leading apostrophe,
+// which spreadsheets show as text.
+func csvCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// ExportCSV writes the trail as CSV with CSVHeader. Free-text cells are
+// defused against formula injection (see csvCell).
 func (t *Trail) ExportCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	cw.Write(CSVHeader)
 	err := t.Each(func(e Entry) error {
-		return cw.Write([]string{strconv.FormatUint(e.Seq, 10), e.Time.Format(time.RFC3339Nano), e.Clerk, e.Kiosk,
-			string(e.Action), e.Citizen, e.Dossier, e.Purpose, e.Prev, e.Hash})
+		return cw.Write([]string{strconv.FormatUint(e.Seq, 10), e.Time.Format(time.RFC3339Nano), csvCell(e.Clerk), csvCell(e.Kiosk),
+			string(e.Action), e.Citizen, e.Dossier, csvCell(e.Purpose), e.Prev, e.Hash})
 	})
 	if err != nil {
 		return err

@@ -183,3 +183,18 @@ func BenchmarkRecord(b *testing.B) {
 		tr.Record(Event{Clerk: "CB-1", Action: ReadCard, CitizenID: "001203004567", Purpose: "p"})
 	}
 }
+
+func TestCSVCellDefusesFormulas(t *testing.T) {
+	for in, want := range map[string]string{
+		"=HYPERLINK(\"x\")": "'=HYPERLINK(\"x\")",
+		"+1":                "'+1",
+		"-2":                "'-2",
+		"@SUM(A1)":          "'@SUM(A1)",
+		"clerk-07":          "clerk-07",
+		"":                  "",
+	} {
+		if got := csvCell(in); got != want {
+			t.Errorf("csvCell(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
