@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -30,6 +31,7 @@ func runSoak(ctx context.Context, e *env, args []string) error {
 	n := fs.Int("journeys", 50, "visits to run")
 	settle := fs.Duration("settle", 65*time.Second, "idle time before the second measurement")
 	seeds := fs.String("seeds", "seeds", "seeds directory (card fixtures)")
+	memprofile := fs.String("memprofile", "", "write a heap profile here at the end")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -106,6 +108,12 @@ func runSoak(ctx context.Context, e *env, args []string) error {
 		time.Sleep(*settle)
 		h2, g2 := heap()
 		fmt.Fprintf(e.stdout, "soak: heap in use %.1f MB after %s idle (renderer cache expired); goroutines %d\n", h2, *settle, g2)
+		if *memprofile != "" {
+			if f, err := os.Create(*memprofile); err == nil {
+				pprof.WriteHeapProfile(f)
+				f.Close()
+			}
+		}
 	}
 	a.Lifecycle().SetOnStarted(func() { go script() })
 	w.ShowAndRun()

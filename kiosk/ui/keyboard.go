@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"motcua/kiosk/ui/telex"
@@ -34,7 +35,7 @@ func newKeyboard(a *App, digits bool) *keyboard {
 		for _, r := range "123456789" {
 			grid.Add(k.key(string(r)))
 		}
-		grid.Add(k.special("⌫", k.backspace))
+		grid.Add(k.special(a.T("keyboard.backspace"), nil, k.backspace))
 		grid.Add(k.key("0"))
 		k.root.Add(grid)
 		return k
@@ -46,11 +47,13 @@ func newKeyboard(a *App, digits bool) *keyboard {
 		}
 		k.root.Add(grid)
 	}
+	// Words and theme icons, not arrow symbols: the bundled font has no
+	// ⌫ or ⇧, and a fallback font costs megabytes.
 	k.root.Add(container.NewGridWithColumns(4,
-		k.special("⇧", func() { k.shift = !k.shift }),
-		k.special("␣", func() { k.typeRune(' ') }),
-		k.special("⌫", k.backspace),
-		k.special("⇥", func() { a.w.Canvas().FocusNext() })))
+		k.special(a.T("keyboard.shift"), theme.MoveUpIcon(), func() { k.shift = !k.shift }),
+		k.special(a.T("keyboard.space"), nil, func() { k.typeRune(' ') }),
+		k.special(a.T("keyboard.backspace"), nil, k.backspace),
+		k.special(a.T("keyboard.next"), theme.NavigateNextIcon(), func() { a.w.Canvas().FocusNext() })))
 	return k
 }
 
@@ -69,8 +72,8 @@ func (k *keyboard) key(s string) fyne.CanvasObject {
 	return k.a.touch(b)
 }
 
-func (k *keyboard) special(s string, f func()) fyne.CanvasObject {
-	return k.a.touch(widget.NewButton(s, func() { k.a.s.Touch(); f() }))
+func (k *keyboard) special(s string, icon fyne.Resource, f func()) fyne.CanvasObject {
+	return k.a.touch(widget.NewButtonWithIcon(s, icon, func() { k.a.s.Touch(); f() }))
 }
 
 func (k *keyboard) target() *widget.Entry {

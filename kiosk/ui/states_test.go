@@ -107,7 +107,7 @@ func TestSelfServiceKeyboardTelex(t *testing.T) {
 	tap(t, a, "Tiếp tục")
 	waitFor(t, a, session.StateChooseProcedure)
 	// The search box takes keyboard taps too.
-	for _, key := range []string{"t", "a", "m", "␣", "t", "r", "u", "s"} {
+	for _, key := range []string{"t", "a", "m", "Dấu cách", "t", "r", "u", "s"} {
 		tap(t, a, key)
 	}
 	contains(t, a, "tam trú")
