@@ -44,7 +44,12 @@ func (s *shooter) settle() {
 func (s *shooter) shot(name string) {
 	s.settle()
 	var img image.Image
-	fyne.DoAndWait(func() { img = s.w.Canvas().Capture() })
+	fyne.DoAndWait(func() {
+		img = s.w.Canvas().Capture()
+		if os.Getenv("KIOSK_SHOT_DEBUG") != "" {
+			fmt.Fprintln(os.Stderr, name, s.w.Content().MinSize(), s.w.Canvas().Size())
+		}
+	})
 	s.n++
 	path := filepath.Join(s.out, fmt.Sprintf("%02d-%s.png", s.n, name))
 	if blank(img) {
@@ -182,6 +187,9 @@ func runScreenshots(ctx context.Context, e *env, args []string) error {
 			sh.app.Close()
 			opts.Session = newSession(session.SelfService)
 			sh.app = ui.New(w, opts)
+			// The theme grew the old screen for a moment; back to the
+			// screen's size.
+			w.Resize(fyne.NewSize(1280, 800))
 		})
 		s = sh.app.Session()
 		sh.shot("self-service-attract")
