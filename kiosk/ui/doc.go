@@ -3,4 +3,19 @@
 // first, today's dossiers, clerk sign-in) or self-service mode (touch,
 // fullscreen, high contrast, idle wipe, on-screen Telex keyboard). It imports
 // Fyne widgets but never fyne.io/fyne/v2/app, so its tests run headless.
+//
+// Counter keys: F2 reads a card (on the form: the next person's card), Esc
+// goes back (from the identity panel it ends the visit), Ctrl+Enter submits
+// at the review and moves on elsewhere, F9 opens the Decision 06
+// indicators; Tab follows the form's order and the first typed field has
+// the focus.
+//
+// Threading: card reads, submissions and store queries run on their own
+// goroutines (in package session or here); every change reaches the screen
+// through one redraw loop that hands the work to the UI goroutine with
+// fyne.DoAndWait, so the window never waits on a card or the network.
+//
+// Privacy: each discarded screen is emptied (scrub) before it is dropped,
+// because Fyne keeps discarded renderers cached for a while; at the end of
+// a self-service visit the receipt files it wrote are removed.
 package ui
