@@ -1,0 +1,86 @@
+package adapt_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"motcua/cardreader"
+	"motcua/cardreader/cccd"
+	"motcua/cardreader/emrtd"
+	"motcua/cardreader/iso7816"
+	"motcua/cardreader/qrkey"
+	"motcua/kiosk/session"
+	"motcua/kiosk/session/adapt"
+)
+
+func TestClassify(t *testing.T) {
+	live := context.Background()
+	dead, cancel := context.WithCancel(context.Background())
+	cancel()
+	other := errors.New("something else")
+	tests := []struct {
+		ctx  context.Context
+		err  error
+		want error
+	}{
+		{live, fmt.Errorf("read: %w", iso7816.ErrCardRemoved), session.ErrCardRemoved},
+		{live, fmt.Errorf("bac: %w", emrtd.ErrAccessDenied), session.ErrWrongCard},
+		{live, emrtd.ErrNotEMRTD, session.ErrWrongCard},
+		{live, qrkey.ErrNoKey, session.ErrWrongCard},
+		{dead, context.Canceled, session.ErrCardRemoved},
+		{live, other, other},
+	}
+	for _, tt := range tests {
+		got := adapt.Classify(tt.ctx, tt.err)
+		if !errors.Is(got, tt.want) || !errors.Is(got, tt.err) {
+			t.Errorf("Classify(%v) = %v, want it to match %v and keep the cause", tt.err, got, tt.want)
+		}
+	}
+	if adapt.Classify(live, nil) != nil {
+		t.Error("Classify(nil) != nil")
+	}
+}
+
+func TestLocalCode(t *testing.T) {
+	// 23:30 UTC on 22 Nov is 06:30 on 23 Nov in Vietnam: the code carries
+	// the Vietnamese date.
+	at := time.Date(2026, 11, 22, 23, 30, 0, 0, time.UTC)
+	if got := adapt.LocalCode("KIOSK-01", "0190a0b0-0000-7000-8000-00000000abcd", at); got != "KIOSK-01-261123-00abcd" {
+		t.Errorf("LocalCode = %q", got)
+	}
+}
+
+func TestSimCardWithoutCard(t *testing.T) {
+	c := adapt.NewSimCard("")
+	var steps []session.Step
+	progress := func(s session.Step) { steps = append(steps, s) }
+	if _, err := c.Read(context.Background(), session.ReadRequest{}, progress); !errors.Is(err, session.ErrNoReader) {
+		t.Fatalf("empty reader: %v", err)
+	}
+	if _, err := c.Read(context.Background(), session.ReadRequest{QR: "1|2"}, progress); !errors.Is(err, session.ErrBadQR) {
+		t.Fatalf("bad QR: %v", err)
+	}
+	qr := cccd.QRFromCitizen(cccd.Citizen{ID: "079090004217", FullName: "Nguyễn Văn An",
+		DateOfBirth: cccd.Date{Year: 1990, Month: 3, Day: 12}, Sex: cccd.Male, PlaceOfResidence: "TP. Hồ Chí Minh",
+		IssueDate: cccd.Date{Year: 2021, Month: 4, Day: 10}}).String()
+	r, err := c.Read(context.Background(), session.ReadRequest{QR: qr}, progress)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Source != cardreader.SourceQR || r.Citizen.ID != "079090004217" {
+		t.Errorf("QR-only reading %+v", r)
+	}
+	if len(steps) == 0 || steps[0] != session.StepConnecting {
+		t.Errorf("steps %v", steps)
+	}
+}
+
+func TestScores(t *testing.T) {
+	// The three faces span the store's 1..5 scale, best is 5.
+	if adapt.Scores[1] != 1 || adapt.Scores[3] != 5 || adapt.Scores[2] <= adapt.Scores[1] || adapt.Scores[2] >= adapt.Scores[3] {
+		t.Errorf("Scores %v", adapt.Scores)
+	}
+}
