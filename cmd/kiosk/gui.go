@@ -173,7 +173,7 @@ func buildParts(ctx context.Context, g *guiFlags) (*kioskParts, error) {
 	}
 	p := &kioskParts{cfg: cfg, text: text, sess: s, store: st, worker: w, full: g.fullscreen || mode == session.SelfService}
 	p.opts = ui.Options{Session: s, Text: text, AdminPIN: g.adminPIN, SaveDir: receipts, CheckClerk: clerkChecker(g.clerks)}
-	p.stop = func() { cancel(); st.Close() }
+	p.stop = func() { s.Close(); cancel(); st.Close() }
 	return p, nil
 }
 

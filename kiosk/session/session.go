@@ -108,6 +108,7 @@ type Session struct {
 
 	audits   chan Event     // audit events, written in order off the caller's goroutine
 	auditing sync.WaitGroup // events queued and not yet written
+	closed   bool
 }
 
 // New returns a session at Welcome.
@@ -139,6 +140,21 @@ func (s *Session) writeAudits() {
 
 // FlushAudit waits until every audit event so far is written.
 func (s *Session) FlushAudit() { s.auditing.Wait() }
+
+// Close wipes the visit, writes the pending audit events and stops the
+// session's goroutine. Later audit events are dropped.
+func (s *Session) Close() {
+	s.Wipe(context.Background(), WipeCancel)
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
+	s.closed = true
+	s.mu.Unlock()
+	s.auditing.Wait()
+	close(s.audits)
+}
 
 // OnChange registers f to run after every change of state or data. It runs
 // on whatever goroutine made the change, without the session's lock held.
@@ -274,6 +290,11 @@ func (s *Session) audit(_ context.Context, e Event) {
 	if e.At.IsZero() {
 		e.At = s.cfg.Now()
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return
+	}
 	s.auditing.Add(1)
 	s.audits <- e
 }
@@ -404,8 +425,9 @@ func (s *Session) read(ctx context.Context, req ReadRequest, _ bool) {
 	s.requester = r
 	s.state, s.step = StateIdentity, StepDone
 	s.lastTouch = s.cfg.Now()
+	ev := Event{Kind: "card.read", ClerkID: s.clerk, CitizenID: r.Citizen.ID, Detail: verificationDetail(r)}
 	s.mu.Unlock()
-	s.audit(context.Background(), Event{Kind: "card.read", ClerkID: s.Clerk(), CitizenID: r.Citizen.ID, Detail: verificationDetail(r)})
+	s.audit(context.Background(), ev)
 	s.changed()
 }
 

@@ -113,6 +113,7 @@ func New(t testing.TB, o Options) *Rig {
 	s := session.New(session.Config{Mode: o.Mode, Card: card, Queue: q, KioskID: "KIOSK-T", CounterID: "QUAY-T",
 		Forms:    &adapt.Forms{Catalog: cat, Options: form.Options{Agency: "000.00.00.H00", KioskID: "KIOSK-T", CounterID: "QUAY-T", Now: o.Now}},
 		IdleWipe: o.IdleWipe, IdleWarn: o.IdleWarn, Now: o.Now})
+	t.Cleanup(s.Close) // runs before the store closes (cleanups run last first)
 	return &Rig{Session: s, Card: card, Queue: q, Store: st, Worker: w, Portal: ps, Catalog: cat}
 }
 
