@@ -76,7 +76,7 @@ func (a *App) Slip(r *receipt.Receipt) fyne.CanvasObject {
 		if v == "" {
 			return
 		}
-		ls := lines(v, 52)
+		ls := lines(v, 44)
 		col.Add(container.NewHBox(text(T(k)+":", 13, false, fyne.TextAlignLeading), text(ls[0], 13, true, fyne.TextAlignLeading)))
 		for _, l := range ls[1:] {
 			col.Add(container.NewHBox(text("      ", 13, false, fyne.TextAlignLeading), text(l, 13, true, fyne.TextAlignLeading)))
