@@ -295,6 +295,25 @@ func TestCounterPanelAndIndicators(t *testing.T) {
 	a.Key(fyne.KeyF9)
 	waitText(t, a, "Chỉ số Đề án 06")
 	contains(t, a, "Hồ sơ có danh tính xác thực bằng chip", "1/1 (100%)", "Hồ sơ không yêu cầu giấy tờ tùy thân")
+	tap(t, a, "Đóng")
+
+	// The next citizen's picker puts today's procedure first.
+	a.Key(fyne.KeyF2)
+	waitFor(t, a, session.StateIdentity)
+	tap(t, a, "Tiếp tục")
+	waitFor(t, a, session.StateChooseProcedure)
+	var order []string
+	a.Inspect(func(c fyne.Canvas) {
+		for _, o := range objects(c) {
+			if l, ok := o.(*widget.Label); ok && l.Visible() {
+				order = append(order, l.Text)
+			}
+		}
+	})
+	head := strings.Join(order, "\n")
+	if i, j := strings.Index(head, "Hay dùng"), strings.Index(head, "Hộ tịch"); i < 0 || j < 0 || i > j {
+		t.Errorf("no most-used group before the domains:\n%s", head)
+	}
 }
 
 // Every reason code the reader can give has a sentence in both languages.
