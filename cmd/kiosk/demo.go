@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"motcua/kiosk/catalog"
+	"motcua/kiosk/config"
 	"motcua/kiosk/form"
 	"motcua/kiosk/i18n"
 	"motcua/kiosk/session"
@@ -34,7 +35,7 @@ func (d *demo) card(name string) string { return filepath.Join(d.seeds, "cards",
 
 func (d *demo) session(mode session.Mode) *session.Session {
 	c := session.Config{Mode: mode, Card: d.sim, Queue: d.queue, KioskID: "KIOSK-01", CounterID: "QUAY-01",
-		Forms: &adapt.Forms{Catalog: d.cat, Options: form.Options{Agency: "000.00.00.H00", KioskID: "KIOSK-01"}},
+		Forms: &adapt.Forms{Catalog: d.cat, Options: form.Options{Agency: config.Default().AgencyName, KioskID: "KIOSK-01"}},
 		Lang:  func() string { return string(d.text.Lang()) }}
 	if mode == session.SelfService {
 		c.IdleWipe, c.IdleWarn = 40*time.Second, 35*time.Second

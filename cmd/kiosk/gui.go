@@ -62,8 +62,8 @@ func parseGUIFlags(name string, e *env, args []string) (*guiFlags, error) {
 	fs.StringVar(&g.reader, "reader", "", `card reader: "sim" (in process), "pcsc" (first contactless reader) or "pcsc:NAME" (default from config, sim)`)
 	fs.StringVar(&g.lang, "lang", "", "vi or en (default vi)")
 	fs.BoolVar(&g.fullscreen, "fullscreen", false, "fullscreen window (always on in self-service mode)")
-	fs.StringVar(&g.clerks, "clerks", "CB-01:1357", "counter sign-in: comma-separated CLERKID:PIN pairs")
-	fs.StringVar(&g.adminPIN, "admin-pin", "2468", "PIN that lets staff leave self-service mode")
+	fs.StringVar(&g.clerks, "clerks", "", "counter sign-in: comma-separated CLERKID:PIN pairs (default from config)")
+	fs.StringVar(&g.adminPIN, "admin-pin", "", "PIN that lets staff leave self-service mode (default from config)")
 	fs.StringVar(&g.receipts, "receipts", "", "directory for receipt PDFs (default DATA/receipts)")
 	fs.StringVar(&g.agency, "agency", "", "receiving agency code (default from config)")
 	fs.StringVar(&g.kioskID, "kiosk-id", "", "this kiosk's ID (default from config)")
@@ -100,7 +100,8 @@ func buildParts(ctx context.Context, g *guiFlags) (*kioskParts, error) {
 		dst *string
 		v   string
 	}{{&cfg.Mode, g.mode}, {&cfg.Language, g.lang}, {&cfg.SimCard, g.sim},
-		{&cfg.Agency, g.agency}, {&cfg.KioskID, g.kioskID}, {&cfg.CounterID, g.counterID}} {
+		{&cfg.Agency, g.agency}, {&cfg.KioskID, g.kioskID}, {&cfg.CounterID, g.counterID},
+		{&cfg.Clerks, g.clerks}, {&cfg.AdminPIN, g.adminPIN}} {
 		if o.v != "" {
 			*o.dst = o.v
 		}
@@ -157,7 +158,7 @@ func buildParts(ctx context.Context, g *guiFlags) (*kioskParts, error) {
 		idle = g.idle
 	}
 	sc := session.Config{Mode: mode, Card: card, KioskID: cfg.KioskID, CounterID: cfg.CounterID,
-		Forms: &adapt.Forms{Catalog: cat, Options: form.Options{Agency: cfg.Agency, KioskID: cfg.KioskID, CounterID: cfg.CounterID}},
+		Forms: &adapt.Forms{Catalog: cat, Options: form.Options{Agency: cfg.AgencyName, KioskID: cfg.KioskID, CounterID: cfg.CounterID}},
 		Queue: &adapt.Queue{Store: st, Worker: w, KioskID: cfg.KioskID, CounterID: cfg.CounterID},
 		Lang:  func() string { return string(text.Lang()) }}
 	if mode == session.SelfService {
@@ -172,7 +173,7 @@ func buildParts(ctx context.Context, g *guiFlags) (*kioskParts, error) {
 		receipts = filepath.Join(cfg.DataDir, "receipts")
 	}
 	p := &kioskParts{cfg: cfg, text: text, sess: s, store: st, worker: w, full: g.fullscreen || mode == session.SelfService}
-	p.opts = ui.Options{Session: s, Text: text, AdminPIN: g.adminPIN, SaveDir: receipts, CheckClerk: clerkChecker(g.clerks)}
+	p.opts = ui.Options{Session: s, Text: text, AdminPIN: cfg.AdminPIN, SaveDir: receipts, CheckClerk: clerkChecker(cfg.Clerks)}
 	p.stop = func() { s.Close(); cancel(); st.Close() }
 	return p, nil
 }

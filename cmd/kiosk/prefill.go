@@ -77,7 +77,7 @@ func runPrefill(ctx context.Context, e *env, args []string) error {
 	asJSON := fs.Bool("json", false, "print JSON")
 	lang := fs.String("lang", "vi", "language of labels: vi or en")
 	dir := fs.String("catalog", "", "load the catalog from this directory instead of the built-in one")
-	agency := fs.String("agency", config.Default().Agency, "receiving agency written into the form")
+	agency := fs.String("agency", config.Default().AgencyName, "receiving agency written into the form (Kính gửi)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -106,7 +106,7 @@ func runSubmit(ctx context.Context, e *env, args []string) error {
 	defer st.Close()
 	who := store.Actor{Clerk: *clerk, Purpose: "nộp hồ sơ " + p.Ref()}
 
-	opts := form.Options{Agency: cfg.Agency, KioskID: cfg.KioskID, CounterID: cfg.CounterID, ClerkID: *clerk}
+	opts := form.Options{Agency: cfg.AgencyName, KioskID: cfg.KioskID, CounterID: cfg.CounterID, ClerkID: *clerk}
 	var first *form.Form
 	var in *form.Intake
 	if in, err = form.NewIntake(cat, p, opts); err == nil {

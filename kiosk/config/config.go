@@ -13,21 +13,24 @@ import (
 
 // Config is every setting the kiosk and its subcommands read.
 type Config struct {
-	DataDir   string `json:"dataDir"`   // bbolt store, key file, logs
-	KeyFile   string `json:"keyFile"`   // data key for encryption at rest; default DataDir/data.key
-	PortalURL string `json:"portalURL"` // e.g. http://127.0.0.1:8470
-	Token     string `json:"token"`     // bearer token of this kiosk at the portal
-	KioskID   string `json:"kioskId"`
-	CounterID string `json:"counterId"`
-	Agency    string `json:"agency"`   // receiving agency code, e.g. "UBND-PBN"
-	Mode      string `json:"mode"`     // "counter" or "self-service"
-	Language  string `json:"language"` // "vi" or "en"
-	Reader    string `json:"reader"`   // "sim" or "pcsc" or "pcsc:NAME"
-	SimCard   string `json:"simCard"`  // fixture for the simulated reader
-	TrustDir  string `json:"trustDir"` // CSCA certificates and master lists
-	SeedsDir  string `json:"seedsDir"` // procedures, card fixtures, test PKI
-	IdleWipeS int    `json:"idleWipeSeconds"`
-	Retention string `json:"retention"` // "delete-on-receipt" (default) or "keep"
+	DataDir    string `json:"dataDir"`   // bbolt store, key file, logs
+	KeyFile    string `json:"keyFile"`   // data key for encryption at rest; default DataDir/data.key
+	PortalURL  string `json:"portalURL"` // e.g. http://127.0.0.1:8470
+	Token      string `json:"token"`     // bearer token of this kiosk at the portal
+	KioskID    string `json:"kioskId"`
+	CounterID  string `json:"counterId"`
+	Agency     string `json:"agency"`     // receiving agency code (mã đơn vị), prefix of local dossier codes
+	AgencyName string `json:"agencyName"` // receiving agency as people read it: the forms' "Kính gửi"
+	Clerks     string `json:"clerks"`     // counter sign-in: comma-separated CLERKID:PIN pairs
+	AdminPIN   string `json:"adminPin"`   // PIN that lets staff leave self-service mode
+	Mode       string `json:"mode"`       // "counter" or "self-service"
+	Language   string `json:"language"`   // "vi" or "en"
+	Reader     string `json:"reader"`     // "sim" or "pcsc" or "pcsc:NAME"
+	SimCard    string `json:"simCard"`    // fixture for the simulated reader
+	TrustDir   string `json:"trustDir"`   // CSCA certificates and master lists
+	SeedsDir   string `json:"seedsDir"`   // procedures, card fixtures, test PKI
+	IdleWipeS  int    `json:"idleWipeSeconds"`
+	Retention  string `json:"retention"` // "delete-on-receipt" (default) or "keep"
 }
 
 // Default returns settings that work out of the box on a developer machine:
@@ -40,12 +43,17 @@ func Default() Config {
 		KioskID:   "KIOSK-01",
 		CounterID: "QUAY-01",
 		Agency:    "000.00.00.H00",
-		Mode:      "counter",
-		Language:  "vi",
-		Reader:    "sim",
-		SeedsDir:  "seeds",
-		IdleWipeS: 90,
-		Retention: "delete-on-receipt",
+		// Development defaults: a fictional receiving centre and PINs that a
+		// deployment's config file must replace.
+		AgencyName: "Trung tâm Phục vụ hành chính công phường Mẫu",
+		Clerks:     "CB-01:1357",
+		AdminPIN:   "2468",
+		Mode:       "counter",
+		Language:   "vi",
+		Reader:     "sim",
+		SeedsDir:   "seeds",
+		IdleWipeS:  90,
+		Retention:  "delete-on-receipt",
 	}
 }
 
