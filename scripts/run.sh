@@ -3,6 +3,8 @@
 # reader, with a per-user data directory. Ctrl-C stops everything it started.
 set -euo pipefail
 bin=$1 data=$2 addr=$3 token=$4 card=$5
+# Fyne warns about the C locale; a UTF-8 locale silences it.
+case "${LANG:-C}" in C|C.*|POSIX) export LANG=en_US.UTF-8 ;; esac
 
 mkdir -p "$data/portal"
 pids=()
@@ -10,7 +12,8 @@ cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 0' INT TERM
 
 if [ -x "$bin/portal" ]; then
   "$bin/portal" --addr "$addr" --data "$data/portal" --token "$token" &
@@ -36,8 +39,8 @@ if [ -z "${DISPLAY:-}" ]; then
   echo "run: no DISPLAY; starting the kiosk under Xvfb (headless)"
   kiosk=(xvfb-run -a -s "-screen 0 1280x800x24" "${kiosk[@]}")
 fi
-# Fyne warns about the C locale; a UTF-8 locale silences it.
-case "${LANG:-C}" in C|C.*|POSIX) export LANG=en_US.UTF-8 ;; esac
+echo "run: counter mode; sign in as clerk CB-01 with PIN 1357 (development defaults: set"
+echo "run: \"clerks\" in $data/config.json). F2 reads the virtual card; Ctrl-C stops everything."
 "${kiosk[@]}" &
 pids+=($!)
 wait "${pids[-1]}"

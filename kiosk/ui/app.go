@@ -53,13 +53,17 @@ type App struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
-	root   *fyne.Container // top bar + body (+ counter panel)
-	body   *fyne.Container
-	top    *fyne.Container
-	panel  *counterPanel
-	shown  string // key of the screen now shown, to rebuild only on change
-	idle   *widget.PopUp
-	idleLb *widget.Label
+	root *fyne.Container // top bar + body (+ counter panel)
+	body *fyne.Container
+	// focusNext is the widget a screen wants focused; it can only take focus
+	// once the screen is in the canvas, so syncLocked applies it after
+	// placing the screen.
+	focusNext fyne.Focusable
+	top       *fyne.Container
+	panel     *counterPanel
+	shown     string // key of the screen now shown, to rebuild only on change
+	idle      *widget.PopUp
+	idleLb    *widget.Label
 
 	syncMu  sync.Mutex   // one redraw at a time (the test driver runs fyne.Do inline)
 	dirty   chan bool    // a change to draw; true forces a full redraw
@@ -266,6 +270,10 @@ func (a *App) syncLocked() {
 		a.buildTop()
 		a.body.Objects = []fyne.CanvasObject{a.screen()}
 		a.body.Refresh()
+		if f := a.focusNext; f != nil {
+			a.focusNext = nil
+			a.w.Canvas().Focus(f)
+		}
 	}
 	a.syncIdle()
 }

@@ -240,7 +240,7 @@ func (a *App) formScreen() fyne.CanvasObject {
 		bottom = container.NewVBox(kb.root, bottom)
 	}
 	if first != nil && !a.self {
-		fyne.Do(func() { a.w.Canvas().Focus(first) })
+		a.focusNext = first
 	}
 	return container.NewBorder(title, bottom, nil, nil, container.NewVScroll(box))
 }

@@ -318,6 +318,6 @@ func (a *App) signIn() fyne.CanvasObject {
 	go_.Importance = widget.HighImportance
 	form := container.New(layout.NewFormLayout(), widget.NewLabel(a.T("counter.clerk")), id, widget.NewLabel(a.T("counter.pin")), pin)
 	box := container.NewVBox(heading(a.T("counter.signin")), form, msg, go_)
-	fyne.Do(func() { a.w.Canvas().Focus(id) })
+	a.focusNext = id
 	return container.NewCenter(container.NewGridWrap(fyne.NewSize(420, box.MinSize().Height), box))
 }
