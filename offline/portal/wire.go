@@ -17,7 +17,8 @@ const (
 	PathHealth      = "/v1/health"
 	PathDossiers    = "/v1/dossiers"     // POST a dossier; GET /v1/dossiers/{id} for its status
 	PathAttachments = "/v1/attachments/" // PUT /v1/attachments/{sha256}
-	// HeaderIdempotencyKey carries the kiosk's dossier ID on POST /v1/dossiers.
+	// HeaderIdempotencyKey carries the kiosk's dossier ID on POST
+	// /v1/dossiers and the batch ID on POST /v1/stats.
 	HeaderIdempotencyKey = "Idempotency-Key"
 	// HeaderReplayed is "true" when the answer is a replay of an earlier one.
 	HeaderReplayed = "Idempotent-Replayed"
@@ -205,7 +206,7 @@ var (
 
 // Client is what the kiosk needs from a portal. The reference HTTP client
 // implements it; an adapter for a provincial one-door system (iGate,
-// OpenCPS, …) implements the same four calls.
+// OpenCPS, …) implements the same five calls.
 type Client interface {
 	// Probe checks cheaply that the portal answers and accepts the token.
 	Probe(ctx context.Context) error
@@ -216,4 +217,9 @@ type Client interface {
 	Submit(ctx context.Context, d *dossier.Dossier) (*SubmitResponse, error)
 	// Status looks a filed dossier up by the kiosk's dossier ID.
 	Status(ctx context.Context, dossierID string) (*StatusResponse, error)
+	// SendStats delivers satisfaction ratings and indicator totals. The
+	// batch ID is the idempotency key: a repeat is counted once. An
+	// adapter for a system without statistics may answer with a permanent
+	// *Error; the kiosk then sets the batch aside and keeps its data.
+	SendStats(ctx context.Context, b *StatsBatch) (*StatsResponse, error)
 }

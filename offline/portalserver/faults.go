@@ -33,6 +33,12 @@ type FaultSettings struct {
 	Delay time.Duration `json:"delay,omitempty"`
 	// Unavailable answers 503 to every request, health checks included.
 	Unavailable bool `json:"unavailable,omitempty"`
+	// StatsFailNext makes the next N statistics batches fail with 503
+	// before anything is stored.
+	StatsFailNext int `json:"statsFailNext,omitempty"`
+	// StatsDropAfterCommitNext makes the next N statistics batches commit
+	// and then drop the connection without answering.
+	StatsDropAfterCommitNext int `json:"statsDropAfterCommitNext,omitempty"`
 }
 
 // Set replaces all switches.
@@ -94,6 +100,27 @@ func (f *Faults) takeDrop() bool {
 	defer f.mu.Unlock()
 	if f.f.DropAfterCommitNext > 0 {
 		f.f.DropAfterCommitNext--
+		return true
+	}
+	return false
+}
+
+// takeStats consumes one statistics intake failure.
+func (f *Faults) takeStats() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.f.StatsFailNext > 0 {
+		f.f.StatsFailNext--
+		return true
+	}
+	return false
+}
+
+func (f *Faults) takeStatsDrop() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.f.StatsDropAfterCommitNext > 0 {
+		f.f.StatsDropAfterCommitNext--
 		return true
 	}
 	return false

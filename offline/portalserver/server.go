@@ -103,7 +103,8 @@ func Open(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("portalserver: opening store: %w", err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketMeta, bucketDossiers, bucketIdempotency, bucketSeq, bucketAttachments} {
+		for _, b := range [][]byte{bucketMeta, bucketDossiers, bucketIdempotency, bucketSeq, bucketAttachments,
+			bucketStatsBatches, bucketRatings, bucketIndicators} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -136,29 +137,46 @@ func (s *Server) Faults() *Faults { return &s.faults }
 type Counts struct {
 	Dossiers                int `json:"dossiers"`
 	DistinctKioskDossierIDs int `json:"distinctKioskDossierIDs"`
+	Ratings                 int `json:"ratings"`      // satisfaction ratings taken, every kiosk and day
+	StatsBatches            int `json:"statsBatches"` // distinct (kiosk, batch ID) statistics batches taken
 }
 
 // Count counts stored dossiers and distinct (kiosk, dossier ID) pairs among
-// them: the two are equal exactly when no dossier was filed twice.
+// them: the two are equal exactly when no dossier was filed twice. It also
+// counts ratings and statistics batches.
 func (s *Server) Count() (Counts, error) { return count(s.db) }
 
 // CountDir counts the dossiers of a portal store that is not running.
 func CountDir(dir string) (Counts, error) {
-	db, err := bolt.Open(filepath.Join(dir, dbFile), 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
-	if errors.Is(err, bolt.ErrTimeout) {
-		return Counts{}, ErrInUse
-	}
+	db, err := openReadOnly(dir)
 	if err != nil {
-		return Counts{}, fmt.Errorf("portalserver: %w", err)
+		return Counts{}, err
 	}
 	defer db.Close()
 	return count(db)
+}
+
+func openReadOnly(dir string) (*bolt.DB, error) {
+	db, err := bolt.Open(filepath.Join(dir, dbFile), 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, ErrInUse
+	}
+	if err != nil {
+		return nil, fmt.Errorf("portalserver: %w", err)
+	}
+	return db, nil
 }
 
 func count(db *bolt.DB) (Counts, error) {
 	var c Counts
 	seen := map[string]struct{}{}
 	err := db.View(func(tx *bolt.Tx) error {
+		if b := tx.Bucket(bucketRatings); b != nil {
+			c.Ratings = b.Stats().KeyN
+		}
+		if b := tx.Bucket(bucketStatsBatches); b != nil {
+			c.StatsBatches = b.Stats().KeyN
+		}
 		b := tx.Bucket(bucketDossiers)
 		if b == nil {
 			return nil
@@ -222,6 +240,8 @@ func idemKey(kiosk, id string) []byte { return []byte(kiosk + "\x00" + id) }
 //	PUT  /v1/attachments/{sha256}
 //	POST /v1/dossiers            (Idempotency-Key: dossier ID)
 //	GET  /v1/dossiers/{id}
+//	POST /v1/stats               (Idempotency-Key: batch ID)
+//	GET  /v1/stats?day=YYYY-MM-DD (this kiosk's totals; no day: all days)
 //	POST /admin/faults           (admin token)
 //	POST /admin/status/{kiosk}/{id}  (admin token)
 func (s *Server) Handler() http.Handler {
@@ -232,6 +252,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("PUT "+portal.PathAttachments+"{sha}", s.kiosk(s.putAttachment))
 	mux.HandleFunc("POST "+portal.PathDossiers, s.kiosk(s.submit))
 	mux.HandleFunc("GET "+portal.PathDossiers+"/{id}", s.kiosk(s.status))
+	mux.HandleFunc("POST "+portal.PathStats, s.kiosk(s.postStats))
+	mux.HandleFunc("GET "+portal.PathStats, s.kiosk(s.getStats))
 	mux.HandleFunc("POST /admin/faults", s.admin(s.setFaults))
 	mux.HandleFunc("POST /admin/status/{kiosk}/{id}", s.admin(s.adminStatus))
 	return mux

@@ -300,7 +300,7 @@ func TestCountDirAfterClose(t *testing.T) {
 	f.ts.Close()
 	f.srv.Close()
 	c, err := CountDir(dir)
-	if err != nil || c != (Counts{3, 3}) {
+	if err != nil || c != (Counts{Dossiers: 3, DistinctKioskDossierIDs: 3}) {
 		t.Fatalf("CountDir = %+v, %v", c, err)
 	}
 }

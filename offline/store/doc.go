@@ -1,7 +1,9 @@
 // Package store is the kiosk's durable, encrypted local store, one bbolt
 // file: dossiers with their status history, the outbox the sync worker
 // drains, attachments by SHA-256, the audit trail, settings, satisfaction
-// ratings and indicator counters, under a schema version with migrations.
+// ratings and indicator counters with a record of what the portal already
+// has of them (PendingStats, MarkStatsSent), under a schema version with
+// migrations.
 //
 // Personal data never reaches the file in clear: a dossier's content, its
 // attachments and its receipt are sealed (package seal) under the data key;

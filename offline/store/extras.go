@@ -38,7 +38,7 @@ type Rating struct {
 	DossierID     string    `json:"dossierId,omitempty"`
 }
 
-// AddRating stores a rating.
+// AddRating stores a rating; PendingStats delivers it to the portal.
 func (s *Store) AddRating(r Rating) error {
 	if r.Score < 1 || r.Score > 5 {
 		return fmt.Errorf("store: rating %d out of 1..5", r.Score)
@@ -77,10 +77,11 @@ func (s *Store) Ratings(since time.Time) ([]Rating, error) {
 }
 
 // AddIndicator adds delta to a named counter for today (Vietnam), e.g. the
-// Decision 06 indicators "dossiers.chip-prefilled" or "visits.self-service".
-// Names must not contain '|'.
+// Decision 06 indicators "d06.chip-verified" or "d06.no-id-papers". Names
+// are 1–64 ASCII letters, digits, '.', '-' or '_' (portal.ValidIndicatorName),
+// so every counter can be delivered to the portal (see PendingStats).
 func (s *Store) AddIndicator(name string, delta int64) error {
-	if name == "" || strings.Contains(name, "|") {
+	if !portal.ValidIndicatorName(name) {
 		return fmt.Errorf("store: bad indicator name %q", name)
 	}
 	day := cccd.DateOf(s.now().In(portal.Vietnam)).ISO()

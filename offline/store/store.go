@@ -160,6 +160,11 @@ var (
 	bSettings   = []byte("settings")
 	bRatings    = []byte("ratings")    // seq(8) -> Rating JSON
 	bIndicators = []byte("indicators") // yyyy-mm-dd | name -> int64
+
+	// Schema 2: statistics delivery (stats.go).
+	bStats          = []byte("stats")           // keyPending -> pendingStats JSON; keyRatingsSent -> seq(8)
+	bIndicatorsSent = []byte("indicators-sent") // yyyy-mm-dd | name -> int64 the portal has
+	bStatsRefused   = []byte("stats-refused")   // batch ID -> RefusedStats JSON
 )
 
 // migrations[i] brings the schema from version i to i+1. Append only.
@@ -172,6 +177,14 @@ var migrations = []func(tx *bolt.Tx) error{
 			}
 		}
 		return audit.CreateBuckets(tx)
+	},
+	func(tx *bolt.Tx) error { // 1 -> 2: ratings and indicators are delivered to the portal
+		for _, b := range [][]byte{bStats, bIndicatorsSent, bStatsRefused} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
 	},
 }
 

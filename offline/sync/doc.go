@@ -16,6 +16,14 @@
 // with its own backoff. A permanent refusal (another 4xx) moves the dossier
 // to "needs attention" with the portal's reason; it is never dropped.
 //
+// Satisfaction ratings and Decision 06 indicator totals follow the
+// dossiers in each pass, in batches the store freezes under their own ID
+// (the Idempotency-Key) before sending and forgets only once the answer is
+// recorded, so they too arrive exactly once; a batch refused for good is
+// set aside in the store, never dropped. They are not urgent: a new rating
+// waits for the next pass (an enqueue, a due retry or status poll, at most
+// PollInterval).
+//
 // The package's tests kill real processes: the kiosk with SIGKILL at random
 // points while it enqueues and while it syncs (240 rounds in make test), the
 // portal during a drain, and drain 10,000 dossiers queued while the portal

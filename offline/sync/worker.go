@@ -47,6 +47,8 @@ type Snapshot struct {
 	Sent           int       // dossiers filed so far
 	SendAttempts   int       // Submit calls so far
 	NeedsAttention int       // dossiers refused during this run
+	StatsSent      int       // statistics batches (ratings, indicators) delivered so far
+	StatsRefused   int       // statistics batches refused for good during this run
 }
 
 // Result is what one Drain did.
@@ -54,6 +56,8 @@ type Result struct {
 	Sent, Refused, Retried, Polled int
 	Left                           int // still in the outbox
 	Online                         bool
+	Stats                          int  // statistics batches delivered
+	StatsLeft                      bool // ratings or indicator totals not delivered yet
 }
 
 // Worker drains the outbox. Create it with New.
@@ -67,6 +71,12 @@ type Worker struct {
 	down      bool
 	probeFail int
 	watchers  map[chan Snapshot]struct{}
+
+	// Statistics delivery (stats.go): consecutive failures, the earliest
+	// next try, and whether the local batch itself is unusable.
+	statsFail   int
+	statsNext   time.Time
+	statsBroken bool
 }
 
 // New checks cfg and fills in defaults.
@@ -318,10 +328,13 @@ func (w *Worker) sleep(ctx context.Context, d time.Duration, extra <-chan struct
 func (w *Worker) untilDue() time.Duration {
 	send, poll, ok := w.cfg.Store.NextDue()
 	wait := w.cfg.PollInterval
+	now := w.cfg.Now()
+	if t, retrying := w.statsRetryAt(); retrying {
+		wait = min(wait, max(t.Sub(now), 0))
+	}
 	if !ok {
 		return wait
 	}
-	now := w.cfg.Now()
 	for _, t := range []time.Time{send, poll} {
 		if !t.IsZero() {
 			wait = min(wait, max(t.Sub(now), 0))
@@ -338,6 +351,7 @@ func (w *Worker) Drain(ctx context.Context) (Result, error) {
 	var total Result
 	if _, up := w.probe(ctx); !up {
 		total.Left = w.cfg.Store.OutboxLen()
+		_, total.StatsLeft = w.statsWait()
 		return total, fmt.Errorf("sync: %s", w.Snapshot().LastError)
 	}
 	for {
@@ -346,21 +360,32 @@ func (w *Worker) Drain(ctx context.Context) (Result, error) {
 		total.Refused += r.Refused
 		total.Retried += r.Retried
 		total.Polled += r.Polled
+		total.Stats += r.Stats
+		total.Left = w.cfg.Store.OutboxLen()
+		statsWait, statsLeft := w.statsWait()
+		total.StatsLeft = statsLeft
 		if err != nil {
-			total.Left = w.cfg.Store.OutboxLen()
 			return total, err
 		}
-		total.Left = w.cfg.Store.OutboxLen()
 		if w.isDown() {
 			return total, fmt.Errorf("sync: portal went offline: %s", w.Snapshot().LastError)
 		}
-		if total.Left == 0 {
+		if total.Left == 0 && !statsLeft {
 			total.Online = true
 			return total, nil
 		}
-		send, _, _ := w.cfg.Store.NextDue()
-		wait := max(send.Sub(w.cfg.Now()), 0)
-		if wait == 0 && r.Sent+r.Refused+r.Retried == 0 {
+		var wait time.Duration
+		switch {
+		case total.Left == 0:
+			wait = statsWait // only statistics are left, waiting out their backoff
+		case statsLeft:
+			send, _, _ := w.cfg.Store.NextDue()
+			wait = min(max(send.Sub(w.cfg.Now()), 0), statsWait)
+		default:
+			send, _, _ := w.cfg.Store.NextDue()
+			wait = max(send.Sub(w.cfg.Now()), 0)
+		}
+		if wait == 0 && r.Sent+r.Refused+r.Retried+r.Stats == 0 {
 			wait = w.cfg.RetryBase // due work that made no progress: never spin
 		}
 		if !w.sleep(ctx, wait, nil, 0) {
@@ -372,7 +397,8 @@ func (w *Worker) Drain(ctx context.Context) (Result, error) {
 // page is how many IDs one scan of the outbox or poll list returns.
 const page = 64
 
-// pass sends every due dossier once and polls every due status once.
+// pass sends every due dossier once, polls every due status once, then
+// delivers the statistics batches (unless backing off).
 func (w *Worker) pass(ctx context.Context) (Result, error) {
 	var res Result
 	var resMu stdsync.Mutex
@@ -420,6 +446,7 @@ func (w *Worker) pass(ctx context.Context) (Result, error) {
 	if err := run(w.cfg.Store.PollDue, w.pollOne); err != nil {
 		return res, err
 	}
+	res.Stats = w.sendStats(ctx)
 	return res, ctx.Err()
 }
 
