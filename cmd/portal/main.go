@@ -5,6 +5,10 @@
 //	portal [serve] --addr 127.0.0.1:8470 --data DIR --token TOKEN[=KIOSKID] [--token …]
 //	       [--agency CODE] [--tls-cert FILE --tls-key FILE] [--admin-token T] [--nosync]
 //	portal count --data DIR [--json]
+//	portal stats --data DIR [--day YYYY-MM-DD] [--kiosk ID] [--json]
+//
+// Besides dossiers it takes kiosks' satisfaction ratings and Decision 06
+// indicator totals (POST /v1/stats); `portal stats` sums them.
 package main
 
 import (
@@ -21,10 +25,12 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"sort"
 	"strings"
 	"syscall"
 	"time"
 
+	"motcua/cardreader/cccd"
 	"motcua/offline/portalserver"
 )
 
@@ -54,8 +60,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return serve(ctx, args, stdout, stderr)
 	case "count":
 		return count(args, stdout, stderr)
+	case "stats":
+		return stats(args, stdout, stderr)
 	}
-	fmt.Fprintf(stderr, "portal: unknown command %q (serve, count)\n", cmd)
+	fmt.Fprintf(stderr, "portal: unknown command %q (serve, count, stats)\n", cmd)
 	return errUsage
 }
 
@@ -154,6 +162,49 @@ func count(args []string, stdout, stderr io.Writer) error {
 	if *asJSON {
 		return json.NewEncoder(stdout).Encode(c)
 	}
-	fmt.Fprintf(stdout, "dossiers: %d\ndistinct kiosk dossier IDs: %d\n", c.Dossiers, c.DistinctKioskDossierIDs)
+	fmt.Fprintf(stdout, "dossiers: %d\ndistinct kiosk dossier IDs: %d\nratings: %d\nstatistics batches: %d\n",
+		c.Dossiers, c.DistinctKioskDossierIDs, c.Ratings, c.StatsBatches)
+	return nil
+}
+
+func stats(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("portal stats", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	data := fs.String("data", "", "data directory (required)")
+	dayFlag := fs.String("day", "", "one day in Vietnam, YYYY-MM-DD (default: every day)")
+	kiosk := fs.String("kiosk", "", "one kiosk ID (default: every kiosk)")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	var day cccd.Date
+	if *dayFlag != "" {
+		d, err := cccd.ParseISO(*dayFlag)
+		if err != nil || d.YearOnly() {
+			fmt.Fprintln(stderr, "portal stats: --day must be YYYY-MM-DD")
+			return errUsage
+		}
+		day = d
+	}
+	if *data == "" || fs.NArg() > 0 {
+		fmt.Fprintln(stderr, "usage: portal stats --data DIR [--day YYYY-MM-DD] [--kiosk ID] [--json]")
+		return errUsage
+	}
+	t, err := portalserver.StatsDir(*data, *kiosk, day)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return json.NewEncoder(stdout).Encode(t)
+	}
+	fmt.Fprintf(stdout, "ratings: %d (average %.2f; by score 1..5: %v)\n", t.Ratings, t.Average(), t.Scores)
+	names := make([]string, 0, len(t.Indicators))
+	for n := range t.Indicators {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(stdout, "%s: %d\n", n, t.Indicators[n])
+	}
 	return nil
 }
