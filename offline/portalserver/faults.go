@@ -33,8 +33,8 @@ type FaultSettings struct {
 	Delay time.Duration `json:"delay,omitempty"`
 	// Unavailable answers 503 to every request, health checks included.
 	Unavailable bool `json:"unavailable,omitempty"`
-	// StatsFailNext makes the next N statistics batches fail with 503
-	// before anything is stored.
+	// StatsFailNext makes the next N statistics batches fail with
+	// FailStatus (500 or 503; default 503) before anything is stored.
 	StatsFailNext int `json:"statsFailNext,omitempty"`
 	// StatsDropAfterCommitNext makes the next N statistics batches commit
 	// and then drop the connection without answering.
@@ -105,15 +105,19 @@ func (f *Faults) takeDrop() bool {
 	return false
 }
 
-// takeStats consumes one statistics intake failure.
-func (f *Faults) takeStats() bool {
+// takeStats consumes one statistics intake failure; it returns the HTTP
+// status to answer with, or 0.
+func (f *Faults) takeStats() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.f.StatsFailNext > 0 {
 		f.f.StatsFailNext--
-		return true
+		if f.f.FailStatus == 0 {
+			return 503
+		}
+		return f.f.FailStatus
 	}
-	return false
+	return 0
 }
 
 func (f *Faults) takeStatsDrop() bool {

@@ -48,8 +48,8 @@ func (s *Server) postStats(w http.ResponseWriter, r *http.Request, kiosk string)
 		writeErr(w, http.StatusRequestEntityTooLarge, portal.ErrCodeBadRequest, "batch too large or truncated")
 		return
 	}
-	if s.faults.takeStats() {
-		writeErr(w, http.StatusServiceUnavailable, portal.ErrCodeUnavailable, "simulated outage")
+	if st := s.faults.takeStats(); st != 0 {
+		writeErr(w, st, portal.ErrCodeUnavailable, "simulated failure")
 		return
 	}
 	var b portal.StatsBatch

@@ -21,9 +21,13 @@ func (w *Worker) sendStats(ctx context.Context) int {
 	if t, retrying := w.statsRetryAt(); retrying && w.cfg.Now().Before(t) {
 		return 0
 	}
-	sent := 0
+	sent, last := 0, ""
 	for ctx.Err() == nil && !w.isDown() {
 		b, err := w.cfg.Store.PendingStats()
+		if err == nil && b != nil && b.BatchID == last {
+			// Recorded, yet offered again: never loop on it.
+			err = errors.New("sync: a delivered statistics batch is still pending")
+		}
 		if err != nil {
 			w.statsFailed(err, true)
 			return sent
@@ -32,6 +36,7 @@ func (w *Worker) sendStats(ctx context.Context) int {
 			w.statsDone()
 			return sent
 		}
+		last = b.BatchID
 		rctx, cancel := context.WithTimeout(ctx, w.cfg.RequestTimeout)
 		_, err = w.cfg.Client.SendStats(rctx, b)
 		cancel()
