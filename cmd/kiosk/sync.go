@@ -85,13 +85,17 @@ func runSync(ctx context.Context, e *env, args []string) error {
 		defer cancel()
 		res, err := w.Drain(dctx)
 		stats, _ := st.Stats()
-		fmt.Fprintf(e.stdout, "sent %d, refused %d, retried %d, statuses %d; left in outbox %d, needing attention %d\n",
-			res.Sent, res.Refused, res.Retried, res.Polled, res.Left, stats.NeedsAttention)
+		more := ""
+		if res.StatsLeft {
+			more = ", more waiting"
+		}
+		fmt.Fprintf(e.stdout, "sent %d, refused %d, retried %d, statuses %d; left in outbox %d, needing attention %d; statistics batches sent %d%s\n",
+			res.Sent, res.Refused, res.Retried, res.Polled, res.Left, stats.NeedsAttention, res.Stats, more)
 		if err != nil {
 			return &leftError{fmt.Sprintf("%v (%d dossier(s) left)", err, res.Left)}
 		}
-		if res.Left > 0 || stats.NeedsAttention > 0 {
-			return &leftError{fmt.Sprintf("%d dossier(s) left in the outbox, %d need attention", res.Left, stats.NeedsAttention)}
+		if res.Left > 0 || stats.NeedsAttention > 0 || res.StatsLeft {
+			return &leftError{fmt.Sprintf("%d dossier(s) left in the outbox, %d need attention; statistics left: %v", res.Left, stats.NeedsAttention, res.StatsLeft)}
 		}
 		return nil
 	}

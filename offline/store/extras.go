@@ -51,11 +51,17 @@ func (s *Store) AddRating(r Rating) error {
 	if err != nil {
 		return err
 	}
-	return s.db.Update(func(tx *bolt.Tx) error {
+	err = s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bRatings)
 		seq, _ := b.NextSequence()
 		return b.Put(binary.BigEndian.AppendUint64(nil, seq), raw)
 	})
+	if err == nil {
+		// A rating ends a visit: wake the worker so the visit's rating and
+		// indicator totals go out now rather than at the next status poll.
+		s.signal()
+	}
+	return err
 }
 
 // Ratings returns every rating given at or after since.

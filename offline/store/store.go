@@ -135,8 +135,8 @@ func (s *Store) Retention() Retention { return s.opt.Retention }
 // Path returns the database file's path.
 func (s *Store) Path() string { return s.db.Path() }
 
-// Enqueued is signalled (without blocking, coalesced) after each enqueue or
-// retry, so an in-process sync worker can send at once.
+// Enqueued is signalled (without blocking, coalesced) after each enqueue,
+// retry or rating, so an in-process sync worker can send at once.
 func (s *Store) Enqueued() <-chan struct{} { return s.wake }
 
 func (s *Store) signal() {
