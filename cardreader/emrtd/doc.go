@@ -7,7 +7,7 @@
 //
 // Opening the chip is an Access step: BAC (access.go) and PACE (pace.go),
 // each a type implementing Access. Read tries
-// Options.Access in order; a step that returns ErrAccessUnsupported
+// Options.Access in order (by default PACE, then BAC); a step that returns ErrAccessUnsupported
 // (the card or the key does not offer it) passes to the next one, any other
 // error ends the read. Every Access must leave the eMRTD application
 // selected and secure messaging installed (Session.SetSecureMessaging).
