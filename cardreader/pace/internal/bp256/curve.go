@@ -118,9 +118,9 @@ func (c *curve) double(q, p *jacobian) {
 	// M = 3XX + a·ZZ²
 	feSqr(&m, &zz)
 	feMul(&m, &m, &c.a)
-	feAdd(&m, &m, &xx)
-	feAdd(&m, &m, &xx)
-	feAdd(&m, &m, &xx)
+	for range 3 {
+		feAdd(&m, &m, &xx)
+	}
 	// X3 = M² - 2S
 	feSqr(&t, &m)
 	feSub(&t, &t, &s)
@@ -133,9 +133,9 @@ func (c *curve) double(q, p *jacobian) {
 	// Y3 = M(S - X3) - 8·YYYY
 	feSub(&s, &s, &t)
 	feMul(&s, &s, &m)
-	feAdd(&yyyy, &yyyy, &yyyy)
-	feAdd(&yyyy, &yyyy, &yyyy)
-	feAdd(&yyyy, &yyyy, &yyyy)
+	for range 3 { // doubled three times: 8·YYYY
+		feAdd(&yyyy, &yyyy, &yyyy)
+	}
 	feSub(&q.y, &s, &yyyy)
 	q.x = t
 }
