@@ -51,7 +51,7 @@ func (a ChipAuth) ChipAuthenticate(ctx context.Context, s *Session, dg14 *lds.Se
 		return chipauth.Result(true, info, key, err), nil
 	}
 	s.SetSecureMessaging(sess, cardreader.AccessNone)
-	if err := s.SelectFile(ctx, FIDCOM); err != nil {
+	if err := s.SelectFile(ctx, lds.FIDCOM); err != nil {
 		if isTransportError(err) {
 			return cardreader.Check{}, err
 		}

@@ -49,29 +49,3 @@ func (e *FileError) Error() string { return fmt.Sprintf("emrtd: %s (%04X): %v", 
 
 // Unwrap returns the cause.
 func (e *FileError) Unwrap() error { return e.Err }
-
-// FileName names a file of the eMRTD application by its FID.
-func FileName(fid uint16) string {
-	switch fid {
-	case FIDCardAccess:
-		return "EF.CardAccess"
-	case FIDSOD:
-		return "EF.SOD"
-	case FIDCOM:
-		return "EF.COM"
-	}
-	if fid > 0x0100 && fid <= 0x0110 {
-		return fmt.Sprintf("DG%d", fid-0x0100)
-	}
-	return fmt.Sprintf("EF %04X", fid)
-}
-
-// File identifiers (ICAO 9303 Part 10).
-const (
-	FIDCardAccess uint16 = 0x011C
-	FIDSOD        uint16 = 0x011D
-	FIDCOM        uint16 = 0x011E
-)
-
-// FIDOf is the FID of data group n (1-16).
-func FIDOf(dg int) uint16 { return 0x0100 | uint16(dg) }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"motcua/cardreader/iso7816"
+	"motcua/cardreader/lds"
 	"motcua/cardreader/tlv"
 )
 
@@ -17,7 +18,7 @@ const MaxFileSize = 4 + 0xFFFF
 // SelectFile selects an EF of the current application by FID (P2=0C: no
 // FCI).
 func (s *Session) SelectFile(ctx context.Context, fid uint16) error {
-	op := "select " + FileName(fid)
+	op := "select " + lds.FileName(fid)
 	r, err := s.Exchange(ctx, op, iso7816.Command{INS: 0xA4, P1: 0x02, P2: 0x0C, Data: []byte{byte(fid >> 8), byte(fid)}})
 	if err != nil {
 		return err
@@ -51,7 +52,7 @@ func lowerLe(le int) int {
 func (s *Session) ReadFile(ctx context.Context, fid uint16) ([]byte, error) {
 	b, err := s.readFile(ctx, fid)
 	if err != nil {
-		return nil, &FileError{Name: FileName(fid), FID: fid, Err: err}
+		return nil, &FileError{Name: lds.FileName(fid), FID: fid, Err: err}
 	}
 	return b, nil
 }
@@ -60,7 +61,7 @@ func (s *Session) readFile(ctx context.Context, fid uint16) ([]byte, error) {
 	if err := s.SelectFile(ctx, fid); err != nil {
 		return nil, err
 	}
-	op := "read " + FileName(fid)
+	op := "read " + lds.FileName(fid)
 	var (
 		buf     []byte
 		total   = -1 // unknown until the header is in

@@ -15,7 +15,7 @@ import (
 
 // Hostile or broken files: each gives a precise *FileError.
 func TestMalformedFiles(t *testing.T) {
-	dg13 := func(t *testing.T) []byte { b, _ := newCard(t, vchip.Faults{}).File(emrtd.FIDOf(13)); return b }
+	dg13 := func(t *testing.T) []byte { b, _ := newCard(t, vchip.Faults{}).File(lds.FIDDG13); return b }
 	for _, tc := range []struct {
 		name string
 		file func(t *testing.T) []byte
@@ -37,7 +37,7 @@ func TestMalformedFiles(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := newCard(t, vchip.Faults{}).Config()
 			cfg.Files = files(t, rsaKey)
-			cfg.Files[emrtd.FIDOf(13)] = tc.file(t)
+			cfg.Files[lds.FIDDG13] = tc.file(t)
 			_, err := read(t, vchip.New(cfg), emrtd.Options{})
 			var fe *emrtd.FileError
 			if !errors.Is(err, tc.want) || !errors.As(err, &fe) || fe.Name != "DG13" {
@@ -163,7 +163,7 @@ func TestLargeFile(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := newCard(t, vchip.Faults{}).Config()
 			cfg.Files = files(t, rsaKey)
-			cfg.Files[emrtd.FIDOf(2)] = lds.EncodeDG2(img, 480, 640)
+			cfg.Files[lds.FIDDG2] = lds.EncodeDG2(img, 480, 640)
 			cfg.ExtendedLength = tc.ext
 			c := vchip.New(cfg)
 			r, err := read(t, c, emrtd.Options{MaxLe: tc.maxLe})
@@ -174,7 +174,7 @@ func TestLargeFile(t *testing.T) {
 				t.Errorf("photo of %d bytes, %dx%d", len(r.Photo.Data), r.Photo.Width, r.Photo.Height)
 			}
 			// B1 chunks carry a 3- or 4-byte DO'53' header: allow for it.
-			dg2, _ := c.File(emrtd.FIDOf(2))
+			dg2, _ := c.File(lds.FIDDG2)
 			extra := 0
 			if len(dg2) > 0x7FFF && tc.maxLe < len(dg2) {
 				extra = (len(dg2)-0x7FFF)/(tc.maxLe-4) + 1 - (len(dg2)-0x7FFF)/tc.maxLe

@@ -80,12 +80,12 @@ func files(t testing.TB, aa crypto.Signer) map[uint16][]byte {
 	}
 	com := &lds.COM{LDSVersion: "0107", UnicodeVersion: "040000", DataGroups: []int{1, 2, 3, 13, 15}}
 	return map[uint16][]byte{
-		emrtd.FIDCOM:    com.Encode(),
-		emrtd.FIDOf(1):  lds.EncodeDG1(lds.MRZFromCitizen(holder)),
-		emrtd.FIDOf(2):  lds.EncodeDG2(photoJPG, 240, 320),
-		emrtd.FIDOf(3):  {0x63, 0x00},
-		emrtd.FIDOf(13): cccd.EncodeDG13(holder),
-		emrtd.FIDOf(15): dg15,
+		lds.FIDCOM:  com.Encode(),
+		lds.FIDDG1:  lds.EncodeDG1(lds.MRZFromCitizen(holder)),
+		lds.FIDDG2:  lds.EncodeDG2(photoJPG, 240, 320),
+		lds.FIDDG3:  {0x63, 0x00},
+		lds.FIDDG13: cccd.EncodeDG13(holder),
+		lds.FIDDG15: dg15,
 	}
 }
 

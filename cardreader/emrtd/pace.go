@@ -8,6 +8,7 @@ import (
 
 	"motcua/cardreader"
 	"motcua/cardreader/iso7816"
+	"motcua/cardreader/lds"
 	"motcua/cardreader/pace"
 )
 
@@ -49,7 +50,7 @@ func (p PACE) Open(ctx context.Context, s *Session, key Key) error {
 		return fmt.Errorf("%w: PACE needs the CAN or the MRZ information", ErrAccessUnsupported)
 	}
 
-	b, err := s.ReadFile(ctx, FIDCardAccess)
+	b, err := s.ReadFile(ctx, lds.FIDCardAccess)
 	if err != nil {
 		if isTransportError(err) {
 			return err

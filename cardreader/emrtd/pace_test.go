@@ -32,7 +32,7 @@ func paceFiles(t testing.TB, cardAccess []pace.Info) (map[uint16][]byte, *ecdsa.
 	if err != nil {
 		t.Fatal(err)
 	}
-	f[emrtd.FIDOf(14)], err = lds.EncodeDG14(&lds.SecurityInfos{
+	f[lds.FIDDG14], err = lds.EncodeDG14(&lds.SecurityInfos{
 		ChipAuthentication:    []lds.ChipAuthenticationInfo{{Protocol: lds.OIDCAECDHAES128, Version: 1}},
 		ChipAuthenticationKey: []lds.ChipAuthenticationPublicKeyInfo{{Protocol: lds.OIDPKECDH, PublicKey: spki}},
 	})
@@ -40,10 +40,10 @@ func paceFiles(t testing.TB, cardAccess []pace.Info) (map[uint16][]byte, *ecdsa.
 		t.Fatal(err)
 	}
 	com := &lds.COM{LDSVersion: "0107", UnicodeVersion: "040000", DataGroups: []int{1, 2, 3, 13, 14, 15}}
-	f[emrtd.FIDCOM] = com.Encode()
+	f[lds.FIDCOM] = com.Encode()
 	if cardAccess != nil {
 		caInfo, _ := chipauth.MarshalInfo(chipauth.Info{Protocol: chipauth.OIDCAECDHAES128, Version: 1, KeyID: -1})
-		if f[emrtd.FIDCardAccess], err = pace.MarshalCardAccess(cardAccess, caInfo); err != nil {
+		if f[lds.FIDCardAccess], err = pace.MarshalCardAccess(cardAccess, caInfo); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -95,7 +95,7 @@ func TestReadPACE(t *testing.T) {
 		{"PACE with the MRZ", cccdPACE, vchip.Faults{}, noCAN, paceThenBAC, nil, cardreader.AccessPACE, cardreader.StatusPassed, passed},
 		{"BAC only, then CA", cccdPACE, vchip.Faults{}, holderKey, []emrtd.Access{emrtd.BAC{}}, nil, cardreader.AccessBAC, cardreader.StatusPassed, passed},
 		{"no EF.CardAccess: BAC", nil, vchip.Faults{}, holderKey, paceThenBAC, nil, cardreader.AccessBAC, cardreader.StatusPassed, passed},
-		{"EF.CardAccess 6982: BAC", cccdPACE, vchip.Faults{Status: []vchip.StatusFault{{File: emrtd.FIDCardAccess, Status: iso7816.StatusSecurityNotSatisfied}}}, holderKey, paceThenBAC, nil, cardreader.AccessBAC, cardreader.StatusPassed, passed},
+		{"EF.CardAccess 6982: BAC", cccdPACE, vchip.Faults{Status: []vchip.StatusFault{{File: lds.FIDCardAccess, Status: iso7816.StatusSecurityNotSatisfied}}}, holderKey, paceThenBAC, nil, cardreader.AccessBAC, cardreader.StatusPassed, passed},
 		{"only PACE-DH offered: BAC", dhOnly, vchip.Faults{}, holderKey, paceThenBAC, nil, cardreader.AccessBAC, cardreader.StatusPassed, passed},
 		{"MSE refused 6A80: BAC", cccdPACE, vchip.Faults{Status: []vchip.StatusFault{{INS: pace.InsMSE, Status: iso7816.StatusIncorrectData, Times: 1}}}, holderKey, paceThenBAC, nil, cardreader.AccessBAC, cardreader.StatusPassed, passed},
 		{"wrong CAN", cccdPACE, vchip.Faults{}, wrongCAN, paceThenBAC, emrtd.ErrAccessDenied, "", "", cardreader.Check{}},
@@ -104,7 +104,7 @@ func TestReadPACE(t *testing.T) {
 			cardreader.Check{Status: cardreader.StatusFailed, Code: chipauth.CodeKeyMismatch}},
 		{"cloned chip: AA and CA fail", cccdPACE, vchip.Faults{ClonedChip: true}, holderKey, paceThenBAC, nil, cardreader.AccessPACE, cardreader.StatusFailed,
 			cardreader.Check{Status: cardreader.StatusFailed, Code: chipauth.CodeKeyMismatch}},
-		{"CA refused", cccdPACE, vchip.Faults{Status: []vchip.StatusFault{{File: emrtd.FIDOf(15), INS: 0x86, Status: iso7816.StatusConditionsNotSatisfied}}}, holderKey, paceThenBAC, nil, cardreader.AccessPACE, cardreader.StatusPassed,
+		{"CA refused", cccdPACE, vchip.Faults{Status: []vchip.StatusFault{{File: lds.FIDDG15, INS: 0x86, Status: iso7816.StatusConditionsNotSatisfied}}}, holderKey, paceThenBAC, nil, cardreader.AccessPACE, cardreader.StatusPassed,
 			cardreader.Check{Status: cardreader.StatusFailed, Code: chipauth.CodeRefused}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

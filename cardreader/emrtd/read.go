@@ -177,14 +177,14 @@ func open(ctx context.Context, s *Session, opts Options, rnd io.Reader) error {
 func ReadFiles(ctx context.Context, s *Session) (*Files, error) {
 	f := &Files{DG: make(map[int][]byte, len(wantedDGs))}
 	var err error
-	if f.COM, err = optional(s.ReadFile(ctx, FIDCOM)); err != nil {
+	if f.COM, err = optional(s.ReadFile(ctx, lds.FIDCOM)); err != nil {
 		return nil, err
 	}
 	dgs := wantedDGs
 	if f.COM != nil {
 		com, err := lds.ParseCOM(f.COM)
 		if err != nil {
-			return nil, &FileError{Name: "EF.COM", FID: FIDCOM, Err: fmt.Errorf("%w: %w", ErrMalformedFile, err)}
+			return nil, &FileError{Name: "EF.COM", FID: lds.FIDCOM, Err: fmt.Errorf("%w: %w", ErrMalformedFile, err)}
 		}
 		dgs = dgs[:0:0]
 		for _, n := range wantedDGs {
@@ -193,11 +193,12 @@ func ReadFiles(ctx context.Context, s *Session) (*Files, error) {
 			}
 		}
 	}
-	if f.SOD, err = optional(s.ReadFile(ctx, FIDSOD)); err != nil {
+	if f.SOD, err = optional(s.ReadFile(ctx, lds.FIDSOD)); err != nil {
 		return nil, err
 	}
 	for _, n := range dgs {
-		b, err := s.ReadFile(ctx, FIDOf(n))
+		fid, _ := lds.DGFID(n) // n came from EF.COM's tag list: 1-16
+		b, err := s.ReadFile(ctx, fid)
 		if n != 1 && n != 13 {
 			b, err = optional(b, err)
 		}
@@ -210,7 +211,8 @@ func ReadFiles(ctx context.Context, s *Session) (*Files, error) {
 	}
 	for _, n := range []int{1, 13} {
 		if f.DG[n] == nil {
-			return nil, &FileError{Name: FileName(FIDOf(n)), FID: FIDOf(n), Err: errors.New("not listed in EF.COM")}
+			fid, _ := lds.DGFID(n)
+			return nil, &FileError{Name: lds.FileName(fid), FID: fid, Err: errors.New("not listed in EF.COM")}
 		}
 	}
 	return f, nil
@@ -237,24 +239,24 @@ func decode(f *Files) (*cardreader.Reading, *parsed, error) {
 	rd := &cardreader.Reading{Source: cardreader.SourceChip}
 	mrz, err := lds.ParseDG1(f.DG[1])
 	if err != nil {
-		return nil, nil, &FileError{Name: "DG1", FID: FIDOf(1), Err: fmt.Errorf("%w: %w", ErrMalformedFile, err)}
+		return nil, nil, &FileError{Name: "DG1", FID: lds.FIDDG1, Err: fmt.Errorf("%w: %w", ErrMalformedFile, err)}
 	}
 	rd.MRZ = mrz.String()
 	if rd.Citizen, err = cccd.ParseDG13(f.DG[13]); err != nil {
-		return nil, nil, &FileError{Name: "DG13", FID: FIDOf(13), Err: fmt.Errorf("%w: %w", ErrMalformedFile, err)}
+		return nil, nil, &FileError{Name: "DG13", FID: lds.FIDDG13, Err: fmt.Errorf("%w: %w", ErrMalformedFile, err)}
 	}
 	rd.Generation = generation(rd.Citizen)
 	if b := f.DG[2]; b != nil {
 		face, err := lds.ParseDG2(b)
 		if err != nil {
-			return nil, nil, &FileError{Name: "DG2", FID: FIDOf(2), Err: fmt.Errorf("%w: %w", ErrMalformedFile, err)}
+			return nil, nil, &FileError{Name: "DG2", FID: lds.FIDDG2, Err: fmt.Errorf("%w: %w", ErrMalformedFile, err)}
 		}
 		rd.Photo = photo(face)
 	}
 	p := &parsed{}
 	if b := f.DG[14]; b != nil {
 		if p.dg14, err = lds.ParseDG14(b); err != nil {
-			return nil, nil, &FileError{Name: "DG14", FID: FIDOf(14), Err: fmt.Errorf("%w: %w", ErrMalformedFile, err)}
+			return nil, nil, &FileError{Name: "DG14", FID: lds.FIDDG14, Err: fmt.Errorf("%w: %w", ErrMalformedFile, err)}
 		}
 		if len(p.dg14.ActiveAuthentication) > 0 {
 			p.aaAlg = p.dg14.ActiveAuthentication[0].SignatureAlgorithm

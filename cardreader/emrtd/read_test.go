@@ -9,6 +9,7 @@ import (
 	"motcua/cardreader/cccd"
 	"motcua/cardreader/emrtd"
 	"motcua/cardreader/iso7816"
+	"motcua/cardreader/lds"
 	"motcua/cardreader/vchip"
 )
 
@@ -18,10 +19,10 @@ import (
 // BINARY, one INTERNAL AUTHENTICATE.
 func minAPDUs(c *vchip.Card, maxLe int) int {
 	n := 1 + 3 + 1
-	for _, fid := range []uint16{emrtd.FIDCOM, emrtd.FIDSOD, emrtd.FIDOf(1), emrtd.FIDOf(2), emrtd.FIDOf(13), emrtd.FIDOf(14), emrtd.FIDOf(15)} {
+	for _, fid := range []uint16{lds.FIDCOM, lds.FIDSOD, lds.FIDDG1, lds.FIDDG2, lds.FIDDG13, lds.FIDDG14, lds.FIDDG15} {
 		if b, ok := c.File(fid); ok {
 			n += 1 + (len(b)+maxLe-1)/maxLe
-		} else if fid == emrtd.FIDCOM || fid == emrtd.FIDSOD {
+		} else if fid == lds.FIDCOM || fid == lds.FIDSOD {
 			n++ // the reader tries these whatever EF.COM says
 		}
 	}
@@ -91,7 +92,7 @@ func TestReadActiveAuthenticationKinds(t *testing.T) {
 		{"ECDSA P-256", func(c *vchip.Config) { c.AAKey = ecKey; c.Files = files(t, ecKey) }, cardreader.StatusPassed, "", "SHA-256"},
 		{"cloned RSA", func(c *vchip.Config) { c.Faults.ClonedChip = true }, cardreader.StatusFailed, emrtd.CodeAAFailed, ""},
 		{"cloned ECDSA", func(c *vchip.Config) { c.AAKey = ecKey; c.Files = files(t, ecKey); c.Faults.ClonedChip = true }, cardreader.StatusFailed, emrtd.CodeAAFailed, ""},
-		{"no DG15", func(c *vchip.Config) { delete(c.Files, emrtd.FIDOf(15)) }, cardreader.StatusUnsupported, emrtd.CodeAANoKey, ""},
+		{"no DG15", func(c *vchip.Config) { delete(c.Files, lds.FIDDG15) }, cardreader.StatusUnsupported, emrtd.CodeAANoKey, ""},
 		{"DG15 key, chip without AA", func(c *vchip.Config) { c.AAKey = nil }, cardreader.StatusFailed, emrtd.CodeAARefused, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 
 	"motcua/cardreader/emrtd"
 	"motcua/cardreader/iso7816"
+	"motcua/cardreader/lds"
 	"motcua/cardreader/simreader"
 )
 
@@ -43,7 +44,7 @@ func (c *counting) Transmit(ctx context.Context, cmd []byte) ([]byte, error) {
 // minReads is the fewest READ BINARY commands for the files a read takes.
 func minReads(sim *simreader.Sim, le int) int {
 	n := 0
-	for _, fid := range []uint16{emrtd.FIDCOM, emrtd.FIDSOD, emrtd.FIDOf(1), emrtd.FIDOf(2), emrtd.FIDOf(13), emrtd.FIDOf(14), emrtd.FIDOf(15)} {
+	for _, fid := range []uint16{lds.FIDCOM, lds.FIDSOD, lds.FIDDG1, lds.FIDDG2, lds.FIDDG13, lds.FIDDG14, lds.FIDDG15} {
 		if b, ok := sim.Card.File(fid); ok {
 			n += (len(b) + le - 1) / le
 		}

@@ -13,6 +13,7 @@ import (
 	"motcua/cardreader/emrtd"
 	"motcua/cardreader/fixture"
 	"motcua/cardreader/iso7816"
+	"motcua/cardreader/lds"
 	"motcua/cardreader/simreader"
 	"motcua/cardreader/vchip"
 )
@@ -118,7 +119,7 @@ func TestFaultFixtures(t *testing.T) {
 				if dg == 0 {
 					dg = 13
 				}
-				if !errors.Is(err, tc.err) || !errors.As(err, &fe) || fe.FID != emrtd.FIDOf(dg) {
+				if !errors.Is(err, tc.err) || !errors.As(err, &fe) || fe.FID != dgFID(t, dg) {
 					t.Fatalf("got %v, want %v in DG%d", err, tc.err, dg)
 				}
 				return
@@ -231,4 +232,13 @@ func TestNewCard(t *testing.T) {
 	if _, _, err := simreader.NewCard(filepath.Join(t.TempDir(), "none.json")); err == nil {
 		t.Error("a missing fixture built")
 	}
+}
+
+func dgFID(t *testing.T, dg int) uint16 {
+	t.Helper()
+	fid, ok := lds.DGFID(dg)
+	if !ok {
+		t.Fatalf("no data group %d", dg)
+	}
+	return fid
 }
