@@ -77,21 +77,13 @@ func sessionFrom(kifd, kic, rndIC, rndIFD []byte) (*sm.Session, error) {
 // transport errors pass through.
 func Authenticate(ctx context.Context, t iso7816.Transport, info MRZInfo, rand io.Reader) (*sm.Session, error) {
 	a := newAuthenticator(info)
-	raw, err := t.Transmit(ctx, iso7816.Command{INS: InsGetChallenge, Ne: 8}.Bytes())
+	rndIC, err := iso7816.Exchange(ctx, t, iso7816.Command{INS: InsGetChallenge, Ne: 8}, "GET CHALLENGE")
 	if err != nil {
 		return nil, err
 	}
-	r, err := iso7816.ParseResponse(raw)
-	if err != nil {
-		return nil, err
+	if len(rndIC) != 8 {
+		return nil, fmt.Errorf("%w: challenge of %d bytes", ErrAuthentication, len(rndIC))
 	}
-	if r.Status != iso7816.StatusOK {
-		return nil, &iso7816.StatusError{Op: "GET CHALLENGE", Status: r.Status}
-	}
-	if len(r.Data) != 8 {
-		return nil, fmt.Errorf("%w: challenge of %d bytes", ErrAuthentication, len(r.Data))
-	}
-	rndIC := r.Data
 	buf := make([]byte, 24)
 	if _, err := io.ReadFull(rand, buf); err != nil {
 		return nil, err
@@ -100,17 +92,14 @@ func Authenticate(ctx context.Context, t iso7816.Transport, info MRZInfo, rand i
 	s := make([]byte, 0, 32)
 	s = append(append(append(s, rndIFD...), rndIC...), kifd...)
 	cmd := iso7816.Command{INS: InsExternalAuthenticate, Data: a.seal(s), Ne: 40}
-	raw, err = t.Transmit(ctx, cmd.Bytes())
+	answer, err := iso7816.Exchange(ctx, t, cmd, "EXTERNAL AUTHENTICATE")
+	if se := (*iso7816.StatusError)(nil); errors.As(err, &se) {
+		return nil, fmt.Errorf("%w: %w", ErrAuthentication, err) // the chip refused our key
+	}
 	if err != nil {
 		return nil, err
 	}
-	if r, err = iso7816.ParseResponse(raw); err != nil {
-		return nil, err
-	}
-	if r.Status != iso7816.StatusOK {
-		return nil, fmt.Errorf("%w: %w", ErrAuthentication, &iso7816.StatusError{Op: "EXTERNAL AUTHENTICATE", Status: r.Status})
-	}
-	plain, ok := a.open(r.Data)
+	plain, ok := a.open(answer)
 	if !ok {
 		return nil, fmt.Errorf("%w: chip cryptogram does not verify", ErrAuthentication)
 	}

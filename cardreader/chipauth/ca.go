@@ -143,16 +143,8 @@ func Authenticate(ctx context.Context, tr iso7816.Transport, info Info, key Publ
 		return nil, err
 	}
 	for _, cmd := range t.Commands() {
-		raw, err := tr.Transmit(ctx, cmd.Bytes())
-		if err != nil {
+		if _, err := iso7816.Exchange(ctx, tr, cmd, "chip authentication"); err != nil {
 			return nil, err
-		}
-		resp, err := iso7816.ParseResponse(raw)
-		if err != nil {
-			return nil, err
-		}
-		if resp.Status != iso7816.StatusOK {
-			return nil, &iso7816.StatusError{Op: "chip authentication", Status: resp.Status}
 		}
 	}
 	return t.Keys(), nil

@@ -121,3 +121,30 @@ func FuzzParseCommand(f *testing.F) {
 		}
 	})
 }
+
+func TestExchange(t *testing.T) {
+	tr := NewCardTransport(&echoCard{})
+	data, err := Exchange(context.Background(), tr, Command{INS: 0x84, Ne: 8}, "GET CHALLENGE")
+	if err != nil || !bytes.Equal(data, []byte{0, 0x84, 0, 0, 8}) {
+		t.Fatalf("Exchange = %x, %v", data, err)
+	}
+	refuse := NewCardTransport(statusCard(StatusConditionsNotSatisfied))
+	_, err = Exchange(context.Background(), refuse, Command{INS: 0x82}, "EXTERNAL AUTHENTICATE")
+	var se *StatusError
+	if !errors.As(err, &se) || se.Op != "EXTERNAL AUTHENTICATE" || !errors.Is(err, StatusConditionsNotSatisfied) {
+		t.Fatalf("refusal = %v", err)
+	}
+	gone := &echoCard{gone: true}
+	if _, err := Exchange(context.Background(), NewCardTransport(gone), Command{INS: 0x84}, "x"); !errors.Is(err, ErrCardRemoved) {
+		t.Fatalf("removed card = %v", err)
+	}
+}
+
+// statusCard answers every command with one status word.
+type statusCard Status
+
+func (c statusCard) ATR() []byte { return nil }
+func (c statusCard) Reset()      {}
+func (c statusCard) Process(cmd []byte) ([]byte, error) {
+	return Response{Status: Status(c)}.Bytes(), nil
+}

@@ -46,3 +46,21 @@ func (t *cardTransport) Transmit(ctx context.Context, command []byte) ([]byte, e
 	}
 	return t.card.Process(command)
 }
+
+// Exchange sends cmd over t and returns the response data when the card
+// answers 9000. Any other status word is a *StatusError naming op; transport
+// and framing errors pass through.
+func Exchange(ctx context.Context, t Transport, cmd Command, op string) ([]byte, error) {
+	raw, err := t.Transmit(ctx, cmd.Bytes())
+	if err != nil {
+		return nil, err
+	}
+	r, err := ParseResponse(raw)
+	if err != nil {
+		return nil, err
+	}
+	if r.Status != StatusOK {
+		return nil, &StatusError{Op: op, Status: r.Status}
+	}
+	return r.Data, nil
+}

@@ -21,7 +21,7 @@ func Establish(ctx context.Context, tr iso7816.Transport, cfg Config) (*Keys, er
 	if err != nil {
 		return nil, err
 	}
-	if _, err := transmit(ctx, tr, iso7816.Command{CLA: 0, INS: InsMSE, P1: P1SetAT, P2: P2AT, Data: t.SetAT()}, "PACE MSE:SET AT"); err != nil {
+	if _, err := iso7816.Exchange(ctx, tr, iso7816.Command{CLA: 0, INS: InsMSE, P1: P1SetAT, P2: P2AT, Data: t.SetAT()}, "PACE MSE:SET AT"); err != nil {
 		return nil, err
 	}
 	var in []byte
@@ -37,7 +37,7 @@ func Establish(ctx context.Context, tr iso7816.Transport, cfg Config) (*Keys, er
 		if step == 3 {
 			cla = 0
 		}
-		in, err = transmit(ctx, tr, iso7816.Command{CLA: cla, INS: InsGA, Data: out, Ne: 256}, "PACE GENERAL AUTHENTICATE")
+		in, err = iso7816.Exchange(ctx, tr, iso7816.Command{CLA: cla, INS: InsGA, Data: out, Ne: 256}, "PACE GENERAL AUTHENTICATE")
 		if err != nil {
 			var se *iso7816.StatusError
 			if step == 3 && errors.As(err, &se) && se.Status.SW1() == 0x63 {
@@ -46,19 +46,4 @@ func Establish(ctx context.Context, tr iso7816.Transport, cfg Config) (*Keys, er
 			return nil, err
 		}
 	}
-}
-
-func transmit(ctx context.Context, tr iso7816.Transport, cmd iso7816.Command, op string) ([]byte, error) {
-	raw, err := tr.Transmit(ctx, cmd.Bytes())
-	if err != nil {
-		return nil, err
-	}
-	r, err := iso7816.ParseResponse(raw)
-	if err != nil {
-		return nil, err
-	}
-	if r.Status != iso7816.StatusOK {
-		return nil, &iso7816.StatusError{Op: op, Status: r.Status}
-	}
-	return r.Data, nil
 }
