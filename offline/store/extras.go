@@ -29,14 +29,9 @@ func (s *Store) Setting(key string) (value string, ok bool, err error) {
 	return value, ok, err
 }
 
-// Rating is one satisfaction rating given at the kiosk. It names no person.
-type Rating struct {
-	At            time.Time `json:"at"`
-	Score         int       `json:"score"` // 1 (very dissatisfied) … 5 (very satisfied)
-	ProcedureCode string    `json:"procedureCode,omitempty"`
-	CounterID     string    `json:"counterId,omitempty"`
-	DossierID     string    `json:"dossierId,omitempty"`
-}
+// Rating is one satisfaction rating given at the kiosk, stored as the portal
+// receives it. It names no person.
+type Rating = portal.Rating
 
 // AddRating stores a rating; PendingStats delivers it to the portal.
 func (s *Store) AddRating(r Rating) error {
