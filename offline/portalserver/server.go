@@ -506,8 +506,14 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, kiosk string) {
 		writeErr(w, http.StatusInternalServerError, portal.ErrCodeInternal, "store failure")
 		return
 	}
-	if s.faults.takeDrop() {
-		// Committed, but the kiosk never hears so: abort the connection.
+	writeIntake(w, resp, replay, s.faults.takeDrop())
+}
+
+// writeIntake answers an idempotent intake: 201 for the first delivery, 200
+// with the replay header for a retry. With drop set (a test fault) the intake
+// is committed but the connection is aborted, so the kiosk never hears.
+func writeIntake(w http.ResponseWriter, resp []byte, replay, drop bool) {
+	if drop {
 		panic(http.ErrAbortHandler)
 	}
 	if replay {

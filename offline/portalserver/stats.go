@@ -130,15 +130,7 @@ func (s *Server) postStats(w http.ResponseWriter, r *http.Request, kiosk string)
 		writeErr(w, http.StatusInternalServerError, portal.ErrCodeInternal, "store failure")
 		return
 	}
-	if s.faults.takeStatsDrop() {
-		panic(http.ErrAbortHandler) // committed, but the kiosk never hears so
-	}
-	if replay {
-		w.Header().Set(portal.HeaderReplayed, "true")
-		writeRaw(w, http.StatusOK, resp)
-		return
-	}
-	writeRaw(w, http.StatusCreated, resp)
+	writeIntake(w, resp, replay, s.faults.takeStatsDrop())
 }
 
 func (s *Server) getStats(w http.ResponseWriter, r *http.Request, kiosk string) {
