@@ -37,11 +37,7 @@ func runAudit(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stderr, auditUsage)
 		return errUsage
 	}
-	cfg, err := cf.Resolve()
-	if err != nil {
-		return err
-	}
-	st, err := openStore(cfg)
+	cfg, st, err := openStore(cf)
 	if err != nil {
 		return err
 	}

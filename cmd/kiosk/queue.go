@@ -18,12 +18,19 @@ func init() {
 }
 
 // openStore opens the kiosk's encrypted store as the config says.
-func openStore(cfg config.Config) (*store.Store, error) {
+// openStore resolves the shared flags (over the config file) and opens the
+// store in the data directory they name.
+func openStore(cf *config.Flags) (config.Config, *store.Store, error) {
+	cfg, err := cf.Resolve()
+	if err != nil {
+		return cfg, nil, err
+	}
 	ret, err := store.ParseRetention(cfg.Retention)
 	if err != nil {
-		return nil, err
+		return cfg, nil, err
 	}
-	return store.OpenDir(cfg.DataDir, cfg.KeyPath(), store.Options{Retention: ret, KioskID: cfg.KioskID})
+	st, err := store.OpenDir(cfg.DataDir, cfg.KeyPath(), store.Options{Retention: ret, KioskID: cfg.KioskID})
+	return cfg, st, err
 }
 
 // clerkFlag registers --clerk: who the audit trail names for CLI actions.
@@ -84,11 +91,7 @@ func runQueue(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stderr, queueUsage)
 		return errUsage
 	}
-	cfg, err := cf.Resolve()
-	if err != nil {
-		return err
-	}
-	st, err := openStore(cfg)
+	_, st, err := openStore(cf)
 	if err != nil {
 		return err
 	}

@@ -61,10 +61,11 @@ func runSubmit(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stderr, "usage: kiosk submit --procedure CODE --sim seeds/cards/NAME.json [--values FILE] [--attach KEY=FILE] [--json]")
 		return errUsage
 	}
-	cfg, err := cf.Resolve()
+	cfg, st, err := openStore(cf)
 	if err != nil {
 		return err
 	}
+	defer st.Close()
 	cat, p, err := findProcedure(*dir, *proc)
 	if err != nil {
 		return err
@@ -99,11 +100,6 @@ func runSubmit(ctx context.Context, e *env, args []string) error {
 		atts = append(atts, att)
 	}
 
-	st, err := openStore(cfg)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
 	who := store.Actor{Clerk: *clerk, Purpose: "nộp hồ sơ " + p.Ref()}
 
 	opts := form.Options{Agency: cfg.AgencyName, KioskID: cfg.KioskID, CounterID: cfg.CounterID, ClerkID: *clerk}

@@ -58,19 +58,15 @@ func runSync(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stderr, "usage: kiosk sync [--once] [--portal URL --token TOKEN] [--data DIR]")
 		return errUsage
 	}
-	cfg, err := cf.Resolve()
-	if err != nil {
-		return err
-	}
-	client, err := portalClient(cfg, *ca)
-	if err != nil {
-		return err
-	}
-	st, err := openStore(cfg)
+	cfg, st, err := openStore(cf)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	client, err := portalClient(cfg, *ca)
+	if err != nil {
+		return err
+	}
 	level := slog.LevelWarn
 	if *verbose {
 		level = slog.LevelInfo
