@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -28,6 +29,7 @@ type demo struct {
 	text  *i18n.Bundle
 	queue *adapt.Queue
 	seeds string
+	dir   string // throwaway directory for the store, portal and receipts
 	close func()
 }
 
@@ -43,8 +45,12 @@ func (d *demo) session(mode session.Mode) *session.Session {
 	return session.New(c)
 }
 
-func newDemo(ctx context.Context, tmp, seeds string) (*demo, error) {
-	var closers []func()
+func newDemo(ctx context.Context, seeds string) (*demo, error) {
+	tmp, err := os.MkdirTemp("", "kiosk-demo-")
+	if err != nil {
+		return nil, err
+	}
+	closers := []func(){func() { os.RemoveAll(tmp) }} // removed last
 	closeAll := func() {
 		for i := len(closers) - 1; i >= 0; i-- {
 			closers[i]()
@@ -53,6 +59,7 @@ func newDemo(ctx context.Context, tmp, seeds string) (*demo, error) {
 	ps, err := portalserver.Open(portalserver.Config{Dir: filepath.Join(tmp, "portal"), NoSync: true,
 		Tokens: map[string]string{"demo-token": "KIOSK-01"}})
 	if err != nil {
+		closeAll()
 		return nil, err
 	}
 	closers = append(closers, func() { ps.Close() })
@@ -88,7 +95,7 @@ func newDemo(ctx context.Context, tmp, seeds string) (*demo, error) {
 		closeAll()
 		return nil, err
 	}
-	d := &demo{cat: cat, text: i18n.Default(), seeds: seeds, close: closeAll,
+	d := &demo{cat: cat, text: i18n.Default(), seeds: seeds, dir: tmp, close: closeAll,
 		queue: &adapt.Queue{Store: st, Worker: wk, KioskID: "KIOSK-01", CounterID: "QUAY-01"}}
 	d.sim = adapt.NewSimCard(d.card("nguyen-van-an"))
 	return d, nil

@@ -14,6 +14,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"motcua/kiosk/config"
 	"motcua/kiosk/i18n"
 	"motcua/kiosk/session"
 	"motcua/kiosk/session/demofill"
@@ -111,13 +112,7 @@ func runScreenshots(ctx context.Context, e *env, args []string) error {
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.MkdirTemp("", "kiosk-screenshots-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(tmp)
-
-	d, err := newDemo(ctx, tmp, *seeds)
+	d, err := newDemo(ctx, *seeds)
 	if err != nil {
 		return err
 	}
@@ -127,8 +122,9 @@ func runScreenshots(ctx context.Context, e *env, args []string) error {
 	w := a.NewWindow("Một cửa")
 	w.Resize(fyne.NewSize(1280, 800))
 	sh := &shooter{w: w, out: *out}
-	opts := ui.Options{Text: text, AdminPIN: "2468", SaveDir: filepath.Join(tmp, "receipts"), Ticks: -1,
-		CheckClerk: func(id, pin string) bool { return id == "CB-01" && pin == "1357" }}
+	dev := config.Default() // the development clerk and admin PINs the script types
+	opts := ui.Options{Text: text, AdminPIN: dev.AdminPIN, SaveDir: filepath.Join(d.dir, "receipts"), Ticks: -1,
+		CheckClerk: clerkChecker(dev.Clerks)}
 	opts.Session = newSession(session.Counter)
 	sh.app = ui.New(w, opts)
 

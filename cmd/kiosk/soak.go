@@ -11,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"motcua/kiosk/config"
 	"motcua/kiosk/session"
 	"motcua/kiosk/session/demofill"
 	"motcua/kiosk/ui"
@@ -35,12 +36,7 @@ func runSoak(ctx context.Context, e *env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	tmp, err := os.MkdirTemp("", "kiosk-soak-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(tmp)
-	d, err := newDemo(ctx, tmp, *seeds)
+	d, err := newDemo(ctx, *seeds)
 	if err != nil {
 		return err
 	}
@@ -49,7 +45,7 @@ func runSoak(ctx context.Context, e *env, args []string) error {
 	w := a.NewWindow("soak")
 	w.Resize(fyne.NewSize(1280, 800))
 	s := d.session(session.SelfService)
-	k := ui.New(w, ui.Options{Session: s, Text: d.text, AdminPIN: "2468", SaveDir: tmp, Ticks: -1})
+	k := ui.New(w, ui.Options{Session: s, Text: d.text, AdminPIN: config.Default().AdminPIN, SaveDir: d.dir, Ticks: -1})
 	heap := func() (float64, int) {
 		runtime.GC()
 		var ms runtime.MemStats
