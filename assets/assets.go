@@ -5,14 +5,16 @@ import (
 	"io/fs"
 )
 
-//go:embed i18n/*.json
+//go:embed i18n
 var i18nFS embed.FS
 
 //go:embed icons/*.svg
 var iconFS embed.FS
 
-// Translations returns the translation files, one JSON object per language
-// named LANG.json (vi.json, en.json), each mapping message keys to text.
+// Translations returns the translation files: one JSON object per language
+// named LANG.json (vi.json, en.json), plus any topic files LANG/TOPIC.json
+// (e.g. vi/address.json), each mapping message keys to text. Topic files let
+// one feature keep its messages together.
 func Translations() fs.FS {
 	sub, err := fs.Sub(i18nFS, "i18n")
 	if err != nil {

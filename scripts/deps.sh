@@ -6,7 +6,12 @@ set -euo pipefail
 
 build=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
        libxinerama-dev libxi-dev libxxf86vm-dev libpcsclite-dev)
-test=(pcscd vsmartcard-vpcd xvfb)
+# Real parts the tests start privately: pcscd + vpcd (card), SANE's test
+# device (scanner), cupsd + cups-pdf (printer), PostgreSQL (province intake),
+# Chromium (fleet dashboard), poppler-utils (pdftotext on printed PDFs),
+# dpkg-dev/fakeroot (the Debian package test).
+test=(pcscd vsmartcard-vpcd xvfb sane-utils libsane1 cups cups-client
+      printer-driver-cups-pdf poppler-utils postgresql chromium dpkg-dev fakeroot)
 
 want=("${build[@]}")
 case "${1:-all}" in

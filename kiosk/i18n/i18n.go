@@ -60,9 +60,38 @@ func Load(fsys fs.FS) (*Bundle, error) {
 		if err := json.Unmarshal(raw, &m); err != nil {
 			return nil, fmt.Errorf("i18n: %s.json: %w", l, err)
 		}
+		if err := mergeTopics(fsys, l, m); err != nil {
+			return nil, err
+		}
 		b.msgs[l] = m
 	}
 	return b, nil
+}
+
+// mergeTopics adds the messages of every LANG/*.json topic file to m. A key
+// defined twice is an error: two features must not fight over one text.
+func mergeTopics(fsys fs.FS, l Lang, m map[string]string) error {
+	names, err := fs.Glob(fsys, string(l)+"/*.json")
+	if err != nil {
+		return fmt.Errorf("i18n: %w", err)
+	}
+	for _, name := range names {
+		raw, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return fmt.Errorf("i18n: %w", err)
+		}
+		topic := map[string]string{}
+		if err := json.Unmarshal(raw, &topic); err != nil {
+			return fmt.Errorf("i18n: %s: %w", name, err)
+		}
+		for k, v := range topic {
+			if _, dup := m[k]; dup {
+				return fmt.Errorf("i18n: %s: key %q is defined twice", name, k)
+			}
+			m[k] = v
+		}
+	}
+	return nil
 }
 
 // Default loads the translations embedded in package assets. They are part

@@ -3,6 +3,7 @@ package i18n
 import (
 	"errors"
 	"regexp"
+	"strings"
 	"testing"
 	"testing/fstest"
 )
@@ -86,5 +87,24 @@ func TestLoadErrors(t *testing.T) {
 	}
 	if l, err := ParseLang(" EN "); err != nil || l != EN {
 		t.Errorf("ParseLang(EN) = %v, %v", l, err)
+	}
+}
+
+func TestTopicFiles(t *testing.T) {
+	fsys := fstest.MapFS{
+		"vi.json":         {Data: []byte(`{"a": "một"}`)},
+		"vi/address.json": {Data: []byte(`{"address.x": "địa chỉ"}`)},
+		"en.json":         {Data: []byte(`{"a": "one"}`)},
+	}
+	b, err := Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := b.T("address.x"); got != "địa chỉ" {
+		t.Errorf("topic key = %q", got)
+	}
+	fsys["vi/dup.json"] = &fstest.MapFile{Data: []byte(`{"a": "hai"}`)}
+	if _, err := Load(fsys); err == nil || !strings.Contains(err.Error(), "twice") {
+		t.Errorf("duplicate key across files: err = %v", err)
 	}
 }
