@@ -8,26 +8,23 @@ import (
 	"path/filepath"
 	"time"
 
+	kapp "motcua/kiosk/app"
 	"motcua/kiosk/catalog"
 	"motcua/kiosk/config"
-	"motcua/kiosk/form"
 	"motcua/kiosk/i18n"
 	"motcua/kiosk/session"
 	"motcua/kiosk/session/adapt"
-	"motcua/offline/portal"
 	"motcua/offline/portalserver"
-	"motcua/offline/store"
-	osync "motcua/offline/sync"
 )
 
 // demo is a kiosk on real parts in a throwaway directory: the reference
-// portal on loopback, an encrypted store, the sync worker and virtual
-// cards. The screenshots and soak commands drive it.
+// portal on loopback and a kiosk built by kapp.Build (encrypted store, sync
+// worker) reading virtual cards. The screenshots and soak commands drive it.
 type demo struct {
+	k     *kapp.Kiosk
 	cat   *catalog.Catalog
 	sim   *adapt.SimCard
 	text  *i18n.Bundle
-	queue *adapt.Queue
 	seeds string
 	dir   string // throwaway directory for the store, portal and receipts
 	close func()
@@ -35,14 +32,10 @@ type demo struct {
 
 func (d *demo) card(name string) string { return filepath.Join(d.seeds, "cards", name+".json") }
 
+// session starts another visit; a self-service one warns at 5 s and wipes
+// at 40 s, so that the screenshots catch the warning.
 func (d *demo) session(mode session.Mode) *session.Session {
-	c := session.Config{Mode: mode, Card: d.sim, Queue: d.queue, KioskID: "KIOSK-01", CounterID: "QUAY-01",
-		Forms: &adapt.Forms{Catalog: d.cat, Options: form.Options{Agency: config.Default().AgencyName, KioskID: "KIOSK-01"}},
-		Lang:  func() string { return string(d.text.Lang()) }}
-	if mode == session.SelfService {
-		c.IdleWipe, c.IdleWarn = 40*time.Second, 35*time.Second
-	}
-	return session.New(c)
+	return d.k.NewSession(mode)
 }
 
 func newDemo(ctx context.Context, seeds string) (*demo, error) {
@@ -71,32 +64,23 @@ func newDemo(ctx context.Context, seeds string) (*demo, error) {
 	srv := &http.Server{Handler: ps.Handler(), ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(ln)
 	closers = append(closers, func() { srv.Close() })
-	st, err := store.OpenDir(filepath.Join(tmp, "kiosk"), filepath.Join(tmp, "kiosk", "data.key"), store.Options{KioskID: "KIOSK-01", NoSync: true})
+	sim := adapt.NewSimCard(filepath.Join(seeds, "cards", "nguyen-van-an.json"))
+	dev := config.Default()
+	dev.DataDir, dev.KeyFile = filepath.Join(tmp, "kiosk"), ""
+	dev.PortalURL, dev.Token = "http://"+ln.Addr().String(), "demo-token"
+	c, err := kapp.FromConfig(dev)
 	if err != nil {
 		closeAll()
 		return nil, err
 	}
-	closers = append(closers, func() { st.Close() })
-	client, err := portal.NewHTTPClient("http://"+ln.Addr().String(), "demo-token")
+	c.Card, c.NoSync = sim, true
+	c.IdleWipe, c.IdleWarn = 40*time.Second, 35*time.Second
+	c.Receipts = filepath.Join(tmp, "receipts")
+	k, err := kapp.Build(ctx, c)
 	if err != nil {
 		closeAll()
 		return nil, err
 	}
-	wk, err := osync.New(osync.Config{Store: st, Client: client})
-	if err != nil {
-		closeAll()
-		return nil, err
-	}
-	wctx, cancel := context.WithCancel(ctx)
-	go wk.Run(wctx)
-	closers = append(closers, cancel)
-	cat, err := catalog.Embedded()
-	if err != nil {
-		closeAll()
-		return nil, err
-	}
-	d := &demo{cat: cat, text: i18n.Default(), seeds: seeds, dir: tmp, close: closeAll,
-		queue: &adapt.Queue{Store: st, Worker: wk, KioskID: "KIOSK-01", CounterID: "QUAY-01"}}
-	d.sim = adapt.NewSimCard(d.card("nguyen-van-an"))
-	return d, nil
+	closers = append(closers, k.Close)
+	return &demo{k: k, cat: k.Catalog, sim: sim, text: k.Text, seeds: seeds, dir: tmp, close: closeAll}, nil
 }

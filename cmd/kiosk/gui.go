@@ -2,31 +2,19 @@ package main
 
 import (
 	"context"
-	"crypto/subtle"
 	"flag"
 	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
 	"motcua/assets"
-	"motcua/cardreader/pki"
-	"motcua/kiosk/catalog"
+	kapp "motcua/kiosk/app"
 	"motcua/kiosk/config"
-	"motcua/kiosk/form"
-	"motcua/kiosk/i18n"
 	"motcua/kiosk/session"
-	"motcua/kiosk/session/adapt"
-	"motcua/kiosk/session/adapt/pcsccard"
 	"motcua/kiosk/ui"
-	"motcua/offline/portal"
-	"motcua/offline/store"
-	osync "motcua/offline/sync"
 )
 
 // This file is the only place that imports fyne.io/fyne/v2/app: the screens
@@ -81,139 +69,56 @@ func parseGUIFlags(name string, e *env, args []string) (*guiFlags, error) {
 
 // kioskParts is everything the window needs, built before it opens.
 type kioskParts struct {
-	cfg    config.Config
-	text   *i18n.Bundle
-	sess   *session.Session
-	store  *store.Store
-	worker *osync.Worker
-	opts   ui.Options
-	full   bool
-	stop   func()
+	k    *kapp.Kiosk
+	opts ui.Options
+	full bool
 }
 
-func buildParts(ctx context.Context, g *guiFlags) (*kioskParts, error) {
+func (p *kioskParts) stop() { p.k.Close() }
+
+// guiConfig resolves the config file and the shared flags, then lays the
+// app's own flags on top, and checks the result.
+func guiConfig(g *guiFlags) (kapp.Config, error) {
 	cfg, err := g.shared.Resolve()
 	if err != nil {
-		return nil, err
+		return kapp.Config{}, err
 	}
 	for _, o := range []struct {
 		dst *string
 		v   string
 	}{{&cfg.Mode, g.mode}, {&cfg.Language, g.lang}, {&cfg.SimCard, g.sim},
 		{&cfg.Agency, g.agency}, {&cfg.KioskID, g.kioskID}, {&cfg.CounterID, g.counterID},
-		{&cfg.Clerks, g.clerks}, {&cfg.AdminPIN, g.adminPIN}} {
+		{&cfg.Clerks, g.clerks}, {&cfg.AdminPIN, g.adminPIN}, {&cfg.Reader, g.reader}} {
 		if o.v != "" {
 			*o.dst = o.v
 		}
 	}
-	if g.reader != "" {
-		cfg.Reader = g.reader
-	}
 	if g.sim != "" {
 		cfg.Reader = "sim"
 	}
-	mode := session.Mode(cfg.Mode)
-	if mode != session.Counter && mode != session.SelfService {
-		return nil, fmt.Errorf("--mode %q: want counter or self-service", cfg.Mode)
-	}
-	text := i18n.Default()
-	if cfg.Language != "" {
-		l, err := i18n.ParseLang(cfg.Language)
-		if err != nil {
-			return nil, err
-		}
-		text.SetLang(l)
-	}
-	cat, err := catalog.Embedded()
+	c, err := kapp.FromConfig(cfg)
 	if err != nil {
-		return nil, err
+		return c, err
 	}
-	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-		return nil, err
-	}
-	st, err := store.OpenDir(cfg.DataDir, cfg.KeyPath(), store.Options{KioskID: cfg.KioskID})
-	if err != nil {
-		return nil, err
-	}
-	client, err := portal.NewHTTPClient(cfg.PortalURL, cfg.Token)
-	if err != nil {
-		st.Close()
-		return nil, err
-	}
-	w, err := osync.New(osync.Config{Store: st, Client: client, Logger: slog.Default()})
-	if err != nil {
-		st.Close()
-		return nil, err
-	}
-	wctx, cancel := context.WithCancel(ctx)
-	go w.Run(wctx)
-	card, err := cardSource(cfg)
-	if err != nil {
-		cancel()
-		st.Close()
-		return nil, err
-	}
-	idle := time.Duration(cfg.IdleWipeS) * time.Second
 	if g.idle > 0 {
-		idle = g.idle
+		c.IdleWipe, c.IdleWarn = g.idle, kapp.IdleWarn(g.idle)
 	}
-	sc := session.Config{Mode: mode, Card: card, KioskID: cfg.KioskID, CounterID: cfg.CounterID,
-		Forms: &adapt.Forms{Catalog: cat, Options: form.Options{Agency: cfg.AgencyName, KioskID: cfg.KioskID, CounterID: cfg.CounterID}},
-		Queue: &adapt.Queue{Store: st, Worker: w, KioskID: cfg.KioskID, CounterID: cfg.CounterID},
-		Lang:  func() string { return string(text.Lang()) }}
-	if mode == session.SelfService {
-		sc.IdleWipe, sc.IdleWarn = idle, min(30*time.Second, idle/2)
+	c.Receipts = g.receipts
+	return c, nil
+}
+
+func buildParts(ctx context.Context, g *guiFlags) (*kioskParts, error) {
+	c, err := guiConfig(g)
+	if err != nil {
+		return nil, err
 	}
-	s := session.New(sc)
-	if _, ok := card.(*pcsccard.Source); ok {
-		go pcsccard.WatchRemovals(wctx, s.CardRemoved)
+	k, err := kapp.Build(ctx, c)
+	if err != nil {
+		return nil, err
 	}
-	receipts := g.receipts
-	if receipts == "" {
-		receipts = filepath.Join(cfg.DataDir, "receipts")
-	}
-	p := &kioskParts{cfg: cfg, text: text, sess: s, store: st, worker: w, full: g.fullscreen || mode == session.SelfService}
-	p.opts = ui.Options{Session: s, Text: text, AdminPIN: cfg.AdminPIN, SaveDir: receipts, CheckClerk: clerkChecker(cfg.Clerks)}
-	p.stop = func() { s.Close(); cancel(); st.Close() }
+	p := &kioskParts{k: k, full: g.fullscreen || c.Mode == session.SelfService}
+	p.opts = ui.Options{Session: k.Session, Text: k.Text, AdminPIN: c.AdminPIN, SaveDir: c.ReceiptsDir(), CheckClerk: c.Clerks.Check}
 	return p, nil
-}
-
-// clerkChecker parses "ID:PIN,ID:PIN" and compares in constant time.
-func clerkChecker(spec string) func(id, pin string) bool {
-	pins := map[string]string{}
-	for _, pair := range strings.Split(spec, ",") {
-		id, pin, ok := strings.Cut(strings.TrimSpace(pair), ":")
-		if ok && id != "" && pin != "" {
-			pins[id] = pin
-		}
-	}
-	return func(id, pin string) bool {
-		want, ok := pins[strings.TrimSpace(id)]
-		return ok && subtle.ConstantTimeCompare([]byte(want), []byte(pin)) == 1
-	}
-}
-
-// cardSource picks the reader: the virtual card in process for --sim (or
-// reader "sim"), else PC/SC ("pcsc" or "pcsc:READER NAME").
-func cardSource(cfg config.Config) (session.CardSource, error) {
-	if cfg.Reader == "sim" {
-		if cfg.SimCard == "" {
-			cfg.SimCard = filepath.Join(cfg.SeedsDir, "cards", "nguyen-van-an.json")
-		}
-		if _, err := os.Stat(cfg.SimCard); err != nil {
-			return nil, fmt.Errorf("--sim: %w", err)
-		}
-		return adapt.NewSimCard(cfg.SimCard), nil
-	}
-	src := &pcsccard.Source{Reader: strings.TrimPrefix(strings.TrimPrefix(cfg.Reader, "pcsc"), ":")}
-	if cfg.TrustDir != "" {
-		t, err := pki.LoadTrustStore(cfg.TrustDir)
-		if err != nil {
-			return nil, fmt.Errorf("trust store: %w", err)
-		}
-		src.Trust = t
-	}
-	return src, nil
 }
 
 func newApp() fyne.App {
@@ -234,7 +139,7 @@ func runGUI(ctx context.Context, e *env, args []string) error {
 	}
 	defer p.stop()
 	a := newApp()
-	w := a.NewWindow(p.text.T("app.title"))
+	w := a.NewWindow(p.k.Text.T("app.title"))
 	w.Resize(fyne.NewSize(1280, 800))
 	p.opts.OnExit = func() { a.Quit() }
 	k := ui.New(w, p.opts)
@@ -247,7 +152,7 @@ func runGUI(ctx context.Context, e *env, args []string) error {
 		fyne.Do(a.Quit)
 	}()
 	a.Lifecycle().SetOnStarted(func() {
-		slog.Info("kiosk ready", "mode", p.cfg.Mode, "reader", p.cfg.Reader, "coldStart", time.Since(start).Round(time.Millisecond))
+		slog.Info("kiosk ready", "mode", p.k.Config.Mode, "reader", p.k.Config.Reader.Kind, "coldStart", time.Since(start).Round(time.Millisecond))
 	})
 	w.ShowAndRun()
 	return nil

@@ -10,26 +10,6 @@ import (
 	"motcua/kiosk/session"
 )
 
-func TestClerkChecker(t *testing.T) {
-	check := clerkChecker("CB-01:1357, CB-02:2468,bad,:9,CB-03:")
-	tests := []struct {
-		id, pin string
-		ok      bool
-	}{
-		{"CB-01", "1357", true},
-		{" CB-02 ", "2468", true},
-		{"CB-01", "2468", false},
-		{"CB-03", "", false},
-		{"", "9", false},
-		{"bad", "", false},
-	}
-	for _, tt := range tests {
-		if got := check(tt.id, tt.pin); got != tt.ok {
-			t.Errorf("check(%q, %q) = %t", tt.id, tt.pin, got)
-		}
-	}
-}
-
 func TestBuildParts(t *testing.T) {
 	seeds := filepath.Join("..", "..", "seeds")
 	tests := []struct {
@@ -62,18 +42,18 @@ func TestBuildParts(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%v: %v", tt.args, err)
 		}
-		if p.sess.Mode() != tt.mode || p.full != tt.full {
-			t.Errorf("%v: mode %s full %t", tt.args, p.sess.Mode(), p.full)
+		if p.k.Session.Mode() != tt.mode || p.full != tt.full {
+			t.Errorf("%v: mode %s full %t", tt.args, p.k.Session.Mode(), p.full)
 		}
 		// The card reads in process, end to end.
-		if err := p.sess.StartRead(context.Background(), session.ReadRequest{}); err != nil {
+		if err := p.k.Session.StartRead(context.Background(), session.ReadRequest{}); err != nil {
 			t.Fatal(err)
 		}
-		for p.sess.State() == session.StateReading {
+		for p.k.Session.State() == session.StateReading {
 			time.Sleep(time.Millisecond)
 		}
-		if p.sess.State() != session.StateIdentity {
-			t.Errorf("%v: state %s (%s)", tt.args, p.sess.State(), p.sess.Problem())
+		if p.k.Session.State() != session.StateIdentity {
+			t.Errorf("%v: state %s (%s)", tt.args, p.k.Session.State(), p.k.Session.Problem())
 		}
 		p.stop()
 	}

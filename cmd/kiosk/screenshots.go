@@ -14,7 +14,6 @@ import (
 
 	"fyne.io/fyne/v2"
 
-	"motcua/kiosk/config"
 	"motcua/kiosk/i18n"
 	"motcua/kiosk/session"
 	"motcua/kiosk/session/demofill"
@@ -122,9 +121,9 @@ func runScreenshots(ctx context.Context, e *env, args []string) error {
 	w := a.NewWindow("Một cửa")
 	w.Resize(fyne.NewSize(1280, 800))
 	sh := &shooter{w: w, out: *out}
-	dev := config.Default() // the development clerk and admin PINs the script types
+	dev := d.k.Config // the development clerk and admin PINs the script types
 	opts := ui.Options{Text: text, AdminPIN: dev.AdminPIN, SaveDir: filepath.Join(d.dir, "receipts"), Ticks: -1,
-		CheckClerk: clerkChecker(dev.Clerks)}
+		CheckClerk: d.k.Config.Clerks.Check}
 	opts.Session = newSession(session.Counter)
 	sh.app = ui.New(w, opts)
 

@@ -11,7 +11,6 @@ import (
 
 	"fyne.io/fyne/v2"
 
-	"motcua/kiosk/config"
 	"motcua/kiosk/session"
 	"motcua/kiosk/session/demofill"
 	"motcua/kiosk/ui"
@@ -45,7 +44,7 @@ func runSoak(ctx context.Context, e *env, args []string) error {
 	w := a.NewWindow("soak")
 	w.Resize(fyne.NewSize(1280, 800))
 	s := d.session(session.SelfService)
-	k := ui.New(w, ui.Options{Session: s, Text: d.text, AdminPIN: config.Default().AdminPIN, SaveDir: d.dir, Ticks: -1})
+	k := ui.New(w, ui.Options{Session: s, Text: d.text, AdminPIN: d.k.Config.AdminPIN, SaveDir: d.dir, Ticks: -1})
 	heap := func() (float64, int) {
 		runtime.GC()
 		var ms runtime.MemStats

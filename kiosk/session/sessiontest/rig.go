@@ -10,11 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"motcua/kiosk/app"
 	"motcua/kiosk/catalog"
-	"motcua/kiosk/form"
+	"motcua/kiosk/i18n"
 	"motcua/kiosk/session"
 	"motcua/kiosk/session/adapt"
-	"motcua/offline/portal"
 	"motcua/offline/portalserver"
 	"motcua/offline/store"
 	osync "motcua/offline/sync"
@@ -71,33 +71,6 @@ func New(t testing.TB, o Options) *Rig {
 		ps.Faults().Set(portalserver.FaultSettings{Unavailable: true})
 	}
 	hs := httptest.NewServer(ps.Handler())
-	st, err := store.OpenDir(filepath.Join(dir, "kiosk"), filepath.Join(dir, "kiosk", "data.key"), store.Options{KioskID: "KIOSK-T", NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	client, err := portal.NewHTTPClient(hs.URL, "test-token")
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := osync.New(osync.Config{Store: st, Client: client, ProbeBase: 50 * time.Millisecond, ProbeMax: time.Second,
-		RetryBase: 50 * time.Millisecond, RequestTimeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { w.Run(ctx); close(done) }()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-		hs.Close()
-		st.Close()
-		ps.Close()
-	})
-	cat, err := catalog.Embedded()
-	if err != nil {
-		t.Fatal(err)
-	}
 	card := adapt.NewSimCard("")
 	card.PKIDir = filepath.Join(Seeds(), "pki")
 	if o.Fixture != "" {
@@ -106,15 +79,23 @@ func New(t testing.TB, o Options) *Rig {
 		}
 		card.Put(Fixture(o.Fixture))
 	}
-	q := &adapt.Queue{Store: st, Worker: w, KioskID: "KIOSK-T", CounterID: "QUAY-T", Wait: 5 * time.Second}
 	if o.Mode == "" {
 		o.Mode = session.Counter
 	}
-	s := session.New(session.Config{Mode: o.Mode, Card: card, Queue: q, KioskID: "KIOSK-T", CounterID: "QUAY-T",
-		Forms:    &adapt.Forms{Catalog: cat, Options: form.Options{Agency: "000.00.00.H00", KioskID: "KIOSK-T", CounterID: "QUAY-T", Now: o.Now}},
-		IdleWipe: o.IdleWipe, IdleWarn: o.IdleWarn, Now: o.Now})
-	t.Cleanup(s.Close) // runs before the store closes (cleanups run last first)
-	return &Rig{Session: s, Card: card, Queue: q, Store: st, Worker: w, Portal: ps, Catalog: cat}
+	k, err := app.Build(context.Background(), app.Config{Mode: o.Mode, Lang: i18n.VI, DataDir: filepath.Join(dir, "kiosk"),
+		Retention: store.DeleteOnReceipt, NoSync: true, PortalURL: hs.URL, Token: "test-token",
+		KioskID: "KIOSK-T", CounterID: "QUAY-T", AgencyName: "000.00.00.H00", Card: card,
+		IdleWipe: o.IdleWipe, IdleWarn: o.IdleWarn, QueueWait: 5 * time.Second, Now: o.Now,
+		Sync: osync.Config{ProbeBase: 50 * time.Millisecond, ProbeMax: time.Second, RetryBase: 50 * time.Millisecond, RequestTimeout: 5 * time.Second}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		k.Close() // the session (its audit events), the worker, the store
+		hs.Close()
+		ps.Close()
+	})
+	return &Rig{Session: k.Session, Card: card, Queue: k.Queue, Store: k.Store, Worker: k.Worker, Portal: ps, Catalog: k.Catalog}
 }
 
 // PortalDown makes the portal answer 503 to everything (true) or recover.

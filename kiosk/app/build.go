@@ -1,0 +1,145 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"motcua/cardreader/pki"
+	"motcua/kiosk/catalog"
+	"motcua/kiosk/form"
+	"motcua/kiosk/i18n"
+	"motcua/kiosk/session"
+	"motcua/kiosk/session/adapt"
+	"motcua/kiosk/session/adapt/pcsccard"
+	"motcua/offline/portal"
+	"motcua/offline/store"
+	osync "motcua/offline/sync"
+)
+
+// Kiosk is the built application without its window.
+type Kiosk struct {
+	Config  Config
+	Catalog *catalog.Catalog
+	Text    *i18n.Bundle
+	Store   *store.Store
+	Worker  *osync.Worker
+	Queue   *adapt.Queue
+	Card    session.CardSource
+	// Session is the visit the window shows, in Config.Mode.
+	Session *session.Session
+
+	sessions []*session.Session
+	closers  []func() // run last first
+}
+
+// Build opens the store (refusing a missing key or a corrupt file with the
+// store's typed error, never replacing it), starts the sync worker and
+// builds the session. Close undoes it all.
+func Build(ctx context.Context, c Config) (*Kiosk, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	k := &Kiosk{Config: c, Text: i18n.Default()}
+	if err := k.build(ctx); err != nil {
+		k.Close()
+		return nil, err
+	}
+	return k, nil
+}
+
+func (k *Kiosk) build(ctx context.Context) (err error) {
+	c := k.Config
+	k.Text.SetLang(c.Lang)
+	if k.Catalog, err = catalog.Embedded(); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
+		return err
+	}
+	k.Store, err = store.OpenDir(c.DataDir, c.keyPath(), store.Options{Retention: c.Retention, KioskID: c.KioskID, NoSync: c.NoSync})
+	if err != nil {
+		return err
+	}
+	st := k.Store
+	k.closers = append(k.closers, func() { st.Close() })
+	client, err := portal.NewHTTPClient(c.PortalURL, c.Token)
+	if err != nil {
+		return err
+	}
+	sc := c.Sync
+	sc.Store, sc.Client = k.Store, client
+	if sc.Logger == nil {
+		sc.Logger = slog.Default()
+	}
+	w, err := osync.New(sc)
+	if err != nil {
+		return err
+	}
+	k.Worker = w
+	wctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { w.Run(wctx); close(done) }()
+	k.closers = append(k.closers, func() { cancel(); <-done })
+	if k.Card, err = cardSource(c); err != nil {
+		return err
+	}
+	k.Queue = &adapt.Queue{Store: k.Store, Worker: k.Worker, KioskID: c.KioskID, CounterID: c.CounterID, Wait: c.QueueWait}
+	k.Session = k.NewSession(c.Mode)
+	if _, ok := k.Card.(*pcsccard.Source); ok {
+		go pcsccard.WatchRemovals(wctx, k.Session.CardRemoved)
+	}
+	return nil
+}
+
+// NewSession builds another visit on the same store, queue and card (the
+// screenshots switch between counter and self-service). Close closes it.
+func (k *Kiosk) NewSession(mode session.Mode) *session.Session {
+	c := k.Config
+	sc := session.Config{Mode: mode, Card: k.Card, KioskID: c.KioskID, CounterID: c.CounterID, Queue: k.Queue, Now: c.Now,
+		Forms: &adapt.Forms{Catalog: k.Catalog, Options: form.Options{Agency: c.AgencyName, KioskID: c.KioskID, CounterID: c.CounterID, Now: c.Now}},
+		Lang:  func() string { return string(k.Text.Lang()) }}
+	if mode == session.SelfService {
+		sc.IdleWipe, sc.IdleWarn = c.IdleWipe, c.IdleWarn
+	}
+	s := session.New(sc)
+	k.sessions = append(k.sessions, s)
+	return s
+}
+
+// Close closes the sessions (writing their audit events), stops the worker
+// and closes the store.
+func (k *Kiosk) Close() {
+	for _, s := range k.sessions {
+		s.Close()
+	}
+	k.sessions = nil
+	for i := len(k.closers) - 1; i >= 0; i-- {
+		k.closers[i]()
+	}
+	k.closers = nil
+}
+
+// cardSource picks the reader: an injected one, the virtual card in
+// process, or PC/SC.
+func cardSource(c Config) (session.CardSource, error) {
+	if c.Card != nil {
+		return c.Card, nil
+	}
+	if c.Reader.Kind == ReaderSim {
+		if _, err := os.Stat(c.Reader.SimCard); err != nil {
+			return nil, &ConfigError{Setting: "simCard", Problem: fmt.Sprintf("no fixture file (%v)", err)}
+		}
+		return adapt.NewSimCard(c.Reader.SimCard), nil
+	}
+	src := &pcsccard.Source{Reader: c.Reader.Name}
+	if c.Reader.TrustDir != "" {
+		t, err := pki.LoadTrustStore(c.Reader.TrustDir)
+		if err != nil {
+			return nil, fmt.Errorf("trust store: %w", err)
+		}
+		src.Trust = t
+	}
+	return src, nil
+}
