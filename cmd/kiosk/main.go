@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"sort"
 	"syscall"
+	_ "time/tzdata" // Asia/Ho_Chi_Minh even on a machine without a zone database
 )
 
 // command is one subcommand. Each lives in its own file and registers itself

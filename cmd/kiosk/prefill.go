@@ -157,10 +157,7 @@ func runPrefill(ctx context.Context, e *env, args []string) error {
 		out.Cards = []cardOut{}
 	}
 	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return writeJSON(e.stdout, out)
 	}
 	return printPrefill(e.stdout, &out, *lang)
 }

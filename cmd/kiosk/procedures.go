@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"text/tabwriter"
@@ -57,10 +56,7 @@ func runProcedures(ctx context.Context, e *env, args []string) error {
 		infos = append(infos, describe(cat, p))
 	}
 	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		return enc.Encode(infos)
+		return writeJSON(e.stdout, infos)
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "CODE\tSLUG\tDOMAIN\tFIELDS\tCARD\tDAYS\tNAME")

@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"text/tabwriter"
 
@@ -40,13 +38,6 @@ func clerkFlag(fs *flag.FlagSet) *string {
 		def = "cli:" + u
 	}
 	return fs.String("clerk", def, "clerk ID recorded in the audit trail")
-}
-
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
 }
 
 const queueUsage = `usage: kiosk queue COMMAND [flags]

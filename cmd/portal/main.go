@@ -29,6 +29,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	_ "time/tzdata" // Asia/Ho_Chi_Minh even on a machine without a zone database
 
 	"motcua/cardreader/cccd"
 	"motcua/offline/portalserver"

@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -582,7 +584,7 @@ func crossCheck(ps []*Procedure) []error {
 					}
 				}
 			}
-			for _, to := range sortedKeys(s.Set) {
+			for _, to := range slices.Sorted(maps.Keys(s.Set)) {
 				if !resolves(step, to) {
 					errs = append(errs, &Error{File: b.file, Path: sp + ".set." + to, Problem: fmt.Sprintf("names no field of %s", step.Slug)})
 				}
@@ -591,15 +593,6 @@ func crossCheck(ps []*Procedure) []error {
 		}
 	}
 	return errs
-}
-
-func sortedKeys(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 func isBlock(p *Procedure, key string) bool {

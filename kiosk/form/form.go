@@ -9,6 +9,7 @@ import (
 
 	"motcua/cardreader"
 	"motcua/cardreader/cccd"
+	"motcua/internal/vntime"
 	"motcua/kiosk/catalog"
 	"motcua/offline/dossier"
 )
@@ -30,7 +31,7 @@ func (o Options) now() time.Time {
 }
 
 // today is the civil date in Vietnam.
-func (o Options) today() cccd.Date { return cccd.DateOf(o.now().In(catalog.Zone)) }
+func (o Options) today() cccd.Date { return vntime.Today(o.now()) }
 
 // LockReason says why a value cannot be edited.
 type LockReason string

@@ -2,6 +2,8 @@ package form
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"motcua/kiosk/catalog"
@@ -85,7 +87,7 @@ func (in *Intake) Flow() {
 				carryValue(v, e)
 			}
 		}
-		for _, to := range sortedKeys(s.Set) {
+		for _, to := range slices.Sorted(maps.Keys(s.Set)) {
 			if e := dst.entry(to, true); e != nil {
 				e.Value = Value{Value: s.Set[to], Provenance: dossier.FromStaff, Locked: LockBundle}
 			}
@@ -106,19 +108,6 @@ func (in *Intake) empty(ref string) bool {
 	}
 	v, err := src.Get(path)
 	return err != nil || v.Value == ""
-}
-
-func sortedKeys(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && out[j] < out[j-1]; j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
-	return out
 }
 
 // carryValue copies v into e, or clears e if it was carried and v is gone.

@@ -9,6 +9,7 @@ import (
 	"github.com/skip2/go-qrcode"
 
 	"motcua/cardreader/cccd"
+	"motcua/internal/vntime"
 )
 
 // DocumentName is the slip's title, carried in its QR code.
@@ -43,15 +44,6 @@ type Linked struct {
 	Local         bool
 }
 
-// Zone is the time zone every time on the slip is written in.
-var Zone = func() *time.Location {
-	l, err := time.LoadLocation("Asia/Ho_Chi_Minh")
-	if err != nil {
-		return time.FixedZone("ICT", 7*3600)
-	}
-	return l
-}()
-
 // ErrBadQR reports a QR payload that is not a receipt's.
 var ErrBadQR = errors.New("receipt: not a receipt QR payload")
 
@@ -67,7 +59,7 @@ func (r Receipt) QRPayload() string {
 	}
 	return strings.Join([]string{
 		qrVersion, r.Code, r.ProcedureCode, r.ApplicantID, DocumentName, System,
-		r.ReceivedAt.In(Zone).Format("20060102150405"), due,
+		r.ReceivedAt.In(vntime.Zone).Format("20060102150405"), due,
 	}, "|")
 }
 
@@ -85,7 +77,7 @@ func ParseQR(s string) (QRFields, error) {
 		return QRFields{}, ErrBadQR
 	}
 	f := QRFields{Code: p[1], ProcedureCode: p[2], ApplicantID: p[3], Document: p[4], System: p[5]}
-	t, err := time.ParseInLocation("20060102150405", p[6], Zone)
+	t, err := time.ParseInLocation("20060102150405", p[6], vntime.Zone)
 	if err != nil {
 		return QRFields{}, fmt.Errorf("%w: issue time", ErrBadQR)
 	}

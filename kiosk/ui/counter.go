@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"motcua/internal/vntime"
 	"motcua/kiosk/receipt"
 	"motcua/kiosk/session"
 )
@@ -54,7 +55,7 @@ func (p *counterPanel) update(es []session.Entry) {
 		default:
 			state.Importance = widget.SuccessImportance
 		}
-		head := widget.NewLabelWithStyle(fmt.Sprintf("%s  %s", e.At.In(receipt.Zone).Format("15:04"), e.Code), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+		head := widget.NewLabelWithStyle(fmt.Sprintf("%s  %s", e.At.In(vntime.Zone).Format("15:04"), e.Code), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 		name := wrapped(e.ProcedureName + " · " + e.MaskedID)
 		re := widget.NewButtonWithIcon(a.T("counter.reprint"), theme.DocumentPrintIcon(), func() { p.reprint(e) })
 		p.list.Add(container.NewVBox(container.NewHBox(head, layout.NewSpacer(), state), name, container.NewHBox(layout.NewSpacer(), re), widget.NewSeparator()))

@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"motcua/internal/vntime"
 	"motcua/kiosk/receipt"
 )
 
@@ -89,7 +90,7 @@ func (a *App) Slip(r *receipt.Receipt) fyne.CanvasObject {
 	}
 	kv("receipt.applicant", name)
 	kv("receipt.procedure", r.ProcedureName)
-	kv("receipt.received", r.ReceivedAt.In(receipt.Zone).Format("15:04 02/01/2006"))
+	kv("receipt.received", r.ReceivedAt.In(vntime.Zone).Format("15:04 02/01/2006"))
 	if !r.Due.IsZero() {
 		kv("receipt.appointment", r.Due.String())
 	}

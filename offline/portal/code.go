@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"motcua/cardreader/cccd"
+	"motcua/internal/vntime"
 )
 
 // ErrBadCode is returned by ParseCode.
@@ -79,34 +80,10 @@ func validAgency(s string) bool {
 // ValidAgency reports whether s can be the agency part of a dossier code.
 func ValidAgency(s string) bool { return validAgency(s) }
 
-// Vietnam is Asia/Ho_Chi_Minh: the zone dossier codes, receipt times and
-// appointment dates are in. Vietnam has no daylight saving, so a fixed
-// UTC+7 zone is the fallback when the system has no zone database.
-var Vietnam = func() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Ho_Chi_Minh"); err == nil {
-		return loc
-	}
-	return time.FixedZone("ICT", 7*3600)
-}()
+// Vietnam is Asia/Ho_Chi_Minh (package vntime): the zone dossier codes,
+// receipt times and appointment dates are in.
+var Vietnam = vntime.Zone
 
-// AddWorkingDays returns the civil date n working days after the day of t
-// in Vietnam, skipping Saturdays and Sundays; a dossier received on a
-// weekend counts from the next Monday (the same rule as the kiosk's
-// catalog.AddWorkingDays, so the kiosk's provisional slip and the portal's
-// agree). Public holidays are not skipped: the holiday calendar is set each
-// year by the government and the receiving office corrects the slip by hand
-// when one intervenes.
-func AddWorkingDays(t time.Time, n int) cccd.Date {
-	d := t.In(Vietnam)
-	d = time.Date(d.Year(), d.Month(), d.Day(), 12, 0, 0, 0, Vietnam)
-	for d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
-		d = d.AddDate(0, 0, 1)
-	}
-	for n > 0 {
-		d = d.AddDate(0, 0, 1)
-		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
-			n--
-		}
-	}
-	return cccd.DateOf(d)
-}
+// AddWorkingDays is vntime.AddWorkingDays: the appointment date, shared
+// with the kiosk's provisional slip.
+func AddWorkingDays(t time.Time, n int) cccd.Date { return vntime.AddWorkingDays(t, n) }
