@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 
 	"motcua/kiosk/catalog"
+	"motcua/kiosk/form"
 )
 
 func init() {
@@ -77,9 +78,9 @@ func runProcedures(ctx context.Context, e *env, args []string) error {
 // loadCatalog loads the catalog from dir, or the embedded one when dir is "".
 func loadCatalog(dir string) (*catalog.Catalog, error) {
 	if dir == "" {
-		return catalog.Embedded()
+		return catalog.Embedded(form.Types)
 	}
-	return catalog.LoadDir(dir)
+	return catalog.LoadDir(dir, form.Types)
 }
 
 // findProcedure loads the catalog (the built-in one when dir is "") and looks

@@ -52,7 +52,7 @@ func Build(ctx context.Context, c Config) (*Kiosk, error) {
 func (k *Kiosk) build(ctx context.Context) (err error) {
 	c := k.Config
 	k.Text.SetLang(c.Lang)
-	if k.Catalog, err = catalog.Embedded(); err != nil {
+	if k.Catalog, err = catalog.Embedded(form.Types); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {

@@ -86,7 +86,8 @@ const (
 // FieldType is the kind of value a field holds.
 type FieldType string
 
-// Field types.
+// Field types. Each value type has its behaviour in a row of form.Types;
+// the loader accepts no other.
 const (
 	TypeText        FieldType = "text"
 	TypeDate        FieldType = "date"   // a civil date; year-only when YearOnlyAllowed
@@ -101,6 +102,10 @@ const (
 	TypePerson      FieldType = "person"      // a block of person fields, one card fills it
 	TypePersonTable FieldType = "personTable" // rows of persons, each card adds a row
 )
+
+// TypeVehiclePlate is a Vietnamese vehicle registration plate (biển số xe),
+// stored as 30A-123.45 or 29B1-123.45.
+const TypeVehiclePlate FieldType = "vehiclePlate"
 
 // Leaf reports whether the type holds a value itself (not a block).
 func (t FieldType) Leaf() bool { return t != TypePerson && t != TypePersonTable }

@@ -3,7 +3,7 @@ package catalog
 import "testing"
 
 func TestDomainsAndCounts(t *testing.T) {
-	c, err := Embedded()
+	c, err := Embedded(testTypes)
 	if err != nil {
 		t.Fatal(err)
 	}

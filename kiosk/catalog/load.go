@@ -45,23 +45,30 @@ func (e *Error) Unwrap() error { return ErrInvalid }
 // maxFileSize bounds one catalog file; real ones are a few kilobytes.
 const maxFileSize = 1 << 20
 
+// TypeSet is the field types a catalog may use, besides the person blocks
+// (which are structure, not values). The kiosk's is form.Types: one row per
+// type with its behaviour, so a type without behaviour cannot load.
+type TypeSet interface {
+	Has(FieldType) bool
+}
+
 // Embedded loads the catalog shipped in the binary (seeds/procedures).
-func Embedded() (*Catalog, error) {
+func Embedded(types TypeSet) (*Catalog, error) {
 	sub, err := fs.Sub(seeds.Procedures, "procedures")
 	if err != nil {
 		return nil, fmt.Errorf("catalog: %w", err)
 	}
-	return LoadFS(sub)
+	return LoadFS(sub, types)
 }
 
 // LoadDir loads every *.json file in dir.
-func LoadDir(dir string) (*Catalog, error) { return LoadFS(os.DirFS(dir)) }
+func LoadDir(dir string, types TypeSet) (*Catalog, error) { return LoadFS(os.DirFS(dir), types) }
 
 // LoadFS loads every *.json file at the root of fsys, checks each, then
 // checks the catalog as a whole (unique slugs and codes, bundle steps that
 // name loaded procedures, carried paths that exist). All problems are
 // returned together, joined.
-func LoadFS(fsys fs.FS) (*Catalog, error) {
+func LoadFS(fsys fs.FS, types TypeSet) (*Catalog, error) {
 	names, err := fs.Glob(fsys, "*.json")
 	if err != nil {
 		return nil, fmt.Errorf("catalog: %w", err)
@@ -81,7 +88,7 @@ func LoadFS(fsys fs.FS) (*Catalog, error) {
 			errs = append(errs, fmt.Errorf("catalog: %s: %w", name, err))
 			continue
 		}
-		p, err := Parse(name, b)
+		p, err := Parse(name, b, types)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -102,8 +109,9 @@ func LoadFS(fsys fs.FS) (*Catalog, error) {
 
 // Parse decodes and checks one catalog file. name is the file name used in
 // messages; when it ends in ".json" it must be the slug plus ".json". Parse
-// checks the file on its own; LoadFS adds the checks between files.
-func Parse(name string, data []byte) (*Procedure, error) {
+// checks the file on its own against types; LoadFS adds the checks between
+// files.
+func Parse(name string, data []byte, types TypeSet) (*Procedure, error) {
 	if len(data) > maxFileSize {
 		return nil, &Error{File: name, Problem: "file larger than 1 MiB"}
 	}
@@ -123,7 +131,7 @@ func Parse(name string, data []byte) (*Procedure, error) {
 		return nil, &Error{File: name, Problem: "trailing data after the JSON value"}
 	}
 	p.file = name
-	c := checker{file: name}
+	c := checker{file: name, types: types}
 	c.procedure(&p)
 	if base := path.Base(name); strings.HasSuffix(base, ".json") && p.Slug != "" && base != p.Slug+".json" {
 		c.add("slug", "must match the file name (%s)", strings.TrimSuffix(base, ".json"))
@@ -165,8 +173,9 @@ var (
 )
 
 type checker struct {
-	file string
-	errs []error
+	file  string
+	types TypeSet
+	errs  []error
 }
 
 func (c *checker) add(p, format string, args ...any) {
@@ -302,13 +311,12 @@ func (c *checker) field(p *Procedure, fp string, f *Field, parent *Field) {
 	}
 	c.text(fp+".label", f.Label, true)
 	c.text(fp+".help", f.Help, false)
-	switch f.Type {
-	case TypeText, TypeDate, TypeChoice, TypeIDNumber, TypePhone, TypeEmail, TypeAddress,
-		TypeNumber, TypeBool, TypeAttachment:
-	case TypePerson, TypePersonTable:
+	switch {
+	case f.Type == TypePerson || f.Type == TypePersonTable:
 		if parent != nil {
 			c.add(fp+".type", "person blocks cannot nest")
 		}
+	case c.types.Has(f.Type):
 	default:
 		c.add(fp+".type", "unknown field type %q", f.Type)
 		return

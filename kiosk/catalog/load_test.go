@@ -10,7 +10,7 @@ import (
 )
 
 func TestEmbeddedLoads(t *testing.T) {
-	c, err := Embedded()
+	c, err := Embedded(testTypes)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func TestEveryFileParses(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := Parse(filepath.Base(name), b); err != nil {
+			if _, err := Parse(filepath.Base(name), b, testTypes); err != nil {
 				t.Fatal(err)
 			}
 		})
@@ -49,7 +49,7 @@ func TestEveryFileParses(t *testing.T) {
 }
 
 func TestLookup(t *testing.T) {
-	c, err := Embedded()
+	c, err := Embedded(testTypes)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ const good = `{"schema":1,"slug":"x","kind":"procedure","codeStatus":"unknown",
    {"key":"fullName","label":{"vi":"T","en":"N"},"type":"text","required":true,"prefill":"citizen.fullName"}]}]}]}`
 
 func TestParseErrorsNameFileAndPath(t *testing.T) {
-	if _, err := Parse("x.json", []byte(good)); err != nil {
+	if _, err := Parse("x.json", []byte(good), testTypes); err != nil {
 		t.Fatalf("good file: %v", err)
 	}
 	cases := []struct {
@@ -104,7 +104,7 @@ func TestParseErrorsNameFileAndPath(t *testing.T) {
 			if src == good {
 				t.Fatal("test case did not change the file")
 			}
-			_, err := Parse("x.json", []byte(src))
+			_, err := Parse("x.json", []byte(src), testTypes)
 			if err == nil {
 				t.Fatal("bad file accepted")
 			}
@@ -143,12 +143,12 @@ func TestCrossFileChecks(t *testing.T) {
 		"x.json": {Data: []byte(good)},
 		"b.json": {Data: []byte(bundle)},
 	}
-	_, err := LoadFS(fsys)
+	_, err := LoadFS(fsys, testTypes)
 	if err == nil || !strings.Contains(err.Error(), `b.json: steps[1].procedure: no procedure "y"`) {
 		t.Fatalf("missing step not reported: %v", err)
 	}
 	fsys["y.json"] = &fstest.MapFile{Data: []byte(strings.Replace(good, `"slug":"x"`, `"slug":"y"`, 1))}
-	c, err := LoadFS(fsys)
+	c, err := LoadFS(fsys, testTypes)
 	if err != nil {
 		t.Fatalf("valid bundle: %v", err)
 	}
@@ -157,12 +157,12 @@ func TestCrossFileChecks(t *testing.T) {
 	}
 	bad := strings.Replace(bundle, `"from":"x:p"`, `"from":"x:p","or":"x:nope"`, 1)
 	fsys["b.json"] = &fstest.MapFile{Data: []byte(bad)}
-	if _, err := LoadFS(fsys); err == nil || !strings.Contains(err.Error(), "steps[1].carry[0].or") {
+	if _, err := LoadFS(fsys, testTypes); err == nil || !strings.Contains(err.Error(), "steps[1].carry[0].or") {
 		t.Errorf("bad fallback not reported: %v", err)
 	}
 	fsys["b.json"] = &fstest.MapFile{Data: []byte(bundle)}
 	fsys["y.json"] = &fstest.MapFile{Data: []byte(strings.Replace(good, `"slug":"x"`, `"slug":"x"`, 1))}
-	if _, err := LoadFS(fsys); err == nil || !strings.Contains(err.Error(), "duplicate slug") && !strings.Contains(err.Error(), "file name") {
+	if _, err := LoadFS(fsys, testTypes); err == nil || !strings.Contains(err.Error(), "duplicate slug") && !strings.Contains(err.Error(), "file name") {
 		t.Errorf("duplicate slug not reported: %v", err)
 	}
 }
@@ -179,7 +179,7 @@ func FuzzCatalogLoad(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		p, err := Parse("fuzz.json", data)
+		p, err := Parse("fuzz.json", data, testTypes)
 		if err != nil {
 			var ce *Error
 			if !errors.As(err, &ce) {

@@ -106,40 +106,8 @@ func (f *Form) condValue(c *catalog.Condition, p *person) string {
 
 // checkValue checks a non-empty value against its field's type and bounds.
 func checkValue(fd *catalog.Field, v string, p *person, today cccd.Date) *Invalid {
-	var err error
-	switch fd.Type {
-	case catalog.TypeText, catalog.TypeAddress:
-		err = checkText(v, fd.MaxLength)
-	case catalog.TypeDate:
-		var d cccd.Date
-		if d, err = ParseDate(v, fd.YearOnlyAllowed); err == nil {
-			err = CheckDateBounds(d, today, fd.NotAfterToday, fd.NotBeforeToday)
-		}
-	case catalog.TypeChoice:
-		err = invalid(CodeChoice)
-		for _, o := range fd.Options {
-			if o.Value == v {
-				err = nil
-			}
-		}
-	case catalog.TypeIDNumber:
-		sex, dob := siblings(p)
-		err = CheckIDNumber(v, sex, dob)
-	case catalog.TypePhone:
-		_, err = NormalizePhone(v)
-	case catalog.TypeEmail:
-		err = CheckEmail(v)
-	case catalog.TypeNumber:
-		err = checkNumber(v, fd.Min, fd.Max)
-	case catalog.TypeBool:
-		if v != "true" && v != "false" {
-			err = invalid(CodeBool)
-		}
-	case catalog.TypeAttachment:
-		if !isHex64(v) {
-			err = invalid(CodeAttachmentHash)
-		}
-	}
+	sex, dob := siblings(p)
+	err := Types.Lookup(fd.Type).Check(fd, v, Context{Today: today, Sex: sex, Birth: dob})
 	if err == nil {
 		return nil
 	}

@@ -14,7 +14,7 @@ import (
 // A citizen taps a verified card for a temporary-absence declaration; the
 // form asks only for what the card does not hold.
 func Example() {
-	cat, _ := catalog.Embedded()
+	cat, _ := catalog.Embedded(form.Types)
 	p, _ := cat.Lookup("tam-vang")
 	now := time.Date(2026, 11, 20, 2, 30, 0, 0, time.UTC)
 	f, _ := form.New(p, form.Options{Now: func() time.Time { return now }, Agency: "Công an phường Ba Đình", KioskID: "KIOSK-01"})

@@ -368,42 +368,7 @@ func (f *Form) applyDefaults() {
 }
 
 // normalize puts a typed value in its stored form when it parses.
-func normalize(fd *catalog.Field, s string) string {
-	if fd.Type != catalog.TypeText && fd.Type != catalog.TypeAddress {
-		s = strings.TrimSpace(s)
-	}
-	switch fd.Type {
-	case catalog.TypeText, catalog.TypeAddress:
-		return cccd.NormalizeText(s)
-	case catalog.TypeDate:
-		if d, err := ParseDate(s, true); err == nil {
-			return d.ISO()
-		}
-	case catalog.TypePhone:
-		if n, err := NormalizePhone(s); err == nil {
-			return n
-		}
-	case catalog.TypeIDNumber, catalog.TypeNumber:
-		return strings.Join(strings.Fields(s), "")
-	case catalog.TypeEmail:
-		return strings.ToLower(s)
-	case catalog.TypeBool:
-		switch strings.ToLower(s) {
-		case "true", "yes", "có", "1":
-			return "true"
-		case "false", "no", "không", "0":
-			return "false"
-		}
-	case catalog.TypeChoice:
-		if fd.Prefill == "citizen.sex" {
-			if sx, ok := cccd.ParseSex(s); ok {
-				b, _ := sx.MarshalText()
-				return string(b)
-			}
-		}
-	}
-	return s
-}
+func normalize(fd *catalog.Field, s string) string { return Types.Lookup(fd.Type).Normalize(fd, s) }
 
 // AddRow appends an empty row to a table and returns its path ("members[2]").
 func (f *Form) AddRow(table string) (string, error) {

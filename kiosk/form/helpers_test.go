@@ -83,7 +83,7 @@ func clone(w who) *cardreader.Reading {
 
 func loadCatalog(t testing.TB) *catalog.Catalog {
 	t.Helper()
-	c, err := catalog.Embedded()
+	c, err := catalog.Embedded(Types)
 	if err != nil {
 		t.Fatal(err)
 	}

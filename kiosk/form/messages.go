@@ -45,6 +45,8 @@ const (
 	CodeAttachmentHash     Code = "attachment-hash"
 	CodeControlChars       Code = "control-chars"
 	CodeTooYoung           Code = "too-young"
+	CodePlate              Code = "plate"
+	CodePlateArea          Code = "plate-area"
 )
 
 var messages = map[Code]Message{
@@ -72,6 +74,8 @@ var messages = map[Code]Message{
 	CodeAttachmentHash:     {"Tệp đính kèm không hợp lệ.", "The attached file reference is not valid."},
 	CodeControlChars:       {"Nội dung chứa ký tự không hợp lệ.", "The text contains characters that are not allowed."},
 	CodeTooYoung:           {"Người này chưa đủ tuổi theo quy định của thủ tục.", "This person is below the minimum age for this procedure."},
+	CodePlate:              {"Biển số xe không đúng dạng, ví dụ 30A-123.45 hoặc 29B1-123.45.", "Not a vehicle plate; write it like 30A-123.45 or 29B1-123.45."},
+	CodePlateArea:          {"Hai chữ số đầu của biển số không phải ký hiệu địa phương.", "The first two digits of the plate are not a local code."},
 }
 
 // MessageFor returns the vi/en message of a code.

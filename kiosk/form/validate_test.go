@@ -226,7 +226,7 @@ func FuzzValidators(f *testing.F) {
 // card read: nothing may panic, locked values must stay, and problems must
 // be the fixed text of their codes.
 func FuzzFormSet(f *testing.F) {
-	c, err := catalog.Embedded()
+	c, err := catalog.Embedded(Types)
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"motcua/kiosk/catalog"
+	"motcua/kiosk/form"
 	"motcua/kiosk/session"
 	"motcua/offline/dossier"
 )
@@ -253,8 +254,9 @@ func (a *App) input(fd session.Field, kb *keyboard) fyne.CanvasObject {
 		a.s.Set(path, v)
 		a.showError(path)
 	}
-	switch fd.Type {
-	case catalog.TypeChoice:
+	hint := form.Types.Lookup(fd.Type).Hint
+	switch hint.Input {
+	case form.InputChoice:
 		labels := make([]string, len(fd.Options))
 		byLabel := map[string]string{}
 		sel := ""
@@ -270,7 +272,7 @@ func (a *App) input(fd session.Field, kb *keyboard) fyne.CanvasObject {
 			s.SetSelected(sel)
 		}
 		return a.touch(s)
-	case catalog.TypeBool:
+	case form.InputCheck:
 		c := widget.NewCheck("", func(b bool) {
 			if b {
 				set("true")
@@ -286,12 +288,7 @@ func (a *App) input(fd session.Field, kb *keyboard) fyne.CanvasObject {
 		a.target = f
 		a.mu.Unlock()
 	})
-	switch fd.Type {
-	case catalog.TypeDate:
-		e.SetPlaceHolder("dd/mm/yyyy")
-	case catalog.TypePhone:
-		e.SetPlaceHolder("09xx xxx xxx")
-	}
+	e.SetPlaceHolder(hint.Placeholder)
 	e.SetText(fd.Value)
 	e.OnChanged = set
 	e.OnSubmitted = func(string) { a.w.Canvas().FocusNext() }

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"motcua/cardreader"
-	"motcua/cardreader/cccd"
 	"motcua/kiosk/catalog"
 	"motcua/kiosk/form"
 	"motcua/kiosk/session"
@@ -99,10 +98,11 @@ func (a *Form) personLabel(path, lang string) string {
 // display turns a stored value into what people read: dates as
 // DD/MM/YYYY.
 func display(fd *catalog.Field, v string) string {
-	if fd != nil && fd.Type == catalog.TypeDate {
-		if d, err := cccd.ParseISO(v); err == nil {
-			return d.String()
-		}
+	if fd == nil || v == "" {
+		return v
+	}
+	if show := form.Types.Lookup(fd.Type).Display; show != nil {
+		return show(fd, v)
 	}
 	return v
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"motcua/kiosk/catalog"
+	"motcua/kiosk/form"
 	"motcua/kiosk/session"
 )
 
@@ -16,29 +17,7 @@ func TypedValue(f *catalog.Field, now time.Time) string {
 	if f == nil {
 		return "x"
 	}
-	switch f.Type {
-	case catalog.TypePhone:
-		return "0912345678"
-	case catalog.TypeEmail:
-		return "cong.dan@example.vn"
-	case catalog.TypeDate:
-		if f.NotBeforeToday {
-			return now.AddDate(0, 6, 0).Format("02/01/2006")
-		}
-		return now.AddDate(-1, 0, 0).Format("02/01/2006")
-	case catalog.TypeNumber:
-		if f.Min != nil && *f.Min > 1 {
-			return fmt.Sprint(*f.Min)
-		}
-		return "1"
-	case catalog.TypeChoice:
-		return f.Options[0].Value
-	case catalog.TypeBool:
-		return "true"
-	case catalog.TypeIDNumber:
-		return "001090000009"
-	}
-	return "Số 12 phố Lê Lợi, phường Hoàn Kiếm, Hà Nội"
+	return form.Types.Lookup(f.Type).Sample(f, now)
 }
 
 // CatalogField finds the catalog field of a form path ("members[1].sex" is
