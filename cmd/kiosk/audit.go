@@ -11,9 +11,8 @@ import (
 	"motcua/offline/audit"
 )
 
-func init() {
-	register(&command{name: "audit", summary: "verify or export the hash-chained audit trail", run: runAudit})
-}
+// auditCommand is "kiosk audit"; main.go lists it.
+var auditCommand = &command{name: "audit", summary: "verify or export the hash-chained audit trail", run: runAudit}
 
 const auditUsage = `usage: kiosk audit verify
        kiosk audit export --format csv|json [--out FILE]`

@@ -20,9 +20,8 @@ import (
 // This file is the only place that imports fyne.io/fyne/v2/app: the screens
 // (kiosk/ui) stay testable with Fyne's headless driver.
 
-func init() {
-	register(&command{name: "gui", summary: "open the kiosk app (the default)", run: runGUI})
-}
+// guiCommand is "kiosk gui"; main.go lists it.
+var guiCommand = &command{name: "gui", summary: "open the kiosk app (the default)", run: runGUI}
 
 // guiFlags are the app's own flags on top of the shared ones.
 type guiFlags struct {

@@ -11,13 +11,13 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"sort"
 	"syscall"
 	_ "time/tzdata" // Asia/Ho_Chi_Minh even on a machine without a zone database
 )
 
-// command is one subcommand. Each lives in its own file and registers itself
-// from init, so features arrive without touching this file.
+// command is one subcommand. Each lives in its own file as a variable and
+// is listed in commands below: the list is the whole command set, read in
+// one place, with no init-time registration.
 type command struct {
 	name    string
 	summary string
@@ -29,13 +29,32 @@ type env struct {
 	stdout, stderr io.Writer
 }
 
-var commands = map[string]*command{}
+// commands is every subcommand, in the order usage lists them. Add a new
+// one here (its file defines the variable); TestCommands refuses duplicate
+// names.
+var commands = []*command{
+	guiCommand,
+	readCommand,
+	readersCommand,
+	proceduresCommand,
+	prefillCommand,
+	submitCommand,
+	queueCommand,
+	syncCommand,
+	auditCommand,
+	screenshotsCommand,
+	soakCommand,
+	versionCommand,
+}
 
-func register(c *command) {
-	if _, dup := commands[c.name]; dup {
-		panic("kiosk: duplicate command " + c.name)
+// lookup finds a subcommand by name.
+func lookup(name string) (*command, bool) {
+	for _, c := range commands {
+		if c.name == name {
+			return c, true
+		}
 	}
-	commands[c.name] = c
+	return nil, false
 }
 
 // errUsage makes main exit 2 after the subcommand printed its usage.
@@ -57,7 +76,7 @@ func run(ctx context.Context, args []string, e *env) int {
 		usage(e.stdout)
 		return 0
 	}
-	c, ok := commands[name]
+	c, ok := lookup(name)
 	if !ok {
 		fmt.Fprintf(e.stderr, "kiosk: unknown command %q\n\n", name)
 		usage(e.stderr)
@@ -83,13 +102,8 @@ func run(ctx context.Context, args []string, e *env) int {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: kiosk [command] [flags]")
 	fmt.Fprintln(w, "\nWith no command the kiosk app opens (same as 'kiosk gui').\n\nCommands:")
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-12s %s\n", n, commands[n].summary)
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun 'kiosk COMMAND --help' for a command's flags.")
 }

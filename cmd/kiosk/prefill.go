@@ -19,9 +19,8 @@ import (
 	"motcua/offline/dossier"
 )
 
-func init() {
-	register(&command{name: "prefill", summary: "prefill a procedure's form from card fixtures and show what is missing", run: runPrefill})
-}
+// prefillCommand is "kiosk prefill"; main.go lists it.
+var prefillCommand = &command{name: "prefill", summary: "prefill a procedure's form from card fixtures and show what is missing", run: runPrefill}
 
 // listFlag collects a repeated flag.
 type listFlag []string

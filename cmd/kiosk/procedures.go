@@ -10,9 +10,8 @@ import (
 	"motcua/kiosk/form"
 )
 
-func init() {
-	register(&command{name: "procedures", summary: "list the procedure catalog (--json for machines)", run: runProcedures})
-}
+// proceduresCommand is "kiosk procedures"; main.go lists it.
+var proceduresCommand = &command{name: "procedures", summary: "list the procedure catalog (--json for machines)", run: runProcedures}
 
 // procedureInfo is one line of `kiosk procedures --json`.
 type procedureInfo struct {

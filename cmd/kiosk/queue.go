@@ -11,9 +11,8 @@ import (
 	"motcua/offline/store"
 )
 
-func init() {
-	register(&command{name: "queue", summary: "list, show, retry and purge queued dossiers; rotate the data key", run: runQueue})
-}
+// queueCommand is "kiosk queue"; main.go lists it.
+var queueCommand = &command{name: "queue", summary: "list, show, retry and purge queued dossiers; rotate the data key", run: runQueue}
 
 // openStore opens the kiosk's encrypted store as the config says.
 // openStore resolves the shared flags (over the config file) and opens the

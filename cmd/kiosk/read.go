@@ -15,9 +15,8 @@ import (
 	"motcua/cardreader/simreader"
 )
 
-func init() {
-	register(&command{name: "read", summary: "read and verify an identity card's chip (--sim FILE for a virtual card)", run: runRead})
-}
+// readCommand is "kiosk read"; main.go lists it.
+var readCommand = &command{name: "read", summary: "read and verify an identity card's chip (--sim FILE for a virtual card)", run: runRead}
 
 // readFlags are the flags every read mode shares.
 type readFlags struct {

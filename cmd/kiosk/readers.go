@@ -10,9 +10,8 @@ import (
 	"motcua/cardreader/pcsc"
 )
 
-func init() {
-	register(&command{name: "readers", summary: "list PC/SC card readers and whether a card is in each (--watch for events)", run: runReaders})
-}
+// readersCommand is "kiosk readers"; main.go lists it.
+var readersCommand = &command{name: "readers", summary: "list PC/SC card readers and whether a card is in each (--watch for events)", run: runReaders}
 
 func runReaders(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("readers", flag.ContinueOnError)

@@ -20,9 +20,8 @@ import (
 	"motcua/kiosk/ui"
 )
 
-func init() {
-	register(&command{name: "screenshots", summary: "render each main screen into PNG files (needs a display, e.g. Xvfb)", run: runScreenshots})
-}
+// screenshotsCommand is "kiosk screenshots"; main.go lists it.
+var screenshotsCommand = &command{name: "screenshots", summary: "render each main screen into PNG files (needs a display, e.g. Xvfb)", run: runScreenshots}
 
 // shooter drives a real window through the journey and captures it.
 type shooter struct {

@@ -16,9 +16,8 @@ import (
 	"motcua/kiosk/ui"
 )
 
-func init() {
-	register(&command{name: "soak", summary: "run N whole visits through the real window and report memory (needs a display)", run: runSoak})
-}
+// soakCommand is "kiosk soak"; main.go lists it.
+var soakCommand = &command{name: "soak", summary: "run N whole visits through the real window and report memory (needs a display)", run: runSoak}
 
 // runSoak drives the real GL app through whole visits (read, procedure,
 // form, attachments, submit to a loopback portal, receipt, rating, wipe)

@@ -19,9 +19,8 @@ import (
 	"motcua/offline/store"
 )
 
-func init() {
-	register(&command{name: "submit", summary: "build a dossier from card fixtures and queue it (for tests and scripts)", run: runSubmit})
-}
+// submitCommand is "kiosk submit"; main.go lists it.
+var submitCommand = &command{name: "submit", summary: "build a dossier from card fixtures and queue it (for tests and scripts)", run: runSubmit}
 
 // submitted is one queued dossier as `kiosk submit --json` prints it: no
 // personal data beyond the masked ID.

@@ -15,9 +15,8 @@ import (
 	osync "motcua/offline/sync"
 )
 
-func init() {
-	register(&command{name: "sync", summary: "send queued dossiers to the portal (--once: drain and exit)", run: runSync})
-}
+// syncCommand is "kiosk sync"; main.go lists it.
+var syncCommand = &command{name: "sync", summary: "send queued dossiers to the portal (--once: drain and exit)", run: runSync}
 
 // leftError makes `kiosk sync --once` exit 1 when dossiers are left.
 type leftError struct{ msg string }
