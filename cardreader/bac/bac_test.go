@@ -56,7 +56,7 @@ func TestNewMRZInfo(t *testing.T) {
 		noExpiry bool
 		want     string
 	}{
-		// The fictional example of reference/cccd-tech.md §2.2.
+		// The fictional example of docs/reference/cccd-tech.md §2.2.
 		{"full dates", "079203001234", cccd.Date{Year: 2003, Month: 8, Day: 15}, cccd.Date{Year: 2028, Month: 8, Day: 15}, false, "20300123450308153280815" + "2"},
 		{"year-only birth", "001185000111", cccd.Date{Year: 1985}, cccd.Date{Year: 2025, Month: 12, Day: 31}, false, "185000111" + string(bac.CheckDigit("185000111")) + "85<<<<" + string(bac.CheckDigit("85<<<<")) + "251231" + string(bac.CheckDigit("251231"))},
 		{"no expiry", "001055000222", cccd.Date{Year: 1955, Month: 1, Day: 2}, cccd.Date{}, true, "055000222" + string(bac.CheckDigit("055000222")) + "550102" + string(bac.CheckDigit("550102")) + "<<<<<<<"},

@@ -14,7 +14,7 @@ import (
 )
 
 // DG13 field numbers (the INTEGER that opens each field's SEQUENCE), as
-// public parsers of real cards agree (reference/cccd-tech.md §1.2).
+// public parsers of real cards agree (docs/reference/cccd-tech.md §1.2).
 const (
 	DG13ID               = 1
 	DG13FullName         = 2

@@ -12,7 +12,7 @@ import (
 
 // QRData is the payload of the QR code printed on the front of the 2021
 // chip CCCD: ID|oldID|name|DDMMYYYY|sex|address|issueDDMMYYYY
-// (reference/cccd-tech.md §3.1). It is unsigned: anyone can print one, so it
+// (docs/reference/cccd-tech.md §3.1). It is unsigned: anyone can print one, so it
 // is unverified data until a chip it opens agrees with it.
 type QRData struct {
 	ID          string // 12-digit personal ID number

@@ -9,7 +9,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// A fictional holder (reference/cccd-tech.md §3.1 example).
+// A fictional holder (docs/reference/cccd-tech.md §3.1 example).
 const qrKhoa = "079203001234||Phạm Minh Khoa|15082003|Nam|Số 1 Đường Ví Dụ, Phường Mẫu, Quận Giả Định, TP Hồ Chí Minh|01062021"
 
 var khoa = QRData{

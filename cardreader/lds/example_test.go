@@ -7,7 +7,7 @@ import (
 )
 
 func ExampleParseTD1() {
-	// The fictional example of reference/cccd-tech.md §2.1.
+	// The fictional example of docs/reference/cccd-tech.md §2.1.
 	m, err := lds.ParseTD1("IDVNM2030012345079203001234<<5" +
 		"0308153M2808152VNM<<<<<<<<<<<8" +
 		"PHAM<<MINH<KHOA<<<<<<<<<<<<<<<")

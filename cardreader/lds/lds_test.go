@@ -82,7 +82,7 @@ func TestCOM(t *testing.T) {
 	}
 }
 
-// The fictional example of reference/cccd-tech.md §2.1.
+// The fictional example of docs/reference/cccd-tech.md §2.1.
 const exampleMRZ = "IDVNM2030012345079203001234<<5" + "0308153M2808152VNM<<<<<<<<<<<8" + "PHAM<<MINH<KHOA<<<<<<<<<<<<<<<"
 
 func exampleCitizen() cccd.Citizen {
@@ -323,7 +323,7 @@ func TestExplicitECParameters(t *testing.T) {
 }
 
 // cccdCardAccess is the EF.CardAccess Vietnamese apps hard-code
-// (reference/cccd-tech.md §2.3).
+// (docs/reference/cccd-tech.md §2.3).
 const cccdCardAccess = "3134300d060804007f0007020202020101300f060a04007f000702020302020201013012060a04007f0007020204020202010202010d"
 
 func TestCardAccess(t *testing.T) {

@@ -342,7 +342,7 @@ func TestChipRejects(t *testing.T) {
 }
 
 // The EF.CardAccess of Vietnamese CCCD chips as public reader apps hard-code
-// it (reference/cccd-tech.md §2.3): TA, CA-ECDH-AES-128 and
+// it (docs/reference/cccd-tech.md §2.3): TA, CA-ECDH-AES-128 and
 // PACE-ECDH-GM-AES-128 on brainpoolP256r1.
 const cccdCardAccess = "3134300d060804007f0007020202020101300f060a04007f000702020302020201013012060a04007f0007020204020202010202010d"
 

@@ -15,7 +15,7 @@ import (
 	"testing"
 )
 
-// A fictional CCCD payload (reference/cccd-tech.md §3.1).
+// A fictional CCCD payload (docs/reference/cccd-tech.md §3.1).
 const payload = "079203001234||Phạm Minh Khoa|15082003|Nam|Số 1 Đường Ví Dụ, Phường Mẫu, Quận Giả Định, TP Hồ Chí Minh|01062021"
 
 func codeImage(t testing.TB, size int) *image.Gray {

@@ -12,5 +12,5 @@
 // Debian's vpcd writes the length and the payload with two send calls; with
 // Nagle on its side and delayed ACKs on ours, every APDU would wait ~40 ms.
 // The client re-arms TCP_QUICKACK before every read, which brings a round
-// trip down to well under a millisecond (see platform-notes §4).
+// trip down to well under a millisecond (see docs/reference/platform-notes.md §4).
 package vpcd

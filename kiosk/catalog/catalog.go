@@ -33,7 +33,7 @@ const (
 type CodeStatus string
 
 const (
-	// CodeReported is a code seen in public sources (reference/procedures.md
+	// CodeReported is a code seen in public sources (docs/reference/procedures.md
 	// §2.1), still to be checked against the national CSDL TTHC.
 	CodeReported CodeStatus = "reported"
 	// CodeUnknown means no reliable code was found; Code is empty and the

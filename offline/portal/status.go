@@ -6,7 +6,7 @@ import "strconv"
 // vocabulary provincial one-door systems map their own states to.
 type Status int
 
-// DVCQG status codes (reference/procedures.md §4.4).
+// DVCQG status codes (docs/reference/procedures.md §4.4).
 const (
 	StatusSubmitted   Status = 1  // Mới đăng ký
 	StatusAccepted    Status = 2  // Được tiếp nhận
