@@ -112,13 +112,12 @@ func (p *person) get(key string) string {
 // Form is one procedure's form being filled at the kiosk. It is not safe
 // for concurrent use; the UI owns it.
 type Form struct {
-	proc    *catalog.Procedure
-	opts    Options
-	top     map[string]*entry
-	blocks  map[string]*person
-	tables  map[string][]*person
-	attach  map[string][]dossier.Attachment
-	carried bool // part of a bundle after the first step
+	proc   *catalog.Procedure
+	opts   Options
+	top    map[string]*entry
+	blocks map[string]*person
+	tables map[string][]*person
+	attach map[string][]dossier.Attachment
 }
 
 // Errors from editing a form. Each is matched with errors.Is.

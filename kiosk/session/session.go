@@ -368,7 +368,7 @@ func (s *Session) StartRead(ctx context.Context, req ReadRequest) error {
 	s.lastTouch = s.cfg.Now()
 	s.mu.Unlock()
 	s.changed()
-	go s.read(rctx, req, false)
+	go s.read(rctx, req)
 	return nil
 }
 
@@ -400,7 +400,7 @@ func (s *Session) progress(st Step) {
 	s.changed()
 }
 
-func (s *Session) read(ctx context.Context, req ReadRequest, _ bool) {
+func (s *Session) read(ctx context.Context, req ReadRequest) {
 	r, err := s.cfg.Card.Read(ctx, req, s.progress)
 	s.mu.Lock()
 	if s.state != StateReading || ctx.Err() != nil && err == nil {
