@@ -344,13 +344,19 @@ func (c *Catalog) ByDomain() map[Domain][]*Procedure {
 	return out
 }
 
-// Search returns the entries whose slug, code or name (either language)
-// contains every word of query, ignoring case and Vietnamese diacritics, in
-// catalog order. An empty query returns everything.
-func (c *Catalog) Search(query string) []*Procedure {
+// Search returns the entries whose slug, code, name (either language) or
+// official form contains every word of query, ignoring case and Vietnamese
+// diacritics, in catalog order. An empty query returns everything.
+func (c *Catalog) Search(query string) []*Procedure { return Filter(c.order, query) }
+
+// Filter keeps the procedures of ps that match query (see Search), in order.
+func Filter(ps []*Procedure, query string) []*Procedure {
 	words := strings.Fields(Fold(query))
+	if len(words) == 0 {
+		return append([]*Procedure(nil), ps...)
+	}
 	var out []*Procedure
-	for _, p := range c.order {
+	for _, p := range ps {
 		hay := Fold(strings.Join([]string{p.Slug, p.Code, p.Name.VI, p.Name.EN, p.Form.VI}, " "))
 		ok := true
 		for _, w := range words {

@@ -66,52 +66,19 @@ func (a *App) picker() fyne.CanvasObject {
 	all := session.ByUse(a.s.Forms().Procedures(), use) // no store read on the UI goroutine
 	fill := func(q string) {
 		results.RemoveAll()
-		match := all
-		if strings.TrimSpace(q) != "" {
-			keep := map[*catalog.Procedure]bool{}
-			for _, p := range all {
-				keep[p] = false
-			}
-			hay := catalog.Fold(q)
-			words := strings.Fields(hay)
-			match = nil
-			for _, p := range all {
-				h := catalog.Fold(strings.Join([]string{p.Slug, p.Code, p.Name.VI, p.Name.EN}, " "))
-				ok := true
-				for _, w := range words {
-					ok = ok && strings.Contains(h, w)
-				}
-				if ok {
-					match = append(match, p)
-				}
-			}
-		}
-		if len(match) == 0 {
+		m := catalog.NewMenu(all, use, q)
+		if m.Empty() {
 			results.Add(widget.NewLabel(a.T("procedure.none")))
 		}
-		var most []*catalog.Procedure
-		for _, p := range match {
-			if use[p.Ref()] > 0 && len(most) < 5 {
-				most = append(most, p)
-			}
-		}
-		if len(most) > 0 {
+		if len(m.MostUsed) > 0 {
 			results.Add(heading(a.T("procedure.mostused")))
-			for _, p := range most {
+			for _, p := range m.MostUsed {
 				results.Add(a.procButton(p, lang))
 			}
 		}
-		var order []catalog.Domain
-		groups := map[catalog.Domain][]*catalog.Procedure{}
-		for _, p := range match {
-			if _, ok := groups[p.Domain]; !ok {
-				order = append(order, p.Domain)
-			}
-			groups[p.Domain] = append(groups[p.Domain], p)
-		}
-		for _, d := range order {
-			results.Add(heading(catalog.DomainNames[d].In(lang)))
-			for _, p := range groups[d] {
+		for _, g := range m.Groups {
+			results.Add(heading(catalog.DomainNames[g.Domain].In(lang)))
+			for _, p := range g.Procedures {
 				results.Add(a.procButton(p, lang))
 			}
 		}
