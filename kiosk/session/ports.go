@@ -200,9 +200,9 @@ type Indicators struct {
 
 // Event is an audit event. It never holds personal data.
 type Event struct {
-	Kind    string // e.g. "clerk.signin", "session.wipe", "dossier.submit"
+	Kind    Action
 	ClerkID string
-	// CitizenID is set on "card.read" only: the audit trail stores it as a
+	// CitizenID is set on ActionCardRead only: the audit trail stores it as a
 	// keyed hash, never in clear.
 	CitizenID string
 	DossierID string

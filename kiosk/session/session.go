@@ -91,7 +91,7 @@ type Session struct {
 	state     State
 	step      Step
 	problem   string // message key of the last read failure
-	notice    string // message key of a transient note (card removed mid-flow)
+	notice    Notice // a transient note (card removed mid-flow, a person added)
 	readings  []*cardreader.Reading
 	requester *cardreader.Reading
 	form      Form
@@ -203,8 +203,8 @@ func (s *Session) Problem() string {
 	return s.problem
 }
 
-// Notice returns a transient message key, such as a card removed mid-flow.
-func (s *Session) Notice() string {
+// Notice returns the transient note, such as a card removed mid-flow.
+func (s *Session) Notice() Notice {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.notice
@@ -266,7 +266,7 @@ func (s *Session) SignIn(ctx context.Context, clerkID string) error {
 	s.mu.Lock()
 	s.clerk = clerkID
 	s.mu.Unlock()
-	s.audit(ctx, Event{Kind: "clerk.signin", ClerkID: clerkID})
+	s.audit(ctx, Event{Kind: ActionSignIn, ClerkID: clerkID})
 	s.changed()
 	return nil
 }
@@ -277,7 +277,7 @@ func (s *Session) SignOut(ctx context.Context) {
 	c := s.clerk
 	s.clerk = ""
 	s.mu.Unlock()
-	s.audit(ctx, Event{Kind: "clerk.signout", ClerkID: c})
+	s.audit(ctx, Event{Kind: ActionSignOut, ClerkID: c})
 	s.changed()
 }
 
@@ -353,9 +353,7 @@ func (s *Session) Tick(ctx context.Context) {
 // when it ends.
 func (s *Session) StartRead(ctx context.Context, req ReadRequest) error {
 	s.mu.Lock()
-	switch s.state {
-	case StateWelcome, StateReadFailed, StateIdentity, StateWiped:
-	default:
+	if _, ok := next(s.state, InRead); !ok {
 		s.mu.Unlock()
 		return fmt.Errorf("%w: read in %s", ErrState, s.state)
 	}
@@ -364,7 +362,8 @@ func (s *Session) StartRead(ctx context.Context, req ReadRequest) error {
 	}
 	rctx, cancel := context.WithCancel(ctx)
 	s.cancel = cancel
-	s.state, s.step, s.problem, s.notice = StateReading, StepConnecting, "", ""
+	s.moveLocked(InRead)
+	s.step, s.problem, s.notice = StepConnecting, "", Notice{}
 	s.lastTouch = s.cfg.Now()
 	s.mu.Unlock()
 	s.changed()
@@ -382,7 +381,7 @@ func (s *Session) AddPerson(ctx context.Context, path string) error {
 	}
 	rctx, cancel := context.WithCancel(ctx)
 	s.cancel = cancel
-	s.adding, s.step, s.problem, s.notice = true, StepConnecting, "", ""
+	s.adding, s.step, s.problem, s.notice = true, StepConnecting, "", Notice{}
 	s.mu.Unlock()
 	s.changed()
 	go s.readPerson(rctx, path)
@@ -415,17 +414,19 @@ func (s *Session) read(ctx context.Context, req ReadRequest) {
 		if ctx.Err() != nil && !errors.Is(err, ErrCardRemoved) {
 			err = fmt.Errorf("%w: %w", ErrCardRemoved, err)
 		}
-		s.state, s.problem = StateReadFailed, ReadProblem(err)
+		s.moveLocked(InReadFailed)
+		s.problem = ReadProblem(err)
 		s.mu.Unlock()
-		s.audit(context.Background(), Event{Kind: "card.read-failed", ClerkID: s.Clerk(), Detail: ReadProblem(err)})
+		s.audit(context.Background(), Event{Kind: ActionReadFailed, ClerkID: s.Clerk(), Detail: ReadProblem(err)})
 		s.changed()
 		return
 	}
 	s.readings = append(s.readings, r)
 	s.requester = r
-	s.state, s.step = StateIdentity, StepDone
+	s.moveLocked(InReadDone)
+	s.step = StepDone
 	s.lastTouch = s.cfg.Now()
-	ev := Event{Kind: "card.read", ClerkID: s.clerk, CitizenID: r.Citizen.ID, Detail: verificationDetail(r)}
+	ev := Event{Kind: ActionCardRead, ClerkID: s.clerk, CitizenID: r.Citizen.ID, Detail: verificationDetail(r)}
 	s.mu.Unlock()
 	s.audit(context.Background(), ev)
 	s.changed()
@@ -453,9 +454,9 @@ func (s *Session) readPerson(ctx context.Context, path string) {
 	label, err := s.form.AddPerson(path, r, s.cfg.Lang())
 	if err != nil {
 		s.problem = PersonProblem(err)
-		s.notice = ""
+		s.notice = Notice{}
 	} else {
-		s.notice = "form.addperson.done|" + label
+		s.notice = Notice{Kind: NoticePersonAdded, Label: label}
 	}
 	s.lastTouch = s.cfg.Now()
 	s.mu.Unlock()
@@ -478,7 +479,7 @@ func (s *Session) CardRemoved() {
 			s.cancel()
 		}
 	case s.state >= StateIdentity && s.state <= StateReview:
-		s.notice = "error.cardremoved.flow"
+		s.notice = Notice{Kind: NoticeCardRemoved}
 	default:
 		s.mu.Unlock()
 		return
@@ -548,7 +549,7 @@ func (s *Session) Override(ctx context.Context) error {
 	s.override = true
 	clerk := s.clerk
 	s.mu.Unlock()
-	s.audit(ctx, Event{Kind: "identity.override", ClerkID: clerk})
+	s.audit(ctx, Event{Kind: ActionOverride, ClerkID: clerk})
 	s.changed()
 	return nil
 }
@@ -556,7 +557,7 @@ func (s *Session) Override(ctx context.Context) error {
 // Continue moves on from the identity panel to the procedure picker.
 func (s *Session) Continue() error {
 	s.mu.Lock()
-	if s.state != StateIdentity {
+	if _, ok := next(s.state, InContinue); !ok {
 		s.mu.Unlock()
 		return fmt.Errorf("%w: continue in %s", ErrState, s.state)
 	}
@@ -564,7 +565,8 @@ func (s *Session) Continue() error {
 		s.mu.Unlock()
 		return ErrNotVerified
 	}
-	s.state, s.notice = StateChooseProcedure, ""
+	s.moveLocked(InContinue)
+	s.notice = Notice{}
 	s.lastTouch = s.cfg.Now()
 	s.mu.Unlock()
 	s.changed()
@@ -604,7 +606,7 @@ func ByUse(all []*catalog.Procedure, use map[string]int) []*catalog.Procedure {
 // Choose opens the form of procedure p, prefilled from the card.
 func (s *Session) Choose(p *catalog.Procedure) error {
 	s.mu.Lock()
-	if s.state != StateChooseProcedure && s.state != StateForm {
+	if _, ok := next(s.state, InChoose); !ok {
 		s.mu.Unlock()
 		return fmt.Errorf("%w: choose in %s", ErrState, s.state)
 	}
@@ -613,7 +615,8 @@ func (s *Session) Choose(p *catalog.Procedure) error {
 		s.mu.Unlock()
 		return err
 	}
-	s.form, s.state, s.notice, s.problem = f, StateForm, "", ""
+	s.moveLocked(InChoose)
+	s.form, s.notice, s.problem = f, Notice{}, ""
 	s.lastTouch = s.cfg.Now()
 	s.mu.Unlock()
 	s.changed()
@@ -659,19 +662,19 @@ func (s *Session) Next() error {
 		if n, _ := s.form.Validate(lang); n > 0 {
 			err = fmt.Errorf("%w: %d fields", ErrInvalid, n)
 		} else {
-			s.state = StateAttachments
+			s.moveLocked(InNext)
 		}
 	case StateAttachments:
 		if n, missing := s.form.Validate(lang); n > 0 {
-			s.state = StateForm
+			s.moveLocked(InInvalid)
 			err = fmt.Errorf("%w: %d fields", ErrInvalid, n)
 		} else if len(missing) > 0 {
 			err = fmt.Errorf("%w: %d", ErrMissing, len(missing))
 		} else {
-			s.state = StateReview
+			s.moveLocked(InNext)
 		}
 	case StateReceipt:
-		s.state = StateRating
+		s.moveLocked(InFinish)
 	default:
 		err = fmt.Errorf("%w: next in %s", ErrState, s.state)
 	}
@@ -685,24 +688,18 @@ func (s *Session) Next() error {
 // ends the visit (and wipes).
 func (s *Session) Back(ctx context.Context) {
 	s.mu.Lock()
-	switch s.state {
-	case StateChooseProcedure:
-		s.state = StateIdentity
-	case StateForm:
-		s.state = StateChooseProcedure
-	case StateAttachments:
-		s.state = StateForm
-	case StateReview:
-		s.state = StateAttachments
-	case StateIdentity, StateReadFailed, StateReading:
+	to, ok := next(s.state, InBack)
+	switch {
+	case !ok:
+		s.mu.Unlock()
+		return
+	case to == StateWiped:
 		s.mu.Unlock()
 		s.Wipe(ctx, WipeCancel)
 		return
-	default:
-		s.mu.Unlock()
-		return
 	}
-	s.notice = ""
+	s.state = to
+	s.notice = Notice{}
 	s.lastTouch = s.cfg.Now()
 	s.mu.Unlock()
 	s.changed()
@@ -713,7 +710,7 @@ func (s *Session) Back(ctx context.Context) {
 // is down still gives a receipt with the local code.
 func (s *Session) Submit(ctx context.Context) error {
 	s.mu.Lock()
-	if s.state != StateReview {
+	if _, ok := next(s.state, InSubmit); !ok {
 		s.mu.Unlock()
 		return fmt.Errorf("%w: submit in %s", ErrState, s.state)
 	}
@@ -738,7 +735,7 @@ func (s *Session) Submit(ctx context.Context) error {
 			components = append(components, a.Name)
 		}
 	}
-	s.state = StateSubmitting
+	s.moveLocked(InSubmit)
 	s.mu.Unlock()
 	s.changed()
 	go s.submit(ctx, ds, files, m, components)
@@ -762,47 +759,24 @@ func (s *Session) submit(ctx context.Context, ds []dossier.Dossier, files map[st
 	}
 	if err != nil && len(filed) == 0 {
 		// Nothing was stored: go back to Review so nothing is lost.
-		s.state, s.problem = StateReview, "error.submit"
+		s.moveLocked(InSubmitFailed)
+		s.problem = "error.submit"
 		s.mu.Unlock()
 		s.changed()
 		return
 	}
-	code := func(f Filed) string {
-		if f.Synced && f.Code != "" {
-			return f.Code
-		}
-		return f.LocalCode
+	var proc *catalog.Procedure
+	if s.form != nil {
+		proc = s.form.Procedure()
 	}
-	f, d := filed[0], ds[0]
-	r := &receipt.Receipt{
-		DossierID: f.DossierID, Code: code(f), Local: !f.Synced || f.Code == "",
-		ProcedureCode: d.ProcedureCode, ProcedureName: d.ProcedureName,
-		Components: components, ReceivedAt: f.ReceivedAt, Due: f.Due,
-	}
-	if s.form != nil && len(ds) > 1 {
-		// A bundle: the slip names the bundle and lists every dossier.
-		p := s.form.Procedure()
-		r.ProcedureCode, r.ProcedureName = p.Ref(), p.Name.VI
-		for i, lf := range filed {
-			r.Linked = append(r.Linked, receipt.Linked{Code: code(lf), ProcedureName: ds[i].ProcedureName, Local: !lf.Synced})
-			r.Local = r.Local || !lf.Synced
-			if r.Due.Before(lf.Due) {
-				r.Due = lf.Due
-			}
-		}
-	}
-	// The slip names who handed the dossier in: the first card read.
-	if s.requester != nil {
-		r.ApplicantName, r.ApplicantID = s.requester.Citizen.FullName, s.requester.Citizen.ID
-	} else if len(d.Applicants) > 0 {
-		r.ApplicantName, r.ApplicantID = d.Applicants[0].FullName, d.Applicants[0].ID
-	}
-	s.filed, s.receipt, s.state = f, r, StateReceipt
+	r := buildReceipt(proc, ds, filed, components, s.requester)
+	s.moveLocked(InFiled)
+	s.filed, s.receipt = filed[0], r
 	s.lastTouch = s.cfg.Now()
 	clerk := s.clerk
 	s.mu.Unlock()
 	for _, f := range filed {
-		s.audit(ctx, Event{Kind: "dossier.submit", ClerkID: clerk, DossierID: f.DossierID, Detail: fmt.Sprintf("synced=%t", f.Synced)})
+		s.audit(ctx, Event{Kind: ActionSubmit, ClerkID: clerk, DossierID: f.DossierID, Detail: fmt.Sprintf("synced=%t", f.Synced)})
 	}
 	s.changed()
 }
@@ -810,11 +784,10 @@ func (s *Session) submit(ctx context.Context, ds []dossier.Dossier, files map[st
 // Finish leaves the receipt for the rating screen.
 func (s *Session) Finish() error {
 	s.mu.Lock()
-	if s.state != StateReceipt {
+	if !s.moveLocked(InFinish) {
 		s.mu.Unlock()
 		return fmt.Errorf("%w: finish in %s", ErrState, s.state)
 	}
-	s.state = StateRating
 	s.lastTouch = s.cfg.Now()
 	s.mu.Unlock()
 	s.changed()
@@ -825,7 +798,7 @@ func (s *Session) Finish() error {
 // visit with a wipe.
 func (s *Session) Rate(ctx context.Context, score int) error {
 	s.mu.Lock()
-	if s.state != StateRating {
+	if _, ok := next(s.state, InRate); !ok {
 		s.mu.Unlock()
 		return fmt.Errorf("%w: rate in %s", ErrState, s.state)
 	}
@@ -850,15 +823,15 @@ func (s *Session) Wipe(ctx context.Context, why WipeReason) {
 		s.cancel = nil
 	}
 	s.dropLocked()
-	s.state = StateWiped
+	s.moveLocked(InWipe)
 	s.wipes++
 	clerk := s.clerk
 	s.mu.Unlock()
-	s.audit(ctx, Event{Kind: "session.wipe", ClerkID: clerk, Detail: string(why)})
+	s.audit(ctx, Event{Kind: ActionWipe, ClerkID: clerk, Detail: string(why)})
 	s.changed()
 	s.mu.Lock()
 	if s.state == StateWiped {
-		s.state = StateWelcome
+		s.moveLocked(InReset)
 	}
 	s.mu.Unlock()
 	s.changed()
@@ -873,7 +846,7 @@ func (s *Session) dropLocked() {
 	}
 	s.readings, s.requester, s.form, s.receipt = nil, nil, nil, nil
 	s.filed = Filed{}
-	s.step, s.problem, s.notice = StepConnecting, "", ""
+	s.step, s.problem, s.notice = StepConnecting, "", Notice{}
 	s.override, s.adding, s.warning = false, false, false
 	s.lastTouch = s.cfg.Now()
 }

@@ -411,7 +411,7 @@ func TestCardRemovedMidFlow(t *testing.T) {
 	h.s.StartRead(context.Background(), session.ReadRequest{})
 	waitState(t, h.s, session.StateIdentity)
 	h.s.CardRemoved()
-	if h.s.State() != session.StateIdentity || h.s.Notice() != "error.cardremoved.flow" || h.s.Requester() == nil {
-		t.Errorf("state %s notice %q", h.s.State(), h.s.Notice())
+	if h.s.State() != session.StateIdentity || h.s.Notice().Kind != session.NoticeCardRemoved || h.s.Requester() == nil {
+		t.Errorf("state %s notice %v", h.s.State(), h.s.Notice())
 	}
 }

@@ -289,7 +289,7 @@ func (a *App) screenKey() string {
 	if s.State() != session.StateReading && !adding {
 		step = 0
 	}
-	return fmt.Sprintf("%s|%d|%s|%s|%t|%s|%t|%s", st, step, s.Problem(), s.Notice(), adding, a.t.Lang(), a.theme.HighContrast, s.Clerk())
+	return fmt.Sprintf("%s|%d|%s|%v|%t|%s|%t|%s", st, step, s.Problem(), s.Notice(), adding, a.t.Lang(), a.theme.HighContrast, s.Clerk())
 }
 
 func (a *App) syncIdle() {

@@ -194,8 +194,8 @@ func (a *App) formScreen() fyne.CanvasObject {
 			slots.Add(a.touch(a.button(a.T("form.addperson", sl.Label), theme.ContentAddIcon(), func() { a.addPerson(path) })))
 		}
 	}
-	if n := a.s.Notice(); strings.HasPrefix(n, "form.addperson.done|") {
-		slots.Add(banner(a.T("form.addperson.done", strings.TrimPrefix(n, "form.addperson.done|")), theme.ColorNameSuccess))
+	if n := a.s.Notice(); n.Kind == session.NoticePersonAdded {
+		slots.Add(banner(a.T(n.Key(), n.Args()...), theme.ColorNameSuccess))
 	}
 	if p := a.s.Problem(); p != "" {
 		slots.Add(banner(a.T(p), theme.ColorNameError))

@@ -138,7 +138,7 @@ func waitText(t *testing.T, a *ui.App, want string) {
 	deadline := time.Now().Add(10 * time.Second)
 	for !strings.Contains(allText(a), want) {
 		if time.Now().After(deadline) {
-			t.Fatalf("screen %s never showed %q (notice %q, problem %q):\n%s", a.Session().State(), want, a.Session().Notice(), a.Session().Problem(), allText(a))
+			t.Fatalf("screen %s never showed %q (notice %v, problem %q):\n%s", a.Session().State(), want, a.Session().Notice(), a.Session().Problem(), allText(a))
 		}
 		time.Sleep(time.Millisecond)
 	}

@@ -53,8 +53,8 @@ func (a *App) screen() fyne.CanvasObject {
 		body = widget.NewLabel(a.s.State().String())
 	}
 	var banners []fyne.CanvasObject
-	if n := a.s.Notice(); n != "" && !strings.HasPrefix(n, "form.addperson.done") {
-		banners = append(banners, banner(a.T(n), theme.ColorNameWarning))
+	if n := a.s.Notice(); n.Kind != session.NoticeNone && n.Kind != session.NoticePersonAdded {
+		banners = append(banners, banner(a.T(n.Key(), n.Args()...), theme.ColorNameWarning))
 	}
 	if m := a.takeMsg(); m != "" {
 		banners = append(banners, banner(m, theme.ColorNameError))

@@ -170,12 +170,12 @@ func (q *Queue) Rate(ctx context.Context, dossierID string, score int) error {
 func (q *Queue) Audit(ctx context.Context, e session.Event) error {
 	ev := audit.Event{Clerk: e.ClerkID, Dossier: e.DossierID, Purpose: e.Detail, Time: e.At}
 	switch e.Kind {
-	case "card.read":
+	case session.ActionCardRead:
 		ev.Action, ev.CitizenID = audit.ReadCard, e.CitizenID
 	default:
 		ev.Action = audit.Action(e.Kind)
 	}
-	if e.Kind == "dossier.submit" {
+	if e.Kind == session.ActionSubmit {
 		return nil // the store records the enqueue itself
 	}
 	return q.Store.RecordAudit(ev)
