@@ -98,8 +98,8 @@ func (k *Kiosk) build(ctx context.Context) (err error) {
 func (k *Kiosk) NewSession(mode session.Mode) *session.Session {
 	c := k.Config
 	sc := session.Config{Mode: mode, Card: k.Card, KioskID: c.KioskID, CounterID: c.CounterID, Queue: k.Queue, Now: c.Now,
-		Forms: &adapt.Forms{Catalog: k.Catalog, Options: form.Options{Agency: c.AgencyName, KioskID: c.KioskID, CounterID: c.CounterID, Now: c.Now}},
-		Lang:  func() string { return string(k.Text.Lang()) }}
+		Catalog: k.Catalog, Form: form.Options{Agency: c.AgencyName, KioskID: c.KioskID, CounterID: c.CounterID, Now: c.Now},
+		Lang: func() string { return string(k.Text.Lang()) }}
 	if mode == session.SelfService {
 		sc.IdleWipe, sc.IdleWarn = c.IdleWipe, c.IdleWarn
 	}

@@ -10,21 +10,26 @@ import (
 	"motcua/offline/dossier"
 )
 
-// Intake is one visit that files a bundle (liên thông): a Form per step,
-// the child's or the deceased's data typed once and carried forward, and
-// linked dossiers at the end.
+// Intake is what one visit files: a procedure is an intake of one step; a
+// bundle (liên thông) has a Form per step, the child's or the deceased's
+// data typed once and carried forward, and linked dossiers at the end.
 type Intake struct {
 	bundle *catalog.Procedure
 	steps  []*Form
 }
 
-// NewIntake starts the forms of every step of bundle b, whose steps are
-// looked up in c.
+// NewIntake starts the form of procedure b, or the forms of every step of
+// bundle b, whose steps are looked up in c.
 func NewIntake(c *catalog.Catalog, b *catalog.Procedure, opts Options) (*Intake, error) {
-	if b.Kind != catalog.KindBundle {
-		return nil, fmt.Errorf("form: %s is not a bundle", b.Slug)
-	}
 	in := &Intake{bundle: b}
+	if b.Kind != catalog.KindBundle {
+		f, err := New(b, opts)
+		if err != nil {
+			return nil, err
+		}
+		in.steps = []*Form{f}
+		return in, nil
+	}
 	for _, s := range b.Steps {
 		p, ok := c.Lookup(s.Procedure)
 		if !ok {
@@ -40,8 +45,21 @@ func NewIntake(c *catalog.Catalog, b *catalog.Procedure, opts Options) (*Intake,
 	return in, nil
 }
 
-// Bundle is the bundle being filed.
+// Bundle is the procedure or bundle being filed.
 func (in *Intake) Bundle() *catalog.Procedure { return in.bundle }
+
+// Bundled reports whether the intake files a bundle (several linked
+// dossiers, paths prefixed by the step's slug) rather than one procedure.
+func (in *Intake) Bundled() bool { return in.bundle.Kind == catalog.KindBundle }
+
+// Path is how the intake names a path of step f: "slug:path" in a bundle,
+// the path itself for one procedure.
+func (in *Intake) Path(f *Form, path string) string {
+	if !in.Bundled() {
+		return path
+	}
+	return f.proc.Slug + ":" + path
+}
 
 // Steps are the forms, in bundle order. Edit them directly; call Flow (or
 // Build, which calls it) to carry the edits forward.
@@ -162,14 +180,14 @@ func carryPerson(src, dst *person) {
 	dst.card, dst.carried = src.card, true
 }
 
-// Missing lists what is still missing, per step, with paths prefixed by the
-// step's slug ("khai-sinh:child.fullName").
+// Missing lists what is still missing, per step, with paths as Path names
+// them ("khai-sinh:child.fullName" in a bundle).
 func (in *Intake) Missing() []Missing {
 	in.Flow()
 	var out []Missing
 	for _, f := range in.steps {
 		for _, m := range f.Missing() {
-			m.Path = f.proc.Slug + ":" + m.Path
+			m.Path = in.Path(f, m.Path)
 			out = append(out, m)
 		}
 	}
@@ -189,13 +207,21 @@ func (in *Intake) Metrics() []Metrics {
 // Build carries values forward, checks every step and returns one dossier
 // per step, all with the same BundleID and each LinkedTo the one before.
 // newID is called once for the bundle and once per step (pass a function
-// around dossier.NewID).
+// around dossier.NewID). A procedure's intake builds its one dossier, with
+// no bundle ID.
 func (in *Intake) Build(newID func() string) ([]dossier.Dossier, error) {
+	if !in.Bundled() {
+		d, err := in.steps[0].Build(newID())
+		if err != nil {
+			return nil, err
+		}
+		return []dossier.Dossier{d}, nil
+	}
 	in.Flow()
 	var probs []Problem
 	for _, f := range in.steps {
 		for _, p := range f.Validate() {
-			p.Path = f.proc.Slug + ":" + p.Path
+			p.Path = in.Path(f, p.Path)
 			probs = append(probs, p)
 		}
 	}

@@ -6,7 +6,6 @@ import (
 
 	"motcua/cardreader"
 	"motcua/cardreader/cccd"
-	"motcua/kiosk/catalog"
 	"motcua/offline/dossier"
 )
 
@@ -53,46 +52,6 @@ type CardSource interface {
 	Read(ctx context.Context, req ReadRequest, progress func(Step)) (*cardreader.Reading, error)
 }
 
-// Field is one form field as the screens show it, already in the current
-// language.
-type Field struct {
-	Path       string         // the form path the value is set by, e.g. "requester.phone"
-	Spec       *catalog.Field // the catalog's definition of the field
-	Section    string         // title of the section it belongs to
-	Person     string         // title of the person block, "" for top-level fields
-	Label      string
-	Help       string
-	Type       catalog.FieldType
-	Options    []Option // choice fields
-	Value      string
-	Provenance dossier.Provenance
-	Locked     bool   // prefilled from a verified chip (or the system): not editable
-	Required   bool   // mandatory now (RequiredIf already evaluated)
-	Error      string // validation message, "" when valid or not yet checked
-}
-
-// Option is one choice of a choice field.
-type Option struct {
-	Value, Label string
-}
-
-// Attachment is one line of the supporting-documents checklist.
-type Attachment struct {
-	Key      string
-	Name     string
-	Original bool // bản chính; false is a copy
-	Count    int
-	Required bool
-	Have     bool
-}
-
-// PersonSlot is a person block a second card can fill.
-type PersonSlot struct {
-	Path   string // the block key, e.g. "wife"
-	Label  string
-	Filled bool
-}
-
 // Metrics are the Decision 06 figures of one dossier.
 type Metrics struct {
 	Total        int  // value slots on the form
@@ -102,51 +61,6 @@ type Metrics struct {
 	// IDPapersAsked is true when the identity was not proven by a chip, so
 	// the clerk must still look at (or copy) an identity paper.
 	IDPapersAsked bool
-}
-
-// Form is one procedure's form being filled. Paths are those of Field.Path.
-// Implementations need not be safe for concurrent use: the session
-// serialises calls.
-type Form interface {
-	Procedure() *catalog.Procedure
-	// Fields lists every leaf field in form order, in lang.
-	Fields(lang string) []Field
-	// Set stores a typed value. A locked field returns ErrLocked; a value
-	// that fails validation is stored and its message shows in Fields.
-	Set(path, value string) error
-	// Slots lists the person blocks another card can fill.
-	Slots(lang string) []PersonSlot
-	// AddPerson fills the next free person block from r (or the block at
-	// path when not empty) and returns its label.
-	AddPerson(path string, r *cardreader.Reading, lang string) (string, error)
-	// Attachments lists the checklist; SetAttachment ticks a line.
-	Attachments(lang string) []Attachment
-	SetAttachment(key string, have bool)
-	// Validate returns the number of fields in error (and makes Fields
-	// show every message), plus the names of required attachments missing.
-	Validate(lang string) (fieldErrors int, missing []string)
-	// Dossiers builds the dossier from the form: one, or for a bundle
-	// (liên thông) one per step, linked in order.
-	Dossiers(meta DossierMeta) ([]dossier.Dossier, error)
-	// Wipe drops every value (the session calls it when the visit ends).
-	Wipe()
-	// Files returns the attachments' bytes by SHA-256, to store with the
-	// dossier.
-	Files() map[string][]byte
-	Metrics() Metrics
-}
-
-// DossierMeta is what the kiosk adds to every dossier.
-type DossierMeta struct {
-	KioskID, CounterID, ClerkID string
-	Now                         time.Time
-}
-
-// Forms lists the catalog and opens forms.
-type Forms interface {
-	Procedures() []*catalog.Procedure
-	// Open starts the form for p, prefilled from the requester's Reading.
-	Open(p *catalog.Procedure, requester *cardreader.Reading) (Form, error)
 }
 
 // Filed is the queue's answer to a submitted dossier.

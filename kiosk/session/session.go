@@ -10,6 +10,7 @@ import (
 
 	"motcua/cardreader"
 	"motcua/kiosk/catalog"
+	"motcua/kiosk/form"
 	"motcua/kiosk/receipt"
 	"motcua/offline/dossier"
 )
@@ -65,10 +66,13 @@ const (
 
 // Config sets up a session.
 type Config struct {
-	Mode      Mode
-	Card      CardSource
-	Forms     Forms
-	Queue     Queue
+	Mode  Mode
+	Card  CardSource
+	Queue Queue
+	// Catalog lists the procedures; Form sets up their forms (agency,
+	// kiosk, clock).
+	Catalog   *catalog.Catalog
+	Form      form.Options
 	KioskID   string
 	CounterID string
 	// IdleWipe is how long a visit may sit untouched before it is wiped;
@@ -94,7 +98,7 @@ type Session struct {
 	notice    Notice // a transient note (card removed mid-flow, a person added)
 	readings  []*cardreader.Reading
 	requester *cardreader.Reading
-	form      Form
+	form      *Intake
 	receipt   *receipt.Receipt
 	filed     Filed
 	clerk     string
@@ -176,8 +180,8 @@ func (s *Session) changed() {
 // Mode returns the session's mode.
 func (s *Session) Mode() Mode { return s.cfg.Mode }
 
-// Forms returns the forms port (for the procedure picker).
-func (s *Session) Forms() Forms { return s.cfg.Forms }
+// Catalog returns the procedure catalog (for the picker).
+func (s *Session) Catalog() *catalog.Catalog { return s.cfg.Catalog }
 
 // Queue returns the queue port (for the counter panel and indicators).
 func (s *Session) Queue() Queue { return s.cfg.Queue }
@@ -219,7 +223,7 @@ func (s *Session) Requester() *cardreader.Reading {
 }
 
 // Form returns the open form, or nil.
-func (s *Session) Form() Form {
+func (s *Session) Form() *Intake {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.form
@@ -584,7 +588,7 @@ func (s *Session) Procedures(ctx context.Context) ([]*catalog.Procedure, map[str
 			use = Usage(es)
 		}
 	}
-	return ByUse(s.cfg.Forms.Procedures(), use), use
+	return ByUse(s.cfg.Catalog.All(), use), use
 }
 
 // Usage counts today's dossiers by procedure reference.
@@ -610,7 +614,7 @@ func (s *Session) Choose(p *catalog.Procedure) error {
 		s.mu.Unlock()
 		return fmt.Errorf("%w: choose in %s", ErrState, s.state)
 	}
-	f, err := s.cfg.Forms.Open(p, s.requester)
+	f, err := openIntake(s.cfg.Catalog, p, s.cfg.Form, s.requester)
 	if err != nil {
 		s.mu.Unlock()
 		return err

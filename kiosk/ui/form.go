@@ -63,7 +63,7 @@ func (a *App) picker() fyne.CanvasObject {
 	a.mu.Lock()
 	use := a.usage
 	a.mu.Unlock()
-	all := session.ByUse(a.s.Forms().Procedures(), use) // no store read on the UI goroutine
+	all := session.ByUse(a.s.Catalog().All(), use) // no store read on the UI goroutine
 	fill := func(q string) {
 		results.RemoveAll()
 		m := catalog.NewMenu(all, use, q)

@@ -1,0 +1,424 @@
+package session
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"motcua/cardreader"
+	"motcua/kiosk/catalog"
+	"motcua/kiosk/form"
+	"motcua/offline/dossier"
+)
+
+// Field is one form field as the screens show it, already in the current
+// language.
+type Field struct {
+	Path       string         // the path the value is set by, e.g. "requester.phone" ("slug:path" in a bundle)
+	Spec       *catalog.Field // the catalog's definition of the field
+	Section    string         // title of the section it belongs to
+	Person     string         // title of the person block, "" for top-level fields
+	Label      string
+	Help       string
+	Type       catalog.FieldType
+	Options    []Option // choice fields
+	Value      string   // as people read it (form.Types' Display)
+	Provenance dossier.Provenance
+	Locked     bool   // prefilled from a verified chip (or the system): not editable
+	Required   bool   // mandatory now (RequiredIf already evaluated)
+	Error      string // validation message, "" when valid or not yet checked
+}
+
+// Option is one choice of a choice field.
+type Option struct {
+	Value, Label string
+}
+
+// Attachment is one line of the supporting-documents checklist.
+type Attachment struct {
+	Key      string
+	Name     string
+	Original bool // bản chính; false is a copy
+	Count    int
+	Required bool
+	Have     bool
+}
+
+// PersonSlot is a person block a second card can fill.
+type PersonSlot struct {
+	Path   string // the block key, e.g. "wife"
+	Label  string
+	Filled bool
+}
+
+// DossierMeta is what the kiosk adds to every dossier.
+type DossierMeta struct {
+	KioskID, CounterID, ClerkID string
+	Now                         time.Time
+}
+
+// Intake is the visit's form as the screens use it: a form.Intake (one step
+// for a procedure, one per step for a bundle) plus what the screen tracks
+// (which fields were touched, which papers were presented). In a bundle,
+// paths, attachment keys and person slots are prefixed with the step's
+// slug and a colon ("khai-sinh:child.fullName"). The session serialises
+// its calls; it is not safe for concurrent use on its own.
+type Intake struct {
+	in    *form.Intake
+	steps []*step
+	chip  bool // the requester's chip was verified
+	now   func() time.Time
+}
+
+// step is one form of the intake and the screen's notes about it.
+type step struct {
+	f        *form.Form
+	showAll  bool // Validate was called: show "required" on empty fields too
+	touched  map[string]bool
+	attached map[string]dossier.Attachment
+	notes    map[string][]byte // attachment bytes by SHA-256
+}
+
+// openIntake starts the intake of p with the requester's card placed in
+// the first person block that takes it (the first step's, in a bundle).
+func openIntake(c *catalog.Catalog, p *catalog.Procedure, opts form.Options, requester *cardreader.Reading) (*Intake, error) {
+	in, err := form.NewIntake(c, p, opts)
+	if err != nil {
+		return nil, err
+	}
+	x := &Intake{in: in, now: opts.Now, chip: requester != nil && form.Verified(requester)}
+	if x.now == nil {
+		x.now = time.Now
+	}
+	for _, f := range in.Steps() {
+		x.steps = append(x.steps, &step{f: f})
+	}
+	if requester != nil {
+		if _, err := in.Steps()[0].PlaceCard(requester); err != nil && !errors.Is(err, form.ErrNoSlot) {
+			return nil, err
+		}
+		in.Flow()
+	}
+	return x, nil
+}
+
+// Procedure is the procedure or bundle being filed.
+func (x *Intake) Procedure() *catalog.Procedure { return x.in.Bundle() }
+
+// Engine is the form engine underneath, for tools that need more than the
+// screens do.
+func (x *Intake) Engine() *form.Intake { return x.in }
+
+func (x *Intake) path(s *step, p string) string { return x.in.Path(s.f, p) }
+
+// split finds the step a path names and the path inside it.
+func (x *Intake) split(path string) (*step, string, bool) {
+	if !x.in.Bundled() {
+		return x.steps[0], path, true
+	}
+	slug, rest, ok := strings.Cut(path, ":")
+	if !ok {
+		return nil, "", false
+	}
+	for _, s := range x.steps {
+		if s.f.Procedure().Slug == slug {
+			return s, rest, true
+		}
+	}
+	return nil, "", false
+}
+
+// title prefixes a bundle step's texts with the step's name.
+func (x *Intake) title(s *step, t, lang string) string {
+	if !x.in.Bundled() {
+		return t
+	}
+	return s.f.Procedure().Name.In(lang) + " — " + t
+}
+
+// Fields lists every leaf field in form order, in lang.
+func (x *Intake) Fields(lang string) []Field {
+	var out []Field
+	for _, s := range x.steps {
+		for _, f := range s.fields(lang) {
+			f.Path, f.Section = x.path(s, f.Path), x.title(s, f.Section, lang)
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func (s *step) fields(lang string) []Field {
+	states := s.f.Fields()
+	out := make([]Field, 0, len(states))
+	for _, st := range states {
+		fd := st.Field
+		sf := Field{
+			Path: st.Path, Spec: fd, Section: sectionTitle(s.f.Procedure(), st.Section, lang), Person: personLabel(s.f.Procedure(), st.Person, lang),
+			Label: fd.Label.In(lang), Help: fd.Help.In(lang), Type: fd.Type,
+			Value: display(fd, st.Value.Value), Provenance: st.Value.Provenance,
+			Locked: st.Value.Locked != "", Required: st.Required,
+		}
+		for _, o := range fd.Options {
+			sf.Options = append(sf.Options, Option{Value: o.Value, Label: o.Label.In(lang)})
+		}
+		if s.showAll || s.touched[st.Path] {
+			for _, p := range st.Problems {
+				sf.Error = p.Message.In(lang)
+				break
+			}
+			if sf.Error == "" && st.Missing && s.showAll {
+				sf.Error = form.MessageFor(form.CodeRequired).In(lang)
+			}
+		}
+		out = append(out, sf)
+	}
+	if s.showAll {
+		// Problems of a whole block or table (a table short of rows) have
+		// no leaf to show on: they come as a field of their own.
+		for _, p := range s.f.Validate() {
+			if strings.ContainsAny(p.Path, ".[") {
+				continue
+			}
+			fd, ok := s.f.Procedure().Field(p.Path)
+			if !ok || fd.Type.Leaf() {
+				continue
+			}
+			out = append(out, Field{Path: p.Path, Spec: fd, Person: fd.Label.In(lang), Label: fd.Label.In(lang),
+				Type: fd.Type, Required: true, Error: p.Message.In(lang)})
+		}
+	}
+	return out
+}
+
+// display turns a stored value into what people read (form.Types' Display).
+func display(fd *catalog.Field, v string) string {
+	if fd == nil || v == "" {
+		return v
+	}
+	if show := form.Types.Lookup(fd.Type).Display; show != nil {
+		return show(fd, v)
+	}
+	return v
+}
+
+func sectionTitle(p *catalog.Procedure, key, lang string) string {
+	for _, s := range p.Sections {
+		if s.Key == key {
+			return s.Title.In(lang)
+		}
+	}
+	return key
+}
+
+// personLabel names a block ("wife") or a table row ("members[1]").
+func personLabel(p *catalog.Procedure, path, lang string) string {
+	if path == "" {
+		return ""
+	}
+	key, row := path, -1
+	if i := strings.IndexByte(path, '['); i > 0 {
+		key = path[:i]
+		row, _ = strconv.Atoi(strings.TrimSuffix(path[i+1:], "]"))
+	}
+	fd, ok := p.Field(key)
+	if !ok {
+		return path
+	}
+	if row >= 0 {
+		return fmt.Sprintf("%s %d", fd.Label.In(lang), row+1)
+	}
+	return fd.Label.In(lang)
+}
+
+// Set stores a typed value and carries it forward in a bundle. A locked
+// field returns ErrLocked; a value that fails validation is stored and its
+// message shows in Fields.
+func (x *Intake) Set(path, value string) error {
+	s, rest, ok := x.split(path)
+	if !ok {
+		return form.ErrUnknownField
+	}
+	if s.touched == nil {
+		s.touched = map[string]bool{}
+	}
+	s.touched[rest] = true
+	err := s.f.Set(rest, value)
+	x.in.Flow()
+	if errors.Is(err, form.ErrLocked) {
+		return fmt.Errorf("%w: %w", ErrLocked, err)
+	}
+	return err
+}
+
+// Slots lists the person blocks and tables another card can go to.
+func (x *Intake) Slots(lang string) []PersonSlot {
+	var out []PersonSlot
+	for _, s := range x.steps {
+		for _, sec := range s.f.Procedure().Sections {
+			for _, fd := range sec.Fields {
+				if fd.Cardless || fd.Type.Leaf() {
+					continue
+				}
+				filled := false
+				if fd.Type == catalog.TypePerson {
+					_, filled = s.f.Card(fd.Key)
+				} else if fd.MaxRows > 0 && s.f.Rows(fd.Key) >= fd.MaxRows {
+					filled = true
+				}
+				out = append(out, PersonSlot{Path: x.path(s, fd.Key), Label: x.title(s, fd.Label.In(lang), lang), Filled: filled})
+			}
+		}
+	}
+	return out
+}
+
+// AddPerson fills the block at path from r, or, when path is "", the first
+// free block that takes it (in the first step with room), and returns the
+// block's label.
+func (x *Intake) AddPerson(path string, r *cardreader.Reading, lang string) (string, error) {
+	defer x.in.Flow()
+	if path != "" {
+		s, rest, ok := x.split(path)
+		if !ok {
+			return "", form.ErrUnknownField
+		}
+		got, err := s.f.ApplyCard(rest, r)
+		return personResult(s, got, err, lang)
+	}
+	var err error
+	for _, s := range x.steps {
+		var got string
+		if got, err = s.f.PlaceCard(r); err == nil {
+			return personResult(s, got, nil, lang)
+		}
+	}
+	return personResult(nil, "", err, lang)
+}
+
+// personResult gives the filled block's label, or the error with the
+// session's meaning.
+func personResult(s *step, got string, err error, lang string) (string, error) {
+	switch {
+	case errors.Is(err, form.ErrDuplicate):
+		return "", fmt.Errorf("%w: %w", ErrDuplicatePerson, err)
+	case errors.Is(err, form.ErrWrongSex), errors.Is(err, form.ErrCardless), errors.Is(err, form.ErrNotPerson):
+		return "", fmt.Errorf("%w: %w", ErrPersonDoesNotFit, err)
+	case errors.Is(err, form.ErrNoSlot), errors.Is(err, form.ErrTableFull):
+		return "", fmt.Errorf("%w: %w", ErrNoPersonSlot, err)
+	case err != nil:
+		return "", err
+	}
+	return personLabel(s.f.Procedure(), got, lang), nil
+}
+
+// Attachments lists the checklist.
+func (x *Intake) Attachments(lang string) []Attachment {
+	var out []Attachment
+	for _, s := range x.steps {
+		for _, a := range s.f.Attachments() {
+			out = append(out, Attachment{Key: x.path(s, a.Key), Name: a.Spec.Name.In(lang), Original: a.Spec.Original,
+				Count: a.Spec.Count, Required: a.Required, Have: len(a.Files) > 0})
+		}
+	}
+	return out
+}
+
+// SetAttachment ticks a line of the checklist. The kiosk has no scanner
+// here: ticking records that the paper was presented at the counter, as a
+// small JSON note attached by hash (the clerk receives the paper itself).
+func (x *Intake) SetAttachment(key string, have bool) {
+	s, rest, ok := x.split(key)
+	if !ok {
+		return
+	}
+	if s.attached == nil {
+		s.attached, s.notes = map[string]dossier.Attachment{}, map[string][]byte{}
+	}
+	if !have {
+		if at, ok := s.attached[rest]; ok {
+			s.f.Detach(rest, at.SHA256)
+			delete(s.attached, rest)
+		}
+		return
+	}
+	note, _ := json.Marshal(struct {
+		Key       string    `json:"key"`
+		Presented string    `json:"presented"`
+		At        time.Time `json:"at"`
+	}{rest, "paper", x.now().UTC()})
+	at := form.NewAttachment(rest, rest+".json", "application/json", note)
+	if s.f.Attach(at) == nil {
+		s.attached[rest] = at
+		s.notes[at.SHA256] = note
+	}
+}
+
+// Files returns the attachments' bytes by SHA-256, to store with the
+// dossier.
+func (x *Intake) Files() map[string][]byte {
+	out := map[string][]byte{}
+	for _, s := range x.steps {
+		for _, at := range s.attached {
+			out[at.SHA256] = s.notes[at.SHA256]
+		}
+	}
+	return out
+}
+
+// Validate returns the number of fields in error (and makes Fields show
+// every message), plus the names of required attachments missing.
+func (x *Intake) Validate(lang string) (fieldErrors int, missing []string) {
+	x.in.Flow()
+	for _, s := range x.steps {
+		s.showAll = true
+		for _, p := range s.f.Validate() {
+			if !strings.HasPrefix(p.Path, "attachments.") {
+				fieldErrors++
+			}
+		}
+		for _, a := range s.f.Attachments() {
+			if a.Missing {
+				missing = append(missing, a.Spec.Name.In(lang))
+			}
+		}
+	}
+	return fieldErrors, missing
+}
+
+// Dossiers builds the dossiers: one, or for a bundle one per step, linked
+// in order.
+func (x *Intake) Dossiers(m DossierMeta) ([]dossier.Dossier, error) {
+	ds, err := x.in.Build(func() string { return dossier.NewID(m.Now) })
+	if err != nil {
+		return nil, err
+	}
+	for i := range ds {
+		ds[i].KioskID, ds[i].CounterID, ds[i].ClerkID = m.KioskID, m.CounterID, m.ClerkID
+	}
+	return ds, nil
+}
+
+// Metrics are the Decision 06 figures, summed over the steps.
+func (x *Intake) Metrics() Metrics {
+	m := Metrics{ChipVerified: x.chip, IDPapersAsked: !x.chip}
+	for _, sm := range x.in.Metrics() {
+		m.Total += sm.FieldsTotal
+		m.Prefilled += sm.Prefilled + sm.System
+		m.Typed += sm.Typed
+	}
+	return m
+}
+
+// Wipe drops every value (the session calls it when the visit ends).
+func (x *Intake) Wipe() {
+	x.in.Wipe()
+	for _, s := range x.steps {
+		clear(s.attached)
+		clear(s.notes)
+		s.touched, s.showAll = nil, false
+	}
+}
