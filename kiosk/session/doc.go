@@ -6,9 +6,10 @@
 //
 // The session holds the visit's form directly: an Intake over the form
 // engine (kiosk/form), one step for a procedure, one per step for a bundle.
-// Ports remain only where there are two real implementations: the
-// CardSource (virtual cards in process, or PC/SC) and the Queue (the
-// encrypted store and sync worker); their adapters live in session/adapt.
+// The CardSource is a port because it has two real implementations
+// (virtual cards in process, or PC/SC). The Queue (the encrypted store and
+// sync worker) is still a port, with one implementation; its adapters live
+// in session/adapt.
 //
 // The session owns the wipe: on cancel, idle timeout or the end of the
 // visit, every Reading is wiped and the form, dossier and receipt dropped.
