@@ -148,20 +148,7 @@ var Types = TypeTable{
 		Check:     func(_ *catalog.Field, v string, c Context) error { return CheckIDNumber(v, c.Sex, c.Birth) },
 		Sample:    func(*catalog.Field, time.Time) string { return "001090000009" },
 	},
-	catalog.TypePhone: {
-		Normalize: func(_ *catalog.Field, s string) string {
-			if n, err := NormalizePhone(s); err == nil {
-				return n
-			}
-			return strings.TrimSpace(s)
-		},
-		Check: func(_ *catalog.Field, v string, _ Context) error {
-			_, err := NormalizePhone(v)
-			return err
-		},
-		Hint:   Hint{Placeholder: "09xx xxx xxx"},
-		Sample: func(*catalog.Field, time.Time) string { return "0912345678" },
-	},
+	catalog.TypePhone: parsed(NormalizePhone, Hint{Placeholder: "09xx xxx xxx"}, "0912345678"),
 	catalog.TypeEmail: {
 		Normalize: func(_ *catalog.Field, s string) string { return strings.ToLower(strings.TrimSpace(s)) },
 		Check:     func(_ *catalog.Field, v string, _ Context) error { return CheckEmail(v) },
@@ -207,18 +194,24 @@ var Types = TypeTable{
 		Hint:   Hint{Input: InputNone},
 		Sample: func(*catalog.Field, time.Time) string { return strings.Repeat("ab", 32) },
 	},
-	catalog.TypeVehiclePlate: {
+	catalog.TypeVehiclePlate: parsed(NormalizePlate, Hint{Placeholder: "30A-123.45"}, "30A-123.45"),
+}
+
+// parsed is the row of a type whose values one parser both checks and puts
+// in stored form: parse returns the stored form or an *Invalid.
+func parsed(parse func(string) (string, error), hint Hint, sample string) Type {
+	return Type{
 		Normalize: func(_ *catalog.Field, s string) string {
-			if p, err := NormalizePlate(s); err == nil {
-				return p
+			if v, err := parse(s); err == nil {
+				return v
 			}
 			return strings.TrimSpace(s)
 		},
 		Check: func(_ *catalog.Field, v string, _ Context) error {
-			_, err := NormalizePlate(v)
+			_, err := parse(v)
 			return err
 		},
-		Hint:   Hint{Placeholder: "30A-123.45"},
-		Sample: func(*catalog.Field, time.Time) string { return "30A-123.45" },
-	},
+		Hint:   hint,
+		Sample: func(*catalog.Field, time.Time) string { return sample },
+	}
 }
