@@ -335,15 +335,6 @@ func (c *Catalog) All() []*Procedure { return append([]*Procedure(nil), c.order.
 // Len is the number of entries.
 func (c *Catalog) Len() int { return len(c.order) }
 
-// ByDomain groups the entries by domain, each group in catalog order.
-func (c *Catalog) ByDomain() map[Domain][]*Procedure {
-	out := map[Domain][]*Procedure{}
-	for _, p := range c.order {
-		out[p.Domain] = append(out[p.Domain], p)
-	}
-	return out
-}
-
 // Search returns the entries whose slug, code, name (either language) or
 // official form contains every word of query, ignoring case and Vietnamese
 // diacritics, in catalog order. An empty query returns everything.
@@ -454,16 +445,4 @@ func (p *Procedure) Count() Count {
 		}
 	})
 	return c
-}
-
-// Domains lists the domains that have entries, in catalog order, for the
-// UI's grouped procedure list.
-func (c *Catalog) Domains() []Domain {
-	var out []Domain
-	for _, p := range c.order {
-		if len(out) == 0 || out[len(out)-1] != p.Domain {
-			out = append(out, p.Domain)
-		}
-	}
-	return out
 }

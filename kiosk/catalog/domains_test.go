@@ -7,15 +7,17 @@ func TestDomainsAndCounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds := c.Domains()
 	seen := map[Domain]bool{}
-	for _, d := range ds {
-		if seen[d] {
-			t.Errorf("domain %s listed twice", d)
+	for _, g := range NewMenu(c.All(), nil, "").Groups {
+		if seen[g.Domain] {
+			t.Errorf("domain %s listed twice", g.Domain)
 		}
-		seen[d] = true
-		if len(c.ByDomain()[d]) == 0 {
-			t.Errorf("domain %s has no entries", d)
+		seen[g.Domain] = true
+		if len(g.Procedures) == 0 {
+			t.Errorf("domain %s has no entries", g.Domain)
+		}
+		if _, ok := DomainNames[g.Domain]; !ok {
+			t.Errorf("domain %s has no display name", g.Domain)
 		}
 	}
 	for _, want := range []Domain{DomainResidence, DomainCivilStatus, DomainIdentity, DomainJustice, DomainLabour, DomainTax, DomainHealthInsurance, DomainInterlinked} {

@@ -108,10 +108,6 @@ func openIntake(c *catalog.Catalog, p *catalog.Procedure, opts form.Options, req
 // Procedure is the procedure or bundle being filed.
 func (x *Intake) Procedure() *catalog.Procedure { return x.in.Bundle() }
 
-// Engine is the form engine underneath, for tools that need more than the
-// screens do.
-func (x *Intake) Engine() *form.Intake { return x.in }
-
 func (x *Intake) path(s *step, p string) string { return x.in.Path(s.f, p) }
 
 // split finds the step a path names and the path inside it.
