@@ -7,7 +7,9 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"motcua/offline/dossier"
 )
@@ -200,5 +202,38 @@ func TestBirthBundleFatherOnly(t *testing.T) {
 	in.Flow()
 	if v, _ := f.Get("parent.idNumber"); v.Value != binh.id {
 		t.Errorf("parent after the mother's card: %+v", v)
+	}
+}
+
+// TestIntakeOfOneProcedure: a procedure is an intake of one step, its paths
+// unprefixed, its one dossier outside any bundle.
+func TestIntakeOfOneProcedure(t *testing.T) {
+	c := loadCatalog(t)
+	p, _ := c.Lookup("ket-hon")
+	in, err := NewIntake(c, p, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.Bundled() || len(in.Steps()) != 1 || in.Path(in.Steps()[0], "wife.fullName") != "wife.fullName" {
+		t.Fatalf("bundled %t, %d steps", in.Bundled(), len(in.Steps()))
+	}
+	if _, err := in.Build(func() string { return dossier.NewID(time.Now()) }); err == nil {
+		t.Fatal("an empty form built")
+	}
+	f := in.Steps()[0]
+	mustApply(t, f, "wife", chip(binh))
+	mustApply(t, f, "husband", chip(an))
+	for _, m := range in.Missing() {
+		if strings.Contains(m.Path, ":") {
+			t.Errorf("prefixed path %q", m.Path)
+		}
+	}
+	b, _ := c.Lookup("lien-thong-khai-tu")
+	bin, err := NewIntake(c, b, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bin.Bundled() || bin.Path(bin.Steps()[0], "deceased") != "khai-tu:deceased" {
+		t.Errorf("bundle path %q", bin.Path(bin.Steps()[0], "deceased"))
 	}
 }
