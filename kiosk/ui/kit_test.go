@@ -160,3 +160,37 @@ func (k *kit) checkRating(t *testing.T, score int) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// fileFromIdentity goes on from the identity panel: picks the procedure,
+// fills the form, ticks every paper, submits and waits for the receipt.
+func (k *kit) fileFromIdentity(t *testing.T, slug string) {
+	t.Helper()
+	a := k.app
+	tap(t, a, "Tiếp tục")
+	waitFor(t, a, session.StateChooseProcedure)
+	p, _ := k.catalog.Lookup(slug)
+	tap(t, a, p.Name.VI)
+	waitFor(t, a, session.StateForm)
+	fillForm(t, a, time.Now())
+	tap(t, a, "Tiếp theo")
+	waitFor(t, a, session.StateAttachments)
+	for _, at := range a.Session().Form().Attachments("vi") {
+		a.Session().SetAttachment(at.Key, true)
+	}
+	tap(t, a, "Tiếp theo")
+	waitFor(t, a, session.StateReview)
+	tap(t, a, "Nộp hồ sơ")
+	waitFor(t, a, session.StateReceipt)
+}
+
+// printSlip taps "print" on the receipt and checks the PDF it saved.
+func (k *kit) printSlip(t *testing.T) {
+	t.Helper()
+	a := k.app
+	tap(t, a, "In / Lưu PDF")
+	deadline := time.Now().Add(10 * time.Second)
+	for a.LastSaved() == "" && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	k.checkPDF(t, a.LastSaved())
+}
