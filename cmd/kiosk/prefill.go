@@ -113,16 +113,12 @@ func runPrefill(ctx context.Context, e *env, args []string) error {
 
 	var out prefillOutput
 	out.Procedure = refOf(p)
-	var first *form.Form
-	var in *form.Intake
-	if p.Kind == catalog.KindBundle {
-		if in, err = form.NewIntake(cat, p, opts); err != nil {
-			return err
-		}
-		first = in.Steps()[0]
-	} else if first, err = form.New(p, opts); err != nil {
+	// A procedure is an intake of one step; the cards go to the first.
+	in, err := form.NewIntake(cat, p, opts)
+	if err != nil {
 		return err
 	}
+	first := in.Steps()[0]
 	for i, c := range cards {
 		var at string
 		var err error
@@ -137,7 +133,7 @@ func runPrefill(ctx context.Context, e *env, args []string) error {
 		info, _ := first.Card(at)
 		out.Cards = append(out.Cards, cardOut{Path: at, Source: string(info.Source), Verified: info.Verified, Verification: info.Verification})
 	}
-	if in == nil {
+	if !in.Bundled() {
 		out.Values, out.Missing, out.Metrics = values(first), nonNil(first.Missing()), first.Metrics()
 	} else {
 		in.Flow()
@@ -146,7 +142,7 @@ func runPrefill(ctx context.Context, e *env, args []string) error {
 			out.Steps = append(out.Steps, st)
 			out.Metrics = out.Metrics.Add(st.Metrics)
 			for _, v := range st.Values {
-				v.Path = f.Procedure().Slug + ":" + v.Path
+				v.Path = in.Path(f, v.Path)
 				out.Values = append(out.Values, v)
 			}
 		}
