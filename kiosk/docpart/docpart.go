@@ -296,3 +296,19 @@ func encodeWithin(img image.Image, budget int) ([]byte, error) {
 	}
 	return nil, fmt.Errorf("%w: a page stays over %d bytes", ErrTooLarge, budget)
 }
+
+// MessageKey is the translation key that explains err to a person, or ""
+// when err is not one of the package's errors.
+func MessageKey(err error) string {
+	switch {
+	case errors.Is(err, ErrTooLarge):
+		return "scan.err.toolarge"
+	case errors.Is(err, ErrBadFile):
+		return "scan.err.badfile"
+	case errors.Is(err, ErrTooManyPgs):
+		return "scan.err.toomanypages"
+	case errors.Is(err, ErrNoPages):
+		return "scan.err.failed"
+	}
+	return ""
+}
