@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"motcua/kiosk/pdfdoc"
 	"motcua/kiosk/receipt"
 )
 
@@ -165,10 +166,10 @@ func safeName(s string) string {
 	}, s)
 }
 
-// SavePDF renders the slip and writes it to SaveDir; done gets the path (on
-// the UI goroutine). The file write runs off the UI goroutine.
+// SavePDF writes the slip as a text PDF (A4) to SaveDir; done gets the
+// path (on the UI goroutine). The work runs off the UI goroutine.
 func (a *App) SavePDF(r *receipt.Receipt, done func(path string, err error)) {
-	img := a.RenderSlip(r)
+	rc := *r
 	dir := a.o.SaveDir
 	if dir == "" {
 		dir = os.TempDir()
@@ -177,9 +178,9 @@ func (a *App) SavePDF(r *receipt.Receipt, done func(path string, err error)) {
 	go func() {
 		err := os.MkdirAll(dir, 0o700)
 		if err == nil {
-			var buf bytes.Buffer
-			if err = receipt.WritePDF(&buf, img); err == nil {
-				err = os.WriteFile(path, buf.Bytes(), 0o600)
+			var pdf []byte
+			if pdf, err = rc.PDF(pdfdoc.A4); err == nil {
+				err = os.WriteFile(path, pdf, 0o600)
 			}
 		}
 		fyne.DoAndWait(func() {
