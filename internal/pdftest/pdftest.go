@@ -2,6 +2,9 @@ package pdftest
 
 import (
 	"bytes"
+	"image"
+	"image/png"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -99,4 +102,57 @@ func PNG(t testing.TB, pdf []byte, dpi int) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// Diff renders page 1 of a and b in grey at dpi, averages blocks of
+// block×block pixels (so a glyph moved by a fraction of a millimetre does
+// not count, a missing line or picture does), and returns the mean absolute
+// difference of the blocks, 0 (same) to 1 (inverse). Parts of the larger
+// page outside the smaller count as fully different.
+func Diff(t testing.TB, a, b []byte, dpi, block int) float64 {
+	t.Helper()
+	ia, err := png.Decode(bytes.NewReader(PNG(t, a, dpi)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ib, err := png.Decode(bytes.NewReader(PNG(t, b, dpi)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Compare the common area: page sizes are checked apart, and a page
+	// one pixel wider must not count a whole column of blocks.
+	r := ia.Bounds().Intersect(ib.Bounds().Sub(ib.Bounds().Min).Add(ia.Bounds().Min))
+	ga, gb := blocks(ia, r, block), blocks(ib, r.Sub(ia.Bounds().Min).Add(ib.Bounds().Min), block)
+	var sum float64
+	n := 0
+	for y := range ga {
+		for x := range ga[y] {
+			sum += math.Abs(ga[y][x] - gb[y][x])
+			n++
+		}
+	}
+	if n == 0 {
+		return 1
+	}
+	return sum / float64(n)
+}
+
+func blocks(img image.Image, r image.Rectangle, n int) [][]float64 {
+	out := make([][]float64, (r.Dy()+n-1)/n)
+	for by := range out {
+		out[by] = make([]float64, (r.Dx()+n-1)/n)
+		for bx := range out[by] {
+			var sum float64
+			cnt := 0
+			for y := by * n; y < min((by+1)*n, r.Dy()); y++ {
+				for x := bx * n; x < min((bx+1)*n, r.Dx()); x++ {
+					cr, cg, cb, _ := img.At(r.Min.X+x, r.Min.Y+y).RGBA()
+					sum += float64(cr+cg+cb) / 3 / 0xffff
+					cnt++
+				}
+			}
+			out[by][bx] = sum / float64(cnt)
+		}
+	}
+	return out
 }

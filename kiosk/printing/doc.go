@@ -1,0 +1,15 @@
+// Package printing sends the kiosk's PDFs to a CUPS printer and follows the
+// job, through the standard CUPS command-line clients (lp to submit, lpstat
+// to read printer and job states), so the kiosk needs no cgo binding and
+// works with any CUPS queue the site has configured: a laser printer for
+// A4/A5 at a counter, an 80 mm receipt printer at a self-service kiosk.
+//
+// Documents go to lp on its standard input: the kiosk writes no file, and
+// the scheduler deletes its spool copy once printed (CUPS PreserveJobFiles
+// No, the default). Errors are values: ErrNoCUPS, ErrNoPrinter, ErrStopped,
+// ErrPaperOut, ErrJobFailed, each with a Vietnamese and English message for
+// the screen (Message). The Spooler runs jobs in the background and reports
+// their progress, so a print never holds up the next citizen.
+//
+// The output of lpstat is parsed with LANG=C (English) and fuzzed.
+package printing
