@@ -54,9 +54,9 @@ type Block struct {
 	Label string `json:"label,omitempty"` // item, row, table: the printed label with its number, e.g. "1. Họ, chữ đệm và tên:"
 	// Value is a field path ("recipient", "subject.fullName"); Template is
 	// text with {path} placeholders. An item has one or the other.
-	Value    string `json:"value,omitempty"`
-	Template string `json:"template,omitempty"`
-	Text     string `json:"text,omitempty"`  // heading, text
+	Value    string  `json:"value,omitempty"`
+	Template string  `json:"template,omitempty"`
+	Text     string  `json:"text,omitempty"`  // heading, text
 	Items    []Block `json:"items,omitempty"` // row
 	// Parties: Left and Right name person blocks; Rows give the sub-field
 	// of each row (Value is the sub-field key).
