@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -97,6 +99,23 @@ func Bytes(p *fpdf.Fpdf) ([]byte, error) {
 		return nil, fmt.Errorf("pdfdoc: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+var reMediaBox = regexp.MustCompile(`/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]`)
+
+// PageSize reads the first page size (mm) of a PDF this package wrote (the
+// roll's length is only known from the document).
+func PageSize(pdf []byte) (w, h float64, ok bool) {
+	m := reMediaBox.FindSubmatch(pdf)
+	if m == nil {
+		return 0, 0, false
+	}
+	pw, err1 := strconv.ParseFloat(string(m[1]), 64)
+	ph, err2 := strconv.ParseFloat(string(m[2]), 64)
+	if err1 != nil || err2 != nil {
+		return 0, 0, false
+	}
+	return pw * 25.4 / 72, ph * 25.4 / 72, true
 }
 
 // NFC returns s in Unicode normalisation form C (precomposed Vietnamese),
