@@ -1,10 +1,17 @@
 package main
 
 import (
+	"context"
+	"log/slog"
+
+	"motcua/kiosk/catalog"
 	"motcua/kiosk/config"
 	"motcua/kiosk/declaration"
 	"motcua/kiosk/pdfdoc"
+	"motcua/kiosk/printing"
 	"motcua/kiosk/printout"
+	"motcua/kiosk/session"
+	"motcua/offline/dossier"
 	"motcua/offline/store"
 )
 
@@ -28,4 +35,45 @@ func printSource(cfg config.Config, st *store.Store, receiver, paper string) (*p
 		return nil, err
 	}
 	return &printout.Source{Store: st, Catalog: cat, Layouts: ls, AgencyName: cfg.AgencyName, Receiver: receiver, Paper: p}, nil
+}
+
+// declarePart is the queue's Prepare hook: it attaches the filled
+// declaration to each dossier filed from the app. Nil (no hook) when the
+// layouts do not load, which the tests of kiosk/declaration rule out.
+func declarePart(cat *catalog.Catalog, cfg config.Config) func(*dossier.Dossier, map[string][]byte) error {
+	ls, err := declaration.EmbeddedLayouts(cat)
+	if err != nil {
+		slog.Error("declaration layouts", "err", err)
+		return nil
+	}
+	return func(d *dossier.Dossier, files map[string][]byte) error {
+		return printout.Declare(d, files, cat, ls, cfg.AgencyName)
+	}
+}
+
+// printAction is the receipt screen's "In": it renders the papers of the
+// dossier from the store and spools them to the configured printer in the
+// background. Counter mode prints the declaration and the receipt;
+// self-service, the receipt.
+func printAction(ctx context.Context, cfg config.Config, st *store.Store, s *session.Session) func(string, bool, func(printing.Update)) {
+	return func(id string, counter bool, update func(printing.Update)) {
+		what := []printout.What{printout.Receipt}
+		receiver := "Kiosk tự phục vụ " + cfg.KioskID
+		if counter {
+			what = []printout.What{printout.Declaration, printout.Receipt}
+			receiver = s.Clerk()
+		}
+		go func() {
+			src, err := printSource(cfg, st, receiver, "")
+			var docs []printing.Doc
+			if err == nil {
+				docs, err = src.Docs(id, what, store.Actor{Clerk: s.Clerk(), Purpose: "in giấy tờ tại quầy"})
+			}
+			if err != nil {
+				update(printing.Update{Title: string(what[0]) + "-" + id, Err: err, Done: true})
+				return
+			}
+			(&printing.Spooler{Printer: cfg.Printer}).Print(ctx, docs, update)
+		}()
+	}
 }

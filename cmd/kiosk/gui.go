@@ -159,7 +159,7 @@ func buildParts(ctx context.Context, g *guiFlags) (*kioskParts, error) {
 	}
 	sc := session.Config{Mode: mode, Card: card, KioskID: cfg.KioskID, CounterID: cfg.CounterID,
 		Forms: &adapt.Forms{Catalog: cat, Options: form.Options{Agency: cfg.AgencyName, KioskID: cfg.KioskID, CounterID: cfg.CounterID}},
-		Queue: &adapt.Queue{Store: st, Worker: w, KioskID: cfg.KioskID, CounterID: cfg.CounterID},
+		Queue: &adapt.Queue{Store: st, Worker: w, KioskID: cfg.KioskID, CounterID: cfg.CounterID, Prepare: declarePart(cat, cfg)},
 		Lang:  func() string { return string(text.Lang()) }}
 	if mode == session.SelfService {
 		sc.IdleWipe, sc.IdleWarn = idle, min(30*time.Second, idle/2)
@@ -173,7 +173,8 @@ func buildParts(ctx context.Context, g *guiFlags) (*kioskParts, error) {
 		receipts = filepath.Join(cfg.DataDir, "receipts")
 	}
 	p := &kioskParts{cfg: cfg, text: text, sess: s, store: st, worker: w, full: g.fullscreen || mode == session.SelfService}
-	p.opts = ui.Options{Session: s, Text: text, AdminPIN: cfg.AdminPIN, SaveDir: receipts, CheckClerk: clerkChecker(cfg.Clerks)}
+	p.opts = ui.Options{Session: s, Text: text, AdminPIN: cfg.AdminPIN, SaveDir: receipts, CheckClerk: clerkChecker(cfg.Clerks),
+		Print: printAction(wctx, cfg, st, s)}
 	p.stop = func() { s.Close(); cancel(); st.Close() }
 	return p, nil
 }

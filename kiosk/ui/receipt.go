@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"motcua/kiosk/pdfdoc"
+	"motcua/kiosk/printing"
 	"motcua/kiosk/receipt"
 )
 
@@ -204,6 +205,20 @@ func (a *App) receiptScreen() fyne.CanvasObject {
 	print.OnTapped = func() {
 		a.s.Touch()
 		print.Disable()
+		if a.o.Print != nil {
+			status.SetText(a.T("print.sending"))
+			a.o.Print(r.DossierID, !a.self, func(u printing.Update) {
+				fyne.Do(func() {
+					a.syncMu.Lock()
+					defer a.syncMu.Unlock()
+					status.SetText(a.printStatus(u))
+					if u.Done && (u.Err != nil || u.State == printing.JobCompleted) {
+						print.Enable()
+					}
+				})
+			})
+			return
+		}
 		a.SavePDF(r, func(path string, err error) {
 			print.Enable()
 			if err != nil {
@@ -224,6 +239,21 @@ func (a *App) receiptScreen() fyne.CanvasObject {
 	actions := container.NewHBox(layout.NewSpacer(), a.touch(print), a.touch(done))
 	return container.NewBorder(heading(a.T("receipt.title")), container.NewVBox(status, actions), nil, nil,
 		container.NewVScroll(container.NewCenter(a.Slip(r))))
+}
+
+// printStatus is the status line for a print update, in the screen's
+// language; errors say what to do (no printer, stopped, out of paper).
+func (a *App) printStatus(u printing.Update) string {
+	doc := a.T("print.doc." + strings.SplitN(u.Title, "-", 2)[0])
+	switch {
+	case u.Err != nil:
+		return a.T("print.failed", doc, printing.Message(u.Err, string(a.t.Lang())))
+	case u.Done:
+		return a.T("print.done", doc)
+	case u.State == printing.JobPrinting:
+		return a.T("print.printing", doc)
+	}
+	return a.T("print.queued", doc)
 }
 
 // LastSaved returns the path of the last receipt PDF written.
