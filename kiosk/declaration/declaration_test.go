@@ -40,6 +40,10 @@ func load(t testing.TB) (*catalog.Catalog, *Layouts) {
 // carry them precomposed.
 var people = []string{"NGUYỄN VĂN AN", "TRẦN THỊ BÌNH", "LÝ THỊ MAI", "PHẠM ĐỨC THẮNG", "ĐẶNG THỊ HOÀ", "VÕ MINH KHANG"}
 
+// realistic values for the renders in docs/documents.
+var realistic = map[string]string{"recipient": "Công an phường Ba Đình", "ethnicity": "Kinh", "nationality": "Việt Nam", "religion": "Không",
+	"placeOfOrigin": "Xã Đông Hội, Hà Nội", "documentType": "Căn cước", "issuer": "Bộ Công an", "relationToDeceased": "Con"}
+
 // sample fills every field of p with a value of its type, two rows per
 // table; identity fields come from a verified chip.
 func sample(p *catalog.Procedure) dossier.Dossier {
@@ -70,9 +74,14 @@ func sample(p *catalog.Procedure) dossier.Dossier {
 		case catalog.TypeAttachment:
 			return dossier.Value{}
 		default:
-			if f.Key == "fullName" {
+			switch {
+			case f.Key == "fullName":
 				v = norm.NFD.String(people[n%len(people)])
-			} else {
+			case realistic[f.Key] != "":
+				v = realistic[f.Key]
+			case f.Type == catalog.TypeAddress:
+				v = "Số 12 Phố Đội Cấn, Phường Ba Đình, Hà Nội"
+			default:
 				v = f.Label.VI + " mẫu"
 			}
 		}

@@ -189,8 +189,9 @@ func (r *renderer) block(b Block) {
 }
 
 func (r *renderer) item(b Block) {
-	r.write(b.Label, "", size)
-	r.write(" ", "", size)
+	if b.Label != "" {
+		r.write(b.Label+" ", "", size)
+	}
 	if b.Template != "" {
 		v, mark := r.template(b.Template)
 		r.writeValue(v, mark)
