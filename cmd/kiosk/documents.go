@@ -10,6 +10,7 @@ import (
 	"motcua/kiosk/pdfdoc"
 	"motcua/kiosk/printing"
 	"motcua/kiosk/printout"
+	"motcua/kiosk/receipt"
 	"motcua/kiosk/session"
 	"motcua/offline/dossier"
 	"motcua/offline/store"
@@ -38,25 +39,32 @@ func printSource(cfg config.Config, st *store.Store, receiver, paper string) (*p
 }
 
 // declarePart is the queue's Prepare hook: it attaches the filled
-// declaration to each dossier filed from the app. Nil (no hook) when the
+// declaration to each dossier filed from the app, and keeps a copy in
+// memory (kept) for the print that follows. Nil (no hook) when the
 // layouts do not load, which the tests of kiosk/declaration rule out.
-func declarePart(cat *catalog.Catalog, cfg config.Config) func(*dossier.Dossier, map[string][]byte) error {
+func declarePart(cat *catalog.Catalog, cfg config.Config, kept *printout.Kept) func(*dossier.Dossier, map[string][]byte) error {
 	ls, err := declaration.EmbeddedLayouts(cat)
 	if err != nil {
 		slog.Error("declaration layouts", "err", err)
 		return nil
 	}
 	return func(d *dossier.Dossier, files map[string][]byte) error {
-		return printout.Declare(d, files, cat, ls, cfg.AgencyName)
+		if err := printout.Declare(d, files, cat, ls, cfg.AgencyName); err != nil {
+			return err
+		}
+		if b, ok := printout.Part(d, files); ok {
+			kept.Put(d.ID, b)
+		}
+		return nil
 	}
 }
 
 // printAction is the receipt screen's "In": it renders the papers of the
-// dossier from the store and spools them to the configured printer in the
-// background. Counter mode prints the declaration and the receipt;
-// self-service, the receipt.
-func printAction(ctx context.Context, cfg config.Config, st *store.Store, s *session.Session) func(string, bool, func(printing.Update)) {
-	return func(id string, counter bool, update func(printing.Update)) {
+// dossier and spools them to the configured printer in the background.
+// Counter mode prints the declaration and the receipt; self-service, the
+// receipt.
+func printAction(ctx context.Context, cfg config.Config, st *store.Store, s *session.Session, kept *printout.Kept) func(receipt.Receipt, bool, func(printing.Update)) {
+	return func(slip receipt.Receipt, counter bool, update func(printing.Update)) {
 		what := []printout.What{printout.Receipt}
 		receiver := "Kiosk tự phục vụ " + cfg.KioskID
 		if counter {
@@ -67,10 +75,11 @@ func printAction(ctx context.Context, cfg config.Config, st *store.Store, s *ses
 			src, err := printSource(cfg, st, receiver, "")
 			var docs []printing.Doc
 			if err == nil {
-				docs, err = src.Docs(id, what, store.Actor{Clerk: s.Clerk(), Purpose: "in giấy tờ tại quầy"})
+				src.Kept = kept
+				docs, err = src.DocsFor(slip.DossierID, &slip, what, store.Actor{Clerk: s.Clerk(), Purpose: "in giấy tờ tại quầy"})
 			}
 			if err != nil {
-				update(printing.Update{Title: string(what[0]) + "-" + id, Err: err, Done: true})
+				update(printing.Update{Title: string(what[0]) + "-" + slip.DossierID, Err: err, Done: true})
 				return
 			}
 			(&printing.Spooler{Printer: cfg.Printer}).Print(ctx, docs, update)

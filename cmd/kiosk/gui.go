@@ -20,6 +20,7 @@ import (
 	"motcua/kiosk/config"
 	"motcua/kiosk/form"
 	"motcua/kiosk/i18n"
+	"motcua/kiosk/printout"
 	"motcua/kiosk/session"
 	"motcua/kiosk/session/adapt"
 	"motcua/kiosk/session/adapt/pcsccard"
@@ -157,9 +158,10 @@ func buildParts(ctx context.Context, g *guiFlags) (*kioskParts, error) {
 	if g.idle > 0 {
 		idle = g.idle
 	}
+	kept := &printout.Kept{}
 	sc := session.Config{Mode: mode, Card: card, KioskID: cfg.KioskID, CounterID: cfg.CounterID,
 		Forms: &adapt.Forms{Catalog: cat, Options: form.Options{Agency: cfg.AgencyName, KioskID: cfg.KioskID, CounterID: cfg.CounterID}},
-		Queue: &adapt.Queue{Store: st, Worker: w, KioskID: cfg.KioskID, CounterID: cfg.CounterID, Prepare: declarePart(cat, cfg)},
+		Queue: &adapt.Queue{Store: st, Worker: w, KioskID: cfg.KioskID, CounterID: cfg.CounterID, Prepare: declarePart(cat, cfg, kept)},
 		Lang:  func() string { return string(text.Lang()) }}
 	if mode == session.SelfService {
 		sc.IdleWipe, sc.IdleWarn = idle, min(30*time.Second, idle/2)
@@ -174,7 +176,7 @@ func buildParts(ctx context.Context, g *guiFlags) (*kioskParts, error) {
 	}
 	p := &kioskParts{cfg: cfg, text: text, sess: s, store: st, worker: w, full: g.fullscreen || mode == session.SelfService}
 	p.opts = ui.Options{Session: s, Text: text, AdminPIN: cfg.AdminPIN, SaveDir: receipts, CheckClerk: clerkChecker(cfg.Clerks),
-		Print: printAction(wctx, cfg, st, s)}
+		Print: printAction(wctx, cfg, st, s, kept)}
 	p.stop = func() { s.Close(); cancel(); st.Close() }
 	return p, nil
 }

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
+	"time"
 
 	"motcua/kiosk/catalog"
 	"motcua/kiosk/declaration"
@@ -58,6 +60,85 @@ type Source struct {
 	AgencyName, Receiver string
 	// Paper is the receipt's paper (A4 default).
 	Paper pdfdoc.Paper
+	// Kept holds declarations rendered at filing time, for the print that
+	// follows (nil: the store's copy only).
+	Kept *Kept
+}
+
+// Kept keeps each new dossier's declaration in memory until it is printed
+// or TTL passes. Under delete-on-receipt the store deletes the part as
+// soon as the portal confirms the dossier, often while the citizen is
+// still at the counter waiting for the paper; nothing is written to disk.
+type Kept struct {
+	TTL time.Duration // default 15 minutes
+	Now func() time.Time
+
+	mu sync.Mutex
+	m  map[string]kept
+}
+
+type kept struct {
+	pdf []byte
+	at  time.Time
+}
+
+func (k *Kept) now() time.Time {
+	if k.Now != nil {
+		return k.Now()
+	}
+	return time.Now()
+}
+
+// Put keeps pdf for dossier id, and drops what has expired.
+func (k *Kept) Put(id string, pdf []byte) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.m == nil {
+		k.m = map[string]kept{}
+	}
+	k.expire()
+	k.m[id] = kept{pdf: pdf, at: k.now()}
+}
+
+// Take returns and forgets the declaration kept for id.
+func (k *Kept) Take(id string) ([]byte, bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.expire()
+	e, ok := k.m[id]
+	delete(k.m, id)
+	return e.pdf, ok
+}
+
+// Len is how many declarations are kept.
+func (k *Kept) Len() int {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.expire()
+	return len(k.m)
+}
+
+func (k *Kept) expire() {
+	ttl := k.TTL
+	if ttl <= 0 {
+		ttl = 15 * time.Minute
+	}
+	for id, e := range k.m {
+		if k.now().Sub(e.at) > ttl {
+			delete(k.m, id)
+		}
+	}
+}
+
+// Part returns the declaration part Declare added to d, if any.
+func Part(d *dossier.Dossier, files map[string][]byte) ([]byte, bool) {
+	for _, a := range d.Attachments {
+		if a.Key == PartKey {
+			b, ok := files[a.SHA256]
+			return b, ok
+		}
+	}
+	return nil, false
 }
 
 // Declare renders the declaration of a dossier that is about to be filed
@@ -97,6 +178,11 @@ func renderDeclaration(d *dossier.Dossier, c *catalog.Catalog, ls *declaration.L
 // there is one (the very paper that was filed), else a fresh render. After
 // retention has deleted the personal data it is store.ErrPurged.
 func (s *Source) DeclarationPDF(id string, who store.Actor) ([]byte, error) {
+	if s.Kept != nil {
+		if b, ok := s.Kept.Take(id); ok {
+			return b, nil
+		}
+	}
 	d, err := s.Store.Dossier(id, who)
 	if err != nil {
 		return nil, err
@@ -114,6 +200,10 @@ func (s *Source) DeclarationPDF(id string, who store.Actor) ([]byte, error) {
 // Receipt builds the receipt of a stored dossier from the store's receipt
 // data (the portal's once filed) and the catalog's parts list.
 func (s *Source) Receipt(id string, who store.Actor) (receipt.Receipt, error) {
+	return s.receipt(id, nil, who)
+}
+
+func (s *Source) receipt(id string, hint *receipt.Receipt, who store.Actor) (receipt.Receipt, error) {
 	rec, err := s.Store.Get(id)
 	if err != nil {
 		return receipt.Receipt{}, err
@@ -145,8 +235,13 @@ func (s *Source) Receipt(id string, who store.Actor) (receipt.Receipt, error) {
 		}
 	}
 	if r.ApplicantName == "" || !rec.PersonalData {
-		// Personal data gone: the slip shows the masked ID only.
+		// Personal data gone from the store: the session's own slip still
+		// names the citizen at the counter; a later reprint shows the
+		// masked ID only.
 		r.ApplicantName, r.ApplicantID = "", rec.MaskedID
+		if hint != nil && hint.DossierID == id && hint.ApplicantName != "" {
+			r.ApplicantName, r.ApplicantID = hint.ApplicantName, hint.ApplicantID
+		}
 	}
 	var proc *catalog.Procedure
 	if s.Catalog != nil {
@@ -188,7 +283,11 @@ func part(p *catalog.Procedure, key, file string) receipt.Part {
 
 // ReceiptPDF renders the receipt on the Source's paper.
 func (s *Source) ReceiptPDF(id string, who store.Actor) ([]byte, error) {
-	r, err := s.Receipt(id, who)
+	return s.receiptPDF(id, nil, who)
+}
+
+func (s *Source) receiptPDF(id string, hint *receipt.Receipt, who store.Actor) ([]byte, error) {
+	r, err := s.receipt(id, hint, who)
 	if err != nil {
 		return nil, err
 	}
@@ -202,6 +301,13 @@ func (s *Source) ReceiptPDF(id string, who store.Actor) ([]byte, error) {
 // Docs returns the papers to print, in order, as print jobs titled
 // without personal data (document kind and dossier ID).
 func (s *Source) Docs(id string, what []What, who store.Actor) ([]printing.Doc, error) {
+	return s.DocsFor(id, nil, what, who)
+}
+
+// DocsFor is Docs for the dossier the session just filed: hint, the
+// session's own slip, names the citizen when the store has already
+// deleted the personal data (delete-on-receipt).
+func (s *Source) DocsFor(id string, hint *receipt.Receipt, what []What, who store.Actor) ([]printing.Doc, error) {
 	var out []printing.Doc
 	for _, w := range what {
 		var b []byte
@@ -210,7 +316,7 @@ func (s *Source) Docs(id string, what []What, who store.Actor) ([]printing.Doc, 
 		case Declaration:
 			b, err = s.DeclarationPDF(id, who)
 		case Receipt:
-			b, err = s.ReceiptPDF(id, who)
+			b, err = s.receiptPDF(id, hint, who)
 		default:
 			err = ErrWhat
 		}

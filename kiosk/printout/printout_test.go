@@ -1,6 +1,7 @@
 package printout
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -17,7 +18,9 @@ import (
 	"motcua/kiosk/declaration"
 	"motcua/kiosk/pdfdoc"
 	"motcua/kiosk/printing"
+	"motcua/kiosk/receipt"
 	"motcua/offline/dossier"
+	"motcua/offline/portal"
 	"motcua/offline/store"
 )
 
@@ -32,6 +35,11 @@ var clerk = store.Actor{Clerk: "CB-01", Purpose: "in giấy tờ"}
 // file puts a thuong-tru dossier, with its declaration part, in a fresh
 // store.
 func file(t *testing.T, ret store.Retention) *Source {
+	s, _ := fileKept(t, ret)
+	return s
+}
+
+func fileKept(t *testing.T, ret store.Retention) (*Source, []byte) {
 	t.Helper()
 	c, err := catalog.Embedded()
 	if err != nil {
@@ -68,7 +76,11 @@ func file(t *testing.T, ret store.Retention) *Source {
 	if _, _, err := st.Enqueue(&d, files); err != nil {
 		t.Fatal(err)
 	}
-	return &Source{Store: st, Catalog: c, Layouts: ls, AgencyName: "Trung tâm Phục vụ hành chính công phường Ba Đình", Paper: pdfdoc.A4}
+	part, ok := Part(&d, files)
+	if !ok {
+		t.Fatal("no declaration part")
+	}
+	return &Source{Store: st, Catalog: c, Layouts: ls, AgencyName: "Trung tâm Phục vụ hành chính công phường Ba Đình", Paper: pdfdoc.A4}, part
 }
 
 // The declaration is filed as a part and printed back as filed; the
@@ -144,4 +156,59 @@ func flat(s string) string { return strings.Join(strings.Fields(s), " ") }
 func sha(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:])
+}
+
+// Under delete-on-receipt the store drops the declaration as soon as the
+// portal confirms the dossier; the one kept in memory at filing still
+// prints once, the session's slip still names the citizen, and after that
+// the declaration is gone (ErrPurged) and the receipt shows the masked ID.
+func TestRetention(t *testing.T) {
+	s, part := fileKept(t, store.DeleteOnReceipt)
+	s.Kept = &Kept{}
+	s.Kept.Put(dosID, part)
+	resp := &portal.SubmitResponse{DossierID: dosID, Code: "000.00.00.H00-261202-0007", Status: portal.StatusAccepted,
+		Receipt: portal.Receipt{Code: "000.00.00.H00-261202-0007", ProcedureCode: "1.004222", ProcedureName: "Đăng ký thường trú",
+			Applicant: name, ReceivedAt: time.Date(2026, 12, 2, 2, 31, 0, 0, time.UTC), ProcessingDays: 7,
+			Documents: []portal.Document{{Key: PartKey, Name: "to-khai.pdf"}, {Key: "proofOfHome", Name: "so-do.pdf"}}}}
+	if err := s.Store.MarkFiled(dosID, resp, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Store.Dossier(dosID, clerk); !errors.Is(err, store.ErrPurged) {
+		t.Fatalf("store still holds the dossier: %v", err)
+	}
+	hint := &receipt.Receipt{DossierID: dosID, ApplicantName: name, ApplicantID: id}
+	docs, err := s.DocsFor(dosID, hint, []What{Declaration, Receipt}, clerk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(docs[0].PDF, part) {
+		t.Error("the kept declaration is not the filed one")
+	}
+	rc := flat(pdftest.Text(t, docs[1].PDF))
+	for _, w := range []string{name, "000.00.00.H00-261202-0007", "Mẫu CT01", "chỗ ở hợp pháp"} {
+		if !strings.Contains(rc, w) {
+			t.Errorf("receipt lacks %q:\n%s", w, rc)
+		}
+	}
+	if s.Kept.Len() != 0 {
+		t.Error("the declaration stays in memory after printing")
+	}
+	if _, err := s.Docs(dosID, []What{Declaration}, clerk); !errors.Is(err, store.ErrPurged) {
+		t.Errorf("declaration after purge: %v", err)
+	}
+	docs, err = s.Docs(dosID, []What{Receipt}, clerk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rc := flat(pdftest.Text(t, docs[0].PDF)); strings.Contains(rc, name) || !strings.Contains(rc, "2345") {
+		t.Errorf("reprint after purge:\n%s", rc)
+	}
+	// Kept entries expire.
+	now := time.Now()
+	k := &Kept{TTL: time.Minute, Now: func() time.Time { return now }}
+	k.Put("a", []byte("x"))
+	now = now.Add(2 * time.Minute)
+	if _, ok := k.Take("a"); ok {
+		t.Error("an expired declaration was kept")
+	}
 }

@@ -20,6 +20,7 @@ import (
 	"motcua/assets"
 	"motcua/kiosk/i18n"
 	"motcua/kiosk/printing"
+	"motcua/kiosk/receipt"
 	"motcua/kiosk/session"
 )
 
@@ -40,7 +41,9 @@ type Options struct {
 	// background (counter: declaration and receipt; self-service: the
 	// receipt) and reports each step to update, from its own goroutine. It
 	// must return at once. Nil keeps "In" saving the receipt to SaveDir.
-	Print func(dossierID string, counter bool, update func(printing.Update))
+	// The slip is the session's own (it still names the citizen when the
+	// store has already deleted the personal data).
+	Print func(slip receipt.Receipt, counter bool, update func(printing.Update))
 	// Ticks is how often the idle timer and the counter panel refresh; zero
 	// means once a second. Tests drive Tick themselves and pass a negative
 	// value to start no goroutine.

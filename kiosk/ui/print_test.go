@@ -16,6 +16,7 @@ import (
 	"motcua/kiosk/pdfdoc"
 	"motcua/kiosk/printing"
 	"motcua/kiosk/printout"
+	"motcua/kiosk/receipt"
 	"motcua/kiosk/session"
 	"motcua/kiosk/session/sessiontest"
 	"motcua/kiosk/ui"
@@ -53,10 +54,10 @@ func TestPrintButton(t *testing.T) {
 			w := test.NewWindow(nil)
 			w.Resize(fyne.NewSize(1280, 800))
 			a := ui.New(w, ui.Options{Session: rig.Session, Text: i18n.Default(), AdminPIN: "2468", Ticks: -1,
-				Print: func(id string, counter bool, update func(printing.Update)) {
-					calls <- call{id, counter}
+				Print: func(slip receipt.Receipt, counter bool, update func(printing.Update)) {
+					calls <- call{slip.DossierID, counter}
 					what := []printout.What{printout.Receipt}
-					docs, err := src.Docs(id, what, store.Actor{Clerk: "kiosk", Purpose: "in"})
+					docs, err := src.DocsFor(slip.DossierID, &slip, what, store.Actor{Clerk: "kiosk", Purpose: "in"})
 					if err != nil {
 						t.Error(err)
 						return

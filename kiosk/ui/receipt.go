@@ -207,7 +207,7 @@ func (a *App) receiptScreen() fyne.CanvasObject {
 		print.Disable()
 		if a.o.Print != nil {
 			status.SetText(a.T("print.sending"))
-			a.o.Print(r.DossierID, !a.self, func(u printing.Update) {
+			a.o.Print(*r, !a.self, func(u printing.Update) {
 				fyne.Do(func() {
 					a.syncMu.Lock()
 					defer a.syncMu.Unlock()
