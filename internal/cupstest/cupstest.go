@@ -122,6 +122,15 @@ func start() (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	// cups-pdf runs in a user namespace of the scheduler's user: check the
+	// kernel allows one before building anything.
+	probe := exec.Command(lookPath("unshare"), "-r", "-m", "true")
+	if os.Geteuid() == 0 {
+		probe.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}}
+	}
+	if out, err := probe.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("cupstest: unprivileged user namespaces are disabled (%v: %s); allow them with: sudo sysctl kernel.unprivileged_userns_clone=1 (and, on Ubuntu, kernel.apparmor_restrict_unprivileged_userns=0)", err, strings.TrimSpace(string(out)))
+	}
 	dir, err := os.MkdirTemp("", "motcua-cupstest-")
 	if err != nil {
 		return nil, err
