@@ -204,6 +204,9 @@ func (r *renderer) item(b Block) {
 // template fills {path} placeholders; it is empty when every placeholder
 // is, so the form shows a blank line rather than stray fixed words.
 func (r *renderer) template(t string) (string, bool) {
+	if !rePlaceholder.MatchString(t) {
+		return pdfdoc.NFC(t), false // fixed text, e.g. the addressee of a national form
+	}
 	any, mark := false, false
 	out := rePlaceholder.ReplaceAllStringFunc(t, func(m string) string {
 		v, mk := r.value(m[1 : len(m)-1])
