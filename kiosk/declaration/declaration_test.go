@@ -197,7 +197,7 @@ func TestLayoutShapes(t *testing.T) {
 		{"thuong-tru", []string{"Mẫu CT01", "66/2023/TT-BCA", "Kính gửi", "1. Họ, chữ đệm và tên", "11. Những thành viên trong hộ gia đình cùng thay đổi",
 			"Mối quan hệ với chủ hộ", "NGƯỜI KÊ KHAI", "Ý KIẾN CỦA CHỦ HỘ", "15/03/1990"}},
 		{"ly-lich-tu-phap", []string{"Kính gửi: Sở Tư pháp / Trung tâm Lý lịch tư pháp quốc gia", "18. Số lượng Phiếu lý lịch tư pháp yêu cầu cấp: 2 Phiếu"}},
-		{"khai-sinh", []string{"04/2024/TT-BTP", "Đề nghị cơ quan đăng ký khai sinh cho người dưới đây", "NGƯỜI YÊU CẦU"}},
+		{"khai-sinh", []string{"04/2024/TT-BTP", "ghi bằng chữ: ngày", "Đề nghị cơ quan đăng ký khai sinh cho người dưới đây", "NGƯỜI YÊU CẦU"}},
 	} {
 		p, _ := c.Lookup(tc.slug)
 		l, _ := ls.Get(tc.slug)
@@ -289,5 +289,22 @@ func BenchmarkRender(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+func TestDateWords(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"2024-03-15", "ngày mười lăm tháng ba năm hai nghìn không trăm hai mươi tư"},
+		{"1990-01-21", "ngày hai mươi mốt tháng một năm một nghìn chín trăm chín mươi"},
+		{"2005-12-10", "ngày mười tháng mười hai năm hai nghìn không trăm linh năm"},
+		{"1905-11-25", "ngày hai mươi lăm tháng mười một năm một nghìn chín trăm linh năm"},
+		{"2000-02-30", "ngày ba mươi tháng hai năm hai nghìn"},
+		{"1950", "năm một nghìn chín trăm năm mươi"},
+		{"2026-13-01", "2026-13-01"},
+		{"abc", "abc"},
+	} {
+		if got := dateWords(tc.in); got != tc.want {
+			t.Errorf("dateWords(%q) = %q, want %q", tc.in, got, tc.want)
+		}
 	}
 }

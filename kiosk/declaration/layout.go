@@ -202,6 +202,7 @@ var rePlaceholder = regexp.MustCompile(`\{([^{}]+)\}`)
 func (l *Layout) Paths() []string {
 	var out []string
 	add := func(p string) {
+		p, _, _ = strings.Cut(p, "|") // a modifier: "child.dateOfBirth|words"
 		if p != "" {
 			out = append(out, p)
 		}

@@ -228,6 +228,15 @@ func (r *renderer) template(t string) (string, bool) {
 // value returns the printed value of a path and whether it carries the
 // chip mark.
 func (r *renderer) value(path string) (string, bool) {
+	// "path|words": a date written in words (civil-status forms).
+	if p, mod, ok := strings.Cut(path, "|"); ok {
+		raw, mark := r.raw(p)
+		if mod == "words" && raw != "" {
+			return dateWords(raw), mark
+		}
+		v, mark := r.value(p)
+		return v, mark
+	}
 	blk, sub, ok := strings.Cut(path, ".")
 	if !ok {
 		f, _ := r.p.Field(path)
@@ -243,6 +252,24 @@ func (r *renderer) value(path string) (string, bool) {
 		return "", false
 	}
 	return r.sub(bf, a[0], sub)
+}
+
+// raw is a path's stored value, unformatted.
+func (r *renderer) raw(path string) (string, bool) {
+	blk, sub, ok := strings.Cut(path, ".")
+	if !ok {
+		v := r.d.Values[path]
+		return v.Value, v.Provenance == dossier.FromChip
+	}
+	bf, ok := r.p.Field(blk)
+	if !ok {
+		return "", false
+	}
+	if a := r.applicants(bf); len(a) > 0 {
+		v := a[0].Values[sub]
+		return v.Value, v.Provenance == dossier.FromChip
+	}
+	return "", false
 }
 
 func (r *renderer) sub(bf *catalog.Field, a dossier.Applicant, key string) (string, bool) {
