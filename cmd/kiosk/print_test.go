@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +11,10 @@ import (
 
 	"motcua/internal/cupstest"
 	"motcua/internal/pdftest"
+	"motcua/kiosk/printing"
+	"motcua/kiosk/printout"
+	"motcua/kiosk/session"
+	"motcua/kiosk/session/demofill"
 	"motcua/offline/dossier"
 	"motcua/offline/store"
 )
@@ -84,5 +90,83 @@ func TestPrintCLI(t *testing.T) {
 	code, _, stderr = kioskRun(t, "print", "--data", data, "--dossier", id, "--printer", cupstest.NoPaper)
 	if code != 1 || !strings.Contains(stderr, "hết giấy") {
 		t.Errorf("no paper: %d %s", code, stderr)
+	}
+}
+
+// The app as cmd/kiosk wires it: a dossier filed at the counter carries
+// its declaration as a part, and "In" prints the declaration and the
+// receipt on the default printer.
+func TestAppFilesAndPrints(t *testing.T) {
+	srv := cupstest.Start(t)
+	t.Setenv("CUPS_SERVER", srv.Socket)
+	var stderr bytes.Buffer
+	args := []string{"--data", t.TempDir(), "--portal", "http://127.0.0.1:1", "--sim", filepath.Join("..", "..", "seeds", "cards", "nguyen-van-an.json")}
+	g, err := parseGUIFlags("gui", &env{stdout: &stderr, stderr: &stderr}, args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := buildParts(context.Background(), g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.stop()
+	s := p.sess
+	wait := func(want session.State) {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for s.State() != want {
+			if time.Now().After(deadline) {
+				t.Fatalf("state %s, want %s (%s)", s.State(), want, s.Problem())
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+	}
+	bg := context.Background()
+	s.StartRead(bg, session.ReadRequest{})
+	wait(session.StateIdentity)
+	s.Continue()
+	wait(session.StateChooseProcedure)
+	cat, _ := loadCatalog("")
+	proc, _ := cat.Lookup("tam-vang")
+	s.Choose(proc)
+	wait(session.StateForm)
+	demofill.Fill(s, time.Now())
+	s.Next()
+	wait(session.StateAttachments)
+	s.Next()
+	wait(session.StateReview)
+	s.Submit(bg)
+	wait(session.StateReceipt)
+	slip := *s.Receipt()
+	d, err := p.store.Dossier(slip.DossierID, store.Actor{Clerk: "test", Purpose: "kiểm tra"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var part []byte
+	for _, a := range d.Attachments {
+		if a.Key == printout.PartKey {
+			if part, err = p.store.Attachment(a.SHA256); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if txt := pdftest.Text(t, part); !strings.Contains(txt, "TỜ KHAI BÁO TẠM VẮNG") || !strings.Contains(txt, "Nguyễn Văn An") {
+		t.Fatalf("declaration part:\n%s", txt)
+	}
+	done := make(chan printing.Update, 4)
+	p.opts.Print(slip, true, func(u printing.Update) {
+		if u.Done {
+			done <- u
+		}
+	})
+	for i, want := range []string{"declaration-", "receipt-"} {
+		u := <-done
+		if u.Err != nil || !strings.HasPrefix(u.Title, want) {
+			t.Fatalf("job %d: %+v", i, u)
+		}
+		out := srv.WaitPDF(t, u.Job.ID, time.Minute)
+		if txt := pdftest.Text(t, out); !strings.Contains(txt, "1.003677") && !strings.Contains(txt, slip.DossierID) {
+			t.Errorf("%s printed:\n%s", u.Title, txt)
+		}
 	}
 }

@@ -21,7 +21,7 @@ const AptGet = "apt-get install -y cups cups-client printer-driver-cups-pdf ghos
 
 // Printer names of the private scheduler.
 const (
-	PDF     = "PDF"     // cups-pdf: every job becomes a PDF in Server.Out
+	PDF     = "PDF"     // cups-pdf, the default destination: every job becomes a PDF in Server.Out
 	NoPaper = "NoPaper" // a backend that reports media-empty and stops the queue
 )
 
@@ -188,6 +188,9 @@ func start() (*Server, error) {
 	}
 	if out, err := s.Run("lpadmin", "-p", NoPaper, "-E", "-v", "nopaper:/", "-P", ppd); err != nil {
 		return s, fmt.Errorf("cupstest: lpadmin %s: %v: %s", NoPaper, err, out)
+	}
+	if out, err := s.Run("lpadmin", "-d", PDF); err != nil {
+		return s, fmt.Errorf("cupstest: default printer: %v: %s", err, out)
 	}
 	return s, nil
 }

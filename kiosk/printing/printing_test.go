@@ -88,11 +88,19 @@ func TestPrintErrors(t *testing.T) {
 		err := (&Spooler{Client: c, Printer: printer, Poll: 50 * time.Millisecond, Timeout: 30 * time.Second}).PrintWait(ctx, batch, func(u Update) { ups = append(ups, u) })
 		return err, ups
 	}
+	// The default printer, when none is named.
+	if err, ups := print(""); err != nil || len(ups) == 0 || ups[len(ups)-1].Job.Printer != cupstest.PDF {
+		t.Errorf("default printer: %v %+v", err, ups)
+	}
 	// No such printer, and no default printer.
-	for _, name := range []string{"Nope", ""} {
-		if err, ups := print(name); !errors.Is(err, ErrNoPrinter) || len(ups) != 2 || !ups[1].Done {
-			t.Errorf("printer %q: %v %+v", name, err, ups)
-		}
+	if err, ups := print("Nope"); !errors.Is(err, ErrNoPrinter) || len(ups) != 2 || !ups[1].Done {
+		t.Errorf("printer Nope: %v %+v", err, ups)
+	}
+	if out, err := srv.Run("lpadmin", "-x", cupstest.PDF); err != nil {
+		t.Fatalf("lpadmin -x: %v %s", err, out)
+	}
+	if err, _ := print(""); !errors.Is(err, ErrNoPrinter) {
+		t.Errorf("no default printer: %v", err)
 	}
 	// Paper out: the first job makes the backend report media-empty; the
 	// batch ends with ErrPaperOut, and so does the next print.
@@ -103,15 +111,18 @@ func TestPrintErrors(t *testing.T) {
 		t.Errorf("no paper, again: %v", err)
 	}
 	// A stopped printer.
-	if out, err := srv.Run("cupsdisable", "-r", "maintenance", cupstest.PDF); err != nil {
+	if out, err := srv.Run("lpadmin", "-p", "Stopped", "-E", "-v", "nopaper:/"); err != nil {
+		t.Fatalf("lpadmin: %v %s", err, out)
+	}
+	if out, err := srv.Run("cupsdisable", "-r", "maintenance", "Stopped"); err != nil {
 		t.Fatalf("cupsdisable: %v %s", err, out)
 	}
-	if err, _ := print(cupstest.PDF); !errors.Is(err, ErrStopped) {
+	if err, _ := print("Stopped"); !errors.Is(err, ErrStopped) {
 		t.Errorf("stopped: %v", err)
 	}
 	// No scheduler at all.
 	srv.Stop()
-	if err, _ := print(cupstest.PDF); !errors.Is(err, ErrNoCUPS) {
+	if err, _ := print("Stopped"); !errors.Is(err, ErrNoCUPS) {
 		t.Errorf("no CUPS: %v", err)
 	}
 	for _, err := range []error{ErrNoCUPS, ErrNoPrinter, ErrStopped, ErrPaperOut, ErrJobFailed, ErrTimeout, errors.New("x"), nil} {
