@@ -4,9 +4,11 @@
 // works with any CUPS queue the site has configured: a laser printer for
 // A4/A5 at a counter, an 80 mm receipt printer at a self-service kiosk.
 //
-// Documents go to lp on its standard input: the kiosk writes no file, and
-// the scheduler deletes its spool copy once printed (CUPS PreserveJobFiles
-// No, the default). Errors are values: ErrNoCUPS, ErrNoPrinter, ErrStopped,
+// Documents go to lp on its standard input: the kiosk writes no file. The
+// scheduler keeps its own spool copy of each printed document for
+// PreserveJobFiles seconds, one day by default: a kiosk's cupsd.conf must
+// say "PreserveJobFiles No" so that declarations and receipts (personal
+// data) leave the machine once printed (see the README). Errors are values: ErrNoCUPS, ErrNoPrinter, ErrStopped,
 // ErrPaperOut, ErrJobFailed, each with a Vietnamese and English message for
 // the screen (Message). The Spooler runs jobs in the background and reports
 // their progress, so a print never holds up the next citizen.
