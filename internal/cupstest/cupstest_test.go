@@ -3,6 +3,7 @@ package cupstest
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -45,6 +46,15 @@ func TestPrintThroughCupsPDF(t *testing.T) {
 	}
 	if txt := pdftest.Text(t, got); !strings.Contains(txt, "000.00.00.H00-261202-0042") || !strings.Contains(txt, "Bình") {
 		t.Errorf("printed text %q", txt)
+	}
+	// With PreserveJobFiles No (what a kiosk's cupsd.conf must say), the
+	// scheduler keeps no copy of the printed document.
+	time.Sleep(200 * time.Millisecond)
+	ents, _ := os.ReadDir(filepath.Join(s.Dir, "spool"))
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), "d") {
+			t.Errorf("the spool still holds the document %s", e.Name())
+		}
 	}
 	if os.Geteuid() == 0 {
 		status, _ := os.ReadFile("/proc/" + strconv.Itoa(s.cmd.Process.Pid) + "/status")
