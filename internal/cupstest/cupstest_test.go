@@ -49,12 +49,20 @@ func TestPrintThroughCupsPDF(t *testing.T) {
 	}
 	// With PreserveJobFiles No (what a kiosk's cupsd.conf must say), the
 	// scheduler keeps no copy of the printed document.
-	time.Sleep(200 * time.Millisecond)
-	ents, _ := os.ReadDir(filepath.Join(s.Dir, "spool"))
-	for _, e := range ents {
-		if strings.HasPrefix(e.Name(), "d") {
-			t.Errorf("the spool still holds the document %s", e.Name())
+	docs := func() (n []string) {
+		ents, _ := os.ReadDir(filepath.Join(s.Dir, "spool"))
+		for _, e := range ents {
+			if strings.HasPrefix(e.Name(), "d") {
+				n = append(n, e.Name())
+			}
 		}
+		return n
+	}
+	for end := time.Now().Add(20 * time.Second); len(docs()) > 0 && time.Now().Before(end); {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if d := docs(); len(d) > 0 {
+		t.Errorf("the spool still holds %v after the job", d)
 	}
 	if os.Geteuid() == 0 {
 		status, _ := os.ReadFile("/proc/" + strconv.Itoa(s.cmd.Process.Pid) + "/status")
