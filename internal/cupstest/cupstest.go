@@ -23,6 +23,7 @@ const AptGet = "apt-get install -y cups cups-client printer-driver-cups-pdf ghos
 const (
 	PDF     = "PDF"     // cups-pdf, the default destination: every job becomes a PDF in Server.Out
 	NoPaper = "NoPaper" // a backend that reports media-empty and stops the queue
+	Broken  = "Broken"  // a backend that fails every job; the queue aborts the job
 )
 
 // Server is one private scheduler.
@@ -189,6 +190,9 @@ func start() (*Server, error) {
 	if out, err := s.Run("lpadmin", "-p", NoPaper, "-E", "-v", "nopaper:/", "-P", ppd); err != nil {
 		return s, fmt.Errorf("cupstest: lpadmin %s: %v: %s", NoPaper, err, out)
 	}
+	if out, err := s.Run("lpadmin", "-p", Broken, "-E", "-v", "broken:/", "-o", "printer-error-policy=abort-job"); err != nil {
+		return s, fmt.Errorf("cupstest: lpadmin %s: %v: %s", Broken, err, out)
+	}
 	if out, err := s.Run("lpadmin", "-d", PDF); err != nil {
 		return s, fmt.Errorf("cupstest: default printer: %v: %s", err, out)
 	}
@@ -259,6 +263,11 @@ if [ $# -eq 0 ]; then exec %[1]s; fi
 job=$1; shift; shift
 exec unshare -r -m sh -c 'mount --bind "$0" %[3]s && exec "$@"' %[2]s %[1]s "$job" root "$@"
 `, real, conf, sysConf),
+		"bin/backend/broken": `#!/bin/sh
+if [ $# -eq 0 ]; then echo 'direct broken "Unknown" "Printer that fails"'; exit 0; fi
+echo "ERROR: printer fault" >&2
+exit 1
+`,
 		"bin/backend/nopaper": `#!/bin/sh
 if [ $# -eq 0 ]; then echo 'direct nopaper "Unknown" "Printer without paper"'; exit 0; fi
 echo "STATE: +media-empty-error" >&2

@@ -44,6 +44,8 @@
 // A second printer, NoPaper, has a backend that reports media-empty the way
 // a real printer's backend does (STATE: +media-empty-error, exit code 4 "stop
 // the queue"), so the "paper out" path is tested against the real scheduler.
+// A third, Broken, fails every job (exit code 1) under the abort-job error
+// policy, so a job that never printed is not mistaken for a printed one.
 //
 // # Missing prerequisites fail, never skip
 //

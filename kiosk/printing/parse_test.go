@@ -1,6 +1,7 @@
 package printing
 
 import (
+	"bytes"
 	"errors"
 	"reflect"
 	"testing"
@@ -89,6 +90,54 @@ func FuzzParseJobs(f *testing.F) {
 			if j.ID == "" {
 				t.Fatal("job without ID")
 			}
+		}
+	})
+}
+
+func TestIPPRoundTrip(t *testing.T) {
+	// A response shaped like CUPS's: status, one job group with the three
+	// attributes, a multi-valued job-state-reasons.
+	resp := []byte{1, 1, 0, 0, 0, 0, 0, 1, 0x01}
+	add := func(tag byte, name string, v []byte) {
+		resp = append(resp, tag, byte(len(name)>>8), byte(len(name)))
+		resp = append(resp, name...)
+		resp = append(resp, byte(len(v)>>8), byte(len(v)))
+		resp = append(resp, v...)
+	}
+	add(0x47, "attributes-charset", []byte("utf-8"))
+	resp = append(resp, 0x02)
+	add(0x23, "job-state", []byte{0, 0, 0, 8})
+	add(0x44, "job-state-reasons", []byte("job-aborted-by-system"))
+	add(0x44, "", []byte("printer-stopped"))
+	add(0x41, "job-printer-state-message", []byte("printer fault"))
+	resp = append(resp, 0x03)
+	j, err := ParseIPPJob(resp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := IPPJob{Status: 0, State: 8, Reasons: []string{"job-aborted-by-system", "printer-stopped"}, Message: "printer fault"}
+	if !reflect.DeepEqual(j, want) {
+		t.Errorf("got %+v", j)
+	}
+	for _, bad := range [][]byte{nil, resp[:5], resp[:len(resp)-1], append(append([]byte{}, resp[:20]...), 0xff)} {
+		if _, err := ParseIPPJob(bad); !errors.Is(err, ErrIPP) {
+			t.Errorf("ParseIPPJob(% x) = %v", bad, err)
+		}
+	}
+	if req := getJobAttributes(12); !bytes.Contains(req, []byte("ipp://localhost/jobs/12")) || req[len(req)-1] != 0x03 {
+		t.Errorf("request % x", req)
+	}
+	if n, ok := jobNumber("PDF-12"); !ok || n != 12 {
+		t.Errorf("jobNumber = %d %v", n, ok)
+	}
+}
+
+func FuzzParseIPPJob(f *testing.F) {
+	f.Add([]byte{1, 1, 0, 0, 0, 0, 0, 1, 0x02, 0x23, 0, 9, 'j', 'o', 'b', '-', 's', 't', 'a', 't', 'e', 0, 4, 0, 0, 0, 9, 0x03})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		j, err := ParseIPPJob(b)
+		if err == nil && len(b) < 9 {
+			t.Fatalf("parsed %d bytes into %+v", len(b), j)
 		}
 	})
 }

@@ -208,12 +208,42 @@ const (
 	JobPrinting  JobState = "printing"  // being processed
 	JobCompleted JobState = "completed" // done (the scheduler keeps it in its history)
 	JobMissing   JobState = "missing"   // the scheduler does not know it
+	JobFailed    JobState = "failed"    // aborted or cancelled: nothing (more) will print
 )
 
-// State reads a job's state: JobCompleted when it is in the completed
-// history, else its state in the queue. A job held because its printer
-// stopped returns JobQueued together with the printer's error.
+// State reads a job's state, through IPP Get-Job-Attributes when the
+// scheduler answers it (which tells a printed job from an aborted or
+// cancelled one: JobFailed with ErrJobFailed), else from lpstat's lists. A
+// job held because its printer stopped returns JobQueued together with the
+// printer's error.
 func (c *Client) State(ctx context.Context, j Job) (JobState, error) {
+	if n, ok := jobNumber(j.ID); ok {
+		if a, err := c.jobAttributes(ctx, n); err == nil {
+			switch {
+			case a.Status == 0x0406: // client-error-not-found
+				return JobMissing, nil
+			case a.Status >= 0x0100:
+				// Not allowed to ask (a remote scheduler's policy): fall
+				// back to lpstat below.
+			case a.State == ippCompleted:
+				return JobCompleted, nil
+			case a.State == ippCanceled:
+				return JobFailed, fmt.Errorf("%w: cancelled", ErrJobFailed)
+			case a.State == ippAborted:
+				return JobFailed, fmt.Errorf("%w: aborted by the printer (%s)", ErrJobFailed, a.Message)
+			default:
+				if ps, err := c.Printer(ctx, j.Printer); err == nil {
+					if err := ps.Err(); err != nil {
+						return JobQueued, err
+					}
+				}
+				if a.State == ippProcessing {
+					return JobPrinting, nil
+				}
+				return JobQueued, nil
+			}
+		}
+	}
 	// A job moves from not-completed to completed, so asking in this order
 	// never misses one that finishes between the two questions.
 	out, err := c.run(ctx, nil, c.lpstat(), "-l", "-W", "not-completed", "-o", j.Printer)

@@ -110,6 +110,10 @@ func TestPrintErrors(t *testing.T) {
 	if err, _ := print(cupstest.NoPaper); !errors.Is(err, ErrPaperOut) {
 		t.Errorf("no paper, again: %v", err)
 	}
+	// A printer that fails the job: the job is aborted, not "completed".
+	if err, ups := print(cupstest.Broken); !errors.Is(err, ErrJobFailed) || len(ups) < 2 || !ups[len(ups)-2].Done || ups[len(ups)-2].Doc != 0 {
+		t.Errorf("broken printer: %v %+v", err, ups)
+	}
 	// A stopped printer.
 	if out, err := srv.Run("lpadmin", "-p", "Stopped", "-E", "-v", "nopaper:/"); err != nil {
 		t.Fatalf("lpadmin: %v %s", err, out)
