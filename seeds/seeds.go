@@ -13,3 +13,10 @@ import "embed"
 //
 //go:embed procedures/*.json
 var Procedures embed.FS
+
+// Forms holds seeds/procedures/forms/*.json: the printed layout of each
+// procedure's declaration (tờ khai), one file per procedure slug. Load it
+// with kiosk/declaration.
+//
+//go:embed procedures/forms/*.json
+var Forms embed.FS

@@ -116,7 +116,8 @@ func buildParts(ctx context.Context, g *guiFlags) (*kioskParts, error) {
 		return nil, err
 	}
 	p := &kioskParts{k: k, full: g.fullscreen || c.Mode == session.SelfService}
-	p.opts = ui.Options{Session: k.Session, Text: k.Text, AdminPIN: c.AdminPIN, SaveDir: c.ReceiptsDir(), CheckClerk: c.Clerks.Check}
+	p.opts = ui.Options{Session: k.Session, Text: k.Text, AdminPIN: c.AdminPIN, SaveDir: c.ReceiptsDir(), CheckClerk: c.Clerks.Check,
+		Print: printAction(ctx, k)}
 	return p, nil
 }
 

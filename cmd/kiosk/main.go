@@ -42,6 +42,8 @@ var commands = []*command{
 	queueCommand,
 	syncCommand,
 	auditCommand,
+	printCommand,
+	renderCommand,
 	screenshotsCommand,
 	soakCommand,
 	versionCommand,

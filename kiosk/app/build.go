@@ -8,11 +8,14 @@ import (
 
 	"motcua/cardreader/pki"
 	"motcua/kiosk/catalog"
+	"motcua/kiosk/declaration"
 	"motcua/kiosk/form"
 	"motcua/kiosk/i18n"
+	"motcua/kiosk/printout"
 	"motcua/kiosk/session"
 	"motcua/kiosk/session/adapt"
 	"motcua/kiosk/session/adapt/pcsccard"
+	"motcua/offline/dossier"
 	"motcua/offline/portal"
 	"motcua/offline/store"
 	osync "motcua/offline/sync"
@@ -27,6 +30,9 @@ type Kiosk struct {
 	Worker  *osync.Worker
 	Queue   *adapt.Queue
 	Card    session.CardSource
+	// Kept holds each new dossier's declaration for the print that follows
+	// the filing (the store may drop it on the portal's receipt first).
+	Kept *printout.Kept
 	// Session is the visit the window shows, in Config.Mode.
 	Session *session.Session
 
@@ -85,7 +91,13 @@ func (k *Kiosk) build(ctx context.Context) (err error) {
 	if k.Card, err = cardSource(c); err != nil {
 		return err
 	}
-	k.Queue = &adapt.Queue{Store: k.Store, Worker: k.Worker, KioskID: c.KioskID, CounterID: c.CounterID, Wait: c.QueueWait}
+	k.Kept = &printout.Kept{}
+	prepare, err := declarePart(k.Catalog, c.AgencyName, k.Kept)
+	if err != nil {
+		return err
+	}
+	k.Queue = &adapt.Queue{Store: k.Store, Worker: k.Worker, KioskID: c.KioskID, CounterID: c.CounterID, Wait: c.QueueWait,
+		Prepare: prepare}
 	k.Session = k.NewSession(c.Mode)
 	if _, ok := k.Card.(*pcsccard.Source); ok {
 		go pcsccard.WatchRemovals(wctx, k.Session.CardRemoved)
@@ -119,6 +131,25 @@ func (k *Kiosk) Close() {
 		k.closers[i]()
 	}
 	k.closers = nil
+}
+
+// declarePart is the queue's Prepare hook: it attaches the filled
+// declaration to each dossier filed from the app as a part, and keeps a
+// copy in memory (kept) for the print that follows.
+func declarePart(cat *catalog.Catalog, agency string, kept *printout.Kept) (func(*dossier.Dossier, map[string][]byte) error, error) {
+	ls, err := declaration.EmbeddedLayouts(cat)
+	if err != nil {
+		return nil, err
+	}
+	return func(d *dossier.Dossier, files map[string][]byte) error {
+		if err := printout.Declare(d, files, cat, ls, agency); err != nil {
+			return err
+		}
+		if b, ok := printout.Part(d, files); ok {
+			kept.Put(d.ID, b)
+		}
+		return nil
+	}, nil
 }
 
 // cardSource picks the reader: an injected one, the virtual card in

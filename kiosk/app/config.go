@@ -4,6 +4,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"motcua/kiosk/pdfdoc"
 	"path/filepath"
 	"strings"
 	"time"
@@ -104,6 +105,10 @@ type Config struct {
 	// IdleWipe and IdleWarn time out a self-service visit.
 	IdleWipe, IdleWarn time.Duration
 	Receipts           string // receipt PDFs; "" is DataDir/receipts
+	// Printer is the CUPS queue "In" prints to ("" is the system default);
+	// ReceiptPaper the receipt's layout (A4, A5 or roll80).
+	Printer      string
+	ReceiptPaper pdfdoc.Paper
 
 	// Sync tunes the worker's timings (zero values take its defaults);
 	// Build sets its Store and Client.
@@ -123,7 +128,13 @@ func FromConfig(c config.Config) (Config, error) {
 	}
 	out := Config{Mode: session.Mode(c.Mode), DataDir: c.DataDir, KeyPath: c.KeyPath(),
 		PortalURL: c.PortalURL, Token: c.Token, KioskID: c.KioskID, CounterID: c.CounterID,
-		AgencyName: c.AgencyName, AdminPIN: c.AdminPIN, IdleWipe: time.Duration(c.IdleWipeS) * time.Second}
+		AgencyName: c.AgencyName, AdminPIN: c.AdminPIN, IdleWipe: time.Duration(c.IdleWipeS) * time.Second,
+		Printer: c.Printer}
+	if paper, err := pdfdoc.ParsePaper(c.ReceiptPaper); err != nil {
+		bad("receiptPaper", "%v", err)
+	} else {
+		out.ReceiptPaper = paper
+	}
 	if out.Mode == "" {
 		out.Mode = session.Counter
 	}

@@ -31,6 +31,12 @@ type Config struct {
 	SeedsDir   string `json:"seedsDir"`   // procedures, card fixtures, test PKI
 	IdleWipeS  int    `json:"idleWipeSeconds"`
 	Retention  string `json:"retention"` // "delete-on-receipt" (default) or "keep"
+	// Printer is the CUPS queue "In" prints to; empty is the system default
+	// (CUPS_SERVER in the environment picks the scheduler).
+	Printer string `json:"printer"`
+	// ReceiptPaper is the receipt's layout: "A4", "A5" or "roll80" (an
+	// 80 mm kiosk receipt printer).
+	ReceiptPaper string `json:"receiptPaper"`
 }
 
 // Default returns settings that work out of the box on a developer machine:
@@ -54,6 +60,9 @@ func Default() Config {
 		SeedsDir:   "seeds",
 		IdleWipeS:  90,
 		Retention:  "delete-on-receipt",
+		// ReceiptPaper: A4 at a counter; a self-service kiosk's config sets
+		// roll80 for its receipt printer.
+		ReceiptPaper: "A4",
 	}
 }
 

@@ -30,11 +30,32 @@ type Receipt struct {
 	ApplicantName string
 	ApplicantID   string // 12-digit personal ID
 	Components    []string
+	// Parts are the documents received ("Thành phần hồ sơ") with bản
+	// chính/bản sao and counts; when empty, Components are listed, one each.
+	Parts []Part
+	// AgencyName is the receiving office as people read it.
+	AgencyName string
+	// Receiver is who received the dossier: the clerk's name or ID, or the
+	// kiosk in self-service.
+	Receiver string
+	// ProcessingDays is the legal processing time in working days (0:
+	// not fixed).
+	ProcessingDays int
+	// ResultAt is where and how the result is handed over; empty means at
+	// the receiving office's counter.
+	ResultAt string
 	// Linked lists every dossier of a bundle (liên thông), in order; empty
 	// for a single procedure.
 	Linked     []Linked
 	ReceivedAt time.Time
 	Due        cccd.Date // zero when the procedure has no fixed time
+}
+
+// Part is one document of the dossier as the receipt lists it.
+type Part struct {
+	Name     string
+	Original bool // bản chính (else bản sao or electronic copy)
+	Count    int
 }
 
 // Linked is one dossier of a bundle.

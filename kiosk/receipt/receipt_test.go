@@ -2,21 +2,26 @@ package receipt
 
 import (
 	"bytes"
-	"compress/zlib"
 	"errors"
+	"flag"
 	"image"
-	"image/color"
 	"image/png"
-	"io"
+	"math"
+	"os"
+	"path/filepath"
 	"regexp"
-	"strconv"
+	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/makiuchi-d/gozxing"
 	gqr "github.com/makiuchi-d/gozxing/qrcode"
 
 	"motcua/cardreader/cccd"
+	"motcua/internal/pdftest"
+	"motcua/kiosk/pdfdoc"
 )
 
 func sample() Receipt {
@@ -78,49 +83,82 @@ func TestQRDecodes(t *testing.T) {
 	}
 }
 
-func TestWritePDF(t *testing.T) {
-	img := image.NewRGBA(image.Rect(0, 0, 40, 20))
-	for x := 0; x < 40; x++ {
-		img.Set(x, 5, color.RGBA{200, 16, 46, 255})
+// The slip is a text PDF on each paper: pdftotext finds the Mẫu 01 items
+// and the citizen's name in NFC, and the page has the paper's size.
+func TestPDF(t *testing.T) {
+	r := sample()
+	// The name arrives decomposed (NFD), as some sources give it: the PDF
+	// must carry it precomposed.
+	r.ApplicantName = norm.NFD.String("Trần Thị Mẫu")
+	r.AgencyName = "Trung tâm Phục vụ hành chính công phường Mẫu"
+	r.Receiver = "CB-01"
+	r.ProcessingDays = 7
+	r.Parts = []Part{{Name: "Tờ khai thay đổi thông tin cư trú (CT01)", Original: true, Count: 1},
+		{Name: "Giấy tờ chứng minh chỗ ở hợp pháp", Count: 2}}
+	tests := []struct {
+		paper pdfdoc.Paper
+		w, h  float64 // mm; h 0 = a roll, longer than wide
+	}{
+		{pdfdoc.A4, 210, 297}, {pdfdoc.A5, 148, 210}, {pdfdoc.Roll80, 80, 0},
 	}
-	var buf bytes.Buffer
-	if err := WritePDF(&buf, img); err != nil {
-		t.Fatal(err)
+	for _, tc := range tests {
+		t.Run(string(tc.paper), func(t *testing.T) {
+			b, err := r.PDF(tc.paper)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.HasPrefix(b, []byte("%PDF-1.4\n")) {
+				t.Errorf("header %q", b[:min(len(b), 10)])
+			}
+			in := pdftest.Inspect(t, b)
+			if in.Pages != 1 || math.Abs(in.WidthMM-tc.w) > 0.5 || (tc.h > 0 && math.Abs(in.HeightMM-tc.h) > 0.5) || (tc.h == 0 && in.HeightMM < 150) {
+				t.Errorf("%d page(s) of %.1f × %.1f mm", in.Pages, in.WidthMM, in.HeightMM)
+			}
+			txt := norm.NFC.String(pdftest.Text(t, b))
+			for _, want := range []string{"Trần Thị Mẫu", "GIẤY TIẾP NHẬN HỒ SƠ", "HẸN TRẢ KẾT QUẢ", r.Code, "001190000001",
+				"Thành phần hồ sơ", "bản chính", "số lượng: 02", "7 ngày làm việc", "09 giờ 30 phút", "ngày 01 tháng 12 năm 2026",
+				"Đăng ký nhận kết quả tại", "NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ", "CB-01", "Độc lập - Tự do - Hạnh phúc"} {
+				if !strings.Contains(strings.Join(strings.Fields(txt), " "), want) {
+					t.Errorf("text lacks %q", want)
+				}
+			}
+			// Extracted as typed: the raw extraction is already NFC.
+			if raw := pdftest.Text(t, b); !strings.Contains(raw, "Trần Thị Mẫu") {
+				t.Errorf("the name is not in NFC in the text layer")
+			}
+		})
 	}
-	pdf := buf.Bytes()
-	if !bytes.HasPrefix(pdf, []byte("%PDF-1.4")) || !bytes.HasSuffix(pdf, []byte("%%EOF\n")) {
-		t.Fatal("not a PDF envelope")
+	if _, err := (Receipt{}).PDF(pdfdoc.A4); !errors.Is(err, ErrEmpty) {
+		t.Errorf("empty receipt: %v", err)
 	}
-	// Every xref offset points at its object.
-	m := regexp.MustCompile(`startxref\n(\d+)`).FindSubmatch(pdf)
-	xref, _ := strconv.Atoi(string(m[1]))
-	offs := regexp.MustCompile(`(\d{10}) 00000 n`).FindAllSubmatch(pdf[xref:], -1)
-	if len(offs) != 6 {
-		t.Fatalf("%d objects in xref", len(offs))
+	if _, err := r.PDF("letter"); !errors.Is(err, pdfdoc.ErrPaper) {
+		t.Errorf("unknown paper: %v", err)
 	}
-	for i, o := range offs {
-		n, _ := strconv.Atoi(string(o[1]))
-		want := strconv.Itoa(i+1) + " 0 obj"
-		if !bytes.HasPrefix(pdf[n:], []byte(want)) {
-			t.Errorf("xref %d points at %q", i+1, pdf[n:n+10])
-		}
-	}
-	// The image stream inflates to width*height*3 bytes with the red line.
-	s := bytes.Index(pdf, []byte("stream\n")) + len("stream\n")
-	e := bytes.Index(pdf[s:], []byte("\nendstream"))
-	zr, err := zlib.NewReader(bytes.NewReader(pdf[s : s+e]))
+}
+
+// Equal receipts give equal bytes (fixed metadata), so a reprint is the
+// same document.
+func TestPDFDeterministic(t *testing.T) {
+	a, err := sample().PDF(pdfdoc.A5)
 	if err != nil {
 		t.Fatal(err)
 	}
-	px, _ := io.ReadAll(zr)
-	if len(px) != 40*20*3 {
-		t.Fatalf("%d pixel bytes", len(px))
+	b, _ := sample().PDF(pdfdoc.A5)
+	if !bytes.Equal(a, b) {
+		t.Error("two renders of one receipt differ")
 	}
-	if px[(5*40)*3] != 200 || px[0] != 255 {
-		t.Errorf("pixels %v %v", px[(5*40)*3], px[0])
-	}
-	if err := WritePDF(io.Discard, image.NewRGBA(image.Rect(0, 0, 0, 0))); err == nil {
-		t.Error("empty image: want error")
+}
+
+func BenchmarkPDF(b *testing.B) {
+	r := sample()
+	for _, p := range []pdfdoc.Paper{pdfdoc.A4, pdfdoc.Roll80} {
+		b.Run(string(p), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := r.PDF(p); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 
@@ -137,4 +175,56 @@ func FuzzParseQR(f *testing.F) {
 			t.Fatalf("re-encoded payload rejected: %v", err)
 		}
 	})
+}
+
+var docsDir = flag.String("docs", "", "write PNG renders of the slip layouts into this directory (docs/documents)")
+
+// The slip renders to an image that is not blank on every paper; with
+// -docs DIR the renders are written for docs/documents.
+func TestRenderPNG(t *testing.T) {
+	r := sample()
+	r.AgencyName = "Trung tâm Phục vụ hành chính công phường Mẫu"
+	r.Receiver = "Kiosk tự phục vụ KIOSK-01"
+	r.ProcessingDays = 7
+	r.Parts = []Part{{Name: "Tờ khai thay đổi thông tin cư trú (CT01)", Original: true, Count: 1},
+		{Name: "Giấy tờ, tài liệu chứng minh chỗ ở hợp pháp", Count: 1}}
+	for _, paper := range []pdfdoc.Paper{pdfdoc.A4, pdfdoc.A5, pdfdoc.Roll80} {
+		b, err := r.PDF(paper)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dpi := 100
+		if paper == pdfdoc.Roll80 {
+			dpi = 203 // a thermal roll printer's resolution
+		}
+		png := pdftest.PNG(t, b, dpi)
+		img, err := pngDecode(png)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if dark := darkShare(img); dark < 0.01 || dark > 0.5 {
+			t.Errorf("%s: %.3f of the page is ink", paper, dark)
+		}
+		if *docsDir != "" {
+			if err := os.WriteFile(filepath.Join(*docsDir, "receipt-"+strings.ToLower(string(paper))+".png"), png, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+func pngDecode(b []byte) (image.Image, error) { return png.Decode(bytes.NewReader(b)) }
+
+func darkShare(img image.Image) float64 {
+	b := img.Bounds()
+	dark := 0
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			if (r+g+bl)/3 < 0x8000 {
+				dark++
+			}
+		}
+	}
+	return float64(dark) / float64(b.Dx()*b.Dy())
 }

@@ -19,6 +19,8 @@ import (
 
 	"motcua/assets"
 	"motcua/kiosk/i18n"
+	"motcua/kiosk/printing"
+	"motcua/kiosk/receipt"
 	"motcua/kiosk/session"
 )
 
@@ -33,8 +35,15 @@ type Options struct {
 	// OnExit is called when the admin leaves self-service mode (or the
 	// counter app is closed from the screen).
 	OnExit func()
-	// SaveDir is where "print" writes the receipt PDF.
+	// SaveDir is where "print" writes the receipt PDF when Print is nil.
 	SaveDir string
+	// Print sends a filed dossier's papers to the printer in the
+	// background (counter: declaration and receipt; self-service: the
+	// receipt) and reports each step to update, from its own goroutine. It
+	// must return at once. Nil keeps "In" saving the receipt to SaveDir.
+	// The slip is the session's own (it still names the citizen when the
+	// store has already deleted the personal data).
+	Print func(slip receipt.Receipt, counter bool, update func(printing.Update))
 	// Ticks is how often the idle timer and the counter panel refresh; zero
 	// means once a second. Tests drive Tick themselves and pass a negative
 	// value to start no goroutine.

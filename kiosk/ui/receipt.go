@@ -18,6 +18,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"motcua/internal/vntime"
+	"motcua/kiosk/pdfdoc"
+	"motcua/kiosk/printing"
 	"motcua/kiosk/receipt"
 )
 
@@ -166,10 +168,10 @@ func safeName(s string) string {
 	}, s)
 }
 
-// SavePDF renders the slip and writes it to SaveDir; done gets the path (on
-// the UI goroutine). The file write runs off the UI goroutine.
+// SavePDF writes the slip as a text PDF (A4) to SaveDir; done gets the
+// path (on the UI goroutine). The work runs off the UI goroutine.
 func (a *App) SavePDF(r *receipt.Receipt, done func(path string, err error)) {
-	img := a.RenderSlip(r)
+	rc := *r
 	dir := a.o.SaveDir
 	if dir == "" {
 		dir = os.TempDir()
@@ -178,9 +180,9 @@ func (a *App) SavePDF(r *receipt.Receipt, done func(path string, err error)) {
 	go func() {
 		err := os.MkdirAll(dir, 0o700)
 		if err == nil {
-			var buf bytes.Buffer
-			if err = receipt.WritePDF(&buf, img); err == nil {
-				err = os.WriteFile(path, buf.Bytes(), 0o600)
+			var pdf []byte
+			if pdf, err = rc.PDF(pdfdoc.A4); err == nil {
+				err = os.WriteFile(path, pdf, 0o600)
 			}
 		}
 		fyne.DoAndWait(func() {
@@ -204,6 +206,20 @@ func (a *App) receiptScreen() fyne.CanvasObject {
 	print.OnTapped = func() {
 		a.s.Touch()
 		print.Disable()
+		if a.o.Print != nil {
+			status.SetText(a.T("print.sending"))
+			a.o.Print(*r, !a.self, func(u printing.Update) {
+				fyne.Do(func() {
+					a.syncMu.Lock()
+					defer a.syncMu.Unlock()
+					status.SetText(a.printStatus(u))
+					if u.Done && (u.Err != nil || u.State == printing.JobCompleted) {
+						print.Enable()
+					}
+				})
+			})
+			return
+		}
 		a.SavePDF(r, func(path string, err error) {
 			print.Enable()
 			if err != nil {
@@ -224,6 +240,21 @@ func (a *App) receiptScreen() fyne.CanvasObject {
 	actions := container.NewHBox(layout.NewSpacer(), a.touch(print), a.touch(done))
 	return container.NewBorder(heading(a.T("receipt.title")), container.NewVBox(status, actions), nil, nil,
 		container.NewVScroll(container.NewCenter(a.Slip(r))))
+}
+
+// printStatus is the status line for a print update, in the screen's
+// language; errors say what to do (no printer, stopped, out of paper).
+func (a *App) printStatus(u printing.Update) string {
+	doc := a.T("print.doc." + strings.SplitN(u.Title, "-", 2)[0])
+	switch {
+	case u.Err != nil:
+		return a.T("print.failed", doc, printing.Message(u.Err, string(a.t.Lang())))
+	case u.Done:
+		return a.T("print.done", doc)
+	case u.State == printing.JobPrinting:
+		return a.T("print.printing", doc)
+	}
+	return a.T("print.queued", doc)
 }
 
 // LastSaved returns the path of the last receipt PDF written.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"motcua/cardreader/cccd"
@@ -25,6 +26,11 @@ type Queue struct {
 	// Wait is how long Submit waits for the portal's code before handing
 	// back a local receipt (default 3 s). The dossier is safe either way.
 	Wait time.Duration
+	// Prepare, when set, adds parts to a dossier before it is stored (the
+	// filled declaration, kiosk/printout.Declare). A failure is logged and
+	// the dossier filed without the part: the citizen's data is not lost
+	// for want of a printout.
+	Prepare func(d *dossier.Dossier, files map[string][]byte) error
 }
 
 var _ session.Queue = (*Queue)(nil)
@@ -51,6 +57,14 @@ func LocalCode(kiosk string, id string, at time.Time) string {
 // Submit implements session.Queue: enqueue durably, wake the worker, and
 // wait a little for the portal's code.
 func (q *Queue) Submit(ctx context.Context, d dossier.Dossier, files map[string][]byte, m session.Metrics) (session.Filed, error) {
+	if q.Prepare != nil {
+		if files == nil {
+			files = map[string][]byte{}
+		}
+		if err := q.Prepare(&d, files); err != nil {
+			slog.Warn("dossier part not added", "procedure", d.ProcedureCode, "err", err)
+		}
+	}
 	rec, rc, err := q.Store.Enqueue(&d, files)
 	if err != nil {
 		return session.Filed{}, err

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"context"
+
+	kapp "motcua/kiosk/app"
+	"motcua/kiosk/config"
+	"motcua/kiosk/declaration"
+	"motcua/kiosk/pdfdoc"
+	"motcua/kiosk/printing"
+	"motcua/kiosk/printout"
+	"motcua/kiosk/receipt"
+	"motcua/offline/store"
+)
+
+// printSource is the printout.Source of the configured kiosk: the store,
+// the built-in catalog and form layouts (or SeedsDir's when asked), the
+// receiving office and the receipt paper.
+func printSource(cfg config.Config, st *store.Store, receiver, paper string) (*printout.Source, error) {
+	cat, err := loadCatalog("")
+	if err != nil {
+		return nil, err
+	}
+	ls, err := declaration.EmbeddedLayouts(cat)
+	if err != nil {
+		return nil, err
+	}
+	if paper == "" {
+		paper = cfg.ReceiptPaper
+	}
+	p, err := pdfdoc.ParsePaper(paper)
+	if err != nil {
+		return nil, err
+	}
+	return &printout.Source{Store: st, Catalog: cat, Layouts: ls, AgencyName: cfg.AgencyName, Receiver: receiver, Paper: p}, nil
+}
+
+// printAction is the receipt screen's "In": it renders the papers of the
+// dossier and spools them to the configured printer in the background.
+// Counter mode prints the declaration and the receipt; self-service, the
+// receipt.
+func printAction(ctx context.Context, k *kapp.Kiosk) func(receipt.Receipt, bool, func(printing.Update)) {
+	c, s := k.Config, k.Session
+	return func(slip receipt.Receipt, counter bool, update func(printing.Update)) {
+		what := []printout.What{printout.Receipt}
+		receiver := "Kiosk tự phục vụ " + c.KioskID
+		if counter {
+			what = []printout.What{printout.Declaration, printout.Receipt}
+			receiver = s.Clerk()
+		}
+		go func() {
+			ls, err := declaration.EmbeddedLayouts(k.Catalog)
+			var docs []printing.Doc
+			if err == nil {
+				src := &printout.Source{Store: k.Store, Catalog: k.Catalog, Layouts: ls, AgencyName: c.AgencyName,
+					Receiver: receiver, Paper: c.ReceiptPaper, Kept: k.Kept}
+				docs, err = src.DocsFor(slip.DossierID, &slip, what, store.Actor{Clerk: s.Clerk(), Purpose: "in giấy tờ tại quầy"})
+			}
+			if err != nil {
+				update(printing.Update{Title: string(what[0]) + "-" + slip.DossierID, Err: err, Done: true})
+				return
+			}
+			(&printing.Spooler{Printer: c.Printer}).Print(ctx, docs, update)
+		}()
+	}
+}
