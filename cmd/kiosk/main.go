@@ -26,6 +26,7 @@ type command struct {
 // env is what a subcommand runs with.
 type env struct {
 	stdout, stderr io.Writer
+	stdin          io.Reader // nil means os.Stdin
 }
 
 var commands = map[string]*command{}
