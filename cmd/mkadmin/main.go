@@ -40,7 +40,7 @@ func main() {
 		os.Exit(1)
 	}
 	var buf bytes.Buffer
-	st, err := build(raw, &buf)
+	st, err := build(raw, corrections, &buf)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "mkadmin:", err)
 		os.Exit(1)
@@ -92,7 +92,7 @@ type stats struct {
 //	W  newUnitID      name  newProvinceID
 //	D  oldDistrictID  name  oldProvinceID  [newUnitID when the whole district became that unit]
 //	O  oldWardID      name  oldDistrictID  newUnitID[,newUnitID...]
-func build(raw []byte, w io.Writer) (stats, error) {
+func build(raw []byte, corrections []correction, w io.Writer) (stats, error) {
 	var src source
 	if err := json.Unmarshal(raw, &src); err != nil {
 		return stats{}, fmt.Errorf("data set: %w", err)
