@@ -252,7 +252,17 @@ func (t *Table) Convert(card string) Result {
 
 	// Province: every reading of the last words, longest first; or none.
 	var provs []provMatch
-	for _, m := range best(matchAt(toks, len(toks), t.provNames, t.provIx, 3, nil)) {
+	pms := matchAt(toks, len(toks), t.provNames, t.provIx, 3, nil)
+	sort.SliceStable(pms, func(a, b int) bool {
+		if pms[a].start != pms[b].start {
+			return pms[a].start < pms[b].start // the longest reading first
+		}
+		return pms[a].score > pms[b].score
+	})
+	for _, m := range pms {
+		if m.score < 0 {
+			continue
+		}
 		pm := provMatch{start: m.start, old: map[int32]bool{}, new: map[int32]bool{}}
 		if len(provs) > 0 && provs[len(provs)-1].start == m.start {
 			pm = provs[len(provs)-1]
