@@ -6,6 +6,7 @@ import (
 
 	"motcua/cardreader"
 	"motcua/cardreader/cccd"
+	"motcua/kiosk/address"
 	"motcua/kiosk/catalog"
 	"motcua/offline/dossier"
 )
@@ -69,6 +70,10 @@ type Field struct {
 	Locked     bool   // prefilled from a verified chip (or the system): not editable
 	Required   bool   // mandatory now (RequiredIf already evaluated)
 	Error      string // validation message, "" when valid or not yet checked
+	// Address is set on a card address converted to the units after
+	// 1 July 2025: the card's text, the result and, when the old ward was
+	// split, the candidates to choose among (Session.ChooseAddress).
+	Address *address.Result
 }
 
 // Option is one choice of a choice field.

@@ -117,7 +117,7 @@ func (a *Form) Fields(lang string) []session.Field {
 			Path: s.Path, Spec: fd, Section: a.sectionTitle(s.Section, lang), Person: a.personLabel(s.Person, lang),
 			Label: fd.Label.In(lang), Help: fd.Help.In(lang), Type: fd.Type,
 			Value: display(fd, s.Value.Value), Provenance: s.Value.Provenance,
-			Locked: s.Value.Locked != "", Required: s.Required,
+			Locked: s.Value.Locked != "", Required: s.Required, Address: s.Value.Address,
 		}
 		for _, o := range fd.Options {
 			sf.Options = append(sf.Options, session.Option{Value: o.Value, Label: o.Label.In(lang)})
