@@ -3,6 +3,9 @@ package session
 import (
 	"errors"
 	"fmt"
+	"sort"
+
+	"motcua/offline/dossier"
 )
 
 // AddressChooser is implemented by a Form whose card addresses were
@@ -39,4 +42,27 @@ func (s *Session) ChooseAddress(path, unitID string) error {
 		s.changed()
 	}
 	return err
+}
+
+// receiptAddress is the address the slip shows for the applicant with id:
+// the first address the kiosk converted from that applicant's card (by
+// value key), and the card's text when the conversion changed it.
+func receiptAddress(d dossier.Dossier, id string) (filed, card string) {
+	for _, a := range d.Applicants {
+		if a.ID != id || len(a.Addresses) == 0 {
+			continue
+		}
+		keys := make([]string, 0, len(a.Addresses))
+		for k := range a.Addresses {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		c := a.Addresses[keys[0]]
+		filed = a.Values[keys[0]].Value
+		if filed != c.Card {
+			card = c.Card
+		}
+		return filed, card
+	}
+	return "", ""
 }

@@ -42,3 +42,39 @@ func TestAddressOnTheForm(t *testing.T) {
 		t.Errorf("choice on a converted address: %v", err)
 	}
 }
+
+// The slip names the applicant's address as filed, and the card's text.
+func TestAddressOnTheReceipt(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	ctx := context.Background()
+	s := h.s
+	s.StartRead(ctx, session.ReadRequest{})
+	waitState(t, s, session.StateIdentity)
+	s.Continue()
+	p, _ := h.rig.Catalog.Lookup("ly-lich-tu-phap")
+	if err := s.Choose(p); err != nil {
+		t.Fatal(err)
+	}
+	h.fill(t)
+	if err := s.Next(); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range s.Form().Attachments("vi") {
+		s.SetAttachment(a.Key, true)
+	}
+	if err := s.Next(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Submit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	waitState(t, s, session.StateReceipt)
+	r := s.Receipt()
+	if r == nil {
+		t.Fatal("no receipt")
+	}
+	if r.ApplicantAddress != "Số 12 Đường Số 7, Phường An Lạc, Thành phố Hồ Chí Minh" ||
+		r.AddressOnCard != "Số 12 Đường Số 7, Phường Bình Trị Đông B, Quận Bình Tân, TP. Hồ Chí Minh" {
+		t.Errorf("receipt address %q, on the card %q", r.ApplicantAddress, r.AddressOnCard)
+	}
+}

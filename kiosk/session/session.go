@@ -797,6 +797,7 @@ func (s *Session) submit(ctx context.Context, ds []dossier.Dossier, files map[st
 	} else if len(d.Applicants) > 0 {
 		r.ApplicantName, r.ApplicantID = d.Applicants[0].FullName, d.Applicants[0].ID
 	}
+	r.ApplicantAddress, r.AddressOnCard = receiptAddress(d, r.ApplicantID)
 	s.filed, s.receipt, s.state = f, r, StateReceipt
 	s.lastTouch = s.cfg.Now()
 	clerk := s.clerk

@@ -3,7 +3,12 @@ package ui_test
 import (
 	"strings"
 	"testing"
+	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+
+	"motcua/kiosk/receipt"
 	"motcua/kiosk/session"
 )
 
@@ -47,5 +52,37 @@ func TestAddressOnScreen(t *testing.T) {
 			}
 			contains(t, a, "đã chuyển đổi theo đơn vị hành chính mới (trên thẻ: Số 5 Ngõ 2 Phố Kim Mã, Phường Kim Mã")
 		})
+	}
+}
+
+// The slip names the address as filed and, when converted, the card's text.
+func TestSlipAddress(t *testing.T) {
+	k := newKit(t, kitOpts{mode: session.Counter})
+	r := &receipt.Receipt{
+		DossierID: "0190a0b0-0000-7000-8000-000000000001", Code: "KIOSK-01-261123-000001", Local: true,
+		ProcedureCode: "1.001234", ProcedureName: "Cấp Phiếu lý lịch tư pháp",
+		ApplicantName: "Trần Thị Mẫu", ApplicantID: "001190000001",
+		ApplicantAddress: "Số 1, Phường An Lạc, Thành phố Hồ Chí Minh",
+		AddressOnCard:    "Số 1, Phường Bình Trị Đông B, Quận Bình Tân, TP. Hồ Chí Minh",
+		ReceivedAt:       time.Date(2026, 11, 23, 2, 30, 0, 0, time.UTC),
+	}
+	var texts []string
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch w := o.(type) {
+		case *canvas.Text:
+			texts = append(texts, w.Text)
+		case *fyne.Container:
+			for _, c := range w.Objects {
+				walk(c)
+			}
+		}
+	}
+	walk(k.app.Slip(r))
+	all := strings.Join(texts, " ")
+	for _, want := range []string{"Địa chỉ:", "Số 1, Phường An Lạc, Thành phố Hồ Chí Minh", "đã chuyển đổi theo đơn vị hành chính mới", "Bình Trị Đông B"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("slip lacks %q:\n%s", want, all)
+		}
 	}
 }
