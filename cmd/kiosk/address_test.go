@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -56,5 +57,32 @@ func TestAddressConvert(t *testing.T) {
 				t.Errorf("%q line %d: status %s, want %s", c.args, i, r.Status, c.status[i])
 			}
 		}
+	}
+}
+
+// `kiosk prefill --json` shows how each card address was converted.
+func TestPrefillShowsAddressConversion(t *testing.T) {
+	cards := filepath.Join("..", "..", "seeds", "cards")
+	out, errs, code := runCmd(t, "prefill", "--procedure", "ket-hon", "--sim", filepath.Join(cards, "tran-thi-binh.json"),
+		"--sim", filepath.Join(cards, "nguyen-van-an.json"), "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var res prefillOutput
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]*address.Result{}
+	for _, v := range res.Values {
+		if v.Address != nil {
+			got[v.Path] = v.Address
+			if v.Value != v.Address.Text {
+				t.Errorf("%s: value %q, converted %q", v.Path, v.Value, v.Address.Text)
+			}
+		}
+	}
+	h := got["husband.placeOfResidence"]
+	if len(got) != 2 || h == nil || h.Status != address.Converted || h.New == nil || h.New.Name != "Phường An Lạc" {
+		t.Errorf("address conversions %+v", got)
 	}
 }
