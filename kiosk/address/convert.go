@@ -121,7 +121,13 @@ func matchAt(toks []token, end int, names []name, ix index, level int, allow fun
 		return nil
 	}
 	var out []match
-	for pass := 0; pass < 2 && len(out) == 0; pass++ {
+	first := 0
+	if toks[end-1].loose {
+		// Written without diacritics, "Thanh An" may be Thanh An or
+		// Thạnh An: compare on the ASCII keys only, so both come back.
+		first = 1
+	}
+	for pass := first; pass < 2 && len(out) == 0; pass++ {
 		asc := pass == 1
 		last := toks[end-1].tone
 		cands := ix.tone[last]
@@ -317,6 +323,27 @@ func (t *Table) convertWithin(s string, toks []token, pm provMatch, res Result) 
 			fullDist = append(fullDist, dm)
 		}
 	}
+	// New form: unit and province, no district.
+	unitOK := func(i int32) bool { return pm.new == nil || pm.new[t.units[i].prov] }
+	news := best(matchAt(toks, end, t.unitNames, t.unitIx, 1, unitOK))
+	if len(news) > 0 && news[0].score < 0 {
+		news = nil
+	}
+	if len(full) > 0 && len(news) > 0 {
+		keep := best(append([]match(nil), full...))
+		ds := -1
+		for k, m := range full {
+			if m.i == keep[0].i && m.start == keep[0].start {
+				ds = fullDist[k].start
+			}
+		}
+		if news[0].start <= keep[0].start && ds > 0 && !strings.ContainsAny(s[toks[ds-1].end:toks[ds].start], ",;") {
+			// One new name covers the old ward and district words with
+			// no comma between: "Phường 1 Bảo Lộc" is a new ward, while
+			// "Phường 1, Bảo Lộc" is Phường 1 of the old Bảo Lộc.
+			full = nil
+		}
+	}
 	if len(full) > 0 {
 		keep := best(append([]match(nil), full...))
 		var wards []int32
@@ -333,9 +360,7 @@ func (t *Table) convertWithin(s string, toks []token, pm provMatch, res Result) 
 		return t.fromOldWards(s, toks, keep[0].start, dm.start, wards, RuleWardMerged, res), true
 	}
 
-	// New form: unit and province, no district.
-	unitOK := func(i int32) bool { return pm.new == nil || pm.new[t.units[i].prov] }
-	if news := best(matchAt(toks, end, t.unitNames, t.unitIx, 1, unitOK)); len(news) > 0 && news[0].score >= 0 && (pm.old != nil || len(dists) == 0) {
+	if len(news) > 0 && (pm.old != nil || len(dists) == 0) {
 		res.Parsed.Street = cleanStreet(s[:toks[news[0].start].start])
 		res.Parsed.Ward = s[toks[news[0].start].start:toks[end-1].end]
 		if len(news) == 1 {
