@@ -173,6 +173,9 @@ func TestEveryOldWard(t *testing.T) {
 					if r.Status == Converted {
 						t.Errorf("%s: %q converted to the wrong unit %s", st.name, text, r.New.Name)
 					}
+					if r.Status == Ambiguous && !hasUnit(r.Candidates, tb.units[want[0]].id) {
+						t.Errorf("%s: %q: the right unit is not among the candidates", st.name, text)
+					}
 				}
 				if right && strings.EqualFold(stripMarks(r.Parsed.Street), "So 7") {
 					tl.ok++
@@ -208,6 +211,15 @@ func TestEveryOldWard(t *testing.T) {
 			t.Log(f)
 		}
 	}
+}
+
+func hasUnit(us []Unit, id string) bool {
+	for _, u := range us {
+		if u.ID == id {
+			return true
+		}
+	}
+	return false
 }
 
 func sameUnits(tb *Table, got []Unit, want []int32) bool {
