@@ -27,6 +27,7 @@ type command struct {
 // env is what a subcommand runs with.
 type env struct {
 	stdout, stderr io.Writer
+	stdin          io.Reader // nil means os.Stdin
 }
 
 // commands is every subcommand, in the order usage lists them. Add a new
@@ -42,6 +43,7 @@ var commands = []*command{
 	queueCommand,
 	syncCommand,
 	auditCommand,
+	addressCommand,
 	screenshotsCommand,
 	soakCommand,
 	versionCommand,

@@ -29,7 +29,12 @@ type Receipt struct {
 	Agency        string // receiving unit code
 	ApplicantName string
 	ApplicantID   string // 12-digit personal ID
-	Components    []string
+	// ApplicantAddress is the applicant's residence as filed, in the units
+	// after 1 July 2025; AddressOnCard is the card's text when the kiosk
+	// converted it (empty otherwise).
+	ApplicantAddress string
+	AddressOnCard    string
+	Components       []string
 	// Linked lists every dossier of a bundle (liên thông), in order; empty
 	// for a single procedure.
 	Linked     []Linked
