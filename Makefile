@@ -61,3 +61,10 @@ screenshots: deps build
 
 clean:
 	rm -rf $(BIN)
+
+# --- addresses after the 2025 reorganisation (issue 14) ---
+# Regenerates the embedded unit table from the shared data set.
+ADMIN_DATA ?= ../shared/data/admin-units-2025/new_to_old.json
+.PHONY: admin-table
+admin-table:
+	$(GO) run ./cmd/mkadmin -data $(ADMIN_DATA) -out kiosk/address/admin2025.tsv

@@ -27,6 +27,7 @@ type command struct {
 // env is what a subcommand runs with.
 type env struct {
 	stdout, stderr io.Writer
+	stdin          io.Reader // nil means os.Stdin
 }
 
 // commands is every subcommand, in the order usage lists them. Add a new
@@ -44,6 +45,7 @@ var commands = []*command{
 	auditCommand,
 	printCommand,
 	renderCommand,
+	addressCommand,
 	screenshotsCommand,
 	soakCommand,
 	versionCommand,

@@ -13,6 +13,7 @@ import (
 
 	"motcua/cardreader"
 	"motcua/cardreader/simreader"
+	"motcua/kiosk/address"
 	"motcua/kiosk/catalog"
 	"motcua/kiosk/config"
 	"motcua/kiosk/form"
@@ -64,6 +65,9 @@ type valueOut struct {
 	Provenance string          `json:"provenance"`
 	Locked     form.LockReason `json:"locked,omitempty"`
 	Carried    bool            `json:"carried,omitempty"`
+	// Address says how a card address was converted to the units after
+	// 1 July 2025 (the card's text, the rule, the candidates).
+	Address *address.Result `json:"address,omitempty"`
 }
 
 func runPrefill(ctx context.Context, e *env, args []string) error {
@@ -190,7 +194,7 @@ func values(f *form.Form) []valueOut {
 		if s.Value.Value == "" {
 			continue
 		}
-		out = append(out, valueOut{Path: s.Path, Value: s.Value.Value, Provenance: string(s.Value.Provenance), Locked: s.Value.Locked, Carried: s.Value.Carried})
+		out = append(out, valueOut{Path: s.Path, Value: s.Value.Value, Provenance: string(s.Value.Provenance), Locked: s.Value.Locked, Carried: s.Value.Carried, Address: s.Value.Address})
 	}
 	return out
 }

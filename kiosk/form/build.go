@@ -101,6 +101,7 @@ func applicant(fd *catalog.Field, p *person) dossier.Applicant {
 			continue
 		}
 		a.Values[sf.Key] = dossier.Value{Value: v, Provenance: p.values[sf.Key].Value.Provenance}
+		recordAddress(&a, sf.Key, p.values[sf.Key])
 		switch sf.Prefill {
 		case "citizen.id":
 			a.ID = v

@@ -212,6 +212,7 @@ func fill(fd *catalog.Field, old *person, rd *cardreader.Reading) *person {
 		if verified {
 			e.Value.Locked = LockChip
 		}
+		convertAddress(sf, e)
 		p.values[sf.Key] = e
 	}
 	p.card = &card{source: rd.Source, verified: verified, summary: Summary(rd)}

@@ -3,6 +3,7 @@ package form
 import (
 	"errors"
 	"fmt"
+	"motcua/kiosk/address"
 	"strconv"
 	"strings"
 	"time"
@@ -49,6 +50,9 @@ type Value struct {
 	Locked     LockReason         `json:"locked,omitempty"`
 	Carried    bool               `json:"carried,omitempty"` // copied from an earlier bundle step
 	Default    bool               `json:"default,omitempty"` // proposed from another field (DefaultFrom)
+	// Address is set on a card address converted to the units after
+	// 1 July 2025: the card's text, the result, the candidates, the rule.
+	Address *address.Result `json:"address,omitempty"`
 }
 
 // entry is one stored value.

@@ -140,7 +140,7 @@ func carryValue(v Value, e *entry) {
 	if lock == "" {
 		lock = LockCarried
 	}
-	e.Value = Value{Value: v.Value, Provenance: v.Provenance, Locked: lock, Carried: true}
+	e.Value = Value{Value: v.Value, Provenance: v.Provenance, Locked: lock, Carried: true, Address: v.Address}
 }
 
 // carryPerson mirrors src into dst for the sub-fields both have. An empty

@@ -178,6 +178,15 @@ func (r Receipt) layout(g geometry) (*fpdf.Fpdf, error) {
 		who = strings.TrimSpace(who + " – Số định danh cá nhân: " + r.ApplicantID)
 	}
 	kv("Tiếp nhận hồ sơ của:", who)
+	if r.ApplicantAddress != "" {
+		addr := r.ApplicantAddress
+		if r.AddressOnCard != "" {
+			// Mẫu 01 has the submitter's address; the converted one is the
+			// one the office works with, the card's text is kept beside it.
+			addr += " (trên thẻ: " + r.AddressOnCard + ")"
+		}
+		kv("Địa chỉ:", addr)
+	}
 	proc := r.ProcedureName
 	if r.ProcedureCode != "" {
 		proc += " (mã TTHC " + r.ProcedureCode + ")"

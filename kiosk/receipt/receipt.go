@@ -29,7 +29,12 @@ type Receipt struct {
 	Agency        string // receiving unit code
 	ApplicantName string
 	ApplicantID   string // 12-digit personal ID
-	Components    []string
+	// ApplicantAddress is the applicant's residence as filed, in the units
+	// after 1 July 2025; AddressOnCard is the card's text when the kiosk
+	// converted it (empty otherwise).
+	ApplicantAddress string
+	AddressOnCard    string
+	Components       []string
 	// Parts are the documents received ("Thành phần hồ sơ") with bản
 	// chính/bản sao and counts; when empty, Components are listed, one each.
 	Parts []Part

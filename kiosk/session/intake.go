@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"motcua/cardreader"
+	"motcua/kiosk/address"
 	"motcua/kiosk/catalog"
 	"motcua/kiosk/form"
 	"motcua/offline/dossier"
@@ -30,6 +31,10 @@ type Field struct {
 	Locked     bool   // prefilled from a verified chip (or the system): not editable
 	Required   bool   // mandatory now (RequiredIf already evaluated)
 	Error      string // validation message, "" when valid or not yet checked
+	// Address is set on a card address converted to the units after
+	// 1 July 2025: the card's text, the result and, when the old ward was
+	// split, the candidates to choose among (Session.ChooseAddress).
+	Address *address.Result
 }
 
 // Option is one choice of a choice field.
@@ -156,7 +161,7 @@ func (s *step) fields(lang string) []Field {
 			Path: st.Path, Spec: fd, Section: sectionTitle(s.f.Procedure(), st.Section, lang), Person: personLabel(s.f.Procedure(), st.Person, lang),
 			Label: fd.Label.In(lang), Help: fd.Help.In(lang), Type: fd.Type,
 			Value: display(fd, st.Value.Value), Provenance: st.Value.Provenance,
-			Locked: st.Value.Locked != "", Required: st.Required,
+			Locked: st.Value.Locked != "", Required: st.Required, Address: st.Value.Address,
 		}
 		for _, o := range fd.Options {
 			sf.Options = append(sf.Options, Option{Value: o.Value, Label: o.Label.In(lang)})

@@ -34,6 +34,7 @@ func buildReceipt(p *catalog.Procedure, ds []dossier.Dossier, filed []Filed, com
 	} else if len(d.Applicants) > 0 {
 		r.ApplicantName, r.ApplicantID = d.Applicants[0].FullName, d.Applicants[0].ID
 	}
+	r.ApplicantAddress, r.AddressOnCard = receiptAddress(d, r.ApplicantID)
 	return r
 }
 

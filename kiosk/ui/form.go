@@ -179,6 +179,9 @@ func (a *App) formScreen() fyne.CanvasObject {
 				input = container.NewVBox(input, mark)
 			}
 		}
+		if n := a.addressNote(fd); n != nil {
+			input = container.NewVBox(input, n)
+		}
 		box.Add(container.New(layout.NewFormLayout(), widget.NewLabel(label), container.NewVBox(input, errLb)))
 	}
 	// A second person joins by tapping their card.

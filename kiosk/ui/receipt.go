@@ -91,6 +91,12 @@ func (a *App) Slip(r *receipt.Receipt) fyne.CanvasObject {
 		name = strings.TrimSpace(name + " — " + r.ApplicantID)
 	}
 	kv("receipt.applicant", name)
+	kv("address.receipt", r.ApplicantAddress)
+	if r.AddressOnCard != "" {
+		for _, l := range lines(T("address.converted", r.AddressOnCard), 70) {
+			col.Add(text(l, 11, false, fyne.TextAlignLeading))
+		}
+	}
 	kv("receipt.procedure", r.ProcedureName)
 	kv("receipt.received", r.ReceivedAt.In(vntime.Zone).Format("15:04 02/01/2006"))
 	if !r.Due.IsZero() {

@@ -244,7 +244,11 @@ func (a *App) identity() fyne.CanvasObject {
 	add("identity.id", c.ID)
 	add("identity.dob", c.DateOfBirth.String())
 	add("identity.sex", a.sexText(c.Sex))
-	add("identity.residence", c.PlaceOfResidence)
+	res, note := a.residence(c.PlaceOfResidence)
+	add("identity.residence", res)
+	if note != "" {
+		rows = append(rows, widget.NewLabel(""), noteLabel(note))
+	}
 	add("identity.expiry", expiry)
 	details := container.New(layout.NewFormLayout(), rows...)
 

@@ -43,6 +43,10 @@ type Applicant struct {
 	FullName     string           `json:"fullName"`
 	Values       map[string]Value `json:"values,omitempty"`
 	Verification Verification     `json:"verification"`
+	// Addresses says, by value key, how an address read from the card was
+	// converted to the units after 1 July 2025: Values holds the address
+	// used, Addresses[key].Card the card's text and Rule how.
+	Addresses map[string]AddressConversion `json:"addresses,omitempty"`
 }
 
 // Attachment is a supporting document, stored and sent by content hash.
