@@ -27,6 +27,7 @@ import (
 	"motcua/offline/portal"
 	"motcua/offline/store"
 	osync "motcua/offline/sync"
+	"motcua/seeds"
 )
 
 // This file is the only place that imports fyne.io/fyne/v2/app: the screens
@@ -198,12 +199,13 @@ func clerkChecker(spec string) func(id, pin string) bool {
 func cardSource(cfg config.Config) (session.CardSource, error) {
 	if cfg.Reader == "sim" {
 		if cfg.SimCard == "" {
-			cfg.SimCard = filepath.Join(cfg.SeedsDir, "cards", "nguyen-van-an.json")
+			cfg.SimCard = "nguyen-van-an"
 		}
-		if _, err := os.Stat(cfg.SimCard); err != nil {
+		path, err := seeds.Fixture(cfg.SimCard) // a path, or a shipped fixture's name
+		if err != nil {
 			return nil, fmt.Errorf("--sim: %w", err)
 		}
-		return adapt.NewSimCard(cfg.SimCard), nil
+		return adapt.NewSimCard(path), nil
 	}
 	src := &pcsccard.Source{Reader: strings.TrimPrefix(strings.TrimPrefix(cfg.Reader, "pcsc"), ":")}
 	if cfg.TrustDir != "" {
