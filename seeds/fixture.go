@@ -27,7 +27,7 @@ var ErrUnknownFixture = errors.New("seeds: no such card fixture")
 // are written once to a private cache directory (see Dir).
 func Fixture(ref string) (string, error) {
 	if ref == "" {
-		return "", fmt.Errorf("%w: empty name", ErrUnknownFixture)
+		return "", fmt.Errorf("%w: empty name: %w", ErrUnknownFixture, fs.ErrNotExist)
 	}
 	if st, err := os.Stat(ref); err == nil && !st.IsDir() {
 		return ref, nil
