@@ -57,6 +57,10 @@ type guiFlags struct {
 func parseGUIFlags(name string, e *env, args []string) (*guiFlags, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: kiosk %s [flags]\n\nOpens the kiosk app in counter or self-service mode. Flags (they override the config file):\n\n", name)
+		fs.PrintDefaults()
+	}
 	g := &guiFlags{shared: config.Bind(fs)}
 	fs.StringVar(&g.mode, "mode", "", "counter or self-service (default from the config file, else counter)")
 	fs.StringVar(&g.sim, "sim", "", "virtual card fixture to read instead of a PC/SC reader")
