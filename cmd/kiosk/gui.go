@@ -117,6 +117,9 @@ func buildParts(ctx context.Context, g *guiFlags) (*kioskParts, error) {
 	if g.sim != "" {
 		cfg.Reader = "sim"
 	}
+	if err := cfg.Check(); err != nil { // production: real reader, own PINs and token (profile.go)
+		return nil, err
+	}
 	mode := session.Mode(cfg.Mode)
 	if mode != session.Counter && mode != session.SelfService {
 		return nil, fmt.Errorf("--mode %q: want counter or self-service", cfg.Mode)
@@ -240,7 +243,7 @@ func runGUI(ctx context.Context, e *env, args []string) error {
 	}
 	defer p.stop()
 	a := newApp()
-	w := a.NewWindow(p.text.T("app.title"))
+	w := a.NewWindow(windowTitle(p.text, p.cfg))
 	w.Resize(fyne.NewSize(1280, 800))
 	p.opts.OnExit = func() { a.Quit() }
 	k := ui.New(w, p.opts)
@@ -253,7 +256,7 @@ func runGUI(ctx context.Context, e *env, args []string) error {
 		fyne.Do(a.Quit)
 	}()
 	a.Lifecycle().SetOnStarted(func() {
-		slog.Info("kiosk ready", "mode", p.cfg.Mode, "reader", p.cfg.Reader, "coldStart", time.Since(start).Round(time.Millisecond))
+		slog.Info("kiosk ready", "profile", p.cfg.Profile, "mode", p.cfg.Mode, "reader", readerLabel(p.cfg), "coldStart", time.Since(start).Round(time.Millisecond))
 	})
 	w.ShowAndRun()
 	return nil
