@@ -68,3 +68,28 @@ func TestGUIRefusesUnreadyProduction(t *testing.T) {
 		t.Error("a refused start created the data directory")
 	}
 }
+
+func TestSessionAutostartOnlyForTheKioskAccount(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.json")
+	os.WriteFile(cfg, []byte(`{"profile":"production"}`), 0o600)
+	if ok, why := sessionOwner(cfg, os.Getuid()); !ok {
+		t.Errorf("owner refused: %s", why)
+	}
+	if ok, _ := sessionOwner(cfg, os.Getuid()+1); ok {
+		t.Error("another user accepted")
+	}
+	if ok, why := sessionOwner(filepath.Join(dir, "none.json"), os.Getuid()); ok || !strings.Contains(why, "does not exist") {
+		t.Errorf("missing config: %v %q", ok, why)
+	}
+	// Another user's login: exit 0, no window, one line saying why.
+	code, out, errs := kioskRun(t, "session", "--autostart", "--config", filepath.Join(dir, "none.json"))
+	if code != 0 || out != "" || !strings.Contains(errs, "not starting the kiosk") {
+		t.Errorf("autostart for a stranger: exit %d, %q, %q", code, out, errs)
+	}
+	// The owner gets the app, so an unready production config is refused.
+	code, _, errs = kioskRun(t, "session", "--autostart", "--config", cfg)
+	if code != 1 || !strings.Contains(errs, "not ready for production") {
+		t.Errorf("autostart for the owner: exit %d, %q", code, errs)
+	}
+}
