@@ -44,7 +44,8 @@ func TestDebInstallRemovePurge(t *testing.T) {
 	safeToInstall(t)
 	_, userErr := user.Lookup("motcua")
 	hadUser := userErr == nil
-	t.Cleanup(func() { cleanUp(t, hadUser) })
+	installed := false // by this run: purge it whatever happens
+	t.Cleanup(func() { cleanUp(t, hadUser, installed) })
 
 	deb := os.Getenv("MOTCUA_DEB")
 	if deb == "" {
@@ -83,6 +84,7 @@ func TestDebInstallRemovePurge(t *testing.T) {
 	}
 
 	start := time.Now()
+	installed = true
 	mustRun(t, "", "dpkg", "-i", deb)
 	t.Logf("dpkg -i took %v", time.Since(start).Round(time.Millisecond))
 	if err := os.WriteFile(testMark, nil, 0o600); err != nil {
@@ -155,6 +157,14 @@ func TestDebInstallRemovePurge(t *testing.T) {
 	}
 	editConfig(t, `"kioskId": "KIOSK-01"`, `"kioskId": "KIOSK-TEST-7"`)
 
+	// An upgrade to a newer version keeps the data and the edited config.
+	mustRun(t, "", "dpkg", "-i", repack(t, deb, version+"+upgrade1"))
+	if after := dataFiles(t); !sameFiles(before, after) {
+		t.Errorf("data changed by the upgrade:\nbefore %v\nafter  %v", before, after)
+	}
+	wantConfig(t, "KIOSK-TEST-7")
+	checkModes(t, []modeCheck{{etcDir + "/config.json", 0o600, "motcua", false}, {dataDir, 0o700, "motcua", true}})
+
 	mustRun(t, "", "dpkg", "-r", pkgName)
 	wantStatus(t, "deinstall ok config-files")
 	for _, gone := range []string{"/usr/bin/kiosk", "/usr/share/applications/vn.motcua.kiosk.desktop", unitPath} {
@@ -216,8 +226,8 @@ func safeToInstall(t *testing.T) {
 
 // cleanUp purges the package if a failure left it, and deletes the kiosk
 // account if the test created it.
-func cleanUp(t *testing.T, hadUser bool) {
-	if _, err := os.Stat(testMark); err == nil {
+func cleanUp(t *testing.T, hadUser, installed bool) {
+	if _, err := os.Stat(testMark); err == nil || installed {
 		if out, err := exec.Command("dpkg", "--purge", pkgName).CombinedOutput(); err != nil {
 			t.Errorf("cleanup: dpkg --purge: %v\n%s", err, out)
 		}
@@ -244,6 +254,26 @@ func buildDeb(t *testing.T) string {
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	t.Logf("scripts/deb.sh took %v", time.Since(start).Round(time.Second))
 	return lines[len(lines)-1]
+}
+
+// repack makes a copy of deb with another version, as the next release
+// would be, with dpkg-deb's own unpack and build.
+func repack(t *testing.T, deb, version string) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "pkg")
+	mustRun(t, "", "dpkg-deb", "-R", deb, dir)
+	control := filepath.Join(dir, "DEBIAN", "control")
+	b, err := os.ReadFile(control)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = regexp.MustCompile(`(?m)^Version: .*$`).ReplaceAll(b, []byte("Version: "+version))
+	if err := os.WriteFile(control, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "next.deb")
+	mustRun(t, "", "dpkg-deb", "--root-owner-group", "-Zgzip", "--build", dir, out)
+	return out
 }
 
 // run runs a command with a clean environment (C.UTF-8 locale) from dir
