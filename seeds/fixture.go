@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // ErrUnknownFixture is returned by Fixture for a name that is neither a file
@@ -137,8 +138,11 @@ func Dir() (string, error) {
 	return dir, nil
 }
 
-// digest hashes the names and contents of the embedded cards and pki.
-func digest() (string, error) {
+// digest hashes the names and contents of the embedded cards and pki, once
+// per process (the content cannot change while it runs).
+var digest = sync.OnceValues(hashEmbedded)
+
+func hashEmbedded() (string, error) {
 	h := sha256.New()
 	for _, tree := range []embed.FS{Cards, PKI} {
 		err := fs.WalkDir(tree, ".", func(p string, d fs.DirEntry, err error) error {

@@ -135,3 +135,28 @@ func TestReadSimByNameFromAnyDirectory(t *testing.T) {
 		t.Errorf("read --sim nobody: exit %d, %s", code, errs)
 	}
 }
+
+// FuzzReadValues: whatever the argument, readValues returns a map or an
+// error, never panics, and a map it returns survives a JSON round trip.
+func FuzzReadValues(f *testing.F) {
+	for _, s := range []string{`{"a":"1"}`, `{"thuong-tru:ly_do":"chuyển"}`, `{`, `{"a":1}`, `{} {}`, "@", "@/nonexistent", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, arg string) {
+		if !strings.HasPrefix(strings.TrimSpace(arg), "{") {
+			return // file names: not the parser under test
+		}
+		m, err := readValues(arg)
+		if err != nil {
+			return
+		}
+		b, err := json.Marshal(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := readValues(string(b))
+		if err != nil || len(again) != len(m) {
+			t.Fatalf("round trip of %q: %v %v", arg, again, err)
+		}
+	})
+}

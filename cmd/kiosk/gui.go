@@ -220,6 +220,9 @@ func cardSource(cfg config.Config) (session.CardSource, error) {
 		if err != nil {
 			return nil, fmt.Errorf("trust store: %w", err)
 		}
+		if t.Len() == 0 { // passive authentication would say "not checked" on every card
+			slog.Warn("the CSCA trust list is empty: add the master list (README: first-run checklist)", "trustDir", cfg.TrustDir)
+		}
 		src.Trust = t
 	}
 	return src, nil

@@ -28,3 +28,21 @@ func TestFix(t *testing.T) {
 		}
 	}
 }
+
+// FuzzFix: any environment gives "en" or nothing, and "en" only when the
+// locale in effect is a C or POSIX one with a codeset or modifier.
+func FuzzFix(f *testing.F) {
+	for _, s := range []string{"C.UTF-8", "C", "vi_VN.UTF-8", "", "POSIX@x", ".", "@"} {
+		f.Add(s, "", "")
+	}
+	f.Fuzz(func(t *testing.T, lang, lcAll, language string) {
+		env := map[string]string{"LANG": lang, "LC_ALL": lcAll, "LANGUAGE": language}
+		got, ok := Fix(func(k string) string { return env[k] })
+		if ok != (got == "en") || (!ok && got != "") {
+			t.Fatalf("Fix = %q, %v", got, ok)
+		}
+		if ok && language != "" {
+			t.Fatal("Fix overrode the user's LANGUAGE")
+		}
+	})
+}
