@@ -41,6 +41,7 @@ func TestDebInstallRemovePurge(t *testing.T) {
 			t.Fatalf("%s is missing; install it with: apt-get install -y %s", tool, pkg)
 		}
 	}
+	lockMachine(t) // one run at a time per machine: they share dpkg and /etc
 	safeToInstall(t)
 	_, userErr := user.Lookup("motcua")
 	hadUser := userErr == nil
@@ -196,6 +197,26 @@ func TestDebInstallRemovePurge(t *testing.T) {
 	if out, _ := run(t, "", "", "dpkg-query", "-W", "-f", "${db:Status-Abbrev}", pkgName); !strings.Contains(out, "no packages found") && !strings.HasPrefix(out, "un") {
 		t.Errorf("after purge dpkg says %q", out)
 	}
+}
+
+// lockMachine holds an exclusive lock for the rest of the test, so that a
+// second run (another worktree's `make test`) waits instead of purging the
+// package the first one is testing.
+func lockMachine(t *testing.T) {
+	t.Helper()
+	dir := "/run/lock"
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		dir = os.TempDir()
+	}
+	f, err := os.OpenFile(filepath.Join(dir, "motcua-kiosk-deb-test.lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() }) // closing releases the lock, after cleanUp (LIFO)
 }
 
 // safeToInstall refuses to run where a real installation (or its data)
