@@ -32,9 +32,9 @@ const (
 // It needs root, as CI has; it refuses to touch a real installation.
 func TestDebInstallRemovePurge(t *testing.T) {
 	if os.Geteuid() != 0 {
-		t.Fatalf("this test installs a Debian package and must run as root (CI does).\n"+
-			"Run it alone with:  sudo env PATH=%q make deb-test\n"+
-			"It refuses to replace a real motcua-kiosk installation.", os.Getenv("PATH"))
+		t.Fatal("this test installs a Debian package and must run as root (CI does).\n" +
+			`Run it alone, from the repository, with:  sudo env "PATH=$PATH" make deb-test` + "\n" +
+			"It refuses to replace a real motcua-kiosk installation.")
 	}
 	for tool, pkg := range map[string]string{"dpkg": "dpkg", "dpkg-deb": "dpkg", "dpkg-shlibdeps": "dpkg-dev", "runuser": "util-linux", "useradd": "passwd"} {
 		if _, err := exec.LookPath(tool); err != nil {
