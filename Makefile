@@ -17,6 +17,13 @@ FUZZTIME    ?= 5s
 # CI runs every test afresh; at a desk the test cache is welcome.
 TESTFLAGS   ?= $(if $(CI),-count=1,)
 
+# Version, commit and build date for `kiosk version` (-ldflags -X). The
+# version is FyneApp.toml's, so the app metadata and the package agree.
+VERSION     ?= $(shell sed -n 's/^ *Version *= *"\(.*\)"/\1/p' cmd/kiosk/FyneApp.toml)
+COMMIT      ?= $(shell git rev-parse HEAD 2>/dev/null)
+BUILD_DATE  ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+LDFLAGS     := -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.buildDate=$(BUILD_DATE)
+
 .PHONY: all deps deps-build build run test vet bench fuzz screenshots clean help
 
 all: build
@@ -28,6 +35,7 @@ help:
 	@echo "make fuzz         a short run of every fuzz target (FUZZTIME=$(FUZZTIME))"
 	@echo "make screenshots  render the main screens under Xvfb into docs/screenshots/"
 	@echo "make deps         install missing Debian packages"
+	@echo "make deb          build the Debian package into $(BIN)/ (make deb-test: install/remove it, as root)"
 
 deps:
 	@scripts/deps.sh all
@@ -36,7 +44,7 @@ deps-build:
 	@scripts/deps.sh build
 
 build: deps-build
-	$(GO) build -o $(BIN)/ ./cmd/...
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN)/ ./cmd/...
 
 run: deps build
 	@scripts/run.sh "$(BIN)" "$(DATA)" "$(PORTAL_ADDR)" "$(TOKEN)" "$(CARD)"
@@ -68,3 +76,18 @@ ADMIN_DATA ?= ../shared/data/admin-units-2025/new_to_old.json
 .PHONY: admin-table
 admin-table:
 	$(GO) run ./cmd/mkadmin -data $(ADMIN_DATA) -out kiosk/address/admin2025.tsv
+
+# --- Debian package (issue 20) ---------------------------------------------
+# `make deb` builds bin/motcua-kiosk_VERSION_ARCH.deb with dpkg-deb: the real
+# GL kiosk, portal and cardsim in /usr/bin, desktop entry, autostart entry,
+# /etc/motcua/config.json (conffile, 0600), the portal's systemd unit.
+# `make deb-test` installs it on this machine and removes it again (root;
+# `make test` runs the same test).
+.PHONY: deb deb-test
+
+deb: deps-build
+	@scripts/deps.sh deb
+	@scripts/deb.sh "$(BIN)" "$(VERSION)" "$(COMMIT)" "$(BUILD_DATE)"
+
+deb-test: deps
+	$(GO) test -tags $(TESTTAGS) -count=1 -v -run TestDeb ./packaging/

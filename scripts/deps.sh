@@ -17,7 +17,8 @@ want=("${build[@]}")
 case "${1:-all}" in
   build) ;;
   all) want+=("${test[@]}") ;;
-  *) echo "usage: $0 [build|all]" >&2; exit 2 ;;
+  deb) want+=(dpkg-dev) ;;  # dpkg-shlibdeps (scripts/deb.sh)
+  *) echo "usage: $0 [build|all|deb]" >&2; exit 2 ;;
 esac
 
 # dpkg-query prints one status line per package it knows; anything not

@@ -5,4 +5,7 @@
 // (package emrtd) against it. The kiosk's --sim mode, the UI's demo card
 // and the benchmarks use it; cmd/cardsim serves the same chip over vpcd
 // with NewCard.
+//
+// Every function that takes a fixture path also takes a shipped fixture's
+// name ("nguyen-van-an", "faults/tamper-dg13"); see seeds.Fixture.
 package simreader

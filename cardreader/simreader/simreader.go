@@ -15,6 +15,7 @@ import (
 	"motcua/cardreader/iso7816"
 	"motcua/cardreader/pki"
 	"motcua/cardreader/vchip"
+	"motcua/seeds"
 )
 
 // Options configure a simulated read. The zero value reads like a kiosk
@@ -115,6 +116,12 @@ type built struct {
 }
 
 func newCard(path, pkiDir string, extended bool) (*vchip.Card, *fixture.Fixture, *built, error) {
+	// A shipped fixture may be named ("nguyen-van-an"), so the binary works
+	// from any directory; an existing file path is used as given.
+	path, err := seeds.Fixture(path)
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	fx, err := fixture.Load(path)
 	if err != nil {
 		return nil, nil, nil, err

@@ -43,6 +43,10 @@ type guiFlags struct {
 func parseGUIFlags(name string, e *env, args []string) (*guiFlags, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: kiosk %s [flags]\n\nOpens the kiosk app in counter or self-service mode. Flags (they override the config file):\n\n", name)
+		fs.PrintDefaults()
+	}
 	g := &guiFlags{shared: config.Bind(fs)}
 	fs.StringVar(&g.mode, "mode", "", "counter or self-service (default from the config file, else counter)")
 	fs.StringVar(&g.sim, "sim", "", "virtual card fixture to read instead of a PC/SC reader")
@@ -139,7 +143,7 @@ func runGUI(ctx context.Context, e *env, args []string) error {
 	}
 	defer p.stop()
 	a := newApp()
-	w := a.NewWindow(p.k.Text.T("app.title"))
+	w := a.NewWindow(windowTitle(p.k.Text, p.k.Config))
 	w.Resize(fyne.NewSize(1280, 800))
 	p.opts.OnExit = func() { a.Quit() }
 	k := ui.New(w, p.opts)
@@ -152,7 +156,7 @@ func runGUI(ctx context.Context, e *env, args []string) error {
 		fyne.Do(a.Quit)
 	}()
 	a.Lifecycle().SetOnStarted(func() {
-		slog.Info("kiosk ready", "mode", p.k.Config.Mode, "reader", p.k.Config.Reader.Kind, "coldStart", time.Since(start).Round(time.Millisecond))
+		slog.Info("kiosk ready", "profile", p.k.Config.Profile, "mode", p.k.Config.Mode, "reader", readerLabel(p.k.Config), "coldStart", time.Since(start).Round(time.Millisecond))
 	})
 	w.ShowAndRun()
 	return nil

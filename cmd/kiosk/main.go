@@ -35,6 +35,7 @@ type env struct {
 // names.
 var commands = []*command{
 	guiCommand,
+	sessionCommand,
 	readCommand,
 	readersCommand,
 	proceduresCommand,
@@ -72,11 +73,12 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, e *env) int {
-	name := "gui"
+	name, named := "gui", false
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
-		name, args = args[0], args[1:]
+		name, args, named = args[0], args[1:], true
 	}
-	if name == "help" || (len(args) > 0 && name == "gui" && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help")) {
+	// "kiosk --help" lists the commands; "kiosk gui --help" shows the app's flags.
+	if name == "help" || (!named && len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help")) {
 		usage(e.stdout)
 		return 0
 	}

@@ -35,7 +35,7 @@ func runRead(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("read", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	var f readFlags
-	fs.StringVar(&f.sim, "sim", "", "read the virtual card of this fixture (seeds/cards/NAME.json)")
+	fs.StringVar(&f.sim, "sim", "", "read a virtual card: a shipped fixture `NAME` (nguyen-van-an, faults/tamper-dg13; see seeds/cards) or a fixture FILE")
 	fs.BoolVar(&f.json, "json", false, "print the reading as JSON (without the photo)")
 	fs.StringVar(&f.photo, "photo", "", "write the face image to this file")
 	fs.StringVar(&f.trust, "trust", "", "directory of trusted CSCA certificates and master lists (default with --sim: the test CSCA)")
@@ -58,7 +58,7 @@ func runRead(ctx context.Context, e *env, args []string) error {
 	case modes.chosen():
 		mode = modes.read
 	default:
-		fmt.Fprintln(e.stderr, "kiosk read: choose a card: --sim seeds/cards/NAME.json, --reader pcsc, or --qr IMAGE")
+		fmt.Fprintln(e.stderr, "kiosk read: choose a card: --sim NAME (e.g. nguyen-van-an), --reader pcsc, or --qr IMAGE")
 		return errUsage
 	}
 	r, err := mode(ctx, &f)

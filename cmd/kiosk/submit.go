@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -49,7 +48,7 @@ func runSubmit(ctx context.Context, e *env, args []string) error {
 	var sims, attach listFlag
 	fs.Var(&sims, "sim", "virtual card fixture (seeds/cards/NAME.json); repeatable; BLOCK=FILE picks the block")
 	fs.Var(&attach, "attach", "KEY=FILE: attach a file as the catalog's attachment KEY; repeatable")
-	valuesFile := fs.String("values", "", `JSON object of typed values {"path": "value"}; for bundles "slug:path"`)
+	valuesFile := fs.String("values", "", valuesHelp)
 	asJSON := fs.Bool("json", false, "print JSON")
 	dir := fs.String("catalog", "", "load the catalog from this directory instead of the built-in one")
 	clerk := clerkFlag(fs)
@@ -57,7 +56,7 @@ func runSubmit(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *proc == "" || len(sims) == 0 || fs.NArg() > 0 {
-		fmt.Fprintln(e.stderr, "usage: kiosk submit --procedure CODE --sim seeds/cards/NAME.json [--values FILE] [--attach KEY=FILE] [--json]")
+		fmt.Fprintln(e.stderr, "usage: kiosk submit --procedure CODE --sim seeds/cards/NAME.json [--values JSON|@FILE] [--attach KEY=FILE] [--json]")
 		return errUsage
 	}
 	cfg, st, err := openStore(cf)
@@ -69,15 +68,9 @@ func runSubmit(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	typed := map[string]string{}
-	if *valuesFile != "" {
-		b, err := os.ReadFile(*valuesFile)
-		if err != nil {
-			return err
-		}
-		if err := json.Unmarshal(b, &typed); err != nil {
-			return fmt.Errorf("%s: want a JSON object of strings: %w", *valuesFile, err)
-		}
+	typed, err := readValues(*valuesFile) // inline JSON or @FILE (values.go)
+	if err != nil {
+		return err
 	}
 	files := map[string][]byte{}
 	var atts []dossier.Attachment

@@ -19,6 +19,7 @@ import (
 	"motcua/offline/portal"
 	"motcua/offline/store"
 	osync "motcua/offline/sync"
+	"motcua/seeds"
 )
 
 // Kiosk is the built application without its window.
@@ -159,16 +160,20 @@ func cardSource(c Config) (session.CardSource, error) {
 		return c.Card, nil
 	}
 	if c.Reader.Kind == ReaderSim {
-		if _, err := os.Stat(c.Reader.SimCard); err != nil {
-			return nil, &ConfigError{Setting: "simCard", Problem: fmt.Sprintf("no fixture file (%v)", err)}
+		path, err := seeds.Fixture(c.Reader.SimCard) // a path, or a shipped fixture's name
+		if err != nil {
+			return nil, &ConfigError{Setting: "simCard", Problem: err.Error()}
 		}
-		return adapt.NewSimCard(c.Reader.SimCard), nil
+		return adapt.NewSimCard(path), nil
 	}
 	src := &pcsccard.Source{Reader: c.Reader.Name}
 	if c.Reader.TrustDir != "" {
 		t, err := pki.LoadTrustStore(c.Reader.TrustDir)
 		if err != nil {
 			return nil, fmt.Errorf("trust store: %w", err)
+		}
+		if t.Len() == 0 { // passive authentication would say "not checked" on every card
+			slog.Warn("the CSCA trust list is empty: add the master list (README: first-run checklist)", "trustDir", c.Reader.TrustDir)
 		}
 		src.Trust = t
 	}

@@ -82,6 +82,7 @@ func (c Clerks) Check(id, pin string) bool {
 // with FromConfig (the config file and flags) or fill it in code (the demo,
 // tests) and call Validate.
 type Config struct {
+	Profile   string // config.Development or config.Production
 	Mode      session.Mode
 	Lang      i18n.Lang
 	DataDir   string // the store lives here
@@ -126,7 +127,10 @@ func FromConfig(c config.Config) (Config, error) {
 	bad := func(setting, format string, a ...any) {
 		errs = append(errs, &ConfigError{Setting: setting, Problem: fmt.Sprintf(format, a...)})
 	}
-	out := Config{Mode: session.Mode(c.Mode), DataDir: c.DataDir, KeyPath: c.KeyPath(),
+	if err := c.Check(); err != nil { // production: real reader, own PINs and token
+		return Config{}, err
+	}
+	out := Config{Profile: c.Profile, Mode: session.Mode(c.Mode), DataDir: c.DataDir, KeyPath: c.KeyPath(),
 		PortalURL: c.PortalURL, Token: c.Token, KioskID: c.KioskID, CounterID: c.CounterID,
 		AgencyName: c.AgencyName, AdminPIN: c.AdminPIN, IdleWipe: time.Duration(c.IdleWipeS) * time.Second,
 		Printer: c.Printer}

@@ -9,10 +9,21 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+)
+
+// Profiles: a development config (the built-in default) runs on the
+// simulated reader with development PINs and token; a production config
+// (the one the Debian package installs, "profile": "production") defaults to
+// the real PC/SC reader and must name its own PINs and token.
+const (
+	Development = "development"
+	Production  = "production"
 )
 
 // Config is every setting the kiosk and its subcommands read.
 type Config struct {
+	Profile    string `json:"profile"`   // Development (default) or Production
 	DataDir    string `json:"dataDir"`   // bbolt store, key file, logs
 	KeyFile    string `json:"keyFile"`   // data key for encryption at rest; default DataDir/data.key
 	PortalURL  string `json:"portalURL"` // e.g. http://127.0.0.1:8470
@@ -43,6 +54,7 @@ type Config struct {
 // a per-user data directory, the simulated reader and a local portal.
 func Default() Config {
 	return Config{
+		Profile:   Development,
 		DataDir:   DefaultDataDir(),
 		PortalURL: "http://127.0.0.1:8470",
 		Token:     "dev-kiosk-token",
@@ -65,6 +77,76 @@ func Default() Config {
 		ReceiptPaper: "A4",
 	}
 }
+
+// ProductionTrustDir is where a production kiosk keeps its CSCA trust list
+// (the German master list holds Vietnam's CSCA).
+const ProductionTrustDir = "/etc/motcua/trust"
+
+// toProduction replaces the development-only defaults: the reader is the
+// real PC/SC one, the trust list is the installed one, and the development
+// token, PINs and fictional agency name are dropped so that Check asks for
+// real ones. The data directory stays; the production config file names it.
+func (c *Config) toProduction() {
+	d := Default()
+	c.Profile = Production
+	for _, f := range []struct {
+		dst  *string
+		dev  string
+		prod string
+	}{
+		{&c.Reader, d.Reader, "pcsc"},
+		{&c.SimCard, d.SimCard, ""},
+		{&c.TrustDir, d.TrustDir, ProductionTrustDir},
+		{&c.Token, d.Token, ""},
+		{&c.Clerks, d.Clerks, ""},
+		{&c.AdminPIN, d.AdminPIN, ""},
+		{&c.AgencyName, d.AgencyName, ""},
+	} {
+		if *f.dst == f.dev {
+			*f.dst = f.prod
+		}
+	}
+}
+
+// ErrProduction matches every problem Check finds in a production config.
+var ErrProduction = errors.New("config: not ready for production")
+
+// Check reports what a production config still lacks or gets wrong; a
+// development config always passes. The app refuses to start on an error,
+// so a kiosk never runs on the development PINs or the virtual card.
+func (c Config) Check() error {
+	switch c.Profile {
+	case Development, "":
+		return nil
+	case Production:
+	default:
+		return fmt.Errorf("config: profile %q: want %q or %q", c.Profile, Development, Production)
+	}
+	var missing []string
+	if c.Reader == "sim" || c.SimCard != "" {
+		missing = append(missing, `reader "sim" (the virtual card) is for development only: use "pcsc" or "pcsc:NAME"`)
+	}
+	d := Default()
+	for _, f := range []struct{ name, v, dev string }{
+		{"token", c.Token, d.Token}, {"clerks", c.Clerks, d.Clerks},
+		{"adminPin", c.AdminPIN, d.AdminPIN}, {"agencyName", c.AgencyName, d.AgencyName},
+	} {
+		switch f.v {
+		case "":
+			missing = append(missing, f.name+" is not set")
+		case f.dev:
+			missing = append(missing, f.name+" is still the development default")
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%w: %s", ErrProduction, strings.Join(missing, "; "))
+}
+
+// UsesSimulatedReader reports whether the app reads the virtual card
+// instead of a PC/SC reader.
+func (c Config) UsesSimulatedReader() bool { return c.Reader == "sim" }
 
 // DefaultDataDir is $XDG_DATA_HOME/motcua-kiosk, or ~/.local/share/motcua-kiosk.
 func DefaultDataDir() string {
@@ -94,6 +176,14 @@ func (c *Config) LoadFile(path string, optional bool) error {
 			return nil
 		}
 		return fmt.Errorf("config: %w", err)
+	}
+	// A production file starts from the production defaults (toProduction)
+	// before its own values overlay them.
+	var peek struct {
+		Profile string `json:"profile"`
+	}
+	if json.Unmarshal(b, &peek) == nil && peek.Profile == Production && c.Profile != Production {
+		c.toProduction()
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
