@@ -1,6 +1,7 @@
 package portalserver
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/binary"
@@ -15,6 +16,7 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -34,7 +36,22 @@ const (
 	schemaVersion = 1
 	maxBody       = 4 << 20  // a dossier's JSON
 	maxAttachment = 20 << 20 // one document
+	maxReason     = 2000     // bytes of a status reason
 )
+
+// decodeStrict decodes a small JSON body, refusing unknown fields and
+// trailing data, so a typo in an admin call fails instead of doing nothing.
+func decodeStrict(r *http.Request, v any) error {
+	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<16))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return errors.New("trailing data")
+	}
+	return nil
+}
 
 var (
 	bucketMeta        = []byte("meta")
@@ -52,6 +69,12 @@ type Config struct {
 	// AdminToken, when set, enables POST /admin/faults and
 	// POST /admin/status/{kiosk}/{dossier} for scripted tests.
 	AdminToken string
+	// MaxUploads bounds the request bodies (attachments, dossiers,
+	// statistics) read at once, so many concurrent 20 MB uploads cannot
+	// exhaust memory; default 8. A request waits up to UploadWait (default
+	// 10 s) for a slot, then gets 503 and retries later.
+	MaxUploads int
+	UploadWait time.Duration
 	NoSync     bool             // skip fsync (tests and benchmarks only)
 	Now        func() time.Time // clock; default time.Now
 	Logger     *slog.Logger     // default: discard
@@ -72,10 +95,11 @@ type Record struct {
 
 // Server is the reference portal. Its handler is safe for concurrent use.
 type Server struct {
-	cfg    Config
-	db     *bolt.DB
-	faults Faults
-	log    *slog.Logger
+	cfg     Config
+	db      *bolt.DB
+	faults  Faults
+	log     *slog.Logger
+	uploads chan struct{} // one token per body being read
 }
 
 // Open opens (or creates) the store in cfg.Dir.
@@ -94,6 +118,20 @@ func Open(cfg Config) (*Server, error) {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.MaxUploads <= 0 {
+		cfg.MaxUploads = 8
+	}
+	if cfg.UploadWait <= 0 {
+		cfg.UploadWait = 10 * time.Second
+	}
+	for t, k := range cfg.Tokens {
+		if t == "" || k == "" {
+			return nil, fmt.Errorf("%w: empty kiosk token or kiosk ID", ErrConfig)
+		}
+	}
+	if cfg.AdminToken != "" && cfg.Tokens[cfg.AdminToken] != "" {
+		return nil, fmt.Errorf("%w: the admin token is also a kiosk token", ErrConfig)
 	}
 	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
 		return nil, fmt.Errorf("portalserver: %w", err)
@@ -124,7 +162,7 @@ func Open(cfg Config) (*Server, error) {
 	// Concurrent intakes share one commit (one fsync); a short window keeps
 	// a lone intake fast.
 	db.MaxBatchDelay = 2 * time.Millisecond
-	return &Server{cfg: cfg, db: db, log: cfg.Logger}, nil
+	return &Server{cfg: cfg, db: db, log: cfg.Logger, uploads: make(chan struct{}, cfg.MaxUploads)}, nil
 }
 
 // Close closes the store.
@@ -234,7 +272,7 @@ func (s *Server) SetStatus(kioskID, dossierID string, st portal.Status, reason s
 
 func idemKey(kiosk, id string) []byte { return []byte(kiosk + "\x00" + id) }
 
-// Handler returns the HTTP API:
+// Handler returns the kiosk API:
 //
 //	GET  /v1/health
 //	PUT  /v1/attachments/{sha256}
@@ -242,8 +280,8 @@ func idemKey(kiosk, id string) []byte { return []byte(kiosk + "\x00" + id) }
 //	GET  /v1/dossiers/{id}
 //	POST /v1/stats               (Idempotency-Key: batch ID)
 //	GET  /v1/stats?day=YYYY-MM-DD (this kiosk's totals; no day: all days)
-//	POST /admin/faults           (admin token)
-//	POST /admin/status/{kiosk}/{id}  (admin token)
+//
+// The admin API is not on it: serve AdminHandler on its own listener.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+portal.PathHealth, s.kiosk(func(w http.ResponseWriter, r *http.Request, kiosk string) {
@@ -254,6 +292,19 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET "+portal.PathDossiers+"/{id}", s.kiosk(s.status))
 	mux.HandleFunc("POST "+portal.PathStats, s.kiosk(s.postStats))
 	mux.HandleFunc("GET "+portal.PathStats, s.kiosk(s.getStats))
+	return mux
+}
+
+// AdminHandler returns the admin API, every route behind the admin token
+// (without one configured, every request is refused):
+//
+//	POST /admin/faults               (FaultSettings, validated)
+//	POST /admin/status/{kiosk}/{id}  ({"status":N,"reason":"…"})
+//
+// Serve it on a listener of its own (cmd/portal: --admin-addr), never on
+// the address kiosks reach.
+func (s *Server) AdminHandler() http.Handler {
+	mux := http.NewServeMux()
 	mux.HandleFunc("POST /admin/faults", s.admin(s.setFaults))
 	mux.HandleFunc("POST /admin/status/{kiosk}/{id}", s.admin(s.adminStatus))
 	return mux
@@ -306,17 +357,68 @@ func (s *Server) kiosk(h func(http.ResponseWriter, *http.Request, string)) http.
 			}
 		}
 		if tok == "" || kiosk == "" {
-			writeErr(w, http.StatusUnauthorized, portal.ErrCodeUnauthorized, "unknown kiosk token")
+			unauthorized(w, "unknown kiosk token")
 			return
 		}
 		h(w, r, kiosk)
 	}
 }
 
+// unauthorized answers 401 and closes the connection after the answer:
+// with "Connection: close" set, net/http neither reads the unread body
+// before answering nor keeps the connection, so a stranger cannot make the
+// server swallow a 20 MB body it will never use.
+func unauthorized(w http.ResponseWriter, reason string) {
+	w.Header().Set("Connection", "close")
+	writeErr(w, http.StatusUnauthorized, portal.ErrCodeUnauthorized, reason)
+}
+
+// readBody reads at most limit bytes of r's body while holding one of the
+// upload slots, so the bodies in memory at once are bounded. It answers
+// the client itself when it fails (ok false).
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request, limit int64, what string) (body []byte, ok bool) {
+	if r.ContentLength > limit {
+		w.Header().Set("Connection", "close")
+		writeErr(w, http.StatusRequestEntityTooLarge, portal.ErrCodeBadRequest, what+" too large")
+		return nil, false
+	}
+	t := time.NewTimer(s.cfg.UploadWait)
+	defer t.Stop()
+	select {
+	case s.uploads <- struct{}{}:
+		defer func() { <-s.uploads }()
+	case <-t.C:
+		w.Header().Set("Retry-After", "5")
+		w.Header().Set("Connection", "close")
+		writeErr(w, http.StatusServiceUnavailable, portal.ErrCodeUnavailable, "too many uploads at once; retry later")
+		return nil, false
+	case <-r.Context().Done():
+		return nil, false
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, min(max(r.ContentLength, 0), limit)+1))
+	if _, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, limit)); err != nil {
+		writeErr(w, http.StatusRequestEntityTooLarge, portal.ErrCodeBadRequest, what+" too large or truncated")
+		return nil, false
+	}
+	return buf.Bytes(), true
+}
+
+// normHash returns the lower-case form of a hex SHA-256, or false.
+func normHash(h string) (string, bool) {
+	if len(h) != 64 {
+		return "", false
+	}
+	h = strings.ToLower(h)
+	if _, err := hex.DecodeString(h); err != nil {
+		return "", false
+	}
+	return h, true
+}
+
 func (s *Server) admin(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if s.cfg.AdminToken == "" || subtle.ConstantTimeCompare([]byte(bearer(r)), []byte(s.cfg.AdminToken)) != 1 {
-			writeErr(w, http.StatusUnauthorized, portal.ErrCodeUnauthorized, "admin token required")
+			unauthorized(w, "admin token required")
 			return
 		}
 		h(w, r)
@@ -325,8 +427,12 @@ func (s *Server) admin(h http.HandlerFunc) http.HandlerFunc {
 
 func (s *Server) setFaults(w http.ResponseWriter, r *http.Request) {
 	var f FaultSettings
-	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&f); err != nil {
-		writeErr(w, http.StatusBadRequest, portal.ErrCodeBadRequest, "bad fault settings")
+	if err := decodeStrict(r, &f); err != nil {
+		writeErr(w, http.StatusBadRequest, portal.ErrCodeBadRequest, "bad fault settings: "+err.Error())
+		return
+	}
+	if err := f.Validate(); err != nil {
+		writeErr(w, http.StatusUnprocessableEntity, portal.ErrCodeBadRequest, err.Error())
 		return
 	}
 	s.faults.Set(f)
@@ -338,8 +444,19 @@ func (s *Server) adminStatus(w http.ResponseWriter, r *http.Request) {
 		Status portal.Status `json:"status"`
 		Reason string        `json:"reason"`
 	}
-	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&body); err != nil {
-		writeErr(w, http.StatusBadRequest, portal.ErrCodeBadRequest, "bad status body")
+	if err := decodeStrict(r, &body); err != nil {
+		writeErr(w, http.StatusBadRequest, portal.ErrCodeBadRequest, "bad status body: "+err.Error())
+		return
+	}
+	switch {
+	case !body.Status.Valid():
+		writeErr(w, http.StatusUnprocessableEntity, portal.ErrCodeBadRequest, "status out of range")
+		return
+	case !dossier.ValidID(r.PathValue("id")) || r.PathValue("kiosk") == "":
+		writeErr(w, http.StatusBadRequest, portal.ErrCodeBadRequest, "kiosk and dossier ID (UUID) required")
+		return
+	case len(body.Reason) > maxReason || !utf8.ValidString(body.Reason):
+		writeErr(w, http.StatusUnprocessableEntity, portal.ErrCodeBadRequest, "reason too long or not UTF-8")
 		return
 	}
 	err := s.SetStatus(r.PathValue("kiosk"), r.PathValue("id"), body.Status, body.Reason)
@@ -354,22 +471,21 @@ func (s *Server) adminStatus(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) putAttachment(w http.ResponseWriter, r *http.Request, _ string) {
-	want := r.PathValue("sha")
-	if len(want) != 64 {
+	want, ok := normHash(r.PathValue("sha"))
+	if !ok {
 		writeErr(w, http.StatusBadRequest, portal.ErrCodeBadRequest, "attachment key must be hex SHA-256")
 		return
 	}
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxAttachment))
-	if err != nil {
-		writeErr(w, http.StatusRequestEntityTooLarge, portal.ErrCodeBadRequest, "attachment too large or truncated")
+	data, ok := s.readBody(w, r, maxAttachment, "attachment")
+	if !ok {
 		return
 	}
 	sum := sha256.Sum256(data)
-	if hex.EncodeToString(sum[:]) != strings.ToLower(want) {
+	if hex.EncodeToString(sum[:]) != want {
 		writeErr(w, http.StatusBadRequest, portal.ErrCodeBadRequest, "attachment does not match its SHA-256")
 		return
 	}
-	err = s.db.Batch(func(tx *bolt.Tx) error {
+	err := s.db.Batch(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketAttachments)
 		if b.Get([]byte(want)) != nil {
 			return nil
@@ -417,9 +533,8 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, kiosk string) {
 		writeErr(w, http.StatusBadRequest, portal.ErrCodeBadRequest, "Idempotency-Key must be the dossier ID (UUID)")
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	if err != nil {
-		writeErr(w, http.StatusRequestEntityTooLarge, portal.ErrCodeBadRequest, "dossier too large or truncated")
+	body, ok := s.readBody(w, r, maxBody, "dossier")
+	if !ok {
 		return
 	}
 	if st, reason := s.faults.takeIntake(); st != 0 {
@@ -448,12 +563,21 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, kiosk string) {
 		writeErr(w, http.StatusUnprocessableEntity, portal.ErrCodeRefused, "Hồ sơ không có người nộp (no applicant)")
 		return
 	}
+	hashes := make([]string, len(d.Attachments))
+	for i, a := range d.Attachments {
+		h, ok := normHash(a.SHA256)
+		if !ok {
+			writeErr(w, http.StatusUnprocessableEntity, portal.ErrCodeAttachment, "an attachment's SHA-256 is not 64 hex digits")
+			return
+		}
+		hashes[i] = h
+	}
 	sum := sha256.Sum256(body)
 	bodyHash := hex.EncodeToString(sum[:])
 
 	var resp []byte
 	var replay bool
-	err = s.db.Batch(func(tx *bolt.Tx) error {
+	err := s.db.Batch(func(tx *bolt.Tx) error {
 		resp, replay = nil, false
 		idem := tx.Bucket(bucketIdempotency)
 		dossiers := tx.Bucket(bucketDossiers)
@@ -468,8 +592,8 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, kiosk string) {
 			resp, replay = rec.Response, true
 			return nil
 		}
-		for _, a := range d.Attachments {
-			if tx.Bucket(bucketAttachments).Get([]byte(a.SHA256)) == nil {
+		for _, h := range hashes {
+			if tx.Bucket(bucketAttachments).Get([]byte(h)) == nil {
 				return errAttachment
 			}
 		}

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"time"
 
@@ -43,9 +42,8 @@ func (s *Server) postStats(w http.ResponseWriter, r *http.Request, kiosk string)
 		writeErr(w, http.StatusBadRequest, portal.ErrCodeBadRequest, "Idempotency-Key must be the batch ID (UUID)")
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxStatsBody))
-	if err != nil {
-		writeErr(w, http.StatusRequestEntityTooLarge, portal.ErrCodeBadRequest, "batch too large or truncated")
+	body, ok := s.readBody(w, r, maxStatsBody, "batch")
+	if !ok {
 		return
 	}
 	if st := s.faults.takeStats(); st != 0 {
