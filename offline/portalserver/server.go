@@ -2,9 +2,9 @@ package portalserver
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -12,13 +12,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	bolt "go.etcd.io/bbolt"
 
 	"motcua/offline/dossier"
 	"motcua/offline/portal"
@@ -32,8 +28,6 @@ var (
 )
 
 const (
-	dbFile        = "portal.db"
-	schemaVersion = 1
 	maxBody       = 4 << 20  // a dossier's JSON
 	maxAttachment = 20 << 20 // one document
 	maxReason     = 2000     // bytes of a status reason
@@ -53,16 +47,11 @@ func decodeStrict(r *http.Request, v any) error {
 	return nil
 }
 
-var (
-	bucketMeta        = []byte("meta")
-	bucketDossiers    = []byte("dossiers")    // code -> record
-	bucketIdempotency = []byte("idempotency") // kioskID \x00 dossierID -> code
-	bucketSeq         = []byte("seq")         // agency \x00 yyMMdd -> uint64
-	bucketAttachments = []byte("attachments") // sha256 hex -> bytes
-)
-
 // Config configures a Server.
 type Config struct {
+	// Store is where the portal keeps what it takes; when nil, Open opens
+	// the bbolt store in Dir (OpenBolt). The Server closes it.
+	Store  Store
 	Dir    string            // data directory; the store is Dir/portal.db
 	Tokens map[string]string // bearer token -> kiosk ID
 	Agency string            // receiving agency code for dossier codes
@@ -96,7 +85,7 @@ type Record struct {
 // Server is the reference portal. Its handler is safe for concurrent use.
 type Server struct {
 	cfg     Config
-	db      *bolt.DB
+	store   Store
 	faults  Faults
 	log     *slog.Logger
 	uploads chan struct{} // one token per body being read
@@ -133,40 +122,29 @@ func Open(cfg Config) (*Server, error) {
 	if cfg.AdminToken != "" && cfg.Tokens[cfg.AdminToken] != "" {
 		return nil, fmt.Errorf("%w: the admin token is also a kiosk token", ErrConfig)
 	}
-	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
-		return nil, fmt.Errorf("portalserver: %w", err)
-	}
-	db, err := bolt.Open(filepath.Join(cfg.Dir, dbFile), 0o600, &bolt.Options{Timeout: 5 * time.Second, NoSync: cfg.NoSync})
-	if err != nil {
-		return nil, fmt.Errorf("portalserver: opening store: %w", err)
-	}
-	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketMeta, bucketDossiers, bucketIdempotency, bucketSeq, bucketAttachments,
-			bucketStatsBatches, bucketRatings, bucketIndicators} {
-			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-				return err
-			}
+	for t, k := range cfg.Tokens {
+		if strings.ContainsRune(k, 0) || strings.ContainsRune(t, 0) {
+			return nil, fmt.Errorf("%w: a token or kiosk ID holds a NUL byte", ErrConfig)
 		}
-		m := tx.Bucket(bucketMeta)
-		if v := m.Get([]byte("schema")); v == nil {
-			return m.Put([]byte("schema"), []byte{schemaVersion})
-		} else if v[0] != schemaVersion {
-			return fmt.Errorf("portalserver: store schema %d, want %d", v[0], schemaVersion)
-		}
-		return nil
-	})
-	if err != nil {
-		db.Close()
-		return nil, err
 	}
-	// Concurrent intakes share one commit (one fsync); a short window keeps
-	// a lone intake fast.
-	db.MaxBatchDelay = 2 * time.Millisecond
-	return &Server{cfg: cfg, db: db, log: cfg.Logger, uploads: make(chan struct{}, cfg.MaxUploads)}, nil
+	st := cfg.Store
+	if st == nil {
+		if cfg.Dir == "" {
+			return nil, fmt.Errorf("%w: no store and no data directory", ErrConfig)
+		}
+		var err error
+		if st, err = OpenBolt(cfg.Dir, cfg.NoSync); err != nil {
+			return nil, err
+		}
+	}
+	return &Server{cfg: cfg, store: st, log: cfg.Logger, uploads: make(chan struct{}, cfg.MaxUploads)}, nil
 }
 
 // Close closes the store.
-func (s *Server) Close() error { return s.db.Close() }
+func (s *Server) Close() error { return s.store.Close() }
+
+// Store returns the server's store.
+func (s *Server) Store() Store { return s.store }
 
 // Faults returns the fault switches.
 func (s *Server) Faults() *Faults { return &s.faults }
@@ -182,9 +160,9 @@ type Counts struct {
 // Count counts stored dossiers and distinct (kiosk, dossier ID) pairs among
 // them: the two are equal exactly when no dossier was filed twice. It also
 // counts ratings and statistics batches.
-func (s *Server) Count() (Counts, error) { return count(s.db) }
+func (s *Server) Count() (Counts, error) { return s.store.Count(context.Background()) }
 
-// CountDir counts the dossiers of a portal store that is not running.
+// CountDir counts the dossiers of a bbolt portal store that is not running.
 func CountDir(dir string) (Counts, error) {
 	db, err := openReadOnly(dir)
 	if err != nil {
@@ -194,83 +172,16 @@ func CountDir(dir string) (Counts, error) {
 	return count(db)
 }
 
-func openReadOnly(dir string) (*bolt.DB, error) {
-	db, err := bolt.Open(filepath.Join(dir, dbFile), 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
-	if errors.Is(err, bolt.ErrTimeout) {
-		return nil, ErrInUse
-	}
-	if err != nil {
-		return nil, fmt.Errorf("portalserver: %w", err)
-	}
-	return db, nil
-}
-
-func count(db *bolt.DB) (Counts, error) {
-	var c Counts
-	seen := map[string]struct{}{}
-	err := db.View(func(tx *bolt.Tx) error {
-		if b := tx.Bucket(bucketRatings); b != nil {
-			c.Ratings = b.Stats().KeyN
-		}
-		if b := tx.Bucket(bucketStatsBatches); b != nil {
-			c.StatsBatches = b.Stats().KeyN
-		}
-		b := tx.Bucket(bucketDossiers)
-		if b == nil {
-			return nil
-		}
-		return b.ForEach(func(_, v []byte) error {
-			var r struct{ KioskID, DossierID string }
-			if err := json.Unmarshal(v, &r); err != nil {
-				return err
-			}
-			c.Dossiers++
-			seen[r.KioskID+"\x00"+r.DossierID] = struct{}{}
-			return nil
-		})
-	})
-	c.DistinctKioskDossierIDs = len(seen)
-	return c, err
-}
-
 // Each calls fn for every stored dossier, in code order.
-func (s *Server) Each(fn func(Record) error) error {
-	return s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketDossiers).ForEach(func(_, v []byte) error {
-			var r Record
-			if err := json.Unmarshal(v, &r); err != nil {
-				return err
-			}
-			return fn(r)
-		})
-	})
-}
+func (s *Server) Each(fn func(Record) error) error { return s.store.Each(context.Background(), fn) }
 
 // SetStatus moves a dossier to a new DVCQG status, as the back office would.
 func (s *Server) SetStatus(kioskID, dossierID string, st portal.Status, reason string) error {
 	if !st.Valid() {
 		return fmt.Errorf("portalserver: status %d out of range", st)
 	}
-	return s.db.Update(func(tx *bolt.Tx) error {
-		code := tx.Bucket(bucketIdempotency).Get(idemKey(kioskID, dossierID))
-		if code == nil {
-			return ErrUnknownDossier
-		}
-		b := tx.Bucket(bucketDossiers)
-		var r Record
-		if err := json.Unmarshal(b.Get(code), &r); err != nil {
-			return err
-		}
-		r.Status, r.Reason, r.UpdatedAt = st, reason, s.cfg.Now().UTC()
-		raw, err := json.Marshal(r)
-		if err != nil {
-			return err
-		}
-		return b.Put(code, raw)
-	})
+	return s.store.SetStatus(context.Background(), kioskID, dossierID, st, reason, s.cfg.Now())
 }
-
-func idemKey(kiosk, id string) []byte { return []byte(kiosk + "\x00" + id) }
 
 // Handler returns the kiosk API:
 //
@@ -485,13 +396,7 @@ func (s *Server) putAttachment(w http.ResponseWriter, r *http.Request, _ string)
 		writeErr(w, http.StatusBadRequest, portal.ErrCodeBadRequest, "attachment does not match its SHA-256")
 		return
 	}
-	err := s.db.Batch(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketAttachments)
-		if b.Get([]byte(want)) != nil {
-			return nil
-		}
-		return b.Put([]byte(want), data)
-	})
+	err := s.store.PutAttachment(r.Context(), want, data)
 	if err != nil {
 		s.log.Error("storing attachment", "err", err)
 		writeErr(w, http.StatusInternalServerError, portal.ErrCodeInternal, "store failure")
@@ -502,14 +407,7 @@ func (s *Server) putAttachment(w http.ResponseWriter, r *http.Request, _ string)
 
 func (s *Server) status(w http.ResponseWriter, r *http.Request, kiosk string) {
 	id := r.PathValue("id")
-	var rec Record
-	err := s.db.View(func(tx *bolt.Tx) error {
-		code := tx.Bucket(bucketIdempotency).Get(idemKey(kiosk, id))
-		if code == nil {
-			return ErrUnknownDossier
-		}
-		return json.Unmarshal(tx.Bucket(bucketDossiers).Get(code), &rec)
-	})
+	rec, err := s.store.Lookup(r.Context(), kiosk, id)
 	if errors.Is(err, ErrUnknownDossier) {
 		writeErr(w, http.StatusNotFound, portal.ErrCodeNotFound, "no dossier with this ID from this kiosk")
 		return
@@ -520,12 +418,6 @@ func (s *Server) status(w http.ResponseWriter, r *http.Request, kiosk string) {
 	}
 	writeJSON(w, http.StatusOK, portal.StatusResponse{DossierID: id, Code: rec.Code, Status: rec.Status, Reason: rec.Reason, UpdatedAt: rec.UpdatedAt})
 }
-
-// errConflict and errAttachment leave the intake transaction with a reason.
-var (
-	errConflict   = errors.New("conflict")
-	errAttachment = errors.New("attachment missing")
-)
 
 func (s *Server) submit(w http.ResponseWriter, r *http.Request, kiosk string) {
 	id := r.Header.Get(portal.HeaderIdempotencyKey)
@@ -575,54 +467,17 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, kiosk string) {
 	sum := sha256.Sum256(body)
 	bodyHash := hex.EncodeToString(sum[:])
 
-	var resp []byte
-	var replay bool
-	err := s.db.Batch(func(tx *bolt.Tx) error {
-		resp, replay = nil, false
-		idem := tx.Bucket(bucketIdempotency)
-		dossiers := tx.Bucket(bucketDossiers)
-		if code := idem.Get(idemKey(kiosk, id)); code != nil {
-			var rec Record
-			if err := json.Unmarshal(dossiers.Get(code), &rec); err != nil {
-				return err
-			}
-			if rec.BodyHash != bodyHash {
-				return errConflict
-			}
-			resp, replay = rec.Response, true
-			return nil
-		}
-		for _, h := range hashes {
-			if tx.Bucket(bucketAttachments).Get([]byte(h)) == nil {
-				return errAttachment
-			}
-		}
-		now := s.cfg.Now()
-		code, err := s.nextCode(tx, now)
-		if err != nil {
-			return err
-		}
-		sr := portal.SubmitResponse{DossierID: id, Code: code, Status: portal.StatusAccepted, Receipt: s.receipt(&d, code, now)}
-		resp, err = json.Marshal(sr)
-		if err != nil {
-			return err
-		}
-		rec := Record{Code: code, KioskID: kiosk, DossierID: id, BodyHash: bodyHash, Status: portal.StatusAccepted,
-			UpdatedAt: now.UTC(), Response: resp, Body: body}
-		raw, err := json.Marshal(rec)
-		if err != nil {
-			return err
-		}
-		if err := dossiers.Put([]byte(code), raw); err != nil {
-			return err
-		}
-		return idem.Put(idemKey(kiosk, id), []byte(code))
-	})
+	now := s.cfg.Now()
+	resp, replay, err := s.store.Intake(r.Context(), Intake{Kiosk: kiosk, DossierID: id, BodyHash: bodyHash, Body: body,
+		Attachments: hashes, Agency: s.cfg.Agency, Now: now,
+		Answer: func(code string) ([]byte, error) {
+			return json.Marshal(portal.SubmitResponse{DossierID: id, Code: code, Status: portal.StatusAccepted, Receipt: s.receipt(&d, code, now)})
+		}})
 	switch {
-	case errors.Is(err, errConflict):
+	case errors.Is(err, ErrConflict):
 		writeErr(w, http.StatusConflict, portal.ErrCodeConflict, "this Idempotency-Key was used for a different dossier")
 		return
-	case errors.Is(err, errAttachment):
+	case errors.Is(err, ErrAttachmentMissing):
 		writeErr(w, http.StatusUnprocessableEntity, portal.ErrCodeAttachment, "an attachment was not uploaded first")
 		return
 	case err != nil:
@@ -646,25 +501,6 @@ func writeIntake(w http.ResponseWriter, resp []byte, replay, drop bool) {
 		return
 	}
 	writeRaw(w, http.StatusCreated, resp)
-}
-
-// nextCode allocates <agency>-<yyMMdd>-<seq> for the day of now in Vietnam.
-func (s *Server) nextCode(tx *bolt.Tx, now time.Time) (string, error) {
-	local := now.In(portal.Vietnam)
-	day := local.Format("060102")
-	b := tx.Bucket(bucketSeq)
-	key := []byte(s.cfg.Agency + "\x00" + day)
-	var n uint64
-	if v := b.Get(key); len(v) == 8 {
-		n = binary.BigEndian.Uint64(v)
-	}
-	n++
-	var v [8]byte
-	binary.BigEndian.PutUint64(v[:], n)
-	if err := b.Put(key, v[:]); err != nil {
-		return "", err
-	}
-	return fmt.Sprintf("%s-%s-%04d", s.cfg.Agency, day, n), nil
 }
 
 // receipt fills the Mẫu 01 data for a dossier received at now.
