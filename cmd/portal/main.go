@@ -10,8 +10,11 @@
 // MOTCUA_PORTAL_ADMIN_TOKEN), so they need not show in ps. The admin API
 // (fault switches, status changes) has its own listener.
 //
-//	portal count --data DIR [--json]
-//	portal stats --data DIR [--day YYYY-MM-DD] [--kiosk ID] [--json]
+//	portal count (--data DIR | --db URL) [--json]
+//	portal stats (--data DIR | --db URL) [--day YYYY-MM-DD] [--kiosk ID] [--json]
+//
+// With --db postgres://… the portal keeps its data in PostgreSQL instead of
+// the embedded bbolt store, and several portal processes may share it.
 //
 // Besides dossiers it takes kiosks' satisfaction ratings and Decision 06
 // indicator totals (POST /v1/stats); `portal stats` sums them.
@@ -37,7 +40,9 @@ import (
 	"time"
 
 	"motcua/cardreader/cccd"
+	"motcua/offline/portal"
 	"motcua/offline/portalserver"
+	"motcua/offline/portalserver/pgstore"
 )
 
 func main() {
@@ -97,7 +102,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("portal serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8470", "listen address of the kiosk API")
-	data := fs.String("data", "", "data directory (required)")
+	data := fs.String("data", "", "data directory of the embedded bbolt store")
+	dbURL := fs.String("db", "", "PostgreSQL URL (postgres://user:pass@host:port/db) instead of --data; several portals may share it")
 	toks := tokens{}
 	fs.Var(toks, "token", "kiosk bearer token, or TOKEN=KIOSKID; repeatable (visible to ps: prefer --token-file or $"+envTokens+")")
 	tokFile := fs.String("token-file", "", "file of kiosk tokens, one TOKEN[=KIOSKID] a line (# comments); mode 0600")
@@ -127,14 +133,23 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stderr, "portal:", err)
 		return errUsage
 	}
-	if *data == "" || len(toks) == 0 || fs.NArg() > 0 || (*cert == "") != (*key == "") {
-		fmt.Fprintln(stderr, "usage: portal --addr HOST:PORT --data DIR (--token TOKEN[=KIOSKID] | --token-file F | $"+envTokens+") [--tls-cert F --tls-key F] [--admin-addr HOST:PORT --admin-token-file F]")
+	if (*data == "") == (*dbURL == "") || len(toks) == 0 || fs.NArg() > 0 || (*cert == "") != (*key == "") {
+		fmt.Fprintln(stderr, "usage: portal --addr HOST:PORT (--data DIR | --db postgres://…) (--token TOKEN[=KIOSKID] | --token-file F | $"+envTokens+") [--tls-cert F --tls-key F] [--admin-addr HOST:PORT --admin-token-file F]")
 		return errUsage
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	srv, err := portalserver.Open(portalserver.Config{Dir: *data, Tokens: toks, Agency: *agency, AdminToken: adminTok,
+	var st portalserver.Store
+	if *dbURL != "" {
+		if st, err = pgstore.Open(ctx, *dbURL); err != nil {
+			return err
+		}
+	}
+	srv, err := portalserver.Open(portalserver.Config{Dir: *data, Store: st, Tokens: toks, Agency: *agency, AdminToken: adminTok,
 		NoSync: *noSync, Logger: log, MaxUploads: *maxUploads})
 	if err != nil {
+		if st != nil {
+			st.Close()
+		}
 		return err
 	}
 	defer srv.Close()
@@ -273,16 +288,26 @@ func loadAdminToken(flagVal, file string) (string, error) {
 func count(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("portal count", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	data := fs.String("data", "", "data directory (required)")
+	data := fs.String("data", "", "data directory of a stopped bbolt portal")
+	dbURL := fs.String("db", "", "PostgreSQL URL (instead of --data; the portals may keep running)")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *data == "" || fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "usage: portal count --data DIR [--json]")
+	if (*data == "") == (*dbURL == "") || fs.NArg() > 0 {
+		fmt.Fprintln(stderr, "usage: portal count (--data DIR | --db postgres://…) [--json]")
 		return errUsage
 	}
-	c, err := portalserver.CountDir(*data)
+	var c portalserver.Counts
+	var err error
+	if *dbURL != "" {
+		err = withDB(*dbURL, func(st *pgstore.Store) (err error) {
+			c, err = st.Count(context.Background())
+			return err
+		})
+	} else {
+		c, err = portalserver.CountDir(*data)
+	}
 	if err != nil {
 		return err
 	}
@@ -294,10 +319,23 @@ func count(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// withDB runs fn on an existing portal database.
+func withDB(url string, fn func(*pgstore.Store) error) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	st, err := pgstore.Connect(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return fn(st)
+}
+
 func stats(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("portal stats", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	data := fs.String("data", "", "data directory (required)")
+	data := fs.String("data", "", "data directory of a stopped bbolt portal")
+	dbURL := fs.String("db", "", "PostgreSQL URL (instead of --data)")
 	dayFlag := fs.String("day", "", "one day in Vietnam, YYYY-MM-DD (default: every day)")
 	kiosk := fs.String("kiosk", "", "one kiosk ID (default: every kiosk)")
 	asJSON := fs.Bool("json", false, "print JSON")
@@ -313,11 +351,20 @@ func stats(args []string, stdout, stderr io.Writer) error {
 		}
 		day = d
 	}
-	if *data == "" || fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "usage: portal stats --data DIR [--day YYYY-MM-DD] [--kiosk ID] [--json]")
+	if (*data == "") == (*dbURL == "") || fs.NArg() > 0 {
+		fmt.Fprintln(stderr, "usage: portal stats (--data DIR | --db postgres://…) [--day YYYY-MM-DD] [--kiosk ID] [--json]")
 		return errUsage
 	}
-	t, err := portalserver.StatsDir(*data, *kiosk, day)
+	var t portal.StatsTotals
+	var err error
+	if *dbURL != "" {
+		err = withDB(*dbURL, func(st *pgstore.Store) (err error) {
+			t, err = st.Stats(context.Background(), *kiosk, day)
+			return err
+		})
+	} else {
+		t, err = portalserver.StatsDir(*data, *kiosk, day)
+	}
 	if err != nil {
 		return err
 	}
