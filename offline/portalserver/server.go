@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"motcua/offline/dossier"
+	"motcua/offline/heartbeat"
 	"motcua/offline/portal"
 )
 
@@ -191,6 +192,7 @@ func (s *Server) SetStatus(kioskID, dossierID string, st portal.Status, reason s
 //	GET  /v1/dossiers/{id}
 //	POST /v1/stats               (Idempotency-Key: batch ID)
 //	GET  /v1/stats?day=YYYY-MM-DD (this kiosk's totals; no day: all days)
+//	POST /v1/heartbeat           (heartbeat.Status; 204)
 //
 // The admin API is not on it: serve AdminHandler on its own listener.
 func (s *Server) Handler() http.Handler {
@@ -203,6 +205,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET "+portal.PathDossiers+"/{id}", s.kiosk(s.status))
 	mux.HandleFunc("POST "+portal.PathStats, s.kiosk(s.postStats))
 	mux.HandleFunc("GET "+portal.PathStats, s.kiosk(s.getStats))
+	mux.HandleFunc("POST "+heartbeat.Path, s.kiosk(s.heartbeat))
 	return mux
 }
 
@@ -522,4 +525,30 @@ func (s *Server) receipt(d *dossier.Dossier, code string, now time.Time) portal.
 		rc.Documents = append(rc.Documents, portal.Document{Key: a.Key, Name: a.Name, SHA256: a.SHA256})
 	}
 	return rc
+}
+
+// heartbeat takes a kiosk's heartbeat. Only the fields of heartbeat.Status
+// are kept (Parse drops the rest), so nothing else a client sends is stored.
+func (s *Server) heartbeat(w http.ResponseWriter, r *http.Request, kiosk string) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, heartbeat.MaxBody))
+	if err != nil {
+		writeErr(w, http.StatusRequestEntityTooLarge, portal.ErrCodeBadRequest, "heartbeat too large or truncated")
+		return
+	}
+	st, err := heartbeat.Parse(body)
+	if err != nil {
+		writeErr(w, http.StatusBadRequest, portal.ErrCodeBadRequest, err.Error())
+		return
+	}
+	canon, err := json.Marshal(st)
+	if err != nil {
+		writeErr(w, http.StatusInternalServerError, portal.ErrCodeInternal, "encoding failure")
+		return
+	}
+	if err := s.store.PutHeartbeat(r.Context(), Heartbeat{KioskID: kiosk, ReceivedAt: s.cfg.Now().UTC(), Body: canon}); err != nil {
+		s.log.Error("heartbeat", "err", err)
+		writeErr(w, http.StatusInternalServerError, portal.ErrCodeInternal, "store failure")
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }
