@@ -90,6 +90,7 @@ type Server struct {
 	faults  Faults
 	log     *slog.Logger
 	uploads chan struct{} // one token per body being read
+	sess    sessions      // admin browser sessions (the dashboard)
 }
 
 // Open opens (or creates) the store in cfg.Dir.
@@ -214,6 +215,10 @@ func (s *Server) Handler() http.Handler {
 //
 //	POST /admin/faults               (FaultSettings, validated)
 //	POST /admin/status/{kiosk}/{id}  ({"status":N,"reason":"…"})
+//	POST /admin/login-link           (a one-time browser sign-in code)
+//	GET  /admin/login, POST /admin/login  (sign-in page; sets a session cookie)
+//	GET  /admin/fleet?sort=&desc=&q=&alert=&lang=  (fleet dashboard)
+//	GET  /admin/fleet/{kiosk}        (one kiosk with its history)
 //
 // Serve it on a listener of its own (cmd/portal: --admin-addr), never on
 // the address kiosks reach.
@@ -221,6 +226,11 @@ func (s *Server) AdminHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /admin/faults", s.admin(s.setFaults))
 	mux.HandleFunc("POST /admin/status/{kiosk}/{id}", s.admin(s.adminStatus))
+	mux.HandleFunc("POST /admin/login-link", s.admin(s.loginLink))
+	mux.HandleFunc("GET /admin/login", s.login)
+	mux.HandleFunc("POST /admin/login", s.login)
+	mux.HandleFunc("GET /admin/fleet", s.adminPage(s.fleetPage))
+	mux.HandleFunc("GET /admin/fleet/{kiosk}", s.adminPage(s.kioskPage))
 	return mux
 }
 
