@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -178,6 +179,61 @@ func BenchmarkFleetLoad(b *testing.B) {
 				b.ReportMetric(float64(len(hbLat))/elapsed.Seconds(), "heartbeats/s")
 			}
 			hbMu.Unlock()
+		})
+	}
+}
+
+// BenchmarkFleetPage renders the dashboard of 1,000 kiosks (half of them
+// with a backlog, so their history is read for the growing-backlog alert),
+// on bbolt and on PostgreSQL. One op is one page.
+func BenchmarkFleetPage(b *testing.B) {
+	const kiosks = 1000
+	for _, backend := range []string{"bbolt", "postgres"} {
+		b.Run(backend, func(b *testing.B) {
+			var st portalserver.Store
+			var err error
+			if backend == "postgres" {
+				st, err = Open(context.Background(), pgtest.NewDB(b))
+			} else {
+				st, err = portalserver.OpenBolt(b.TempDir(), true)
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			now := time.Now()
+			srv, err := portalserver.Open(portalserver.Config{Store: st, Tokens: map[string]string{"t": "K"}, AdminToken: "admin-token-0123456789",
+				Now: func() time.Time { return now }})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer srv.Close()
+			ctx := context.Background()
+			for k := range kiosks {
+				for j := 10; j >= 0; j-- {
+					s := heartbeat.Status{Version: "1.4.0", Mode: heartbeat.ModeCounter, Ward: fmt.Sprintf("Phường %d", k/4), At: now.Add(-time.Duration(j) * 3 * time.Minute),
+						Online: true, Reader: heartbeat.Device{State: heartbeat.StateOK}, FreeDiskBytes: 40 << 30}
+					if k%2 == 1 {
+						s.Queue, s.OldestQueued = 10-j+1, now.Add(-time.Hour)
+					}
+					body, _ := json.Marshal(s)
+					if err := st.PutHeartbeat(ctx, portalserver.Heartbeat{KioskID: fmt.Sprintf("KIOSK-%04d", k), ReceivedAt: s.At, Body: body}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			h := srv.AdminHandler()
+			var size int
+			for b.Loop() {
+				req := httptest.NewRequest("GET", "/admin/fleet?sort=queue&desc=1", nil)
+				req.Header.Set("Authorization", "Bearer admin-token-0123456789")
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				if rec.Code != 200 {
+					b.Fatalf("status %d", rec.Code)
+				}
+				size = rec.Body.Len()
+			}
+			b.ReportMetric(float64(size)/1024, "page-KiB")
 		})
 	}
 }
