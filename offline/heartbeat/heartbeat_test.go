@@ -229,3 +229,51 @@ func TestPortalRefusesBadHeartbeats(t *testing.T) {
 		t.Fatalf("fleet %v", fleet)
 	}
 }
+
+// The sender survives a portal that is down or refuses it: the error is
+// reported by Sent, and delivery resumes when the portal is back.
+func TestSenderPortalDownThenUp(t *testing.T) {
+	var mu sync.Mutex
+	status := http.StatusServiceUnavailable
+	got := 0
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		if r.Header.Get("Authorization") != "Bearer tok" || r.URL.Path != heartbeat.Path {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		if status == http.StatusNoContent {
+			got++
+		}
+		w.WriteHeader(status)
+	}))
+	defer ts.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s, err := heartbeat.Start(ctx, heartbeat.Config{URL: ts.URL, Token: "tok", Interval: 20 * time.Millisecond,
+		PollInterval: 5 * time.Millisecond, MinGap: time.Millisecond}, valid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wait := func(cond func() bool, what string) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for !cond() {
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s", what)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	wait(func() bool { _, _, err := s.Sent(); return errors.Is(err, heartbeat.ErrRejected) }, "the refusal to be reported")
+	mu.Lock()
+	status = http.StatusNoContent
+	mu.Unlock()
+	wait(func() bool { k, _, err := s.Sent(); return k >= 2 && err == nil }, "delivery to resume")
+	mu.Lock()
+	if got < 2 {
+		t.Fatalf("portal took %d", got)
+	}
+	mu.Unlock()
+}
