@@ -152,7 +152,9 @@ func acquire() (*Server, error) {
 		return nil, err
 	}
 	userLock = users // held until the process exits
-	if s, err := readServer(dir); err == nil && syscall.Kill(s.PID, 0) == nil {
+	// A live supervisor's cluster answers; a stale file (a supervisor
+	// killed with SIGKILL, its PID reused) does not, and is replaced.
+	if s, err := readServer(dir); err == nil && syscall.Kill(s.PID, 0) == nil && ping(s) == nil {
 		return s, nil
 	}
 	os.Remove(filepath.Join(dir, "server.json"))
@@ -190,6 +192,16 @@ func acquire() (*Server, error) {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+func ping(s *Server) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, s.URL("postgres"))
+	if err != nil {
+		return err
+	}
+	return conn.Close(ctx)
 }
 
 // ErrNoServer reports that no cluster description was found.

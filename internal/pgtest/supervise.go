@@ -151,6 +151,13 @@ func supervise(dir string) int {
 		stop()
 		return 1
 	}
+	// removeOwn deletes server.json only while it describes this
+	// supervisor's cluster, never a successor's.
+	removeOwn := func() {
+		if cur, err := readServer(dir); err == nil && cur.PID == os.Getpid() {
+			os.Remove(filepath.Join(dir, "server.json"))
+		}
+	}
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
 	tick := time.NewTicker(250 * time.Millisecond)
@@ -160,12 +167,12 @@ func supervise(dir string) int {
 		select {
 		case sig := <-sigs:
 			log.Printf("%v: stopping postgres", sig)
-			os.Remove(filepath.Join(dir, "server.json"))
+			removeOwn()
 			stop()
 			return 0
 		case <-exited:
 			log.Printf("postgres exited unexpectedly (%v)", pg.ProcessState)
-			os.Remove(filepath.Join(dir, "server.json"))
+			removeOwn()
 			return 1
 		case <-tick.C:
 		}
@@ -183,7 +190,7 @@ func supervise(dir string) int {
 		// Still holding the exclusive lock: a new user waits until the
 		// cluster is gone, then starts a fresh supervisor.
 		log.Printf("no users for %v: stopping postgres", grace)
-		os.Remove(filepath.Join(dir, "server.json"))
+		removeOwn()
 		stop()
 		syscall.Flock(int(users.Fd()), syscall.LOCK_UN)
 		return 0
