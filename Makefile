@@ -91,3 +91,13 @@ deb: deps-build
 
 deb-test: deps
 	$(GO) test -tags $(TESTTAGS) -count=1 -v -run TestDeb ./packaging/
+
+# --- Province fleet (issues 13.7, 19): the portal on PostgreSQL, kiosk
+# heartbeats, the fleet dashboard. `make test` already runs their tests
+# (PostgreSQL and headless Chromium start privately); these are extras.
+.PHONY: fleet-bench fleet-screenshots
+fleet-bench: deps
+	$(GO) test -tags $(TESTTAGS) -run '^$$' -bench FleetLoad -benchtime 2000x ./offline/portalserver/pgstore
+
+fleet-screenshots: deps
+	$(GO) test -tags $(TESTTAGS) -count=1 -run FleetInChromium ./offline/portalserver -screenshots $(CURDIR)/docs/screenshots

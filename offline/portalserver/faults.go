@@ -1,6 +1,8 @@
 package portalserver
 
 import (
+	"errors"
+	"fmt"
 	"sync"
 	"time"
 )
@@ -39,6 +41,27 @@ type FaultSettings struct {
 	// StatsDropAfterCommitNext makes the next N statistics batches commit
 	// and then drop the connection without answering.
 	StatsDropAfterCommitNext int `json:"statsDropAfterCommitNext,omitempty"`
+}
+
+// ErrFaults reports fault settings out of range.
+var ErrFaults = errors.New("portalserver: bad fault settings")
+
+// Validate checks the switches are in range: counts not negative, failure
+// statuses 500 or 503, refusals 4xx, a delay of at most ten minutes.
+func (s FaultSettings) Validate() error {
+	switch {
+	case s.FailNext < 0, s.RefuseNext < 0, s.DropAfterCommitNext < 0, s.StatsFailNext < 0, s.StatsDropAfterCommitNext < 0:
+		return fmt.Errorf("%w: negative count", ErrFaults)
+	case s.FailStatus != 0 && s.FailStatus != 500 && s.FailStatus != 503:
+		return fmt.Errorf("%w: failStatus must be 500 or 503", ErrFaults)
+	case s.RefuseStatus != 0 && (s.RefuseStatus < 400 || s.RefuseStatus > 499 || s.RefuseStatus == 401 || s.RefuseStatus == 409):
+		return fmt.Errorf("%w: refuseStatus must be a 4xx other than 401 and 409", ErrFaults)
+	case len(s.RefuseReason) > maxReason:
+		return fmt.Errorf("%w: refuseReason too long", ErrFaults)
+	case s.Delay < 0 || s.Delay > 10*time.Minute:
+		return fmt.Errorf("%w: delay must be between 0 and 10m", ErrFaults)
+	}
+	return nil
 }
 
 // Set replaces all switches.

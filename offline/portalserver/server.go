@@ -1,9 +1,10 @@
 package portalserver
 
 import (
+	"bytes"
+	"context"
 	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -11,14 +12,12 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
+	"unicode/utf8"
 
 	"motcua/offline/dossier"
+	"motcua/offline/heartbeat"
 	"motcua/offline/portal"
 )
 
@@ -30,28 +29,42 @@ var (
 )
 
 const (
-	dbFile        = "portal.db"
-	schemaVersion = 1
 	maxBody       = 4 << 20  // a dossier's JSON
 	maxAttachment = 20 << 20 // one document
+	maxReason     = 2000     // bytes of a status reason
 )
 
-var (
-	bucketMeta        = []byte("meta")
-	bucketDossiers    = []byte("dossiers")    // code -> record
-	bucketIdempotency = []byte("idempotency") // kioskID \x00 dossierID -> code
-	bucketSeq         = []byte("seq")         // agency \x00 yyMMdd -> uint64
-	bucketAttachments = []byte("attachments") // sha256 hex -> bytes
-)
+// decodeStrict decodes a small JSON body, refusing unknown fields and
+// trailing data, so a typo in an admin call fails instead of doing nothing.
+func decodeStrict(r *http.Request, v any) error {
+	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<16))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return errors.New("trailing data")
+	}
+	return nil
+}
 
 // Config configures a Server.
 type Config struct {
+	// Store is where the portal keeps what it takes; when nil, Open opens
+	// the bbolt store in Dir (OpenBolt). The Server closes it.
+	Store  Store
 	Dir    string            // data directory; the store is Dir/portal.db
 	Tokens map[string]string // bearer token -> kiosk ID
 	Agency string            // receiving agency code for dossier codes
 	// AdminToken, when set, enables POST /admin/faults and
 	// POST /admin/status/{kiosk}/{dossier} for scripted tests.
 	AdminToken string
+	// MaxUploads bounds the request bodies (attachments, dossiers,
+	// statistics) read at once, so many concurrent 20 MB uploads cannot
+	// exhaust memory; default 8. A request waits up to UploadWait (default
+	// 10 s) for a slot, then gets 503 and retries later.
+	MaxUploads int
+	UploadWait time.Duration
 	NoSync     bool             // skip fsync (tests and benchmarks only)
 	Now        func() time.Time // clock; default time.Now
 	Logger     *slog.Logger     // default: discard
@@ -72,10 +85,12 @@ type Record struct {
 
 // Server is the reference portal. Its handler is safe for concurrent use.
 type Server struct {
-	cfg    Config
-	db     *bolt.DB
-	faults Faults
-	log    *slog.Logger
+	cfg     Config
+	store   Store
+	faults  Faults
+	log     *slog.Logger
+	uploads chan struct{} // one token per body being read
+	sess    sessions      // admin browser sessions (the dashboard)
 }
 
 // Open opens (or creates) the store in cfg.Dir.
@@ -95,40 +110,43 @@ func Open(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
-		return nil, fmt.Errorf("portalserver: %w", err)
+	if cfg.MaxUploads <= 0 {
+		cfg.MaxUploads = 8
 	}
-	db, err := bolt.Open(filepath.Join(cfg.Dir, dbFile), 0o600, &bolt.Options{Timeout: 5 * time.Second, NoSync: cfg.NoSync})
-	if err != nil {
-		return nil, fmt.Errorf("portalserver: opening store: %w", err)
+	if cfg.UploadWait <= 0 {
+		cfg.UploadWait = 10 * time.Second
 	}
-	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketMeta, bucketDossiers, bucketIdempotency, bucketSeq, bucketAttachments,
-			bucketStatsBatches, bucketRatings, bucketIndicators} {
-			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-				return err
-			}
+	for t, k := range cfg.Tokens {
+		if t == "" || k == "" {
+			return nil, fmt.Errorf("%w: empty kiosk token or kiosk ID", ErrConfig)
 		}
-		m := tx.Bucket(bucketMeta)
-		if v := m.Get([]byte("schema")); v == nil {
-			return m.Put([]byte("schema"), []byte{schemaVersion})
-		} else if v[0] != schemaVersion {
-			return fmt.Errorf("portalserver: store schema %d, want %d", v[0], schemaVersion)
-		}
-		return nil
-	})
-	if err != nil {
-		db.Close()
-		return nil, err
 	}
-	// Concurrent intakes share one commit (one fsync); a short window keeps
-	// a lone intake fast.
-	db.MaxBatchDelay = 2 * time.Millisecond
-	return &Server{cfg: cfg, db: db, log: cfg.Logger}, nil
+	if cfg.AdminToken != "" && cfg.Tokens[cfg.AdminToken] != "" {
+		return nil, fmt.Errorf("%w: the admin token is also a kiosk token", ErrConfig)
+	}
+	for t, k := range cfg.Tokens {
+		if strings.ContainsRune(k, 0) || strings.ContainsRune(t, 0) {
+			return nil, fmt.Errorf("%w: a token or kiosk ID holds a NUL byte", ErrConfig)
+		}
+	}
+	st := cfg.Store
+	if st == nil {
+		if cfg.Dir == "" {
+			return nil, fmt.Errorf("%w: no store and no data directory", ErrConfig)
+		}
+		var err error
+		if st, err = OpenBolt(cfg.Dir, cfg.NoSync); err != nil {
+			return nil, err
+		}
+	}
+	return &Server{cfg: cfg, store: st, log: cfg.Logger, uploads: make(chan struct{}, cfg.MaxUploads)}, nil
 }
 
 // Close closes the store.
-func (s *Server) Close() error { return s.db.Close() }
+func (s *Server) Close() error { return s.store.Close() }
+
+// Store returns the server's store.
+func (s *Server) Store() Store { return s.store }
 
 // Faults returns the fault switches.
 func (s *Server) Faults() *Faults { return &s.faults }
@@ -144,9 +162,9 @@ type Counts struct {
 // Count counts stored dossiers and distinct (kiosk, dossier ID) pairs among
 // them: the two are equal exactly when no dossier was filed twice. It also
 // counts ratings and statistics batches.
-func (s *Server) Count() (Counts, error) { return count(s.db) }
+func (s *Server) Count() (Counts, error) { return s.store.Count(context.Background()) }
 
-// CountDir counts the dossiers of a portal store that is not running.
+// CountDir counts the dossiers of a bbolt portal store that is not running.
 func CountDir(dir string) (Counts, error) {
 	db, err := openReadOnly(dir)
 	if err != nil {
@@ -156,85 +174,18 @@ func CountDir(dir string) (Counts, error) {
 	return count(db)
 }
 
-func openReadOnly(dir string) (*bolt.DB, error) {
-	db, err := bolt.Open(filepath.Join(dir, dbFile), 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
-	if errors.Is(err, bolt.ErrTimeout) {
-		return nil, ErrInUse
-	}
-	if err != nil {
-		return nil, fmt.Errorf("portalserver: %w", err)
-	}
-	return db, nil
-}
-
-func count(db *bolt.DB) (Counts, error) {
-	var c Counts
-	seen := map[string]struct{}{}
-	err := db.View(func(tx *bolt.Tx) error {
-		if b := tx.Bucket(bucketRatings); b != nil {
-			c.Ratings = b.Stats().KeyN
-		}
-		if b := tx.Bucket(bucketStatsBatches); b != nil {
-			c.StatsBatches = b.Stats().KeyN
-		}
-		b := tx.Bucket(bucketDossiers)
-		if b == nil {
-			return nil
-		}
-		return b.ForEach(func(_, v []byte) error {
-			var r struct{ KioskID, DossierID string }
-			if err := json.Unmarshal(v, &r); err != nil {
-				return err
-			}
-			c.Dossiers++
-			seen[r.KioskID+"\x00"+r.DossierID] = struct{}{}
-			return nil
-		})
-	})
-	c.DistinctKioskDossierIDs = len(seen)
-	return c, err
-}
-
 // Each calls fn for every stored dossier, in code order.
-func (s *Server) Each(fn func(Record) error) error {
-	return s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketDossiers).ForEach(func(_, v []byte) error {
-			var r Record
-			if err := json.Unmarshal(v, &r); err != nil {
-				return err
-			}
-			return fn(r)
-		})
-	})
-}
+func (s *Server) Each(fn func(Record) error) error { return s.store.Each(context.Background(), fn) }
 
 // SetStatus moves a dossier to a new DVCQG status, as the back office would.
 func (s *Server) SetStatus(kioskID, dossierID string, st portal.Status, reason string) error {
 	if !st.Valid() {
 		return fmt.Errorf("portalserver: status %d out of range", st)
 	}
-	return s.db.Update(func(tx *bolt.Tx) error {
-		code := tx.Bucket(bucketIdempotency).Get(idemKey(kioskID, dossierID))
-		if code == nil {
-			return ErrUnknownDossier
-		}
-		b := tx.Bucket(bucketDossiers)
-		var r Record
-		if err := json.Unmarshal(b.Get(code), &r); err != nil {
-			return err
-		}
-		r.Status, r.Reason, r.UpdatedAt = st, reason, s.cfg.Now().UTC()
-		raw, err := json.Marshal(r)
-		if err != nil {
-			return err
-		}
-		return b.Put(code, raw)
-	})
+	return s.store.SetStatus(context.Background(), kioskID, dossierID, st, reason, s.cfg.Now())
 }
 
-func idemKey(kiosk, id string) []byte { return []byte(kiosk + "\x00" + id) }
-
-// Handler returns the HTTP API:
+// Handler returns the kiosk API:
 //
 //	GET  /v1/health
 //	PUT  /v1/attachments/{sha256}
@@ -242,8 +193,9 @@ func idemKey(kiosk, id string) []byte { return []byte(kiosk + "\x00" + id) }
 //	GET  /v1/dossiers/{id}
 //	POST /v1/stats               (Idempotency-Key: batch ID)
 //	GET  /v1/stats?day=YYYY-MM-DD (this kiosk's totals; no day: all days)
-//	POST /admin/faults           (admin token)
-//	POST /admin/status/{kiosk}/{id}  (admin token)
+//	POST /v1/heartbeat           (heartbeat.Status; 204)
+//
+// The admin API is not on it: serve AdminHandler on its own listener.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+portal.PathHealth, s.kiosk(func(w http.ResponseWriter, r *http.Request, kiosk string) {
@@ -254,8 +206,31 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET "+portal.PathDossiers+"/{id}", s.kiosk(s.status))
 	mux.HandleFunc("POST "+portal.PathStats, s.kiosk(s.postStats))
 	mux.HandleFunc("GET "+portal.PathStats, s.kiosk(s.getStats))
+	mux.HandleFunc("POST "+heartbeat.Path, s.kiosk(s.heartbeat))
+	return mux
+}
+
+// AdminHandler returns the admin API, every route behind the admin token
+// (without one configured, every request is refused):
+//
+//	POST /admin/faults               (FaultSettings, validated)
+//	POST /admin/status/{kiosk}/{id}  ({"status":N,"reason":"…"})
+//	POST /admin/login-link           (a one-time browser sign-in code)
+//	GET  /admin/login, POST /admin/login  (sign-in page; sets a session cookie)
+//	GET  /admin/fleet?sort=&desc=&q=&alert=&lang=  (fleet dashboard)
+//	GET  /admin/fleet/{kiosk}        (one kiosk with its history)
+//
+// Serve it on a listener of its own (cmd/portal: --admin-addr), never on
+// the address kiosks reach.
+func (s *Server) AdminHandler() http.Handler {
+	mux := http.NewServeMux()
 	mux.HandleFunc("POST /admin/faults", s.admin(s.setFaults))
 	mux.HandleFunc("POST /admin/status/{kiosk}/{id}", s.admin(s.adminStatus))
+	mux.HandleFunc("POST /admin/login-link", s.admin(s.loginLink))
+	mux.HandleFunc("GET /admin/login", s.login)
+	mux.HandleFunc("POST /admin/login", s.login)
+	mux.HandleFunc("GET /admin/fleet", s.adminPage(s.fleetPage))
+	mux.HandleFunc("GET /admin/fleet/{kiosk}", s.adminPage(s.kioskPage))
 	return mux
 }
 
@@ -306,17 +281,68 @@ func (s *Server) kiosk(h func(http.ResponseWriter, *http.Request, string)) http.
 			}
 		}
 		if tok == "" || kiosk == "" {
-			writeErr(w, http.StatusUnauthorized, portal.ErrCodeUnauthorized, "unknown kiosk token")
+			unauthorized(w, "unknown kiosk token")
 			return
 		}
 		h(w, r, kiosk)
 	}
 }
 
+// unauthorized answers 401 and closes the connection after the answer:
+// with "Connection: close" set, net/http neither reads the unread body
+// before answering nor keeps the connection, so a stranger cannot make the
+// server swallow a 20 MB body it will never use.
+func unauthorized(w http.ResponseWriter, reason string) {
+	w.Header().Set("Connection", "close")
+	writeErr(w, http.StatusUnauthorized, portal.ErrCodeUnauthorized, reason)
+}
+
+// readBody reads at most limit bytes of r's body while holding one of the
+// upload slots, so the bodies in memory at once are bounded. It answers
+// the client itself when it fails (ok false).
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request, limit int64, what string) (body []byte, ok bool) {
+	if r.ContentLength > limit {
+		w.Header().Set("Connection", "close")
+		writeErr(w, http.StatusRequestEntityTooLarge, portal.ErrCodeBadRequest, what+" too large")
+		return nil, false
+	}
+	t := time.NewTimer(s.cfg.UploadWait)
+	defer t.Stop()
+	select {
+	case s.uploads <- struct{}{}:
+		defer func() { <-s.uploads }()
+	case <-t.C:
+		w.Header().Set("Retry-After", "5")
+		w.Header().Set("Connection", "close")
+		writeErr(w, http.StatusServiceUnavailable, portal.ErrCodeUnavailable, "too many uploads at once; retry later")
+		return nil, false
+	case <-r.Context().Done():
+		return nil, false
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, min(max(r.ContentLength, 0), limit)+1))
+	if _, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, limit)); err != nil {
+		writeErr(w, http.StatusRequestEntityTooLarge, portal.ErrCodeBadRequest, what+" too large or truncated")
+		return nil, false
+	}
+	return buf.Bytes(), true
+}
+
+// normHash returns the lower-case form of a hex SHA-256, or false.
+func normHash(h string) (string, bool) {
+	if len(h) != 64 {
+		return "", false
+	}
+	h = strings.ToLower(h)
+	if _, err := hex.DecodeString(h); err != nil {
+		return "", false
+	}
+	return h, true
+}
+
 func (s *Server) admin(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if s.cfg.AdminToken == "" || subtle.ConstantTimeCompare([]byte(bearer(r)), []byte(s.cfg.AdminToken)) != 1 {
-			writeErr(w, http.StatusUnauthorized, portal.ErrCodeUnauthorized, "admin token required")
+			unauthorized(w, "admin token required")
 			return
 		}
 		h(w, r)
@@ -325,8 +351,12 @@ func (s *Server) admin(h http.HandlerFunc) http.HandlerFunc {
 
 func (s *Server) setFaults(w http.ResponseWriter, r *http.Request) {
 	var f FaultSettings
-	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&f); err != nil {
-		writeErr(w, http.StatusBadRequest, portal.ErrCodeBadRequest, "bad fault settings")
+	if err := decodeStrict(r, &f); err != nil {
+		writeErr(w, http.StatusBadRequest, portal.ErrCodeBadRequest, "bad fault settings: "+err.Error())
+		return
+	}
+	if err := f.Validate(); err != nil {
+		writeErr(w, http.StatusUnprocessableEntity, portal.ErrCodeBadRequest, err.Error())
 		return
 	}
 	s.faults.Set(f)
@@ -338,8 +368,19 @@ func (s *Server) adminStatus(w http.ResponseWriter, r *http.Request) {
 		Status portal.Status `json:"status"`
 		Reason string        `json:"reason"`
 	}
-	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&body); err != nil {
-		writeErr(w, http.StatusBadRequest, portal.ErrCodeBadRequest, "bad status body")
+	if err := decodeStrict(r, &body); err != nil {
+		writeErr(w, http.StatusBadRequest, portal.ErrCodeBadRequest, "bad status body: "+err.Error())
+		return
+	}
+	switch {
+	case !body.Status.Valid():
+		writeErr(w, http.StatusUnprocessableEntity, portal.ErrCodeBadRequest, "status out of range")
+		return
+	case !dossier.ValidID(r.PathValue("id")) || r.PathValue("kiosk") == "":
+		writeErr(w, http.StatusBadRequest, portal.ErrCodeBadRequest, "kiosk and dossier ID (UUID) required")
+		return
+	case len(body.Reason) > maxReason || !utf8.ValidString(body.Reason):
+		writeErr(w, http.StatusUnprocessableEntity, portal.ErrCodeBadRequest, "reason too long or not UTF-8")
 		return
 	}
 	err := s.SetStatus(r.PathValue("kiosk"), r.PathValue("id"), body.Status, body.Reason)
@@ -354,28 +395,21 @@ func (s *Server) adminStatus(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) putAttachment(w http.ResponseWriter, r *http.Request, _ string) {
-	want := r.PathValue("sha")
-	if len(want) != 64 {
+	want, ok := normHash(r.PathValue("sha"))
+	if !ok {
 		writeErr(w, http.StatusBadRequest, portal.ErrCodeBadRequest, "attachment key must be hex SHA-256")
 		return
 	}
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxAttachment))
-	if err != nil {
-		writeErr(w, http.StatusRequestEntityTooLarge, portal.ErrCodeBadRequest, "attachment too large or truncated")
+	data, ok := s.readBody(w, r, maxAttachment, "attachment")
+	if !ok {
 		return
 	}
 	sum := sha256.Sum256(data)
-	if hex.EncodeToString(sum[:]) != strings.ToLower(want) {
+	if hex.EncodeToString(sum[:]) != want {
 		writeErr(w, http.StatusBadRequest, portal.ErrCodeBadRequest, "attachment does not match its SHA-256")
 		return
 	}
-	err = s.db.Batch(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketAttachments)
-		if b.Get([]byte(want)) != nil {
-			return nil
-		}
-		return b.Put([]byte(want), data)
-	})
+	err := s.store.PutAttachment(r.Context(), want, data)
 	if err != nil {
 		s.log.Error("storing attachment", "err", err)
 		writeErr(w, http.StatusInternalServerError, portal.ErrCodeInternal, "store failure")
@@ -386,14 +420,7 @@ func (s *Server) putAttachment(w http.ResponseWriter, r *http.Request, _ string)
 
 func (s *Server) status(w http.ResponseWriter, r *http.Request, kiosk string) {
 	id := r.PathValue("id")
-	var rec Record
-	err := s.db.View(func(tx *bolt.Tx) error {
-		code := tx.Bucket(bucketIdempotency).Get(idemKey(kiosk, id))
-		if code == nil {
-			return ErrUnknownDossier
-		}
-		return json.Unmarshal(tx.Bucket(bucketDossiers).Get(code), &rec)
-	})
+	rec, err := s.store.Lookup(r.Context(), kiosk, id)
 	if errors.Is(err, ErrUnknownDossier) {
 		writeErr(w, http.StatusNotFound, portal.ErrCodeNotFound, "no dossier with this ID from this kiosk")
 		return
@@ -405,21 +432,14 @@ func (s *Server) status(w http.ResponseWriter, r *http.Request, kiosk string) {
 	writeJSON(w, http.StatusOK, portal.StatusResponse{DossierID: id, Code: rec.Code, Status: rec.Status, Reason: rec.Reason, UpdatedAt: rec.UpdatedAt})
 }
 
-// errConflict and errAttachment leave the intake transaction with a reason.
-var (
-	errConflict   = errors.New("conflict")
-	errAttachment = errors.New("attachment missing")
-)
-
 func (s *Server) submit(w http.ResponseWriter, r *http.Request, kiosk string) {
 	id := r.Header.Get(portal.HeaderIdempotencyKey)
 	if !dossier.ValidID(id) {
 		writeErr(w, http.StatusBadRequest, portal.ErrCodeBadRequest, "Idempotency-Key must be the dossier ID (UUID)")
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	if err != nil {
-		writeErr(w, http.StatusRequestEntityTooLarge, portal.ErrCodeBadRequest, "dossier too large or truncated")
+	body, ok := s.readBody(w, r, maxBody, "dossier")
+	if !ok {
 		return
 	}
 	if st, reason := s.faults.takeIntake(); st != 0 {
@@ -448,57 +468,29 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, kiosk string) {
 		writeErr(w, http.StatusUnprocessableEntity, portal.ErrCodeRefused, "Hồ sơ không có người nộp (no applicant)")
 		return
 	}
+	hashes := make([]string, len(d.Attachments))
+	for i, a := range d.Attachments {
+		h, ok := normHash(a.SHA256)
+		if !ok {
+			writeErr(w, http.StatusUnprocessableEntity, portal.ErrCodeAttachment, "an attachment's SHA-256 is not 64 hex digits")
+			return
+		}
+		hashes[i] = h
+	}
 	sum := sha256.Sum256(body)
 	bodyHash := hex.EncodeToString(sum[:])
 
-	var resp []byte
-	var replay bool
-	err = s.db.Batch(func(tx *bolt.Tx) error {
-		resp, replay = nil, false
-		idem := tx.Bucket(bucketIdempotency)
-		dossiers := tx.Bucket(bucketDossiers)
-		if code := idem.Get(idemKey(kiosk, id)); code != nil {
-			var rec Record
-			if err := json.Unmarshal(dossiers.Get(code), &rec); err != nil {
-				return err
-			}
-			if rec.BodyHash != bodyHash {
-				return errConflict
-			}
-			resp, replay = rec.Response, true
-			return nil
-		}
-		for _, a := range d.Attachments {
-			if tx.Bucket(bucketAttachments).Get([]byte(a.SHA256)) == nil {
-				return errAttachment
-			}
-		}
-		now := s.cfg.Now()
-		code, err := s.nextCode(tx, now)
-		if err != nil {
-			return err
-		}
-		sr := portal.SubmitResponse{DossierID: id, Code: code, Status: portal.StatusAccepted, Receipt: s.receipt(&d, code, now)}
-		resp, err = json.Marshal(sr)
-		if err != nil {
-			return err
-		}
-		rec := Record{Code: code, KioskID: kiosk, DossierID: id, BodyHash: bodyHash, Status: portal.StatusAccepted,
-			UpdatedAt: now.UTC(), Response: resp, Body: body}
-		raw, err := json.Marshal(rec)
-		if err != nil {
-			return err
-		}
-		if err := dossiers.Put([]byte(code), raw); err != nil {
-			return err
-		}
-		return idem.Put(idemKey(kiosk, id), []byte(code))
-	})
+	now := s.cfg.Now()
+	resp, replay, err := s.store.Intake(r.Context(), Intake{Kiosk: kiosk, DossierID: id, BodyHash: bodyHash, Body: body,
+		Attachments: hashes, Agency: s.cfg.Agency, Now: now,
+		Answer: func(code string) ([]byte, error) {
+			return json.Marshal(portal.SubmitResponse{DossierID: id, Code: code, Status: portal.StatusAccepted, Receipt: s.receipt(&d, code, now)})
+		}})
 	switch {
-	case errors.Is(err, errConflict):
+	case errors.Is(err, ErrConflict):
 		writeErr(w, http.StatusConflict, portal.ErrCodeConflict, "this Idempotency-Key was used for a different dossier")
 		return
-	case errors.Is(err, errAttachment):
+	case errors.Is(err, ErrAttachmentMissing):
 		writeErr(w, http.StatusUnprocessableEntity, portal.ErrCodeAttachment, "an attachment was not uploaded first")
 		return
 	case err != nil:
@@ -524,25 +516,6 @@ func writeIntake(w http.ResponseWriter, resp []byte, replay, drop bool) {
 	writeRaw(w, http.StatusCreated, resp)
 }
 
-// nextCode allocates <agency>-<yyMMdd>-<seq> for the day of now in Vietnam.
-func (s *Server) nextCode(tx *bolt.Tx, now time.Time) (string, error) {
-	local := now.In(portal.Vietnam)
-	day := local.Format("060102")
-	b := tx.Bucket(bucketSeq)
-	key := []byte(s.cfg.Agency + "\x00" + day)
-	var n uint64
-	if v := b.Get(key); len(v) == 8 {
-		n = binary.BigEndian.Uint64(v)
-	}
-	n++
-	var v [8]byte
-	binary.BigEndian.PutUint64(v[:], n)
-	if err := b.Put(key, v[:]); err != nil {
-		return "", err
-	}
-	return fmt.Sprintf("%s-%s-%04d", s.cfg.Agency, day, n), nil
-}
-
 // receipt fills the Mẫu 01 data for a dossier received at now.
 func (s *Server) receipt(d *dossier.Dossier, code string, now time.Time) portal.Receipt {
 	rc := portal.Receipt{Code: code, Agency: s.cfg.Agency, ProcedureCode: d.ProcedureCode, ProcedureName: d.ProcedureName,
@@ -562,4 +535,30 @@ func (s *Server) receipt(d *dossier.Dossier, code string, now time.Time) portal.
 		rc.Documents = append(rc.Documents, portal.Document{Key: a.Key, Name: a.Name, SHA256: a.SHA256})
 	}
 	return rc
+}
+
+// heartbeat takes a kiosk's heartbeat. Only the fields of heartbeat.Status
+// are kept (Parse drops the rest), so nothing else a client sends is stored.
+func (s *Server) heartbeat(w http.ResponseWriter, r *http.Request, kiosk string) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, heartbeat.MaxBody))
+	if err != nil {
+		writeErr(w, http.StatusRequestEntityTooLarge, portal.ErrCodeBadRequest, "heartbeat too large or truncated")
+		return
+	}
+	st, err := heartbeat.Parse(body)
+	if err != nil {
+		writeErr(w, http.StatusBadRequest, portal.ErrCodeBadRequest, err.Error())
+		return
+	}
+	canon, err := json.Marshal(st)
+	if err != nil {
+		writeErr(w, http.StatusInternalServerError, portal.ErrCodeInternal, "encoding failure")
+		return
+	}
+	if err := s.store.PutHeartbeat(r.Context(), Heartbeat{KioskID: kiosk, ReceivedAt: s.cfg.Now().UTC(), Body: canon}); err != nil {
+		s.log.Error("heartbeat", "err", err)
+		writeErr(w, http.StatusInternalServerError, portal.ErrCodeInternal, "store failure")
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }

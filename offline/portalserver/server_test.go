@@ -267,22 +267,44 @@ func TestAdminEndpoints(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	ts := httptest.NewServer(srv.Handler())
-	defer ts.Close()
+	kiosk := httptest.NewServer(srv.Handler())
+	defer kiosk.Close()
+	admin := httptest.NewServer(srv.AdminHandler())
+	defer admin.Close()
+	id := testdossier.New(0, time.Now()).ID
 	for _, tc := range []struct {
-		tok  string
-		want int
-	}{{"t", 401}, {"adm", 200}} {
-		req, _ := http.NewRequest("POST", ts.URL+"/admin/faults", bytes.NewBufferString(`{"failNext":3}`))
-		req.Header.Set("Authorization", "Bearer "+tc.tok)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != tc.want {
-			t.Fatalf("token %s: %d, want %d", tc.tok, resp.StatusCode, tc.want)
-		}
+		name, base, path, tok, body string
+		want                        int
+	}{
+		{"not on the kiosk listener", kiosk.URL, "/admin/faults", "adm", `{"failNext":3}`, 404},
+		{"kiosk token", admin.URL, "/admin/faults", "t", `{"failNext":3}`, 401},
+		{"no token", admin.URL, "/admin/faults", "", `{"failNext":3}`, 401},
+		{"not JSON", admin.URL, "/admin/faults", "adm", `failNext=3`, 400},
+		{"unknown field", admin.URL, "/admin/faults", "adm", `{"failNxt":3}`, 400},
+		{"trailing data", admin.URL, "/admin/faults", "adm", `{"failNext":3} {}`, 400},
+		{"negative count", admin.URL, "/admin/faults", "adm", `{"failNext":-1}`, 422},
+		{"odd failure status", admin.URL, "/admin/faults", "adm", `{"failNext":1,"failStatus":418}`, 422},
+		{"refusal as 401", admin.URL, "/admin/faults", "adm", `{"refuseNext":1,"refuseStatus":401}`, 422},
+		{"day-long delay", admin.URL, "/admin/faults", "adm", `{"delay":86400000000000}`, 422},
+		{"status out of range", admin.URL, "/admin/status/K/" + id, "adm", `{"status":99}`, 422},
+		{"dossier ID not a UUID", admin.URL, "/admin/status/K/abc", "adm", `{"status":2}`, 400},
+		{"unknown dossier", admin.URL, "/admin/status/K/" + id, "adm", `{"status":2}`, 404},
+		{"valid faults", admin.URL, "/admin/faults", "adm", `{"failNext":3}`, 200},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req, _ := http.NewRequest("POST", tc.base+tc.path, bytes.NewBufferString(tc.body))
+			if tc.tok != "" {
+				req.Header.Set("Authorization", "Bearer "+tc.tok)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tc.want {
+				t.Fatalf("%d, want %d", resp.StatusCode, tc.want)
+			}
+		})
 	}
 	if srv.Faults().Get().FailNext != 3 {
 		t.Fatal("fault not set")

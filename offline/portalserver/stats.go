@@ -2,13 +2,13 @@ package portalserver
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"time"
 
@@ -43,9 +43,8 @@ func (s *Server) postStats(w http.ResponseWriter, r *http.Request, kiosk string)
 		writeErr(w, http.StatusBadRequest, portal.ErrCodeBadRequest, "Idempotency-Key must be the batch ID (UUID)")
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxStatsBody))
-	if err != nil {
-		writeErr(w, http.StatusRequestEntityTooLarge, portal.ErrCodeBadRequest, "batch too large or truncated")
+	body, ok := s.readBody(w, r, maxStatsBody, "batch")
+	if !ok {
 		return
 	}
 	if st := s.faults.takeStats(); st != 0 {
@@ -73,56 +72,15 @@ func (s *Server) postStats(w http.ResponseWriter, r *http.Request, kiosk string)
 	sum := sha256.Sum256(canon)
 	hash := hex.EncodeToString(sum[:])
 
-	var resp []byte
-	var replay bool
-	err = s.db.Batch(func(tx *bolt.Tx) error {
-		resp, replay = nil, false
-		batches := tx.Bucket(bucketStatsBatches)
-		bkey := []byte(kiosk + "\x00" + id)
-		if raw := batches.Get(bkey); raw != nil {
-			var rec statsRecord
-			if err := json.Unmarshal(raw, &rec); err != nil {
-				return err
-			}
-			if rec.BodyHash != hash {
-				return errConflict
-			}
-			resp, replay = rec.Response, true
-			return nil
-		}
-		ratings, inds := tx.Bucket(bucketRatings), tx.Bucket(bucketIndicators)
-		for i, rt := range b.Ratings {
-			raw, err := json.Marshal(rt)
-			if err != nil {
-				return err
-			}
-			k := []byte(cccd.DateOf(rt.At.In(portal.Vietnam)).ISO() + "\x00" + kiosk + "\x00" + id + "\x00")
-			if err := ratings.Put(binary.BigEndian.AppendUint32(k, uint32(i)), raw); err != nil {
-				return err
-			}
-		}
-		// Totals are absolute and batches from one kiosk arrive in order
-		// (the kiosk builds the next only once this one is answered), so
-		// the latest write is the truth.
-		for _, in := range b.Indicators {
-			k := []byte(in.Day.ISO() + "\x00" + kiosk + "\x00" + in.Name)
-			if err := inds.Put(k, binary.BigEndian.AppendUint64(nil, uint64(in.Value))); err != nil {
-				return err
-			}
-		}
-		var err error
-		resp, err = json.Marshal(portal.StatsResponse{BatchID: id, Ratings: len(b.Ratings), Indicators: len(b.Indicators)})
-		if err != nil {
-			return err
-		}
-		raw, err := json.Marshal(statsRecord{BodyHash: hash, At: s.cfg.Now().UTC(), Response: resp})
-		if err != nil {
-			return err
-		}
-		return batches.Put(bkey, raw)
-	})
+	resp, err := json.Marshal(portal.StatsResponse{BatchID: id, Ratings: len(b.Ratings), Indicators: len(b.Indicators)})
+	if err != nil {
+		writeErr(w, http.StatusInternalServerError, portal.ErrCodeInternal, "encoding failure")
+		return
+	}
+	resp, replay, err := s.store.PutStats(r.Context(), StatsIntake{Kiosk: kiosk, BatchID: id, BodyHash: hash, Batch: &b,
+		At: s.cfg.Now(), Response: resp})
 	switch {
-	case errors.Is(err, errConflict):
+	case errors.Is(err, ErrConflict):
 		writeErr(w, http.StatusConflict, portal.ErrCodeConflict, "this Idempotency-Key was used for a different batch")
 		return
 	case err != nil:
@@ -156,7 +114,7 @@ func (s *Server) getStats(w http.ResponseWriter, r *http.Request, kiosk string) 
 // kiosk) on one day in Vietnam (zero: every day; indicators are then summed
 // over days).
 func (s *Server) Stats(kiosk string, day cccd.Date) (portal.StatsTotals, error) {
-	return stats(s.db, kiosk, day)
+	return s.store.Stats(context.Background(), kiosk, day)
 }
 
 // StatsDir is Stats on a portal store that is not running.

@@ -1,0 +1,221 @@
+package pgtest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"log"
+	"net"
+	"os"
+	"os/exec"
+	"os/signal"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// superviseEnv, when set to the state directory, turns a process that links
+// this package into the cluster supervisor before any test runs.
+const superviseEnv = "MOTCUA_PGTEST_SUPERVISE"
+
+func init() {
+	if dir := os.Getenv(superviseEnv); dir != "" {
+		os.Exit(supervise(dir))
+	}
+}
+
+// owner is who runs initdb and postgres: the postgres user when we are
+// root (PostgreSQL refuses to run as root), else nobody in particular.
+func owner() (*syscall.Credential, error) {
+	if os.Geteuid() != 0 {
+		return nil, nil
+	}
+	u, err := user.Lookup("postgres")
+	if err != nil {
+		return nil, fmt.Errorf("running as root, but there is no postgres user to run the server as (%w); install with: sudo %s", err, AptGet)
+	}
+	uid, _ := strconv.Atoi(u.Uid)
+	gid, _ := strconv.Atoi(u.Gid)
+	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// supervise initialises a cluster, runs postgres until no test process
+// holds users.lock for the grace period, then stops it and deletes it.
+func supervise(dir string) int {
+	log.SetPrefix(fmt.Sprintf("pgtest supervisor %d: ", os.Getpid()))
+	bin, err := binDir()
+	if err != nil {
+		log.Print(err)
+		return 1
+	}
+	cred, err := owner()
+	if err != nil {
+		log.Print(err)
+		return 1
+	}
+	root, err := os.MkdirTemp("", "motcua-pgtest-cluster-")
+	if err != nil {
+		log.Print(err)
+		return 1
+	}
+	defer os.RemoveAll(root)
+	if cred != nil {
+		if err := os.Chown(root, int(cred.Uid), int(cred.Gid)); err != nil {
+			log.Print(err)
+			return 1
+		}
+	}
+	pw := make([]byte, 18)
+	rand.Read(pw)
+	password := hex.EncodeToString(pw)
+	pwFile := filepath.Join(root, "pw")
+	if err := os.WriteFile(pwFile, []byte(password+"\n"), 0o600); err != nil {
+		log.Print(err)
+		return 1
+	}
+	if cred != nil {
+		os.Chown(pwFile, int(cred.Uid), int(cred.Gid))
+	}
+	data := filepath.Join(root, "data")
+	initdb := exec.Command(filepath.Join(bin, "initdb"), "-D", data, "-U", "postgres", "--auth=scram-sha-256",
+		"--pwfile="+pwFile, "-E", "UTF8", "--locale=C.UTF-8", "--no-sync", "--no-instructions")
+	initdb.Dir = root
+	initdb.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+	if out, err := initdb.CombinedOutput(); err != nil {
+		log.Printf("initdb: %v\n%s", err, trimLog(out))
+		return 1
+	}
+	os.Remove(pwFile)
+	port, err := freePort()
+	if err != nil {
+		log.Print(err)
+		return 1
+	}
+	logf, _ := os.OpenFile(filepath.Join(dir, "postgres.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	pg := exec.Command(filepath.Join(bin, "postgres"), "-D", data, "-p", strconv.Itoa(port),
+		"-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="+root,
+		"-c", "max_connections=300", "-c", "shared_buffers=64MB")
+	pg.Dir = root
+	pg.Stdout, pg.Stderr = logf, logf
+	// postgres dies with the supervisor however the supervisor ends: SIGINT
+	// is PostgreSQL's fast shutdown.
+	pg.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Pdeathsig: syscall.SIGINT}
+	if err := pg.Start(); err != nil {
+		log.Printf("start postgres: %v", err)
+		return 1
+	}
+	exited := make(chan struct{})
+	go func() { pg.Wait(); close(exited) }()
+	stop := func() {
+		pg.Process.Signal(syscall.SIGINT)
+		select {
+		case <-exited:
+		case <-time.After(15 * time.Second):
+			pg.Process.Kill()
+			<-exited
+		}
+	}
+	s := Server{Host: "127.0.0.1", Port: port, User: "postgres", Password: password, PID: os.Getpid()}
+	if err := waitReady(s, exited); err != nil {
+		log.Print(err)
+		stop()
+		return 1
+	}
+	b, _ := json.Marshal(s)
+	tmp := filepath.Join(dir, fmt.Sprintf("server.json.%d", os.Getpid()))
+	if err := os.WriteFile(tmp, b, 0o600); err != nil || os.Rename(tmp, filepath.Join(dir, "server.json")) != nil {
+		log.Printf("writing server.json: %v", err)
+		stop()
+		return 1
+	}
+	log.Printf("postgres ready on 127.0.0.1:%d (cluster %s)", port, root)
+
+	users, err := os.OpenFile(filepath.Join(dir, "users.lock"), os.O_CREATE|os.O_RDWR, 0o666)
+	if err != nil {
+		log.Print(err)
+		stop()
+		return 1
+	}
+	// removeOwn deletes server.json only while it describes this
+	// supervisor's cluster, never a successor's.
+	removeOwn := func() {
+		if cur, err := readServer(dir); err == nil && cur.PID == os.Getpid() {
+			os.Remove(filepath.Join(dir, "server.json"))
+		}
+	}
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
+	tick := time.NewTicker(250 * time.Millisecond)
+	defer tick.Stop()
+	var idleSince time.Time
+	for {
+		select {
+		case sig := <-sigs:
+			log.Printf("%v: stopping postgres", sig)
+			removeOwn()
+			stop()
+			return 0
+		case <-exited:
+			log.Printf("postgres exited unexpectedly (%v)", pg.ProcessState)
+			removeOwn()
+			return 1
+		case <-tick.C:
+		}
+		if err := syscall.Flock(int(users.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+			idleSince = time.Time{}
+			continue
+		}
+		if idleSince.IsZero() {
+			idleSince = time.Now()
+		}
+		if time.Since(idleSince) < grace {
+			syscall.Flock(int(users.Fd()), syscall.LOCK_UN)
+			continue
+		}
+		// Still holding the exclusive lock: a new user waits until the
+		// cluster is gone, then starts a fresh supervisor.
+		log.Printf("no users for %v: stopping postgres", grace)
+		removeOwn()
+		stop()
+		syscall.Flock(int(users.Fd()), syscall.LOCK_UN)
+		return 0
+	}
+}
+
+func waitReady(s Server, exited <-chan struct{}) error {
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		conn, err := pgx.Connect(ctx, s.URL("postgres"))
+		if err == nil {
+			conn.Close(ctx)
+			cancel()
+			return nil
+		}
+		cancel()
+		select {
+		case <-exited:
+			return fmt.Errorf("postgres exited during start-up: %w", err)
+		default:
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("postgres not ready within 60 s: %w", err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
