@@ -38,11 +38,13 @@ func (g *Generation) UnmarshalText(b []byte) error {
 // Milestones are the ages at which a card must be renewed: 25, 40, 60 (Luật
 // CCCD 2014 Art. 21) and additionally 14 for the Căn cước card (Luật Căn cước
 // 2023 Art. 21). No renewal is due after 60.
+// The ages come from the generation table; an unknown generation follows
+// the CCCD's.
 func Milestones(g Generation) []int {
-	if g == CanCuoc2024 {
-		return []int{14, 25, 40, 60}
+	if m := g.Info().Milestones; m != nil {
+		return m
 	}
-	return []int{25, 40, 60}
+	return CCCD2021.Info().Milestones
 }
 
 // Expiry returns the expiry date of a card issued on issue to a holder born on

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -50,7 +51,7 @@ func TestEveryFixture(t *testing.T) {
 			if want.ExpiryDate.IsZero() && !want.NoExpiry {
 				want.ExpiryDate = got.ExpiryDate // computed by the fixture from the rules
 			}
-			if got != want {
+			if !reflect.DeepEqual(got, want) {
 				t.Errorf("citizen\n got %+v\nwant %+v", got, want)
 			}
 			if r.Generation != fx.Generation {
