@@ -13,17 +13,25 @@ import (
 )
 
 // Keys returns the access keys worth trying for the card q was printed on,
-// best first: the expiry the validity rules give, then the other milestone
-// birthdays, then "no expiry" when the holder may be past the last
-// milestone. Every key carries the CAN, so a PACE card opens at the first.
+// best first. When the card may not expire (the holder was 60 or more at
+// issue, or it was issued within two years before the 60th birthday) the
+// first key is the no-expiry one with 991231, as real cards print it; then
+// the expiry the validity rules give and the other milestone birthdays;
+// last the no-expiry key with <<<<<<, a form no real card is known to use.
+// Every key carries the CAN, so a PACE card opens at the first.
 func Keys(q cccd.QRData) []emrtd.Key {
 	expiries, noExpiry := cccd.PlausibleExpiries(q.DateOfBirth, q.IssueDate)
-	keys := make([]emrtd.Key, 0, len(expiries)+1)
+	keys := make([]emrtd.Key, 0, len(expiries)+2)
+	none := emrtd.KeyFromID(q.ID, q.DateOfBirth, cccd.Date{}, true)
+	if noExpiry {
+		keys = append(keys, none)
+	}
 	for _, e := range expiries {
 		keys = append(keys, emrtd.KeyFromID(q.ID, q.DateOfBirth, e, false))
 	}
 	if noExpiry {
-		keys = append(keys, emrtd.KeyFromID(q.ID, q.DateOfBirth, cccd.Date{}, true))
+		none.FillerExpiry = true
+		keys = append(keys, none)
 	}
 	return keys
 }

@@ -158,10 +158,30 @@ func TestKeys(t *testing.T) {
 	if first.Expiry != (cccd.Date{Year: 2028, Month: 8, Day: 15}) || first.DocumentNumber != "203001234" || first.CAN != "001234" {
 		t.Fatalf("first key %+v", first.MRZInfo())
 	}
-	old := cccd.QRData{ID: "001155000123", DateOfBirth: cccd.Date{Year: 1955, Month: 2, Day: 3}, IssueDate: cccd.Date{Year: 2021, Month: 6, Day: 1}}
-	ks := qrkey.Keys(old)
-	if !ks[len(ks)-1].NoExpiry {
-		t.Fatal("a holder past 60 must get a no-expiry candidate")
+	if first.NoExpiry || keys[len(keys)-1].NoExpiry {
+		t.Fatal("a card that expires gets no no-expiry candidate")
+	}
+	for _, tc := range []struct {
+		name string
+		dob  cccd.Date
+	}{
+		{"past 60 at issue", cccd.Date{Year: 1955, Month: 2, Day: 3}},
+		{"issued within 2 years before 60", cccd.Date{Year: 1962, Month: 1, Day: 10}},
+	} {
+		q := cccd.QRData{ID: "001162000123", DateOfBirth: tc.dob, IssueDate: cccd.Date{Year: 2021, Month: 6, Day: 1}}
+		ks := qrkey.Keys(q)
+		if !ks[0].NoExpiry || ks[0].FillerExpiry || ks[0].MRZInfo().DateOfExpiry != "991231" {
+			t.Errorf("%s: first key %+v, want the 991231 no-expiry key", tc.name, ks[0].MRZInfo())
+		}
+		last := ks[len(ks)-1]
+		if !last.NoExpiry || !last.FillerExpiry || last.MRZInfo().String()[len(last.MRZInfo().String())-7:] != "<<<<<<<" {
+			t.Errorf("%s: last key %+v, want the filler form", tc.name, last.MRZInfo())
+		}
+		for _, k := range ks[1 : len(ks)-1] {
+			if k.NoExpiry {
+				t.Errorf("%s: a no-expiry key in the middle", tc.name)
+			}
+		}
 	}
 }
 
