@@ -10,7 +10,9 @@ import (
 	"fmt"
 	"image/jpeg"
 	"io"
+	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"motcua/cardreader"
@@ -242,10 +244,26 @@ func decode(f *Files) (*cardreader.Reading, *parsed, error) {
 		return nil, nil, &FileError{Name: "DG1", FID: lds.FIDDG1, Err: fmt.Errorf("%w: %w", ErrMalformedFile, err)}
 	}
 	rd.MRZ = mrz.String()
-	if rd.Citizen, err = cccd.ParseDG13(f.DG[13]); err != nil {
+	dg13, err := cccd.DecodeDG13(f.DG[13])
+	if err != nil {
 		return nil, nil, &FileError{Name: "DG13", FID: lds.FIDDG13, Err: fmt.Errorf("%w: %w", ErrMalformedFile, err)}
 	}
-	rd.Generation = generation(rd.Citizen)
+	rd.Citizen, rd.DG13Version = dg13.Citizen, dg13.Version
+	rd.Verification.MRZ = CompareMRZ(mrz, rd.Citizen)
+	if _, bad := rd.Citizen.Unparsed["citizen.id"]; bad || rd.Citizen.ID == "" {
+		// The MRZ carries the ID too (signed as well): the card stays usable.
+		rd.Citizen.ID = mrz.ID()
+	}
+	for _, path := range slices.Sorted(maps.Keys(rd.Citizen.Unparsed)) {
+		rd.Warnings = append(rd.Warnings, cardreader.Warning{Code: "dg13-unparsed", Field: path, Reason: rd.Citizen.Unparsed[path].Reason})
+	}
+	for _, n := range dg13.Unknown {
+		rd.Warnings = append(rd.Warnings, cardreader.Warning{Code: "dg13-unknown-field", Reason: fmt.Sprintf("DG13 field %d is not known; left aside", n)})
+	}
+	for _, n := range dg13.Notes {
+		rd.Warnings = append(rd.Warnings, cardreader.Warning{Code: "dg13-odd", Reason: "DG13: " + n})
+	}
+	rd.Generation = cccd.GenerationOn(rd.Citizen.IssueDate)
 	if b := f.DG[2]; b != nil {
 		face, err := lds.ParseDG2(b)
 		if err != nil {
@@ -280,16 +298,34 @@ func photo(face *lds.Face) cardreader.Photo {
 	return p
 }
 
-// generation tells the card model from the issue date: Căn cước cards are
-// issued from 1 July 2024.
-func generation(c cccd.Citizen) cccd.Generation {
-	switch {
-	case c.IssueDate.IsZero():
-		return cccd.GenerationUnknown
-	case c.IssueDate.Before(cccd.Date{Year: 2024, Month: 7, Day: 1}):
-		return cccd.CCCD2021
+// CompareMRZ checks DG1's MRZ against DG13 on the fields both carry: the
+// ID, the birth date, the sex and the expiry (991231 or fillers for a card
+// that does not expire). A DG13 field that could not be read is not
+// compared. The check names the fields that differ, never their values.
+func CompareMRZ(m *lds.MRZ, c cccd.Citizen) cardreader.Check {
+	var diff []string
+	unparsed := func(path string) bool { _, ok := c.Unparsed[path]; return ok }
+	if id := m.ID(); id != "" && c.ID != "" && id != c.ID && !unparsed("citizen.id") {
+		diff = append(diff, "id")
 	}
-	return cccd.CanCuoc2024
+	if !c.DateOfBirth.IsZero() && m.DateOfBirth != lds.MRZDate(c.DateOfBirth) {
+		diff = append(diff, "dateOfBirth")
+	}
+	if c.Sex != cccd.SexUnknown && m.Sex != c.Sex.MRZ() {
+		diff = append(diff, "sex")
+	}
+	if !unparsed("citizen.expiryDate") && (!c.ExpiryDate.IsZero() || c.NoExpiry) {
+		exp, ok, err := m.ExpiryDate()
+		if err != nil || ok == c.NoExpiry || (ok && exp != c.ExpiryDate) {
+			diff = append(diff, "expiryDate")
+		}
+	}
+	if len(diff) > 0 {
+		f := strings.Join(diff, ",")
+		return cardreader.Check{Status: cardreader.StatusFailed, Code: cardreader.CodeMRZMismatch,
+			Reason: "DG1 (MRZ) and DG13 differ in: " + f, Evidence: map[string]string{"fields": f}}
+	}
+	return cardreader.Check{Status: cardreader.StatusPassed, Reason: "DG1 (MRZ) agrees with DG13 on ID, birth date, sex and expiry"}
 }
 
 func active(ctx context.Context, s *Session, f *Files, p *parsed, rnd io.Reader) (cardreader.Check, error) {
