@@ -44,9 +44,9 @@ type Reading struct {
 	// card, more on the 2024 card); 0 for a chip read.
 	QRFields int `json:"qrFields,omitempty"`
 	// QRExtra holds the QR's fields past the seventh, as read (NFC).
-	QRExtra []string `json:"qrExtra,omitempty"`
-	Stats        Stats           `json:"stats"`
-	ReadAt       time.Time       `json:"readAt"`
+	QRExtra []string  `json:"qrExtra,omitempty"`
+	Stats   Stats     `json:"stats"`
+	ReadAt  time.Time `json:"readAt"`
 }
 
 // Photo is the face image from DG2.
