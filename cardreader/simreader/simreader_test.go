@@ -5,6 +5,7 @@ import (
 	"errors"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -98,6 +99,11 @@ func TestFaultFixtures(t *testing.T) {
 		passive string // passive authentication code; "" for passed
 		active  cardreader.CheckStatus
 		err     error
+		// real-card items (issue 12): what else the reading must show
+		mrz      string // the MRZ check's fields that differ; "" for passed
+		unparsed string // the one card path left unparsed, "" for none
+		warning  string // a warning code the reading must carry
+		check    func(*cardreader.Reading) bool
 	}{
 		{file: "tamper-dg13.json", passive: "hash-mismatch", active: cardreader.StatusPassed},
 		{file: "unknown-csca.json", passive: "unknown-csca", active: cardreader.StatusPassed},
@@ -106,6 +112,25 @@ func TestFaultFixtures(t *testing.T) {
 		{file: "truncated-file.json", err: emrtd.ErrTruncatedFile},
 		{file: "oversize-length.json", err: emrtd.ErrFileTooLarge},
 		{file: "malformed-length.json", err: emrtd.ErrMalformedFile},
+		{file: "revoked-ds.json", passive: "ds-revoked", active: cardreader.StatusPassed},
+		{file: "clone-own-keys.json", passive: "unknown-csca", active: cardreader.StatusPassed, check: func(r *cardreader.Reading) bool {
+			return r.Verification.AntiClone().Status == cardreader.StatusNotChecked && !r.Verification.Trusted()
+		}},
+		{file: "mrz-dg13-mismatch.json", active: cardreader.StatusPassed, mrz: "sex", check: func(r *cardreader.Reading) bool { return !r.Verification.Trusted() }},
+		{file: "month-year-birth.json", active: cardreader.StatusPassed, check: func(r *cardreader.Reading) bool {
+			return r.Citizen.DateOfBirth == cccd.Date{Year: 1975, Month: 3} && r.Citizen.ExpiryDate == cccd.Date{Year: 2035, Month: 3, Day: 31}
+		}},
+		{file: "unknown-dg13-field.json", active: cardreader.StatusPassed, warning: "dg13-unknown-field"},
+		{file: "repeated-dg13-field.json", active: cardreader.StatusPassed, unparsed: "citizen.religion", warning: "dg13-unparsed"},
+		{file: "odd-date-dg13.json", active: cardreader.StatusPassed, unparsed: "citizen.dateOfBirth", warning: "dg13-unparsed", check: func(r *cardreader.Reading) bool {
+			return r.Citizen.DateOfBirth.IsZero() && r.Citizen.Unparsed["citizen.dateOfBirth"].Raw == "khoảng năm 1990" && r.Citizen.FullName != ""
+		}},
+		{file: "vo-thoi-han.json", active: cardreader.StatusPassed, check: func(r *cardreader.Reading) bool {
+			return r.Citizen.NoExpiry && strings.Contains(r.MRZ, "991231")
+		}},
+		{file: "no-expiry-filler.json", active: cardreader.StatusPassed, check: func(r *cardreader.Reading) bool {
+			return r.Citizen.NoExpiry && !strings.Contains(r.MRZ, "991231")
+		}},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			path := filepath.Join(seeds, "cards", "faults", tc.file)
@@ -140,6 +165,24 @@ func TestFaultFixtures(t *testing.T) {
 			}
 			if tc.active == cardreader.StatusFailed && r.Verification.Active.Code != emrtd.CodeAAFailed {
 				t.Errorf("active code %q", r.Verification.Active.Code)
+			}
+			m := r.Verification.MRZ
+			if tc.mrz == "" && m.Status != cardreader.StatusPassed || tc.mrz != "" && (m.Status != cardreader.StatusFailed || m.Code != cardreader.CodeMRZMismatch || m.Evidence["fields"] != tc.mrz) {
+				t.Errorf("mrz check %+v, want fields %q", m, tc.mrz)
+			}
+			if tc.unparsed == "" && len(r.Citizen.Unparsed) != 0 || tc.unparsed != "" && (len(r.Citizen.Unparsed) != 1 || r.Citizen.Unparsed[tc.unparsed].Reason == "") {
+				t.Errorf("unparsed %v, want %q", r.Citizen.Unparsed, tc.unparsed)
+			}
+			if tc.warning != "" && !slices.ContainsFunc(r.Warnings, func(w cardreader.Warning) bool { return w.Code == tc.warning }) {
+				t.Errorf("warnings %+v, want %s", r.Warnings, tc.warning)
+			}
+			for _, w := range r.Warnings {
+				if strings.Contains(w.Reason, "Công giáo") || strings.Contains(w.Reason, "1990") {
+					t.Errorf("warning %+v leaks a value", w)
+				}
+			}
+			if tc.check != nil && !tc.check(r) {
+				t.Errorf("reading %+v", r.Citizen)
 			}
 		})
 	}
