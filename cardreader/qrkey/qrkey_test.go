@@ -5,6 +5,7 @@ import (
 	"errors"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -215,5 +216,30 @@ func BenchmarkKeysFromQR(b *testing.B) {
 		if len(qrkey.Keys(q)) == 0 {
 			b.Fatal("no keys")
 		}
+	}
+}
+
+// A 2024 card's QR: generation from the issue date, extra fields kept and
+// exposed, the parents carried; an ID whose digits disagree is a warning.
+func TestReadingRealQR(t *testing.T) {
+	now := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
+	q, err := cccd.ParseQR("001301007733||Trần Thị Bình|05112001|Nữ|Hà Nội|15082024|Trần Văn Cường|Phạm Thị Duyên")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := qrkey.Reading(q, now)
+	if r.Generation != cccd.CanCuoc2024 || r.QRFields != 9 || len(r.QRExtra) != 2 || r.Citizen.Mother != "Phạm Thị Duyên" || len(r.Warnings) != 0 {
+		t.Fatalf("reading %+v", r)
+	}
+	q, err = cccd.ParseQR("079203001234||Phạm Minh Khoa|15082004|Nam|Số 1|01062021")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = qrkey.Reading(q, now)
+	if r.Generation != cccd.CCCD2021 || len(r.Warnings) != 1 || r.Warnings[0].Code != "id-year-digits" || strings.Contains(r.Warnings[0].Reason, "2004") {
+		t.Fatalf("warnings %+v", r.Warnings)
+	}
+	if len(qrkey.Keys(q)) == 0 {
+		t.Fatal("no chip keys from a QR whose ID disagrees: the chip decides")
 	}
 }
