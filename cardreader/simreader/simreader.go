@@ -93,6 +93,21 @@ type atrTransport struct {
 
 func (a atrTransport) ATR() []byte { return a.c.ATR() }
 
+// Reconnect waits for a lifted virtual card to be back in the field, as a
+// PC/SC reader waits for a card to be put back.
+func (a atrTransport) Reconnect(ctx context.Context) error {
+	t := time.NewTicker(10 * time.Millisecond)
+	defer t.Stop()
+	for !a.c.Present() {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+	return nil
+}
+
 // KeyOf is the key a kiosk derives for a card: from the ID, date of birth
 // and expiry (the QR code gives the first two and the issue date, which
 // fixes the expiry by the renewal rules).

@@ -286,3 +286,73 @@ func dgFID(t *testing.T, dg int) uint16 {
 	}
 	return fid
 }
+
+// Reader robustness seen in the field (issue 12 item 7), each with its
+// fault fixture: a lost first APDU is retried once; a card lifted and put
+// back resumes where it stopped, with the progress shown; a chip whose ATR
+// promises extended length it cannot take is read with short APDUs after
+// opening it again, secure messaging never out of step.
+func TestRobustnessFixtures(t *testing.T) {
+	for _, tc := range []struct {
+		file  string
+		maxLe int
+		steps []emrtd.Step // must appear, in this order
+		warn  string
+	}{
+		{"transient-first-apdu.json", 0, []emrtd.Step{emrtd.StepOpening, emrtd.StepConnecting, emrtd.StepReading}, ""},
+		{"lifted-card.json", 0, []emrtd.Step{emrtd.StepReading, emrtd.StepCardLifted, emrtd.StepResuming, emrtd.StepVerifying}, "read-resumed"},
+		{"extended-length-lies.json", emrtd.AutoLe, []emrtd.Step{emrtd.StepReading, emrtd.StepVerifying}, ""},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			var steps []emrtd.Step
+			var files [][2]int
+			path := filepath.Join(seeds, "cards", "faults", tc.file)
+			sim, err := simreader.Open(path, simreader.Options{MaxLe: tc.maxLe, Progress: func(s emrtd.Step) { steps = append(steps, s) }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			sim.Options.FileProgress = func(done, total int) { files = append(files, [2]int{done, total}) }
+			r, err := sim.Read(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			v := r.Verification
+			if v.Passive.Status != cardreader.StatusPassed || v.Active.Status != cardreader.StatusPassed || !v.Trusted() {
+				t.Fatalf("verification %+v", v)
+			}
+			i := 0
+			for _, s := range steps {
+				if i < len(tc.steps) && s == tc.steps[i] {
+					i++
+				}
+			}
+			if i != len(tc.steps) {
+				t.Errorf("steps %v, want %v in order", steps, tc.steps)
+			}
+			if last := files[len(files)-1]; last[0] != last[1] {
+				t.Errorf("file progress ends at %v", last)
+			}
+			has := slices.ContainsFunc(r.Warnings, func(w cardreader.Warning) bool { return w.Code == "read-resumed" })
+			if has != (tc.warn != "") {
+				t.Errorf("warnings %+v", r.Warnings)
+			}
+		})
+	}
+}
+
+// A resumed read costs only the files not yet read: fewer APDUs than two
+// whole reads.
+func TestResumeKeepsFiles(t *testing.T) {
+	whole, err := simreader.ReadFile(context.Background(), filepath.Join(seeds, "cards", "nguyen-van-an.json"), simreader.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lifted, err := simreader.ReadFile(context.Background(), filepath.Join(seeds, "cards", "faults", "lifted-card.json"), simreader.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lifted.Stats.APDUs >= 2*whole.Stats.APDUs || lifted.Stats.APDUs <= whole.Stats.APDUs {
+		t.Fatalf("resumed read: %d APDUs, a whole read %d", lifted.Stats.APDUs, whole.Stats.APDUs)
+	}
+	t.Logf("whole read %d APDUs, resumed read %d", whole.Stats.APDUs, lifted.Stats.APDUs)
+}
