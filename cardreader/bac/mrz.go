@@ -2,10 +2,10 @@ package bac
 
 import (
 	"crypto/sha1"
-	"fmt"
 	"strings"
 
 	"motcua/cardreader/cccd"
+	"motcua/cardreader/lds"
 	"motcua/cardreader/sm"
 )
 
@@ -20,31 +20,32 @@ type MRZInfo struct {
 // NewMRZInfo builds the MRZ information of a Vietnamese card from its
 // 12-digit ID, the holder's date of birth and the card's expiry.
 //
-// Two cases have no public specimen, so the encoding is our choice, taken
-// from ICAO 9303 Part 3 §4.6 (unknown parts of a date are filled with '<'):
-// a year-only birth date is written YY<<<<, and a card that never expires
-// ("Không thời hạn", holders past 60) has expiry <<<<<<. The virtual chip
-// uses the same rule, so it is self-consistent; check against real cards.
+// A card that never expires ("Không thời hạn", holders past 60) prints
+// lds.NoExpiryMRZ (991231) with its normal check digit, as real cards do.
+// A partial birth date has no public specimen: ICAO 9303 Part 3 §4.6
+// fills unknown parts with '<' (YY<<<<, YYMM<<); the virtual chip uses the
+// same rule; check against a real card.
 func NewMRZInfo(id string, dob, expiry cccd.Date, noExpiry bool) MRZInfo {
 	m := MRZInfo{DocumentNumber: cccd.DocumentNumber(id), DateOfBirth: MRZDate(dob)}
 	if noExpiry || expiry.IsZero() {
-		m.DateOfExpiry = "<<<<<<"
+		m.DateOfExpiry = lds.NoExpiryMRZ
 	} else {
 		m.DateOfExpiry = MRZDate(expiry)
 	}
 	return m
 }
 
-// MRZDate writes a date as YYMMDD, or YY<<<< when only the year is known.
-func MRZDate(d cccd.Date) string {
-	if d.IsZero() {
-		return "<<<<<<"
-	}
-	if d.YearOnly() {
-		return fmt.Sprintf("%02d<<<<", d.Year%100)
-	}
-	return fmt.Sprintf("%02d%02d%02d", d.Year%100, d.Month, d.Day)
+// WithFillerExpiry returns m with the expiry written as fillers (<<<<<<,
+// check digit '<'): the form we once guessed for a no-expiry card, kept as
+// the last key candidate in case some card does use it.
+func (m MRZInfo) WithFillerExpiry() MRZInfo {
+	m.DateOfExpiry = lds.FillerDate
+	return m
 }
+
+// MRZDate writes a date as YYMMDD, YY<<<< when only the year is known,
+// YYMM<< with month and year.
+func MRZDate(d cccd.Date) string { return lds.MRZDate(d) }
 
 // String is the MRZ information the key seed hashes: document number, date
 // of birth and date of expiry, each followed by its check digit. A document
@@ -56,43 +57,22 @@ func (m MRZInfo) String() string {
 	}
 	b := make([]byte, 0, len(doc)+1+7+7)
 	b = append(b, doc...)
-	b = append(b, CheckDigit(doc))
+	b = append(b, lds.CheckDigit(doc))
 	b = append(b, m.DateOfBirth...)
-	b = append(b, CheckDigit(m.DateOfBirth))
+	b = append(b, lds.CheckDigit(m.DateOfBirth))
 	b = append(b, m.DateOfExpiry...)
 	b = append(b, fieldCheck(m.DateOfExpiry))
 	return string(b)
 }
 
 // fieldCheck is the check digit of an MRZ field, except that a field of
-// nothing but fillers gets a filler as its check digit: how lds writes the
-// expiry of a card that does not expire in DG1, so the key here and the one
-// from a DG1 agree. (Our choice, like the <<<<<< itself; check real cards.)
+// nothing but fillers gets a filler as its check digit (ICAO practice for
+// absent data), as lds reads it.
 func fieldCheck(s string) byte {
 	if strings.Trim(s, "<") == "" {
 		return '<'
 	}
-	return CheckDigit(s)
-}
-
-// CheckDigit is the ICAO 9303 Part 3 §4.9 check digit: weights 7, 3, 1
-// repeating; digits count as themselves, A-Z as 10-35, '<' (and anything
-// else) as 0; the sum modulo 10.
-func CheckDigit(s string) byte {
-	weights := [3]int{7, 3, 1}
-	sum := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		var v int
-		switch {
-		case c >= '0' && c <= '9':
-			v = int(c - '0')
-		case c >= 'A' && c <= 'Z':
-			v = int(c-'A') + 10
-		}
-		sum += v * weights[i%3]
-	}
-	return byte('0' + sum%10)
+	return lds.CheckDigit(s)
 }
 
 // KeySeed is Kseed = SHA-1(MRZ information)[0:16].

@@ -33,12 +33,13 @@ func (s Sex) MRZ() byte {
 	return '<'
 }
 
-// ParseSex reads "Nam"/"Nữ" (any case, NFC or NFD), "M"/"F", "male"/"female".
+// ParseSex reads "Nam"/"Nữ" (any case, with or without diacritics, NFC or
+// NFD), "M"/"F", "male"/"female".
 func ParseSex(s string) (Sex, bool) {
-	switch norm.NFC.String(s) {
-	case "Nam", "NAM", "nam", "M", "male":
+	switch Fold(s) {
+	case "nam", "m", "male":
 		return Male, true
-	case "Nữ", "NỮ", "nữ", "Nu", "NU", "F", "female":
+	case "nu", "f", "female":
 		return Female, true
 	}
 	return SexUnknown, false
@@ -90,14 +91,21 @@ type Citizen struct {
 	Father           string `json:"father,omitempty"`
 	Mother           string `json:"mother,omitempty"`
 	Spouse           string `json:"spouse,omitempty"`
+	// Unparsed holds the fields the card carries but the reader could not
+	// read, by card path ("citizen.dateOfBirth"): the rest of the card is
+	// read all the same, and the form asks for just these.
+	Unparsed map[string]Unparsed `json:"unparsed,omitempty"`
 }
 
 // Normalize puts every text field in Unicode NFC and trims stray spaces, so
 // names compare equal whatever form the source used.
+// The text fields are the card field table's.
 func (c *Citizen) Normalize() {
-	for _, p := range []*string{&c.ID, &c.OldID, &c.FullName, &c.Nationality, &c.Ethnicity, &c.Religion,
-		&c.PlaceOfOrigin, &c.PlaceOfResidence, &c.IdentifyingMarks, &c.Father, &c.Mother, &c.Spouse} {
-		*p = NormalizeText(*p)
+	for i := range CardFields {
+		if f := &CardFields[i]; f.text != nil {
+			p := f.text(c)
+			*p = NormalizeText(*p)
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package cccd
 
 import (
 	"encoding/json"
+	"reflect"
 	"testing"
 
 	"golang.org/x/text/unicode/norm"
@@ -29,7 +30,7 @@ func TestSex(t *testing.T) {
 	c := Citizen{ID: "079203001234", Sex: Female, DateOfBirth: Date{Year: 1950}}
 	b, _ := json.Marshal(c)
 	var back Citizen
-	if err := json.Unmarshal(b, &back); err != nil || back != c {
+	if err := json.Unmarshal(b, &back); err != nil || !reflect.DeepEqual(back, c) {
 		t.Errorf("Citizen JSON round trip: %+v, %v (%s)", back, err, b)
 	}
 }

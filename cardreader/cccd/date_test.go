@@ -21,9 +21,21 @@ func TestParseDMY(t *testing.T) {
 		{"29/02/2023", Date{}, true},
 		{"31/04/2020", Date{}, true},
 		{"15/13/2003", Date{}, true},
-		{"00/08/2003", Date{}, true},
+		{"00/08/2003", Date{Year: 2003, Month: 8}, false},
+		{"08/2003", Date{Year: 2003, Month: 8}, false},
+		{"/08/2003", Date{Year: 2003, Month: 8}, false},
+		{"/2003", Date{Year: 2003}, false},
+		{"//2003", Date{Year: 2003}, false},
+		{"082003", Date{Year: 2003, Month: 8}, false},
+		{"00082003", Date{Year: 2003, Month: 8}, false},
+		{"00002003", Date{Year: 2003}, false},
+		{"15/00/2003", Date{}, true}, // a day without a month
+		{"15//2003", Date{}, true},
+		{"13/2003", Date{}, true},
+		{"1/2/3/2003", Date{}, true},
+		{"08/03", Date{}, true},
 		{"+5/08/2003", Date{}, true},
-		{"15.08.2003", Date{}, true},
+		{"15.08.2003", Date{2003, 8, 15}, false},
 		{"", Date{}, true},
 		{"0000", Date{}, true},
 	}
@@ -49,6 +61,7 @@ func TestDateFormsAndJSON(t *testing.T) {
 	}{
 		{Date{2003, 8, 15}, "2003-08-15", "15/08/2003"},
 		{Date{Year: 1950}, "1950", "1950"},
+		{Date{Year: 1950, Month: 3}, "1950-03", "03/1950"},
 		{Date{}, "", ""},
 	} {
 		if got := tt.d.ISO(); got != tt.iso {

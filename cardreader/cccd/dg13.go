@@ -89,107 +89,149 @@ func dg13Err(field int, reason string, err error) error {
 	return &DG13Error{Field: field, Reason: reason, Err: err}
 }
 
-// ParseDG13 decodes the Vietnamese DG13 file (starting with tag 6D):
+// DG13 is a decoded DG13 file: the citizen, the file's version and what
+// was odd about it without stopping the read.
+type DG13 struct {
+	// Version is the INTEGER before the encoding OID (1 on every card seen).
+	Version int
+	// Citizen holds the fields read; those that could not be are in
+	// Citizen.Unparsed with their reason and raw text.
+	Citizen Citizen
+	// Unknown lists field numbers no row of the card field table describes
+	// (field 16 when it is not an old ID, or a number beyond 16); their
+	// content is left alone.
+	Unknown []int
+	// Notes name oddities of the container that did not stop the read
+	// ("unknown encoding OID"), never a value.
+	Notes []string
+}
+
+// ParseDG13 decodes the Vietnamese DG13 file and returns its citizen; see
+// DecodeDG13.
+func ParseDG13(b []byte) (Citizen, error) {
+	d, err := DecodeDG13(b)
+	if err != nil {
+		return Citizen{}, err
+	}
+	return d.Citizen, nil
+}
+
+// DecodeDG13 decodes the Vietnamese DG13 file (starting with tag 6D):
 //
 //	6D { SEQUENCE { INTEGER 1, OID 1.0.10646.1.0.8, SET { SEQUENCE { INTEGER n, value } … } } }
+//
+// It fails soft, field by field: only a file whose container cannot be
+// walked is an error (*DG13Error). A field whose value does not read (an
+// unknown date form, odd wording, a field number given twice with
+// different values, a value that is not text) is marked in
+// Citizen.Unparsed with its reason and raw text, and everything else is
+// read. An unknown OID or field number is noted, not refused. Passive
+// authentication covers the raw bytes either way.
 //
 // Fields are keyed by their INTEGER, in any order; any may be missing.
 // Field 13 (parents) may hold its two names in separate SEQUENCEs or one
 // nested SEQUENCE: the first string found depth-first is the father, the
 // second the mother. A 9- or 12-digit field 16 is taken as the old ID when
 // field 15 is absent. Text comes back in NFC.
-func ParseDG13(b []byte) (Citizen, error) {
-	var c Citizen
-	fields, err := dg13Fields(b)
+func DecodeDG13(b []byte) (*DG13, error) {
+	d := &DG13{}
+	fields, order, err := dg13Fields(b, d)
 	if err != nil {
-		return c, err
+		return nil, err
 	}
-	text := func(n int) (string, bool, error) {
-		v, ok := fields[n]
-		if !ok {
-			return "", false, nil
-		}
-		s, err := firstString(v)
-		if err != nil {
-			return "", true, dg13Err(n, "bad value", err)
-		}
-		return s, true, nil
-	}
-	for _, f := range []struct {
-		n   int
-		dst *string
-	}{
-		{DG13ID, &c.ID}, {DG13FullName, &c.FullName}, {DG13Nationality, &c.Nationality},
-		{DG13Ethnicity, &c.Ethnicity}, {DG13Religion, &c.Religion}, {DG13PlaceOfOrigin, &c.PlaceOfOrigin},
-		{DG13PlaceOfResidence, &c.PlaceOfResidence}, {DG13IdentifyingMarks, &c.IdentifyingMarks},
-		{DG13OldID, &c.OldID},
-	} {
-		s, _, err := text(f.n)
-		if err != nil {
-			return Citizen{}, err
-		}
-		*f.dst = s
-	}
-	if s, ok, err := text(DG13Field16); err != nil {
-		return Citizen{}, err
-	} else if ok && c.OldID == "" && isOldID(s) {
-		c.OldID = s
-	}
-	for _, f := range []struct {
-		n   int
-		dst *Date
-	}{{DG13DateOfBirth, &c.DateOfBirth}, {DG13IssueDate, &c.IssueDate}} {
-		s, _, err := text(f.n)
-		if err != nil {
-			return Citizen{}, err
-		}
-		if s == "" {
+	c := &d.Citizen
+	known := map[int]bool{}
+	for i := range CardFields {
+		f := &CardFields[i]
+		if f.DG13 == 0 {
 			continue
 		}
-		d, err := ParseDMY(s)
-		if err != nil {
-			return Citizen{}, dg13Err(f.n, "not a date", ErrBadDate)
-		}
-		*f.dst = d
-	}
-	if s, _, err := text(DG13ExpiryDate); err != nil {
-		return Citizen{}, err
-	} else if s != "" {
-		if strings.EqualFold(s, NoExpiryText) {
-			c.NoExpiry = true
-		} else if d, err := ParseDMY(s); err == nil {
-			c.ExpiryDate = d
-		} else {
-			return Citizen{}, dg13Err(DG13ExpiryDate, "neither a date nor the no-expiry text", ErrBadDate)
-		}
-	}
-	if s, _, err := text(DG13Sex); err != nil {
-		return Citizen{}, err
-	} else if s != "" {
-		sex, ok := ParseSex(s)
+		known[f.DG13] = true
+		vs, ok := fields[f.DG13]
 		if !ok {
-			return Citizen{}, dg13Err(DG13Sex, "unknown sex value", ErrBadSex)
+			continue
 		}
-		c.Sex = sex
-	}
-	if v, ok := fields[DG13Parents]; ok {
-		names, err := allStrings(v)
+		strs, err := allStrings(vs[0])
 		if err != nil {
-			return Citizen{}, dg13Err(DG13Parents, "bad value", err)
+			c.markUnparsed(f.Path, "field "+strconv.Itoa(f.DG13)+": not readable text", printable(vs[0]))
+			continue
 		}
-		if len(names) > 0 {
-			c.Father = names[0]
+		raw := ""
+		if f.DG13Part < len(strs) {
+			raw = strs[f.DG13Part]
 		}
-		if len(names) > 1 {
-			c.Mother = names[1]
+		if len(strs) > f.DG13Part+1 && f.Kind != KindText && f.DG13 != DG13Parents {
+			c.markUnparsed(f.Path, "field "+strconv.Itoa(f.DG13)+": more than one value", strings.Join(strs, " | "))
+			continue
+		}
+		if differ(vs) {
+			c.markUnparsed(f.Path, "field "+strconv.Itoa(f.DG13)+": appears twice with different values", raw)
+			continue
+		}
+		if err := f.set(c, raw); err != nil {
+			c.markUnparsed(f.Path, "field "+strconv.Itoa(f.DG13)+": "+reasonOf(err), raw)
 		}
 	}
-	if s, _, err := text(DG13Spouse); err != nil {
-		return Citizen{}, err
-	} else {
-		c.Spouse = s
+	if vs, ok := fields[DG13Field16]; ok {
+		s, err := firstString(vs[0])
+		if err == nil && c.OldID == "" && isOldID(s) && !differ(vs) {
+			c.OldID = s
+		} else {
+			d.Unknown = append(d.Unknown, DG13Field16)
+		}
 	}
-	return c, nil
+	for _, n := range order {
+		if !known[n] && n != DG13Field16 {
+			d.Unknown = append(d.Unknown, n)
+		}
+	}
+	return d, nil
+}
+
+// reasonOf turns a parsing error into a reason without the value.
+func reasonOf(err error) string {
+	switch {
+	case errors.Is(err, ErrBadDate):
+		return "not a date"
+	case errors.Is(err, ErrBadSex):
+		return "unknown sex value"
+	case errors.Is(err, ErrBadOldID):
+		return "not an old ID number"
+	case errors.Is(err, ErrInvalidID):
+		return "not a valid ID number"
+	}
+	return "unreadable"
+}
+
+// differ reports whether a field given more than once has different values.
+func differ(vs [][]byte) bool {
+	for _, v := range vs[1:] {
+		if !bytes.Equal(v, vs[0]) {
+			return true
+		}
+	}
+	return false
+}
+
+// printable is the raw text of a value that did not read as a string, for
+// the clerk to see: valid UTF-8 runs kept, the rest dropped.
+func printable(b []byte) string {
+	var out []string
+	for len(b) > 0 {
+		t, rest, err := tlv.Decode(b)
+		if err != nil {
+			break
+		}
+		b = rest
+		if !t.Constructed() {
+			if s := strings.ToValidUTF8(string(t.Value), ""); s != "" {
+				out = append(out, NormalizeText(s))
+			}
+		} else if s := printable(t.Value); s != "" {
+			out = append(out, s)
+		}
+	}
+	return strings.Join(out, " ")
 }
 
 func isOldID(s string) bool {
@@ -204,62 +246,76 @@ func isOldID(s string) bool {
 	return true
 }
 
-// dg13Fields walks the container and returns each field's content after its
-// INTEGER, keyed by field number.
-func dg13Fields(b []byte) (map[int][]byte, error) {
+// dg13Fields walks the container and returns each field's contents after
+// its INTEGER (every occurrence, in file order), keyed by field number,
+// and the field numbers in the order first seen. Only a container that
+// cannot be walked is an error; oddities go to d.Notes.
+func dg13Fields(b []byte, d *DG13) (map[int][][]byte, []int, error) {
 	body, _, err := tlv.Expect(b, tagDG13)
 	if err != nil {
-		return nil, dg13Err(0, "no 6D container", err)
+		return nil, nil, dg13Err(0, "no 6D container", err)
 	}
 	seq, _, err := tlv.Expect(body, tagSequence)
 	if err != nil {
-		return nil, dg13Err(0, "no SEQUENCE", err)
+		return nil, nil, dg13Err(0, "no SEQUENCE", err)
 	}
 	items, err := tlv.DecodeAll(seq)
 	if err != nil {
-		return nil, dg13Err(0, "bad SEQUENCE", err)
+		return nil, nil, dg13Err(0, "bad SEQUENCE", err)
 	}
 	var set []byte
 	found := false
 	for _, it := range items {
 		switch it.Tag {
+		case tagInteger:
+			if v, ok := smallInt(it.Value); ok && d.Version == 0 {
+				d.Version = v
+				if v != dg13Version {
+					d.Notes = append(d.Notes, "version "+strconv.Itoa(v))
+				}
+			}
 		case tagOID:
 			if !bytes.Equal(it.Value, oidUTF8Level) {
-				return nil, dg13Err(0, "unknown encoding OID", nil)
+				d.Notes = append(d.Notes, "unknown encoding OID")
 			}
 		case tagSet:
 			if found {
-				return nil, dg13Err(0, "two field SETs", nil)
+				d.Notes = append(d.Notes, "a second field SET, ignored")
+				continue
 			}
 			set, found = it.Value, true
 		}
 	}
 	if !found {
-		return nil, dg13Err(0, "no field SET", nil)
+		return nil, nil, dg13Err(0, "no field SET", nil)
 	}
 	entries, err := tlv.DecodeAll(set)
 	if err != nil {
-		return nil, dg13Err(0, "bad field SET", err)
+		return nil, nil, dg13Err(0, "bad field SET", err)
 	}
-	fields := make(map[int][]byte, len(entries))
+	fields := make(map[int][][]byte, len(entries))
+	var order []int
 	for _, e := range entries {
 		if e.Tag != tagSequence {
-			return nil, dg13Err(0, fmt.Sprintf("field entry with tag %X", e.Tag), nil)
+			d.Notes = append(d.Notes, fmt.Sprintf("field entry with tag %X, ignored", e.Tag))
+			continue
 		}
 		nv, rest, err := tlv.Expect(e.Value, tagInteger)
 		if err != nil {
-			return nil, dg13Err(0, "field without number", err)
+			d.Notes = append(d.Notes, "field without number, ignored")
+			continue
 		}
 		n, ok := smallInt(nv)
 		if !ok {
-			return nil, dg13Err(0, "bad field number", nil)
+			d.Notes = append(d.Notes, "bad field number, ignored")
+			continue
 		}
-		if _, dup := fields[n]; dup {
-			return nil, dg13Err(n, "appears twice", nil)
+		if _, seen := fields[n]; !seen {
+			order = append(order, n)
 		}
-		fields[n] = rest
+		fields[n] = append(fields[n], rest)
 	}
-	return fields, nil
+	return fields, order, nil
 }
 
 // smallInt decodes a non-negative DER INTEGER of at most two bytes.
@@ -348,7 +404,32 @@ type dg13Config struct {
 	omit          map[int]bool
 	nfd           bool
 	yearOnlyZeros bool
+	raw           map[int]string
+	extra         [][2]any
+	oid           []byte
 }
+
+// WithRawField writes text (a UTF8String) as field n's value instead of
+// the citizen's: how fault fixtures give a card a wording or a date form
+// the reader must survive.
+func WithRawField(n int, text string) DG13Option {
+	return func(c *dg13Config) {
+		if c.raw == nil {
+			c.raw = map[int]string{}
+		}
+		c.raw[n] = text
+	}
+}
+
+// WithExtraField appends one more field n holding text (a UTF8String)
+// after the others: an unknown field number, or a field given twice.
+func WithExtraField(n int, text string) DG13Option {
+	return func(c *dg13Config) { c.extra = append(c.extra, [2]any{n, text}) }
+}
+
+// WithEncodingOID writes oid (DER content bytes) instead of the UTF-8
+// level OID.
+func WithEncodingOID(oid []byte) DG13Option { return func(c *dg13Config) { c.oid = oid } }
 
 // WithNestedParents writes field 13 as one nested SEQUENCE holding both
 // names, instead of one SEQUENCE per parent.
@@ -405,47 +486,69 @@ func EncodeDG13(c Citizen, opts ...DG13Option) []byte {
 		return tlv.Encode(tagPrintable, []byte(s))
 	}
 	date := func(d Date) string {
-		if d.YearOnly() && cfg.yearOnlyZeros {
+		switch {
+		case d.YearOnly() && cfg.yearOnlyZeros:
 			return "00/00/" + d.String()
+		case d.MonthYear() && cfg.yearOnlyZeros:
+			return "00/" + d.String()
 		}
 		return d.String()
 	}
-	expiry := date(c.ExpiryDate)
-	if c.NoExpiry {
-		expiry = NoExpiryText
-	}
-	values := map[int][][]byte{
-		DG13ID:               {prn(c.ID)},
-		DG13FullName:         {utf(c.FullName)},
-		DG13DateOfBirth:      {prn(date(c.DateOfBirth))},
-		DG13Sex:              {utf(c.Sex.Vietnamese())},
-		DG13Nationality:      {utf(c.Nationality)},
-		DG13Ethnicity:        {utf(c.Ethnicity)},
-		DG13Religion:         {utf(c.Religion)},
-		DG13PlaceOfOrigin:    {utf(c.PlaceOfOrigin)},
-		DG13PlaceOfResidence: {utf(c.PlaceOfResidence)},
-		DG13IdentifyingMarks: {utf(c.IdentifyingMarks)},
-		DG13IssueDate:        {prn(date(c.IssueDate))},
-		DG13ExpiryDate:       {utf(expiry)},
-		DG13Spouse:           nil,
+	// One value per field from the card field table; the parents' field
+	// and the spouse's wrap their names in SEQUENCEs.
+	values := map[int][][]byte{}
+	var parents [][]byte
+	for i := range CardFields {
+		f := &CardFields[i]
+		if f.DG13 == 0 {
+			continue
+		}
+		var v []byte
+		switch f.Kind {
+		case KindID, KindOldID:
+			if *f.text(&c) == "" {
+				continue
+			}
+			v = prn(*f.text(&c))
+		case KindDate:
+			v = prn(date(*f.date(&c)))
+		case KindExpiry:
+			e := date(c.ExpiryDate)
+			if c.NoExpiry {
+				e = NoExpiryText
+			}
+			v = utf(e)
+		case KindSex:
+			v = utf(c.Sex.Vietnamese())
+		default:
+			v = utf(*f.text(&c))
+		}
+		switch f.DG13 {
+		case DG13Parents:
+			parents = append(parents, v)
+		case DG13Spouse:
+			values[DG13Spouse] = nil
+			if c.Spouse != "" {
+				values[DG13Spouse] = [][]byte{tlv.Nest(tagSequence, v)}
+			}
+		default:
+			values[f.DG13] = [][]byte{v}
+		}
 	}
 	if cfg.nestedParents {
-		values[DG13Parents] = [][]byte{tlv.Nest(tagSequence, tlv.Nest(tagSequence, utf(c.Father)), tlv.Nest(tagSequence, utf(c.Mother)))}
+		values[DG13Parents] = [][]byte{tlv.Nest(tagSequence, tlv.Nest(tagSequence, parents[0]), tlv.Nest(tagSequence, parents[1]))}
 	} else {
-		values[DG13Parents] = [][]byte{tlv.Nest(tagSequence, utf(c.Father)), tlv.Nest(tagSequence, utf(c.Mother))}
+		values[DG13Parents] = [][]byte{tlv.Nest(tagSequence, parents[0]), tlv.Nest(tagSequence, parents[1])}
 	}
-	if c.Spouse != "" {
-		values[DG13Spouse] = [][]byte{tlv.Nest(tagSequence, utf(c.Spouse))}
-	}
-	if c.OldID != "" {
-		if cfg.oldIDIn16 {
-			values[DG13Field16] = [][]byte{prn(c.OldID)}
-		} else {
-			values[DG13OldID] = [][]byte{prn(c.OldID)}
-		}
+	if c.OldID != "" && cfg.oldIDIn16 {
+		values[DG13Field16] = values[DG13OldID]
+		delete(values, DG13OldID)
 	}
 	if cfg.field16 != "" && !cfg.oldIDIn16 {
 		values[DG13Field16] = [][]byte{prn(cfg.field16)}
+	}
+	for n, text := range cfg.raw {
+		values[n] = [][]byte{tlv.Encode(tagUTF8, []byte(text))}
 	}
 	order := append([]int(nil), cfg.order...)
 	listed := map[int]bool{}
@@ -453,7 +556,7 @@ func EncodeDG13(c Citizen, opts ...DG13Option) []byte {
 		listed[n] = true
 	}
 	for n := 1; n <= 16; n++ {
-		if !listed[n] {
+		if !listed[n] && !cfg.omit[n] {
 			order = append(order, n)
 		}
 	}
@@ -466,8 +569,15 @@ func EncodeDG13(c Citizen, opts ...DG13Option) []byte {
 		parts := append([][]byte{tlv.Encode(tagInteger, []byte{byte(n)})}, v...)
 		set = append(set, tlv.Nest(tagSequence, parts...)...)
 	}
+	for _, e := range cfg.extra {
+		set = append(set, tlv.Nest(tagSequence, tlv.Encode(tagInteger, []byte{byte(e[0].(int))}), tlv.Encode(tagUTF8, []byte(e[1].(string))))...)
+	}
+	oid := oidUTF8Level
+	if cfg.oid != nil {
+		oid = cfg.oid
+	}
 	return tlv.Nest(tagDG13, tlv.Nest(tagSequence,
 		tlv.Encode(tagInteger, []byte{dg13Version}),
-		tlv.Encode(tagOID, oidUTF8Level),
+		tlv.Encode(tagOID, oid),
 		tlv.Nest(tagSet, set)))
 }

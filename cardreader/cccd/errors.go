@@ -5,6 +5,9 @@ import "errors"
 // ErrBadSex reports a sex value that is neither male nor female.
 var ErrBadSex = errors.New("cccd: invalid sex value")
 
+// ErrBadOldID reports an old ID number that is neither 9 nor 12 digits.
+var ErrBadOldID = errors.New("cccd: old ID number must be 9 or 12 digits")
+
 // IDProblem names what is wrong with a personal ID number. The kiosk turns it
 // into a sentence in the citizen's language; the number itself never appears
 // in an error string.

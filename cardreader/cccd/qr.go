@@ -22,9 +22,21 @@ type QRData struct {
 	Sex         Sex
 	Address     string // nơi thường trú
 	IssueDate   Date
-	// Extra holds fields after the seventh, as read (NFC). Some issuers or
-	// later formats may add them; they are kept so String round-trips.
+	// Extra holds fields after the seventh, as read (NFC). The 2024 Căn
+	// cước card carries more after the same seven: public parsers of real
+	// cards read the father's name at position 8 and the mother's at 9
+	// (Father and Mother below); the rest are kept so String round-trips.
 	Extra []string
+	// Father and Mother are positions 8 and 9 of a 2024 card's QR ("" when
+	// absent), labels and noise removed.
+	Father, Mother string
+	// Repaired names the repair made to mojibake text ("" when none).
+	Repaired Repair
+	// Warnings are disagreements that do not refuse the payload: the ID
+	// number's century/sex digit or year digits against the QR's sex or
+	// birth date (the ID stays for life while birth data gets corrected;
+	// the chip decides).
+	Warnings []IDProblem
 }
 
 // QRFields is the number of fields of the 2021 payload.
@@ -43,6 +55,7 @@ const (
 	QRBadSex                          // field 5 is not Nam/Nữ
 	QRBadIssue                        // field 7 is not a date, or precedes the birth date
 	QRNotText                         // the payload is not valid UTF-8
+	QRGarbled                         // mojibake that no re-decoding turns into valid UTF-8
 )
 
 var qrProblemText = map[QRProblem]string{
@@ -55,6 +68,7 @@ var qrProblemText = map[QRProblem]string{
 	QRBadSex:     "sex must be Nam or Nữ",
 	QRBadIssue:   "invalid issue date",
 	QRNotText:    "payload is not UTF-8 text",
+	QRGarbled:    "text is garbled by the scanner (wrong character set) and cannot be repaired: set the scanner to UTF-8 or scan with the camera",
 }
 
 // ErrQR matches every QRError with errors.Is.
@@ -96,14 +110,22 @@ func (e *QRError) Is(target error) bool {
 
 // ParseQR reads a CCCD QR payload as a camera decoder or a keyboard-wedge
 // scanner delivers it. It tolerates: an empty old ID; fields after the
-// seventh (kept in Extra); decomposed (NFD) text, which it turns into NFC;
-// stray white space, CR and LF around fields; DD/MM/YYYY as well as
-// DDMMYYYY dates; and scanner noise before the ID (an AIM identifier such as
-// "]Q1", a label such as "CCCD:") and labels on the old ID ("CMND:").
-// Everything else is refused with a *QRError naming the problem.
+// seventh (kept in Extra; positions 8 and 9 of the 2024 card are the
+// parents); decomposed (NFD) text, which it turns into NFC; stray white
+// space, CR and LF around fields; DD/MM/YYYY as well as DDMMYYYY dates
+// and partial dates; scanner noise before the ID (an AIM identifier such
+// as "]Q1", a label such as "CCCD:"); labels before any field ("Họ tên:",
+// "Ngày sinh:"); and UTF-8 read as Windows-1252 or Big5, which it repairs
+// when the re-decoding is valid UTF-8 (else QRGarbled). An ID number
+// whose digits disagree with the sex or birth year is a warning, not a
+// refusal. Everything else is refused with a *QRError naming the problem.
 func ParseQR(s string) (QRData, error) {
 	if !utf8.ValidString(s) {
 		return QRData{}, &QRError{Problem: QRNotText}
+	}
+	s, how, ok := RepairMojibake(s)
+	if !ok {
+		return QRData{}, &QRError{Problem: QRGarbled}
 	}
 	s = norm.NFC.String(strings.TrimFunc(s, isNoise))
 	if s == "" {
@@ -116,7 +138,7 @@ func ParseQR(s string) (QRData, error) {
 	for i := range f {
 		f[i] = strings.TrimFunc(f[i], isNoise)
 	}
-	var q QRData
+	q := QRData{Repaired: how}
 	q.ID = stripPrefixNoise(f[0])
 	if _, err := ParseID(q.ID); err != nil {
 		return QRData{}, &QRError{Problem: QRBadID, Err: err}
@@ -125,7 +147,7 @@ func ParseQR(s string) (QRData, error) {
 	if q.OldID != "" && !isOldID(q.OldID) {
 		return QRData{}, &QRError{Problem: QRBadOldID}
 	}
-	q.FullName = NormalizeText(f[2])
+	q.FullName = NormalizeText(stripKnownLabel(f[2]))
 	if q.FullName == "" {
 		return QRData{}, &QRError{Problem: QRBadName}
 	}
@@ -133,19 +155,24 @@ func ParseQR(s string) (QRData, error) {
 	if q.DateOfBirth, err = ParseDMY(stripLabel(f[3])); err != nil {
 		return QRData{}, &QRError{Problem: QRBadBirth, Err: err}
 	}
-	var ok bool
 	if q.Sex, ok = ParseSex(stripLabel(f[4])); !ok {
 		return QRData{}, &QRError{Problem: QRBadSex}
 	}
-	q.Address = NormalizeText(f[5])
+	q.Address = NormalizeText(stripKnownLabel(f[5]))
 	if q.IssueDate, err = ParseDMY(stripLabel(f[6])); err != nil {
 		return QRData{}, &QRError{Problem: QRBadIssue, Err: err}
 	}
-	if q.IssueDate.YearOnly() || q.IssueDate.Before(q.DateOfBirth) {
+	if q.IssueDate.Partial() || q.IssueDate.Before(q.DateOfBirth) {
 		return QRData{}, &QRError{Problem: QRBadIssue, Err: ErrBadDate}
 	}
-	if _, err := CheckID(q.ID, q.Sex, q.DateOfBirth); err != nil {
-		return QRData{}, &QRError{Problem: QRBadID, Err: err}
+	for _, p := range []IDProblem{IDSexMismatch, IDYearMismatch} {
+		sex, dob := q.Sex, Date{}
+		if p == IDYearMismatch {
+			sex, dob = SexUnknown, q.DateOfBirth
+		}
+		if _, err := CheckID(q.ID, sex, dob); err != nil {
+			q.Warnings = append(q.Warnings, p)
+		}
 	}
 	if len(f) > QRFields {
 		q.Extra = append([]string(nil), f[QRFields:]...)
@@ -154,8 +181,22 @@ func ParseQR(s string) (QRData, error) {
 			q.Extra = nil
 		}
 	}
+	for _, row := range CardFields {
+		if row.QR > QRFields && row.QR-QRFields <= len(q.Extra) && row.text != nil {
+			v := NormalizeText(stripKnownLabel(q.Extra[row.QR-QRFields-1]))
+			switch row.Path {
+			case "citizen.father":
+				q.Father = v
+			case "citizen.mother":
+				q.Mother = v
+			}
+		}
+	}
 	return q, nil
 }
+
+// Fields is the number of fields the payload had.
+func (q QRData) Fields() int { return QRFields + len(q.Extra) }
 
 // isNoise is white space, control characters (CR, LF, tab, scanner framing
 // such as STX/ETX/GS) and the byte-order mark.
@@ -189,6 +230,29 @@ func stripLabel(s string) string {
 	return s
 }
 
+// qrLabels are the labels scanners and apps put before QR fields, folded
+// (Fold): only these are taken off a free-text field, whose value may
+// itself hold a colon.
+var qrLabels = []string{
+	"ho ten", "ho va ten", "ten", "ngay sinh", "gioi tinh", "noi thuong tru", "noi cu tru", "dia chi",
+	"ngay cap", "ngay cap cccd", "so cmnd", "cmnd", "so cccd", "cccd", "so dinh danh", "ho ten cha", "ho ten me",
+	"cha", "me", "name", "full name", "date of birth", "dob", "sex", "gender", "address", "issue date",
+	"father", "mother",
+}
+
+// stripKnownLabel drops a leading "LABEL:" when LABEL is a known label.
+func stripKnownLabel(s string) string {
+	if i := strings.IndexByte(s, ':'); i >= 0 && i <= 24 {
+		label := Fold(s[:i])
+		for _, l := range qrLabels {
+			if label == l {
+				return strings.TrimFunc(s[i+1:], isNoise)
+			}
+		}
+	}
+	return s
+}
+
 // String formats the payload as the card prints it, so ParseQR(q.String())
 // gives q back. Dates are DDMMYYYY (a year-only date is 0000YYYY).
 func (q QRData) String() string {
@@ -214,8 +278,13 @@ func (q QRData) Citizen() Citizen {
 		Sex:              q.Sex,
 		PlaceOfResidence: q.Address,
 		IssueDate:        q.IssueDate,
+		Father:           q.Father,
+		Mother:           q.Mother,
 	}
 }
+
+// Generation is the card generation the QR's issue date gives.
+func (q QRData) Generation() Generation { return GenerationOn(q.IssueDate) }
 
 // QRFromCitizen is the QR payload a 2021 card printed for c would carry.
 func QRFromCitizen(c Citizen) QRData {

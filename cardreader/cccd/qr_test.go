@@ -2,6 +2,7 @@ package cccd
 
 import (
 	"errors"
+	"golang.org/x/text/encoding/traditionalchinese"
 	"slices"
 	"strings"
 	"testing"
@@ -76,8 +77,6 @@ func TestParseQRRejects(t *testing.T) {
 		{"short ID", strings.Replace(qrKhoa, "079203001234", "79203001234", 1), QRBadID, &IDError{IDWrongLength}},
 		{"letters in ID", strings.Replace(qrKhoa, "079203001234", "07920300123A", 1), QRBadID, &IDError{IDNotDigits}},
 		{"unknown province", strings.Replace(qrKhoa, "079203001234", "099203001234", 1), QRBadID, &IDError{IDUnknownRegion}},
-		{"ID sex digit disagrees", strings.Replace(qrKhoa, "|Nam|", "|Nữ|", 1), QRBadID, &IDError{IDSexMismatch}},
-		{"ID year disagrees", strings.Replace(qrKhoa, "15082003", "15082004", 1), QRBadID, &IDError{IDYearMismatch}},
 		{"old ID of 8 digits", strings.Replace(qrKhoa, "||", "|12345678|", 1), QRBadOldID, nil},
 		{"missing name", strings.Replace(qrKhoa, "Phạm Minh Khoa", " ", 1), QRBadName, nil},
 		{"31 February", strings.Replace(qrKhoa, "15082003", "31022003", 1), QRBadBirth, ErrBadDate},
@@ -87,6 +86,8 @@ func TestParseQRRejects(t *testing.T) {
 		{"issue year only", strings.Replace(qrKhoa, "01062021", "2021", 1), QRBadIssue, ErrBadDate},
 		{"issue garbage", strings.Replace(qrKhoa, "01062021", "0106202X", 1), QRBadIssue, ErrBadDate},
 		{"not UTF-8", "079203001234||Ph\xe1m|15082003|Nam|x|01062021", QRNotText, nil},
+		{"Big5 garbage beyond repair", strings.Replace(qrKhoa, "Phạm Minh Khoa", "Ph弱m Minh Khoa\uFFFD", 1), QRGarbled, nil},
+		{"Latin mojibake beyond repair", strings.Replace(qrKhoa, "Phạm Minh Khoa", "PhÃ¡m Minh ộ", 1), QRGarbled, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseQR(tc.in)
@@ -150,4 +151,89 @@ func FuzzParseQR(f *testing.F) {
 			t.Fatalf("round trip changed the data")
 		}
 	})
+}
+
+// What real scanners and 2024 cards send (issue 12 item 5).
+func TestParseQRFromRealScanners(t *testing.T) {
+	const qr2024 = "001301007733||Trần Thị Bình|05112001|Nữ|Số 45 Ngõ 102 Phố Trường Chinh, Hà Nội|15082024|Trần Văn Cường|Phạm Thị Duyên|x"
+	asLatin1 := func(s string) string { return Latin1Shapes([]byte(s)) } // UTF-8 bytes read as Windows-1252
+	for _, tc := range []struct {
+		name     string
+		in       string
+		repaired Repair
+		check    func(QRData) bool
+	}{
+		{"Windows-1252 mojibake", asLatin1(qrKhoa), RepairLatin1, func(q QRData) bool { return equalQR(q, khoa) }},
+		{"mojibake of Huỳnh", asLatin1(strings.Replace(qrKhoa, "Phạm", "Huỳnh", 1)), RepairLatin1, func(q QRData) bool { return strings.HasPrefix(q.FullName, "Huỳnh ") }},
+		{"labels before every field", "CCCD: 079203001234|CMND: |Họ tên: Phạm Minh Khoa|Ngày sinh: 15082003|Giới tính: Nam|Nơi thường trú: Số 1 Đường Ví Dụ, Phường Mẫu|Ngày cấp: 01062021", RepairNone, func(q QRData) bool {
+			return q.FullName == "Phạm Minh Khoa" && strings.HasPrefix(q.Address, "Số 1")
+		}},
+		{"an address with a colon keeps it", strings.Replace(qrKhoa, "Số 1 Đường Ví Dụ", "Tổ 3: Khu phố 2", 1), RepairNone, func(q QRData) bool { return strings.HasPrefix(q.Address, "Tổ 3: Khu phố 2,") }},
+		{"2024 card with parents", qr2024, RepairNone, func(q QRData) bool {
+			c := q.Citizen()
+			return q.Fields() == 10 && q.Father == "Trần Văn Cường" && q.Mother == "Phạm Thị Duyên" && c.Father == q.Father &&
+				q.Generation() == CanCuoc2024 && len(q.Extra) == 3 && q.String() == qr2024
+		}},
+		{"2021 card generation", qrKhoa, RepairNone, func(q QRData) bool { return q.Generation() == CCCD2021 && q.Father == "" }},
+		{"ID sex digit disagrees: a warning", strings.Replace(qrKhoa, "|Nam|", "|Nữ|", 1), RepairNone, func(q QRData) bool {
+			return slices.Equal(q.Warnings, []IDProblem{IDSexMismatch}) && q.Sex == Female
+		}},
+		{"ID year digits disagree: a warning", strings.Replace(qrKhoa, "15082003", "15082004", 1), RepairNone, func(q QRData) bool {
+			return slices.Equal(q.Warnings, []IDProblem{IDYearMismatch}) && q.DateOfBirth.Year == 2004
+		}},
+		{"month-year birth", strings.Replace(qrKhoa, "15082003", "00082003", 1), RepairNone, func(q QRData) bool { return q.DateOfBirth == Date{Year: 2003, Month: 8} }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			q, err := ParseQR(tc.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if q.Repaired != tc.repaired {
+				t.Errorf("repaired %q, want %q", q.Repaired, tc.repaired)
+			}
+			if !tc.check(q) {
+				t.Errorf("parsed %+v", q)
+			}
+		})
+	}
+}
+
+// UTF-8 read as Big5 is repaired when the Big5 reading was lossless, and
+// refused (never prefilled garbled) when it was not.
+func TestParseQRBig5(t *testing.T) {
+	asBig5 := func(s string) string {
+		r, _ := traditionalchinese.Big5.NewDecoder().String(s)
+		return r
+	}
+	repaired, refused := 0, 0
+	for _, name := range []string{"Bùi Thị A", "Lê Văn Tám", "Ngô Bảo Châu", "Đặng Thị Hoa", "Võ Minh Khang", "Trần An", "Hồ Xuân Hương"} {
+		payload := "079203001234||" + name + "|15082003|Nam|So 1 Duong Vi Du|01062021"
+		garbled := asBig5(payload)
+		back, _ := traditionalchinese.Big5.NewEncoder().String(garbled)
+		q, err := ParseQR(garbled)
+		switch {
+		case back == payload:
+			repaired++
+			if err != nil || q.FullName != name || q.Repaired != RepairBig5 {
+				t.Errorf("%s: %+v, %v; want repaired", name, q, err)
+			}
+		default:
+			refused++
+			if !errors.Is(err, &QRError{Problem: QRGarbled}) {
+				t.Errorf("%s: lossy Big5 reading gave %q, %v; want QRGarbled", name, q.FullName, err)
+			}
+		}
+	}
+	if repaired == 0 || refused == 0 {
+		t.Fatalf("%d repaired, %d refused: the test must cover both", repaired, refused)
+	}
+}
+
+// Genuine Vietnamese text is never "repaired".
+func TestRepairMojibakeLeavesVietnamese(t *testing.T) {
+	for _, s := range []string{qrKhoa, "Hà Nội", "Bà Rịa - Vũng Tàu", "Đắk Lắk", "Ông Ích Khiêm", "NGÃ", "Lê Thị À", "ASCII only"} {
+		if out, how, ok := RepairMojibake(s); out != s || how != RepairNone || !ok {
+			t.Errorf("RepairMojibake(%q) = %q, %q, %v", s, out, how, ok)
+		}
+	}
 }

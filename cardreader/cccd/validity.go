@@ -38,11 +38,13 @@ func (g *Generation) UnmarshalText(b []byte) error {
 // Milestones are the ages at which a card must be renewed: 25, 40, 60 (Luật
 // CCCD 2014 Art. 21) and additionally 14 for the Căn cước card (Luật Căn cước
 // 2023 Art. 21). No renewal is due after 60.
+// The ages come from the generation table; an unknown generation follows
+// the CCCD's.
 func Milestones(g Generation) []int {
-	if g == CanCuoc2024 {
-		return []int{14, 25, 40, 60}
+	if m := g.Info().Milestones; m != nil {
+		return m
 	}
-	return []int{25, 40, 60}
+	return CCCD2021.Info().Milestones
 }
 
 // Expiry returns the expiry date of a card issued on issue to a holder born on
@@ -51,8 +53,9 @@ func Milestones(g Generation) []int {
 // to the next one). ok is false when no milestone remains: the card does not
 // expire ("Không thời hạn").
 //
-// For a year-only birth date the birthday is unknown; we use 31 December of
-// the milestone year, our choice, and PlausibleExpiries also offers 1 January.
+// For a partial birth date the birthday is unknown; we use its last
+// possible day (31 December, or the month's last day) in the milestone
+// year, our choice, and PlausibleExpiries also offers the first.
 func Expiry(g Generation, dob, issue Date) (expiry Date, ok bool) {
 	for _, age := range Milestones(g) {
 		due := birthdayAt(dob, age)
@@ -64,8 +67,8 @@ func Expiry(g Generation, dob, issue Date) (expiry Date, ok bool) {
 }
 
 func birthdayAt(dob Date, age int) Date {
-	if dob.YearOnly() {
-		return Date{dob.Year + age, 12, 31}
+	if dob.Partial() {
+		return dob.AddYears(age).Last()
 	}
 	return dob.AddYears(age)
 }
@@ -94,9 +97,9 @@ func PlausibleExpiries(dob, issue Date) ([]Date, bool) {
 	for _, age := range []int{14, 25, 40, 60} {
 		add(birthdayAt(dob, age))
 	}
-	if dob.YearOnly() {
+	if dob.Partial() {
 		for _, age := range []int{14, 25, 40, 60} {
-			add(Date{dob.Year + age, 1, 1})
+			add(dob.AddYears(age).First())
 		}
 	}
 	return out, noExpiry

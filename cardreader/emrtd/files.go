@@ -127,10 +127,22 @@ func (s *Session) readFile(ctx context.Context, fid uint16) ([]byte, error) {
 			} else {
 				next = le
 			}
-		case sw == iso7816.StatusWrongLength && n > 256 && s.plain && s.reopen != nil:
-			// The card cannot take extended length and dropped secure
-			// messaging over it: open it again and go on with short APDUs.
-			s.sm, s.maxLe = nil, 256
+		case sw == iso7816.StatusWrongLength && s.plain && s.sm != nil:
+			// The card answered in plain: it could not parse the command
+			// (an extended length APDU, or a length it cannot take) and
+			// has ended secure messaging. Our counters no longer agree
+			// with the card's, so never go on with these keys: open the
+			// card again and continue with a length it takes.
+			if s.reopen == nil {
+				return nil, fmt.Errorf("%w: the card ended secure messaging over a length it cannot take: %w", ErrSecureMessaging, errStatus(op, sw))
+			}
+			retries++
+			if n > 256 {
+				s.maxLe = 256
+			} else if s.maxLe = lowerLe(n); s.maxLe == 0 || retries > len(leLadder)+1 {
+				return nil, errStatus(op, sw)
+			}
+			s.sm = nil
 			if err := s.reopen(ctx); err != nil {
 				return nil, err
 			}

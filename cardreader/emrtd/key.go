@@ -13,8 +13,11 @@ type Key struct {
 	DocumentNumber string    // last 9 digits of the ID
 	DateOfBirth    cccd.Date // may be year-only
 	Expiry         cccd.Date // zero when NoExpiry
-	NoExpiry       bool      // "Không thời hạn"
-	CAN            string    // last 6 digits of the ID; "" when unknown
+	NoExpiry       bool      // "Không thời hạn": expiry 991231 in the MRZ
+	// FillerExpiry writes a no-expiry card's expiry as <<<<<< (check digit
+	// '<') instead of 991231: the last candidate, in case a card uses it.
+	FillerExpiry bool
+	CAN          string // last 6 digits of the ID; "" when unknown
 }
 
 // KeyFromID builds the key of a Vietnamese card from its 12-digit ID.
@@ -33,6 +36,9 @@ func KeyFromID(id string, dob, expiry cccd.Date, noExpiry bool) Key {
 func (k Key) MRZInfo() bac.MRZInfo {
 	m := bac.NewMRZInfo("", k.DateOfBirth, k.Expiry, k.NoExpiry)
 	m.DocumentNumber = k.DocumentNumber
+	if k.NoExpiry && k.FillerExpiry {
+		m = m.WithFillerExpiry()
+	}
 	return m
 }
 

@@ -10,7 +10,9 @@ import (
 	"fmt"
 	"image/jpeg"
 	"io"
+	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"motcua/cardreader"
@@ -29,7 +31,25 @@ const (
 	StepOpening    Step = "opening"    // access control (BAC or PACE)
 	StepReading    Step = "reading"    // reading the files
 	StepVerifying  Step = "verifying"  // passive, active and chip authentication
+	// StepCardLifted: the card left the field mid-read; the reader waits
+	// (Options.ResumeWithin) for it to be put back.
+	StepCardLifted Step = "card-lifted"
+	// StepResuming: the card is back; it is opened again and the read goes
+	// on from the first file not yet read.
+	StepResuming Step = "resuming"
 )
+
+// DefaultResumeWithin is how long a read waits for a lifted card to be put
+// back when Options.ResumeWithin is 0.
+const DefaultResumeWithin = 5 * time.Second
+
+// settleWithin is how long the retry of a card's first exchanges may wait
+// for it to answer again.
+const settleWithin = 3 * time.Second
+
+// maxResumes bounds how often one read resumes: a card that keeps leaving
+// the field is better read afresh.
+const maxResumes = 3
 
 // AutoLe, as Options.MaxLe, reads with extended length when the card's ATR
 // says it takes it (the transport must have an ATR() []byte method), else
@@ -70,6 +90,14 @@ type Options struct {
 	Now func() time.Time
 	// Rand is the host's randomness (BAC, AA challenge); nil means crypto/rand.
 	Rand io.Reader
+	// ResumeWithin is how long to wait for a card lifted mid-read to be
+	// put back, when the transport is an iso7816.Reconnector: the read then
+	// goes on where it stopped, the files already read kept. 0 means
+	// DefaultResumeWithin; negative never waits.
+	ResumeWithin time.Duration
+	// FileProgress is told, after each file, how many of the files to read
+	// are done; nil for none. Like Progress it must return quickly.
+	FileProgress func(done, total int)
 }
 
 // CodeNoSOD is the passive authentication code of a card without EF.SOD.
@@ -83,6 +111,8 @@ var wantedDGs = []int{1, 2, 13, 14, 15}
 type Files struct {
 	COM, SOD []byte
 	DG       map[int][]byte
+
+	done map[uint16]bool // files read (or found absent), for a resumed read
 }
 
 // Read opens the card behind t, reads EF.COM, EF.SOD, DG1, DG2, DG13, DG14
@@ -116,14 +146,29 @@ func Read(ctx context.Context, t iso7816.Transport, opts Options) (*cardreader.R
 	s := NewSession(t, maxLe)
 
 	step(StepOpening)
-	if err := open(ctx, s, opts, rnd); err != nil {
+	r := &resumer{t: t, s: s, opts: opts, rnd: rnd, step: step}
+	if err := open(ctx, s, opts, rnd); errors.Is(err, iso7816.ErrTransient) || errors.Is(err, iso7816.ErrCardRemoved) {
+		// A card just placed may not be settled in the field yet: its
+		// first exchanges fail as if it had left (PC/SC cannot tell the
+		// two apart). One more try from the start, after reconnecting
+		// when the transport can; never more.
+		step(StepConnecting)
+		if rc, ok := t.(iso7816.Reconnector); ok {
+			err = r.reopen(ctx, rc, settleWithin, false)
+		} else {
+			err = open(ctx, s, opts, rnd)
+		}
+		if err != nil {
+			return nil, err
+		}
+	} else if err != nil {
 		return nil, err
 	}
 	s.SetReopen(func(ctx context.Context) error { return open(ctx, s, opts, rnd) })
 
 	step(StepReading)
-	files, err := ReadFiles(ctx, s)
-	if err != nil {
+	files := &Files{DG: make(map[int][]byte, len(wantedDGs))}
+	if err := r.do(ctx, func() error { return readFiles(ctx, s, files, opts.FileProgress) }); err != nil {
 		return nil, err
 	}
 	rd, info, err := decode(files)
@@ -138,11 +183,20 @@ func Read(ctx context.Context, t iso7816.Transport, opts Options) (*cardreader.R
 	} else {
 		rd.Verification.Passive, _ = pki.VerifySOD(files.SOD, files.DG, opts.Trust, now())
 	}
-	if rd.Verification.Active, err = active(ctx, s, files, info, rnd); err != nil {
+	if err := r.do(ctx, func() (err error) {
+		rd.Verification.Active, err = active(ctx, s, files, info, rnd)
+		return err
+	}); err != nil {
 		return nil, err
 	}
-	if rd.Verification.Chip, err = chip(ctx, s, opts, info); err != nil {
+	if err := r.do(ctx, func() (err error) {
+		rd.Verification.Chip, err = chip(ctx, s, opts, info)
+		return err
+	}); err != nil {
 		return nil, err
+	}
+	if r.resumes > 0 {
+		rd.Warnings = append(rd.Warnings, cardreader.Warning{Code: "read-resumed", Reason: fmt.Sprintf("the card left the field %d time(s); the read resumed", r.resumes)})
 	}
 	st := s.Stats()
 	st.Duration = now().Sub(start)
@@ -170,21 +224,121 @@ func open(ctx context.Context, s *Session, opts Options, rnd io.Reader) error {
 	return err
 }
 
+// resumer waits for a lifted card to come back and opens it again, so a
+// step interrupted by the card leaving the field runs again.
+type resumer struct {
+	t       iso7816.Transport
+	s       *Session
+	opts    Options
+	rnd     io.Reader
+	step    func(Step)
+	resumes int
+}
+
+// do runs f; when the card left the field (or the link failed
+// transiently) and the transport can wait for it, it waits for the card,
+// opens it again and runs f again.
+func (r *resumer) do(ctx context.Context, f func() error) error {
+	for {
+		err := f()
+		if err == nil || !(errors.Is(err, iso7816.ErrCardRemoved) || errors.Is(err, iso7816.ErrTransient)) || ctx.Err() != nil {
+			return err
+		}
+		rc, ok := r.t.(iso7816.Reconnector)
+		wait := r.opts.ResumeWithin
+		if wait == 0 {
+			wait = DefaultResumeWithin
+		}
+		if !ok || wait < 0 || r.resumes >= maxResumes {
+			return err
+		}
+		r.resumes++
+		r.step(StepCardLifted)
+		if rerr := r.reopen(ctx, rc, wait, true); rerr != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if errors.Is(rerr, ErrAccessDenied) || errors.Is(rerr, ErrNotEMRTD) {
+				return rerr // another card was put down
+			}
+			// Not back in time: the card is gone, whatever the link said.
+			return fmt.Errorf("%w (not put back within %v): %w", iso7816.ErrCardRemoved, wait, err)
+		}
+	}
+}
+
+// reopen waits (at most wait) for the card to be back and opens it again.
+// A reader may report a card that has just left as still there (PC/SC
+// polls the field every few hundred milliseconds), so a failed open is
+// retried with a new reconnect until the time is up.
+func (r *resumer) reopen(ctx context.Context, rc iso7816.Reconnector, wait time.Duration, resuming bool) error {
+	wctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	for {
+		if err := rc.Reconnect(wctx); err != nil {
+			if !resuming && ctx.Err() == nil {
+				return fmt.Errorf("%w: the card did not settle in the field: %w", iso7816.ErrCardRemoved, err)
+			}
+			return err
+		}
+		if resuming {
+			r.step(StepResuming)
+		}
+		r.s.sm = nil // the card was powered afresh: its session is gone
+		err := open(ctx, r.s, r.opts, r.rnd)
+		if err == nil || !(errors.Is(err, iso7816.ErrCardRemoved) || errors.Is(err, iso7816.ErrTransient)) {
+			return err
+		}
+		select {
+		case <-wctx.Done():
+			return wctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
 // ReadFiles reads EF.COM, EF.SOD and the data groups EF.COM lists among
 // DG1, DG2, DG13, DG14 and DG15 (all of them when EF.COM is missing). A
 // file the card does not have (6A82) is left out; DG1 and DG13 are
 // required; any other failure is a *FileError.
 func ReadFiles(ctx context.Context, s *Session) (*Files, error) {
 	f := &Files{DG: make(map[int][]byte, len(wantedDGs))}
-	var err error
-	if f.COM, err = optional(s.ReadFile(ctx, lds.FIDCOM)); err != nil {
+	if err := readFiles(ctx, s, f, nil); err != nil {
 		return nil, err
+	}
+	return f, nil
+}
+
+// readFiles reads into f the files f does not hold yet, so that after the
+// card came back a read goes on where it stopped. progress, when set, is
+// told after each file how many are done.
+func readFiles(ctx context.Context, s *Session, f *Files, progress func(done, total int)) error {
+	if f.done == nil {
+		f.done = map[uint16]bool{}
+	}
+	read := func(fid uint16, opt bool) ([]byte, error) {
+		if f.done[fid] {
+			return f.file(fid), nil
+		}
+		b, err := s.ReadFile(ctx, fid)
+		if opt {
+			b, err = optional(b, err)
+		}
+		if err != nil {
+			return nil, err
+		}
+		f.done[fid] = true
+		return b, nil
+	}
+	var err error
+	if f.COM, err = read(lds.FIDCOM, true); err != nil {
+		return err
 	}
 	dgs := wantedDGs
 	if f.COM != nil {
 		com, err := lds.ParseCOM(f.COM)
 		if err != nil {
-			return nil, &FileError{Name: "EF.COM", FID: lds.FIDCOM, Err: fmt.Errorf("%w: %w", ErrMalformedFile, err)}
+			return &FileError{Name: "EF.COM", FID: lds.FIDCOM, Err: fmt.Errorf("%w: %w", ErrMalformedFile, err)}
 		}
 		dgs = dgs[:0:0]
 		for _, n := range wantedDGs {
@@ -193,29 +347,52 @@ func ReadFiles(ctx context.Context, s *Session) (*Files, error) {
 			}
 		}
 	}
-	if f.SOD, err = optional(s.ReadFile(ctx, lds.FIDSOD)); err != nil {
-		return nil, err
+	total := 2 + len(dgs)
+	if progress != nil {
+		progress(1, total)
 	}
-	for _, n := range dgs {
+	if f.SOD, err = read(lds.FIDSOD, true); err != nil {
+		return err
+	}
+	if progress != nil {
+		progress(2, total)
+	}
+	for i, n := range dgs {
 		fid, _ := lds.DGFID(n) // n came from EF.COM's tag list: 1-16
-		b, err := s.ReadFile(ctx, fid)
-		if n != 1 && n != 13 {
-			b, err = optional(b, err)
-		}
+		b, err := read(fid, n != 1 && n != 13)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if b != nil {
 			f.DG[n] = b
+		}
+		if progress != nil {
+			progress(3+i, total)
 		}
 	}
 	for _, n := range []int{1, 13} {
 		if f.DG[n] == nil {
 			fid, _ := lds.DGFID(n)
-			return nil, &FileError{Name: lds.FileName(fid), FID: fid, Err: errors.New("not listed in EF.COM")}
+			return &FileError{Name: lds.FileName(fid), FID: fid, Err: errors.New("not listed in EF.COM")}
 		}
 	}
-	return f, nil
+	return nil
+}
+
+// file returns a file already read, by FID (nil when absent).
+func (f *Files) file(fid uint16) []byte {
+	switch fid {
+	case lds.FIDCOM:
+		return f.COM
+	case lds.FIDSOD:
+		return f.SOD
+	}
+	for n, b := range f.DG {
+		if g, _ := lds.DGFID(n); g == fid {
+			return b
+		}
+	}
+	return nil
 }
 
 // optional turns "file not found" into no file.
@@ -242,10 +419,26 @@ func decode(f *Files) (*cardreader.Reading, *parsed, error) {
 		return nil, nil, &FileError{Name: "DG1", FID: lds.FIDDG1, Err: fmt.Errorf("%w: %w", ErrMalformedFile, err)}
 	}
 	rd.MRZ = mrz.String()
-	if rd.Citizen, err = cccd.ParseDG13(f.DG[13]); err != nil {
+	dg13, err := cccd.DecodeDG13(f.DG[13])
+	if err != nil {
 		return nil, nil, &FileError{Name: "DG13", FID: lds.FIDDG13, Err: fmt.Errorf("%w: %w", ErrMalformedFile, err)}
 	}
-	rd.Generation = generation(rd.Citizen)
+	rd.Citizen, rd.DG13Version = dg13.Citizen, dg13.Version
+	rd.Verification.MRZ = CompareMRZ(mrz, rd.Citizen)
+	if _, bad := rd.Citizen.Unparsed["citizen.id"]; bad || rd.Citizen.ID == "" {
+		// The MRZ carries the ID too (signed as well): the card stays usable.
+		rd.Citizen.ID = mrz.ID()
+	}
+	for _, path := range slices.Sorted(maps.Keys(rd.Citizen.Unparsed)) {
+		rd.Warnings = append(rd.Warnings, cardreader.Warning{Code: "dg13-unparsed", Field: path, Reason: rd.Citizen.Unparsed[path].Reason})
+	}
+	for _, n := range dg13.Unknown {
+		rd.Warnings = append(rd.Warnings, cardreader.Warning{Code: "dg13-unknown-field", Reason: fmt.Sprintf("DG13 field %d is not known; left aside", n)})
+	}
+	for _, n := range dg13.Notes {
+		rd.Warnings = append(rd.Warnings, cardreader.Warning{Code: "dg13-odd", Reason: "DG13: " + n})
+	}
+	rd.Generation = cccd.GenerationOn(rd.Citizen.IssueDate)
 	if b := f.DG[2]; b != nil {
 		face, err := lds.ParseDG2(b)
 		if err != nil {
@@ -280,16 +473,34 @@ func photo(face *lds.Face) cardreader.Photo {
 	return p
 }
 
-// generation tells the card model from the issue date: Căn cước cards are
-// issued from 1 July 2024.
-func generation(c cccd.Citizen) cccd.Generation {
-	switch {
-	case c.IssueDate.IsZero():
-		return cccd.GenerationUnknown
-	case c.IssueDate.Before(cccd.Date{Year: 2024, Month: 7, Day: 1}):
-		return cccd.CCCD2021
+// CompareMRZ checks DG1's MRZ against DG13 on the fields both carry: the
+// ID, the birth date, the sex and the expiry (991231 or fillers for a card
+// that does not expire). A DG13 field that could not be read is not
+// compared. The check names the fields that differ, never their values.
+func CompareMRZ(m *lds.MRZ, c cccd.Citizen) cardreader.Check {
+	var diff []string
+	unparsed := func(path string) bool { _, ok := c.Unparsed[path]; return ok }
+	if id := m.ID(); id != "" && c.ID != "" && id != c.ID && !unparsed("citizen.id") {
+		diff = append(diff, "id")
 	}
-	return cccd.CanCuoc2024
+	if !c.DateOfBirth.IsZero() && m.DateOfBirth != lds.MRZDate(c.DateOfBirth) {
+		diff = append(diff, "dateOfBirth")
+	}
+	if c.Sex != cccd.SexUnknown && m.Sex != c.Sex.MRZ() {
+		diff = append(diff, "sex")
+	}
+	if !unparsed("citizen.expiryDate") && (!c.ExpiryDate.IsZero() || c.NoExpiry) {
+		exp, ok, err := m.ExpiryDate()
+		if err != nil || ok == c.NoExpiry || (ok && exp != c.ExpiryDate) {
+			diff = append(diff, "expiryDate")
+		}
+	}
+	if len(diff) > 0 {
+		f := strings.Join(diff, ",")
+		return cardreader.Check{Status: cardreader.StatusFailed, Code: cardreader.CodeMRZMismatch,
+			Reason: "DG1 (MRZ) and DG13 differ in: " + f, Evidence: map[string]string{"fields": f}}
+	}
+	return cardreader.Check{Status: cardreader.StatusPassed, Reason: "DG1 (MRZ) agrees with DG13 on ID, birth date, sex and expiry"}
 }
 
 func active(ctx context.Context, s *Session, f *Files, p *parsed, rnd io.Reader) (cardreader.Check, error) {

@@ -3,6 +3,7 @@ package emrtd_test
 import (
 	"context"
 	"errors"
+	"reflect"
 	"testing"
 
 	"motcua/cardreader"
@@ -45,7 +46,7 @@ func TestReadHandBuiltCard(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := holder
-	if r.Citizen != want {
+	if !reflect.DeepEqual(r.Citizen, want) {
 		t.Errorf("citizen\n got %+v\nwant %+v", r.Citizen, want)
 	}
 	if r.Access != cardreader.AccessBAC || r.Source != cardreader.SourceChip || r.Generation != cccd.CCCD2021 {

@@ -142,5 +142,6 @@ func errStatus(op string, sw iso7816.Status) error { return &iso7816.StatusError
 
 // isTransportError reports errors that end the read whatever step we are in.
 func isTransportError(err error) bool {
-	return errors.Is(err, iso7816.ErrCardRemoved) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+	return errors.Is(err, iso7816.ErrCardRemoved) || errors.Is(err, iso7816.ErrTransient) ||
+		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }

@@ -31,6 +31,20 @@ type Card interface {
 // ErrCardRemoved reports that the card left the reader's field.
 var ErrCardRemoved = errors.New("iso7816: card removed")
 
+// ErrTransient reports a link error that a retry may cure: a card just
+// placed on the reader, not yet settled in the field, garbles or drops its
+// first answers. Readers retry it once; never more, since a card that keeps
+// failing is not transient.
+var ErrTransient = errors.New("iso7816: transient link error")
+
+// Reconnector is a transport that can wait for a card lifted off the
+// reader to be put back, and power it afresh: Reconnect returns nil once a
+// card answers again, or ctx's error when ctx ends first (give it the
+// deadline to wait). The card's sessions are gone; the host opens it again.
+type Reconnector interface {
+	Reconnect(ctx context.Context) error
+}
+
 // ErrNoCard reports that no card is present in the reader.
 var ErrNoCard = errors.New("iso7816: no card present")
 

@@ -155,7 +155,7 @@ func parsePSSParams(der []byte) (SignatureAlgorithm, error) {
 		return out, fmt.Errorf("%w: RSASSA-PSS hash", ErrMalformed)
 	}
 	if present {
-		a, err := readAlgorithm(&hashAlg)
+		a, err := ReadAlgorithmIdentifier(&hashAlg)
 		if err != nil {
 			return out, err
 		}
@@ -169,7 +169,7 @@ func parsePSSParams(der []byte) (SignatureAlgorithm, error) {
 		return out, fmt.Errorf("%w: RSASSA-PSS mask generation", ErrMalformed)
 	}
 	if present {
-		a, err := readAlgorithm(&mgf)
+		a, err := ReadAlgorithmIdentifier(&mgf)
 		if err != nil {
 			return out, err
 		}
@@ -177,7 +177,7 @@ func parsePSSParams(der []byte) (SignatureAlgorithm, error) {
 			return out, fmt.Errorf("%w: RSASSA-PSS mask generation %v", ErrUnsupportedAlgorithm, a.OID)
 		}
 		p := cryptobyte.String(a.Params)
-		inner, err := readAlgorithm(&p)
+		inner, err := ReadAlgorithmIdentifier(&p)
 		if err != nil {
 			return out, err
 		}
@@ -208,12 +208,12 @@ func PSSAlgorithm(h crypto.Hash) AlgorithmIdentifier {
 	var b cryptobyte.Builder
 	b.AddASN1(cbasn1.SEQUENCE, func(s *cryptobyte.Builder) {
 		s.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(s *cryptobyte.Builder) {
-			addAlgorithm(s, AlgorithmIdentifier{OID: hoid, Params: asn1.NullBytes})
+			AddAlgorithmIdentifier(s, AlgorithmIdentifier{OID: hoid, Params: asn1.NullBytes})
 		})
 		s.AddASN1(cbasn1.Tag(1).Constructed().ContextSpecific(), func(s *cryptobyte.Builder) {
 			var inner cryptobyte.Builder
-			addAlgorithm(&inner, AlgorithmIdentifier{OID: hoid, Params: asn1.NullBytes})
-			addAlgorithm(s, AlgorithmIdentifier{OID: OIDMGF1, Params: inner.BytesOrPanic()})
+			AddAlgorithmIdentifier(&inner, AlgorithmIdentifier{OID: hoid, Params: asn1.NullBytes})
+			AddAlgorithmIdentifier(s, AlgorithmIdentifier{OID: OIDMGF1, Params: inner.BytesOrPanic()})
 		})
 		s.AddASN1(cbasn1.Tag(2).Constructed().ContextSpecific(), func(s *cryptobyte.Builder) {
 			s.AddASN1Int64(int64(h.Size()))
@@ -222,7 +222,9 @@ func PSSAlgorithm(h crypto.Hash) AlgorithmIdentifier {
 	return AlgorithmIdentifier{OID: OIDRSAPSS, Params: b.BytesOrPanic()}
 }
 
-func readAlgorithm(s *cryptobyte.String) (AlgorithmIdentifier, error) {
+// ReadAlgorithmIdentifier reads one DER AlgorithmIdentifier from s. It is
+// the one reader: SOD, CMS, certificates and CRLs (pki) use it.
+func ReadAlgorithmIdentifier(s *cryptobyte.String) (AlgorithmIdentifier, error) {
 	var seq cryptobyte.String
 	var a AlgorithmIdentifier
 	if !s.ReadASN1(&seq, cbasn1.SEQUENCE) || !seq.ReadASN1ObjectIdentifier(&a.OID) {
@@ -234,7 +236,9 @@ func readAlgorithm(s *cryptobyte.String) (AlgorithmIdentifier, error) {
 	return a, nil
 }
 
-func addAlgorithm(b *cryptobyte.Builder, a AlgorithmIdentifier) {
+// AddAlgorithmIdentifier writes a as DER; the one writer, as
+// ReadAlgorithmIdentifier is the one reader.
+func AddAlgorithmIdentifier(b *cryptobyte.Builder, a AlgorithmIdentifier) {
 	b.AddASN1(cbasn1.SEQUENCE, func(s *cryptobyte.Builder) {
 		s.AddASN1ObjectIdentifier(a.OID)
 		if a.Params != nil {

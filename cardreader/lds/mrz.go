@@ -62,7 +62,7 @@ type MRZ struct {
 	DateOfBirth    string // YYMMDD; "YY<<<<" when only the year is known
 	BirthCheck     byte
 	Sex            byte   // 'M', 'F' or '<'
-	DateOfExpiry   string // YYMMDD; "<<<<<<" for a card that does not expire
+	DateOfExpiry   string // YYMMDD; NoExpiryMRZ (991231) for a card that does not expire
 	ExpiryCheck    byte
 	Nationality    string // "VNM"
 	OptionalData2  string // 11 characters
@@ -70,7 +70,18 @@ type MRZ struct {
 	Name           string // line 3: SURNAME<<GIVEN<NAMES, filled to 30
 }
 
-// CheckDigit computes the ICAO 9303 7-3-1 check digit of s ('<' counts 0).
+// NoExpiryMRZ is the expiry a card that does not expire ("Không thời hạn")
+// prints in its MRZ, with its normal check digit, as real cards of holders
+// past 60 show.
+const NoExpiryMRZ = "991231"
+
+// FillerDate is a date of fillers only (check digit '<'): how ICAO writes
+// an absent date, read as "no expiry" too in case a card uses it.
+const FillerDate = "<<<<<<"
+
+// CheckDigit computes the ICAO 9303 Part 3 §4.9 check digit of s: weights
+// 7, 3, 1 repeating; digits count as themselves, A-Z as 10-35, '<' (and
+// anything else) as 0; the sum modulo 10. It is the one copy: bac uses it.
 func CheckDigit(s string) byte {
 	w := [3]int{7, 3, 1}
 	sum := 0
@@ -216,9 +227,9 @@ func (m *MRZ) BirthDate(pivotYY int) (cccd.Date, error) {
 }
 
 // ExpiryDate decodes the date of expiry (always 20YY); ok is false for a
-// card that does not expire.
+// card that does not expire (991231, or fillers only).
 func (m *MRZ) ExpiryDate() (d cccd.Date, ok bool, err error) {
-	if strings.Trim(m.DateOfExpiry, "<") == "" {
+	if m.DateOfExpiry == NoExpiryMRZ || strings.Trim(m.DateOfExpiry, "<") == "" {
 		return cccd.Date{}, false, nil
 	}
 	d, err = mrzDate(m.DateOfExpiry, 2000, 0, FieldDateOfExpiry)
@@ -238,6 +249,13 @@ func mrzDate(s string, century, pivotYY int, field string) (cccd.Date, error) {
 	}
 	if s[2:] == "<<<<" {
 		return cccd.Date{Year: century + yy}, nil
+	}
+	if s[4:] == "<<" {
+		d, err := cccd.ParseDMY(s[2:4] + "/" + fmt.Sprintf("%04d", century+yy))
+		if err != nil {
+			return cccd.Date{}, &MRZError{field, cccd.ErrBadDate}
+		}
+		return d, nil
 	}
 	d, err := cccd.ParseDMY(s[4:6] + s[2:4] + fmt.Sprintf("%04d", century+yy))
 	if err != nil {
@@ -265,26 +283,41 @@ func MRZFromCitizen(c cccd.Citizen) *MRZ {
 		OptionalData2:  strings.Repeat("<", 11),
 		Name:           pad(TransliterateName(c.FullName), 30),
 	}
-	m.DateOfBirth = yymmdd(c.DateOfBirth)
+	m.DateOfBirth = MRZDate(c.DateOfBirth)
 	if c.NoExpiry || c.ExpiryDate.IsZero() {
-		m.DateOfExpiry = "<<<<<<"
+		m.DateOfExpiry = NoExpiryMRZ
 	} else {
-		m.DateOfExpiry = yymmdd(c.ExpiryDate)
+		m.DateOfExpiry = MRZDate(c.ExpiryDate)
 	}
 	m.DocumentCheck = CheckDigit(m.DocumentNumber)
 	m.BirthCheck = CheckDigit(m.DateOfBirth)
-	m.ExpiryCheck = CheckDigit(m.DateOfExpiry)
-	if strings.Trim(m.DateOfExpiry, "<") == "" {
+	m.SetExpiry(m.DateOfExpiry)
+	return m
+}
+
+// SetExpiry writes the expiry field, its check digit ('<' for fillers
+// only) and the composite check digit.
+func (m *MRZ) SetExpiry(yymmdd string) {
+	m.DateOfExpiry = yymmdd
+	m.ExpiryCheck = CheckDigit(yymmdd)
+	if strings.Trim(yymmdd, "<") == "" {
 		m.ExpiryCheck = '<'
 	}
 	l := m.Lines()
 	m.Composite = CheckDigit(l[0][5:30] + l[1][0:7] + l[1][8:15] + l[1][18:29])
-	return m
 }
 
-func yymmdd(d cccd.Date) string {
-	if d.YearOnly() {
+// MRZDate writes a date as YYMMDD; a partial date fills its unknown parts
+// with '<' (ICAO 9303 Part 3 §4.6): YY<<<<, YYMM<<; a zero date is
+// fillers only.
+func MRZDate(d cccd.Date) string {
+	switch {
+	case d.IsZero():
+		return FillerDate
+	case d.YearOnly():
 		return fmt.Sprintf("%02d<<<<", d.Year%100)
+	case d.MonthYear():
+		return fmt.Sprintf("%02d%02d<<", d.Year%100, d.Month)
 	}
 	return fmt.Sprintf("%02d%02d%02d", d.Year%100, d.Month, d.Day)
 }

@@ -189,7 +189,7 @@ func parseSignerInfo(si cryptobyte.String, out *SignerInfo) error {
 		return sodErr("SignerInfo sid")
 	}
 	var err error
-	if out.DigestAlgorithm, err = readAlgorithm(&si); err != nil {
+	if out.DigestAlgorithm, err = ReadAlgorithmIdentifier(&si); err != nil {
 		return err
 	}
 	if si.PeekASN1Tag(cbasn1.Tag(0).Constructed().ContextSpecific()) {
@@ -206,7 +206,7 @@ func parseSignerInfo(si cryptobyte.String, out *SignerInfo) error {
 		// ICAO 9303 Part 10 §4.6.2 requires signed attributes in EF.SOD.
 		return sodErr("no signed attributes")
 	}
-	if out.SignatureAlgorithm, err = readAlgorithm(&si); err != nil {
+	if out.SignatureAlgorithm, err = ReadAlgorithmIdentifier(&si); err != nil {
 		return err
 	}
 	var sig cryptobyte.String
@@ -275,7 +275,7 @@ func parseLDSSecurityObject(der []byte, sod *SOD) error {
 		return sodErr("LDSSecurityObject")
 	}
 	var err error
-	if sod.HashAlgorithm, err = readAlgorithm(&seq); err != nil {
+	if sod.HashAlgorithm, err = ReadAlgorithmIdentifier(&seq); err != nil {
 		return err
 	}
 	sod.Hash, _ = HashByOID(sod.HashAlgorithm.OID)
@@ -333,7 +333,7 @@ func BuildSOD(dataGroups map[int][]byte, signer crypto.Signer, certDER []byte, o
 	var lso cryptobyte.Builder
 	lso.AddASN1(cbasn1.SEQUENCE, func(s *cryptobyte.Builder) {
 		s.AddASN1Int64(0)
-		addAlgorithm(s, AlgorithmIdentifier{OID: hoid, Params: asn1.NullBytes})
+		AddAlgorithmIdentifier(s, AlgorithmIdentifier{OID: hoid, Params: asn1.NullBytes})
 		s.AddASN1(cbasn1.SEQUENCE, func(s *cryptobyte.Builder) {
 			for _, n := range nums {
 				d := h.New()
@@ -409,7 +409,7 @@ func BuildSignedData(contentType asn1.ObjectIdentifier, econtent []byte, signer 
 		ci.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(e *cryptobyte.Builder) {
 			e.AddASN1(cbasn1.SEQUENCE, func(sd *cryptobyte.Builder) {
 				sd.AddASN1Int64(3)
-				sd.AddASN1(cbasn1.SET, func(s *cryptobyte.Builder) { addAlgorithm(s, hashAlg) })
+				sd.AddASN1(cbasn1.SET, func(s *cryptobyte.Builder) { AddAlgorithmIdentifier(s, hashAlg) })
 				sd.AddASN1(cbasn1.SEQUENCE, func(s *cryptobyte.Builder) {
 					s.AddASN1ObjectIdentifier(contentType)
 					s.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(s *cryptobyte.Builder) {
@@ -424,11 +424,11 @@ func BuildSignedData(contentType asn1.ObjectIdentifier, econtent []byte, signer 
 							s.AddBytes(issuer)
 							s.AddASN1BigInt(serial)
 						})
-						addAlgorithm(si, hashAlg)
+						AddAlgorithmIdentifier(si, hashAlg)
 						si.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(s *cryptobyte.Builder) {
 							s.AddBytes(signedAttrs[tlvHeaderLen(signedAttrs):])
 						})
-						addAlgorithm(si, sigAlg)
+						AddAlgorithmIdentifier(si, sigAlg)
 						si.AddASN1OctetString(sig)
 					})
 				})

@@ -273,13 +273,46 @@ func (c *Card) exchange(ctx context.Context, command []byte) ([]byte, error) {
 		// Every card answer ends in a status word. vpcd, and readers that
 		// lose a contactless card mid-command, hand back nothing instead
 		// of an error code; pcscd reports the removal only at its next
-		// presence poll.
+		// presence poll. (A card just placed and not yet settled does the
+		// same: the reader retries the first exchanges once, and waits
+		// for a lifted card to come back; see emrtd.)
 		if _, err := c.card.Status(); err != nil {
 			return nil, mapError("transmit", err)
 		}
 		return nil, fmt.Errorf("%w (transmit: empty response, card left the field)", iso7816.ErrCardRemoved)
 	}
 	return rsp, nil
+}
+
+// Reconnect waits for a card lifted off the reader to be put back and
+// connects to it afresh (it implements iso7816.Reconnector): the old
+// connection is dropped, then a new one is tried every 100 ms until one
+// succeeds or ctx ends. The card was powered anew: its sessions are gone.
+func (c *Card) Reconnect(ctx context.Context) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return ErrClosed
+	}
+	c.card.Disconnect(scard.LeaveCard)
+	t := time.NewTicker(100 * time.Millisecond)
+	defer t.Stop()
+	for {
+		card, err := c.sc.Connect(c.reader, scard.ShareExclusive, scard.ProtocolAny)
+		if err == nil {
+			st, serr := card.Status()
+			if serr == nil {
+				c.card, c.atr = card, slices.Clone(st.Atr)
+				return nil
+			}
+			card.Disconnect(scard.LeaveCard)
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%w: the card was not put back: %w", iso7816.ErrCardRemoved, ctx.Err())
+		case <-t.C:
+		}
+	}
 }
 
 // ErrClosed reports use of a Card after Close.

@@ -59,7 +59,8 @@ func mapError(op string, err error) error {
 	case scard.ErrTimeout:
 		kind = ErrTimeout
 	case scard.ErrUnresponsiveCard, scard.ErrUnpoweredCard, scard.ErrUnsupportedCard:
-		kind = ErrCardUnresponsive
+		// A card just placed may not answer yet: transient, worth a retry.
+		return fmt.Errorf("%w (%s: %w) %w", ErrCardUnresponsive, op, code, iso7816.ErrTransient)
 	default:
 		return fmt.Errorf("pcsc: %s: %w", op, err)
 	}

@@ -203,13 +203,9 @@ func parseName(der []byte, out *pkix.Name) error {
 }
 
 func readAlgorithm(s *cryptobyte.String) (lds.AlgorithmIdentifier, error) {
-	var seq cryptobyte.String
-	var a lds.AlgorithmIdentifier
-	if !s.ReadASN1(&seq, cbasn1.SEQUENCE) || !seq.ReadASN1ObjectIdentifier(&a.OID) {
+	a, err := lds.ReadAlgorithmIdentifier(s)
+	if err != nil {
 		return a, certErr("AlgorithmIdentifier")
-	}
-	if !seq.Empty() {
-		a.Params = []byte(seq)
 	}
 	return a, nil
 }
@@ -308,7 +304,7 @@ func CreateCertificate(t Template, pub crypto.PublicKey, parent *Certificate, si
 	tbs.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 		b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) { b.AddASN1Int64(2) })
 		b.AddASN1BigInt(t.SerialNumber)
-		addAlgorithm(b, alg)
+		lds.AddAlgorithmIdentifier(b, alg)
 		b.AddBytes(issuer)
 		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 			addTime(b, t.NotBefore)
@@ -355,7 +351,7 @@ func CreateCertificate(t Template, pub crypto.PublicKey, parent *Certificate, si
 	var cert cryptobyte.Builder
 	cert.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 		b.AddBytes(tbsDER)
-		addAlgorithm(b, alg)
+		lds.AddAlgorithmIdentifier(b, alg)
 		b.AddASN1BitString(sig)
 	})
 	return cert.Bytes()
@@ -371,15 +367,6 @@ func keyID(spki []byte) []byte {
 	}
 	sum := sha1.Sum(bits.Bytes)
 	return sum[:]
-}
-
-func addAlgorithm(b *cryptobyte.Builder, a lds.AlgorithmIdentifier) {
-	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-		b.AddASN1ObjectIdentifier(a.OID)
-		if a.Params != nil {
-			b.AddBytes(a.Params)
-		}
-	})
 }
 
 func addTime(b *cryptobyte.Builder, t time.Time) {

@@ -33,6 +33,8 @@ type TrustStore struct {
 	// (by the DS certificate's SHA-256): one DS signs many cards, and a
 	// Brainpool P-512 verification costs ~20 ms of CPU.
 	chains map[[32]byte]*Certificate
+	// crls holds each CSCA's latest revocation list.
+	crls map[*Certificate]*CRL
 }
 
 // maxChains bounds the chain cache; it is emptied when full.
@@ -43,10 +45,12 @@ func NewTrustStore() *TrustStore { return &TrustStore{} }
 
 // trustExts are the file name endings LoadTrustStore reads; anything else
 // in the directory (README, private keys) is ignored.
-var trustExts = []string{".pem", ".crt", ".cer", ".der", ".ml"}
+var trustExts = []string{".pem", ".crt", ".cer", ".der", ".ml", ".crl"}
 
 // LoadTrustStore reads every certificate file (.pem, .crt, .cer, .der) and
-// ICAO master list (.ml, or any of those holding CMS) in dir, not recursing.
+// ICAO master list (.ml, or any of those holding CMS) in dir, not recursing,
+// then every revocation list (.crl, DER or PEM): a CRL must be signed by a
+// CSCA the directory holds.
 // A file that cannot be read is an error naming it, so a broken trust
 // directory is noticed rather than silently trusting less.
 //
@@ -59,17 +63,24 @@ func LoadTrustStore(dir string) (*TrustStore, error) {
 		return nil, fmt.Errorf("pki: trust directory: %w", err)
 	}
 	s := NewTrustStore()
-	for _, e := range entries {
-		name := e.Name()
-		if e.IsDir() || strings.HasPrefix(name, ".") || !hasTrustExt(name) {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			return nil, fmt.Errorf("pki: trust directory: %w", err)
-		}
-		if err := s.AddFile(b); err != nil {
-			return nil, fmt.Errorf("pki: trust file %s: %w", name, err)
+	for _, crls := range []bool{false, true} {
+		for _, e := range entries {
+			name := e.Name()
+			if e.IsDir() || strings.HasPrefix(name, ".") || !hasTrustExt(name) || strings.HasSuffix(strings.ToLower(name), ".crl") != crls {
+				continue
+			}
+			b, err := os.ReadFile(filepath.Join(dir, name))
+			if err != nil {
+				return nil, fmt.Errorf("pki: trust directory: %w", err)
+			}
+			if crls {
+				err = s.addCRLFile(b)
+			} else {
+				err = s.AddFile(b)
+			}
+			if err != nil {
+				return nil, fmt.Errorf("pki: trust file %s: %w", name, err)
+			}
 		}
 	}
 	return s, nil
@@ -83,6 +94,18 @@ func hasTrustExt(name string) bool {
 		}
 	}
 	return false
+}
+
+// addCRLFile adds a DER or PEM ("X509 CRL") revocation list.
+func (s *TrustStore) addCRLFile(b []byte) error {
+	if blk, _ := pem.Decode(b); blk != nil {
+		if blk.Type != "X509 CRL" {
+			return fmt.Errorf("%w: PEM block %q", ErrCRL, blk.Type)
+		}
+		b = blk.Bytes
+	}
+	_, err := s.AddCRL(b)
+	return err
 }
 
 // AddFile adds the certificates of one file: PEM (CERTIFICATE blocks;

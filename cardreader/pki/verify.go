@@ -135,6 +135,9 @@ func VerifySOD(sod []byte, dataGroups map[int][]byte, store *TrustStore, now tim
 		}
 	}
 	ev["cscaSubject"] = info.CSCA.Subject.String()
+	if store.revoked(info.CSCA, ds) {
+		return fail(CodeDSRevoked, "Document Signer certificate is on its CSCA's revocation list")
+	}
 	switch {
 	case now.Before(ds.NotBefore):
 		return fail(CodeDSNotYetValid, "Document Signer certificate valid from "+ds.NotBefore.UTC().Format(time.DateOnly))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -158,10 +159,30 @@ func TestKeys(t *testing.T) {
 	if first.Expiry != (cccd.Date{Year: 2028, Month: 8, Day: 15}) || first.DocumentNumber != "203001234" || first.CAN != "001234" {
 		t.Fatalf("first key %+v", first.MRZInfo())
 	}
-	old := cccd.QRData{ID: "001155000123", DateOfBirth: cccd.Date{Year: 1955, Month: 2, Day: 3}, IssueDate: cccd.Date{Year: 2021, Month: 6, Day: 1}}
-	ks := qrkey.Keys(old)
-	if !ks[len(ks)-1].NoExpiry {
-		t.Fatal("a holder past 60 must get a no-expiry candidate")
+	if first.NoExpiry || keys[len(keys)-1].NoExpiry {
+		t.Fatal("a card that expires gets no no-expiry candidate")
+	}
+	for _, tc := range []struct {
+		name string
+		dob  cccd.Date
+	}{
+		{"past 60 at issue", cccd.Date{Year: 1955, Month: 2, Day: 3}},
+		{"issued within 2 years before 60", cccd.Date{Year: 1962, Month: 1, Day: 10}},
+	} {
+		q := cccd.QRData{ID: "001162000123", DateOfBirth: tc.dob, IssueDate: cccd.Date{Year: 2021, Month: 6, Day: 1}}
+		ks := qrkey.Keys(q)
+		if !ks[0].NoExpiry || ks[0].FillerExpiry || ks[0].MRZInfo().DateOfExpiry != "991231" {
+			t.Errorf("%s: first key %+v, want the 991231 no-expiry key", tc.name, ks[0].MRZInfo())
+		}
+		last := ks[len(ks)-1]
+		if !last.NoExpiry || !last.FillerExpiry || last.MRZInfo().String()[len(last.MRZInfo().String())-7:] != "<<<<<<<" {
+			t.Errorf("%s: last key %+v, want the filler form", tc.name, last.MRZInfo())
+		}
+		for _, k := range ks[1 : len(ks)-1] {
+			if k.NoExpiry {
+				t.Errorf("%s: a no-expiry key in the middle", tc.name)
+			}
+		}
 	}
 }
 
@@ -195,5 +216,30 @@ func BenchmarkKeysFromQR(b *testing.B) {
 		if len(qrkey.Keys(q)) == 0 {
 			b.Fatal("no keys")
 		}
+	}
+}
+
+// A 2024 card's QR: generation from the issue date, extra fields kept and
+// exposed, the parents carried; an ID whose digits disagree is a warning.
+func TestReadingRealQR(t *testing.T) {
+	now := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
+	q, err := cccd.ParseQR("001301007733||Trần Thị Bình|05112001|Nữ|Hà Nội|15082024|Trần Văn Cường|Phạm Thị Duyên")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := qrkey.Reading(q, now)
+	if r.Generation != cccd.CanCuoc2024 || r.QRFields != 9 || len(r.QRExtra) != 2 || r.Citizen.Mother != "Phạm Thị Duyên" || len(r.Warnings) != 0 {
+		t.Fatalf("reading %+v", r)
+	}
+	q, err = cccd.ParseQR("079203001234||Phạm Minh Khoa|15082004|Nam|Số 1|01062021")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = qrkey.Reading(q, now)
+	if r.Generation != cccd.CCCD2021 || len(r.Warnings) != 1 || r.Warnings[0].Code != "id-year-digits" || strings.Contains(r.Warnings[0].Reason, "2004") {
+		t.Fatalf("warnings %+v", r.Warnings)
+	}
+	if len(qrkey.Keys(q)) == 0 {
+		t.Fatal("no chip keys from a QR whose ID disagrees: the chip decides")
 	}
 }

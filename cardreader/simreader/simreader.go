@@ -13,6 +13,7 @@ import (
 	"motcua/cardreader/emrtd"
 	"motcua/cardreader/fixture"
 	"motcua/cardreader/iso7816"
+	"motcua/cardreader/lds"
 	"motcua/cardreader/pki"
 	"motcua/cardreader/vchip"
 	"motcua/seeds"
@@ -93,11 +94,30 @@ type atrTransport struct {
 
 func (a atrTransport) ATR() []byte { return a.c.ATR() }
 
+// Reconnect waits for a lifted virtual card to be back in the field, as a
+// PC/SC reader waits for a card to be put back.
+func (a atrTransport) Reconnect(ctx context.Context) error {
+	t := time.NewTicker(10 * time.Millisecond)
+	defer t.Stop()
+	for !a.c.Present() {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+	return nil
+}
+
 // KeyOf is the key a kiosk derives for a card: from the ID, date of birth
 // and expiry (the QR code gives the first two and the issue date, which
 // fixes the expiry by the renewal rules).
+// A card whose MRZ writes "no expiry" as fillers gets the filler key, the
+// one a kiosk tries last.
 func KeyOf(c *fixture.Card) emrtd.Key {
-	return emrtd.KeyFromID(c.Citizen.ID, c.Citizen.DateOfBirth, c.Citizen.ExpiryDate, c.Citizen.NoExpiry)
+	k := emrtd.KeyFromID(c.Citizen.ID, c.Citizen.DateOfBirth, c.Citizen.ExpiryDate, c.Citizen.NoExpiry)
+	k.FillerExpiry = c.Citizen.NoExpiry && c.MRZ != nil && c.MRZ.DateOfExpiry == lds.FillerDate
+	return k
 }
 
 // NewCard loads and builds a fixture's chip, signed by the test PKI found

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -50,7 +52,7 @@ func TestEveryFixture(t *testing.T) {
 			if want.ExpiryDate.IsZero() && !want.NoExpiry {
 				want.ExpiryDate = got.ExpiryDate // computed by the fixture from the rules
 			}
-			if got != want {
+			if !reflect.DeepEqual(got, want) {
 				t.Errorf("citizen\n got %+v\nwant %+v", got, want)
 			}
 			if r.Generation != fx.Generation {
@@ -97,6 +99,11 @@ func TestFaultFixtures(t *testing.T) {
 		passive string // passive authentication code; "" for passed
 		active  cardreader.CheckStatus
 		err     error
+		// real-card items (issue 12): what else the reading must show
+		mrz      string // the MRZ check's fields that differ; "" for passed
+		unparsed string // the one card path left unparsed, "" for none
+		warning  string // a warning code the reading must carry
+		check    func(*cardreader.Reading) bool
 	}{
 		{file: "tamper-dg13.json", passive: "hash-mismatch", active: cardreader.StatusPassed},
 		{file: "unknown-csca.json", passive: "unknown-csca", active: cardreader.StatusPassed},
@@ -105,6 +112,25 @@ func TestFaultFixtures(t *testing.T) {
 		{file: "truncated-file.json", err: emrtd.ErrTruncatedFile},
 		{file: "oversize-length.json", err: emrtd.ErrFileTooLarge},
 		{file: "malformed-length.json", err: emrtd.ErrMalformedFile},
+		{file: "revoked-ds.json", passive: "ds-revoked", active: cardreader.StatusPassed},
+		{file: "clone-own-keys.json", passive: "unknown-csca", active: cardreader.StatusPassed, check: func(r *cardreader.Reading) bool {
+			return r.Verification.AntiClone().Status == cardreader.StatusNotChecked && !r.Verification.Trusted()
+		}},
+		{file: "mrz-dg13-mismatch.json", active: cardreader.StatusPassed, mrz: "sex", check: func(r *cardreader.Reading) bool { return !r.Verification.Trusted() }},
+		{file: "month-year-birth.json", active: cardreader.StatusPassed, check: func(r *cardreader.Reading) bool {
+			return r.Citizen.DateOfBirth == cccd.Date{Year: 1975, Month: 3} && r.Citizen.ExpiryDate == cccd.Date{Year: 2035, Month: 3, Day: 31}
+		}},
+		{file: "unknown-dg13-field.json", active: cardreader.StatusPassed, warning: "dg13-unknown-field"},
+		{file: "repeated-dg13-field.json", active: cardreader.StatusPassed, unparsed: "citizen.religion", warning: "dg13-unparsed"},
+		{file: "odd-date-dg13.json", active: cardreader.StatusPassed, unparsed: "citizen.dateOfBirth", warning: "dg13-unparsed", check: func(r *cardreader.Reading) bool {
+			return r.Citizen.DateOfBirth.IsZero() && r.Citizen.Unparsed["citizen.dateOfBirth"].Raw == "khoảng năm 1990" && r.Citizen.FullName != ""
+		}},
+		{file: "vo-thoi-han.json", active: cardreader.StatusPassed, check: func(r *cardreader.Reading) bool {
+			return r.Citizen.NoExpiry && strings.Contains(r.MRZ, "991231")
+		}},
+		{file: "no-expiry-filler.json", active: cardreader.StatusPassed, check: func(r *cardreader.Reading) bool {
+			return r.Citizen.NoExpiry && !strings.Contains(r.MRZ, "991231")
+		}},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			path := filepath.Join(seeds, "cards", "faults", tc.file)
@@ -139,6 +165,24 @@ func TestFaultFixtures(t *testing.T) {
 			}
 			if tc.active == cardreader.StatusFailed && r.Verification.Active.Code != emrtd.CodeAAFailed {
 				t.Errorf("active code %q", r.Verification.Active.Code)
+			}
+			m := r.Verification.MRZ
+			if tc.mrz == "" && m.Status != cardreader.StatusPassed || tc.mrz != "" && (m.Status != cardreader.StatusFailed || m.Code != cardreader.CodeMRZMismatch || m.Evidence["fields"] != tc.mrz) {
+				t.Errorf("mrz check %+v, want fields %q", m, tc.mrz)
+			}
+			if tc.unparsed == "" && len(r.Citizen.Unparsed) != 0 || tc.unparsed != "" && (len(r.Citizen.Unparsed) != 1 || r.Citizen.Unparsed[tc.unparsed].Reason == "") {
+				t.Errorf("unparsed %v, want %q", r.Citizen.Unparsed, tc.unparsed)
+			}
+			if tc.warning != "" && !slices.ContainsFunc(r.Warnings, func(w cardreader.Warning) bool { return w.Code == tc.warning }) {
+				t.Errorf("warnings %+v, want %s", r.Warnings, tc.warning)
+			}
+			for _, w := range r.Warnings {
+				if strings.Contains(w.Reason, "Công giáo") || strings.Contains(w.Reason, "1990") {
+					t.Errorf("warning %+v leaks a value", w)
+				}
+			}
+			if tc.check != nil && !tc.check(r) {
+				t.Errorf("reading %+v", r.Citizen)
 			}
 		})
 	}
@@ -241,4 +285,74 @@ func dgFID(t *testing.T, dg int) uint16 {
 		t.Fatalf("no data group %d", dg)
 	}
 	return fid
+}
+
+// Reader robustness seen in the field (issue 12 item 7), each with its
+// fault fixture: a lost first APDU is retried once; a card lifted and put
+// back resumes where it stopped, with the progress shown; a chip whose ATR
+// promises extended length it cannot take is read with short APDUs after
+// opening it again, secure messaging never out of step.
+func TestRobustnessFixtures(t *testing.T) {
+	for _, tc := range []struct {
+		file  string
+		maxLe int
+		steps []emrtd.Step // must appear, in this order
+		warn  string
+	}{
+		{"transient-first-apdu.json", 0, []emrtd.Step{emrtd.StepOpening, emrtd.StepConnecting, emrtd.StepReading}, ""},
+		{"lifted-card.json", 0, []emrtd.Step{emrtd.StepReading, emrtd.StepCardLifted, emrtd.StepResuming, emrtd.StepVerifying}, "read-resumed"},
+		{"extended-length-lies.json", emrtd.AutoLe, []emrtd.Step{emrtd.StepReading, emrtd.StepVerifying}, ""},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			var steps []emrtd.Step
+			var files [][2]int
+			path := filepath.Join(seeds, "cards", "faults", tc.file)
+			sim, err := simreader.Open(path, simreader.Options{MaxLe: tc.maxLe, Progress: func(s emrtd.Step) { steps = append(steps, s) }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			sim.Options.FileProgress = func(done, total int) { files = append(files, [2]int{done, total}) }
+			r, err := sim.Read(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			v := r.Verification
+			if v.Passive.Status != cardreader.StatusPassed || v.Active.Status != cardreader.StatusPassed || !v.Trusted() {
+				t.Fatalf("verification %+v", v)
+			}
+			i := 0
+			for _, s := range steps {
+				if i < len(tc.steps) && s == tc.steps[i] {
+					i++
+				}
+			}
+			if i != len(tc.steps) {
+				t.Errorf("steps %v, want %v in order", steps, tc.steps)
+			}
+			if last := files[len(files)-1]; last[0] != last[1] {
+				t.Errorf("file progress ends at %v", last)
+			}
+			has := slices.ContainsFunc(r.Warnings, func(w cardreader.Warning) bool { return w.Code == "read-resumed" })
+			if has != (tc.warn != "") {
+				t.Errorf("warnings %+v", r.Warnings)
+			}
+		})
+	}
+}
+
+// A resumed read costs only the files not yet read: fewer APDUs than two
+// whole reads.
+func TestResumeKeepsFiles(t *testing.T) {
+	whole, err := simreader.ReadFile(context.Background(), filepath.Join(seeds, "cards", "nguyen-van-an.json"), simreader.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lifted, err := simreader.ReadFile(context.Background(), filepath.Join(seeds, "cards", "faults", "lifted-card.json"), simreader.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lifted.Stats.APDUs >= 2*whole.Stats.APDUs || lifted.Stats.APDUs <= whole.Stats.APDUs {
+		t.Fatalf("resumed read: %d APDUs, a whole read %d", lifted.Stats.APDUs, whole.Stats.APDUs)
+	}
+	t.Logf("whole read %d APDUs, resumed read %d", whole.Stats.APDUs, lifted.Stats.APDUs)
 }

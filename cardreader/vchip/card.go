@@ -86,7 +86,9 @@ type Card struct {
 	// Link state.
 	apdus     int  // APDUs seen, for RemoveAfter
 	removed   bool // out of the field
-	responses int  // protected responses sent, for the MAC and SSC faults
+	lifted    bool // RemoveAfter has taken the card out once
+	removedAt time.Time
+	responses int // protected responses sent, for the MAC and SSC faults
 	statusHit []int
 
 	// Session state, dropped by Reset.
@@ -108,7 +110,7 @@ func New(cfg Config) *Card {
 	if cfg.Sleep == nil {
 		cfg.Sleep = time.Sleep
 	}
-	c := &Card{cfg: cfg, atr: makeATR(cfg.ExtendedLength), statusHit: make([]int, len(cfg.Faults.Status))}
+	c := &Card{cfg: cfg, atr: makeATR(cfg.ExtendedLength || cfg.Faults.ATRClaimsExtended), statusHit: make([]int, len(cfg.Faults.Status))}
 	c.resetLocked()
 	return c
 }
@@ -160,9 +162,44 @@ func (c *Card) resetLocked() {
 func (c *Card) Insert() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.removed = false
+	c.removed, c.lifted = false, false
 	c.apdus = 0
 	c.resetLocked()
+}
+
+// back puts a lifted card back once Faults.ReturnAfter has passed, powered
+// afresh, and reports whether it is in the field.
+func (c *Card) back() bool {
+	if !c.removed {
+		return true
+	}
+	d := time.Duration(c.cfg.Faults.ReturnAfter)
+	if d <= 0 || time.Since(c.removedAt) < d {
+		return false
+	}
+	c.removed = false
+	c.resetLocked()
+	return true
+}
+
+// Present reports whether the card is in the field (a lifted card comes
+// back after Faults.ReturnAfter).
+func (c *Card) Present() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.back()
+}
+
+// ReturnIn is how long until a lifted card comes back: 0 when it is in
+// the field or will not come back.
+func (c *Card) ReturnIn() time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	d := time.Duration(c.cfg.Faults.ReturnAfter)
+	if !c.removed || d <= 0 {
+		return 0
+	}
+	return max(d-time.Since(c.removedAt), time.Nanosecond)
 }
 
 // Process answers one command APDU.
@@ -171,9 +208,14 @@ func (c *Card) Process(raw []byte) ([]byte, error) {
 	defer c.mu.Unlock()
 	f := &c.cfg.Faults
 	c.apdus++
-	if c.removed || (f.RemoveAfter > 0 && c.apdus > f.RemoveAfter) {
-		c.removed = true
+	if !c.lifted && f.RemoveAfter > 0 && c.apdus > f.RemoveAfter {
+		c.removed, c.lifted, c.removedAt = true, true, time.Now()
+	}
+	if !c.back() {
 		return nil, iso7816.ErrCardRemoved
+	}
+	if c.apdus == f.TransientAt {
+		return nil, iso7816.ErrTransient
 	}
 	if f.Delay > 0 {
 		c.cfg.Sleep(time.Duration(f.Delay))

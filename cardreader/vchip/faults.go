@@ -21,6 +21,19 @@ type Faults struct {
 	// RemoveAfter takes the card out of the field after that many APDUs:
 	// the next one (and every later one) fails with iso7816.ErrCardRemoved.
 	RemoveAfter int `json:"removeAfterApdus,omitempty"`
+	// ReturnAfter puts a card RemoveAfter took out back in the field this
+	// long after it left (0: it stays out): a citizen lifting the card and
+	// putting it back. It is then powered afresh, and not removed again.
+	ReturnAfter Duration `json:"returnAfter,omitempty"`
+	// TransientAt fails the Nth APDU (1-based) once with
+	// iso7816.ErrTransient without running it: a card just placed, not
+	// yet settled in the field.
+	TransientAt int `json:"transientAt,omitempty"`
+	// ATRClaimsExtended announces extended length in the ATR though the
+	// chip cannot take it: it ends secure messaging and answers 6700 in
+	// plain to an extended APDU, as some real chips do. The host must fall
+	// back to short APDUs without desynchronising secure messaging.
+	ATRClaimsExtended bool `json:"atrClaimsExtended,omitempty"`
 	// WrongMACAt corrupts the MAC of the Nth protected response (1-based).
 	WrongMACAt int `json:"wrongMacAt,omitempty"`
 	// WrongSSCAt skips a send sequence counter value before the Nth

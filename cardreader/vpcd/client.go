@@ -157,10 +157,21 @@ func (c *Client) Run(ctx context.Context) error {
 		if ours {
 			c.conn = nil
 		}
-		if ours && errors.Is(err, iso7816.ErrCardRemoved) {
+		var back time.Duration
+		if ours && errors.Is(err, iso7816.ErrTransient) {
+			// A card not settled in the field: the link drops and comes
+			// back at once (vpcd has no way to lose one answer only).
+			back, err = 50*time.Millisecond, iso7816.ErrCardRemoved
+		} else if ours && errors.Is(err, iso7816.ErrCardRemoved) {
 			// The card itself left the field (fault injection): it stays
-			// out until the next Insert.
-			c.card = nil
+			// out until the next Insert, or comes back by itself when it
+			// says so (a card lifted and put back).
+			if r, ok := card.(interface{ ReturnIn() time.Duration }); ok {
+				back = r.ReturnIn()
+			}
+			if back == 0 {
+				c.card = nil
+			}
 		}
 		c.mu.Unlock()
 		conn.Close()
@@ -170,7 +181,10 @@ func (c *Client) Run(ctx context.Context) error {
 		case !ours:
 			continue // Remove or Swap closed the link on purpose
 		case errors.Is(err, iso7816.ErrCardRemoved):
-			c.logf("vpcd: card reported removal")
+			c.logf("vpcd: card reported removal", "back in", back)
+			if back > 0 && !sleep(ctx, changed, back) {
+				return nil
+			}
 			continue
 		}
 		// pcscd closed the link: it stopped or restarted.
@@ -232,10 +246,10 @@ func (c *Client) serve(conn *net.TCPConn, card iso7816.Card) error {
 			c.apdus++
 			c.mu.Unlock()
 			reply, err = card.Process(msg)
-			if errors.Is(err, iso7816.ErrCardRemoved) {
+			if errors.Is(err, iso7816.ErrCardRemoved) || errors.Is(err, iso7816.ErrTransient) {
 				out, _ = appendFrame(out[:0], nil)
 				conn.Write(out)
-				return iso7816.ErrCardRemoved
+				return err
 			}
 			if err != nil {
 				// A card fault is the card's problem, not the link's:

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -135,6 +136,45 @@ func TestPCSCMatchesInProcess(t *testing.T) {
 	}
 }
 
+// TestLiftedAndPutBack: through the real pcscd and vpcd, the card leaves
+// the field in the middle of the files and comes back 500 ms later: the
+// read resumes (pcsc.Card reconnects) and verifies; a lost first APDU is
+// retried once.
+func TestLiftedAndPutBack(t *testing.T) {
+	env := pcscdtest.Start(t)
+	cl := serveChip(t, env)
+	sim := openSim(t, "../../seeds/cards/nguyen-van-an.json")
+	for _, tc := range []struct {
+		name   string
+		faults vchip.Faults
+		warn   bool
+	}{
+		{"lifted and put back", vchip.Faults{RemoveAfter: 15, ReturnAfter: vchip.Duration(500 * time.Millisecond)}, true},
+		{"first APDU lost", vchip.Faults{TransientAt: 1}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := freshChip(t, sim).Config()
+			cfg.Faults = tc.faults
+			cl.Insert(vchip.New(cfg))
+			defer removed(t, cl, env.Reader)
+			var steps []emrtd.Step
+			opts := sim.Options
+			opts.Progress = func(s emrtd.Step) { steps = append(steps, s) }
+			r, err := readPCSC(t, env.Reader, opts)
+			if err != nil {
+				t.Fatalf("read: %v (steps %v)", err, steps)
+			}
+			if !r.Verification.Trusted() || r.Citizen.ID != sim.Built.Citizen.ID {
+				t.Fatalf("verification %+v", r.Verification)
+			}
+			resumed := slices.Contains(steps, emrtd.StepResuming)
+			if resumed != tc.warn {
+				t.Fatalf("steps %v", steps)
+			}
+		})
+	}
+}
+
 // TestRemovedMidRead: the card leaves the field in the middle of the files.
 func TestRemovedMidRead(t *testing.T) {
 	env := pcscdtest.Start(t)
@@ -144,7 +184,9 @@ func TestRemovedMidRead(t *testing.T) {
 	cfg.Faults = vchip.Faults{RemoveAfter: 15}
 	cl.Insert(vchip.New(cfg))
 	defer removed(t, cl, env.Reader)
-	_, err := readPCSC(t, env.Reader, sim.Options)
+	opts := sim.Options
+	opts.ResumeWithin = time.Second // it never comes back: the removal stands
+	_, err := readPCSC(t, env.Reader, opts)
 	if !errors.Is(err, iso7816.ErrCardRemoved) {
 		t.Fatalf("read with the card pulled: %v, want ErrCardRemoved", err)
 	}

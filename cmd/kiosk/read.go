@@ -5,7 +5,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
+	"strings"
 
 	"motcua/cardreader"
 	"motcua/cardreader/cccd"
@@ -25,6 +28,8 @@ type readFlags struct {
 	photo string // write the DG2 image here
 	trust string // CSCA trust store directory
 	maxLe int
+	// progress is told each step of a chip read (set by runRead).
+	progress func(emrtd.Step)
 }
 
 // readMode reads one card as its flags say. A mode is chosen by its flag
@@ -39,7 +44,7 @@ func runRead(ctx context.Context, e *env, args []string) error {
 	fs.BoolVar(&f.json, "json", false, "print the reading as JSON (without the photo)")
 	fs.StringVar(&f.photo, "photo", "", "write the face image to this file")
 	fs.StringVar(&f.trust, "trust", "", "directory of trusted CSCA certificates and master lists (default with --sim: the test CSCA)")
-	fs.IntVar(&f.maxLe, "max-le", 0, "longest READ BINARY: 0 for 256, above 256 for extended length, -1 to ask the card's ATR")
+	fs.IntVar(&f.maxLe, "max-le", emrtd.AutoLe, "longest READ BINARY: -1 (default) uses extended length when the card's ATR offers it, 0 for 256, above 256 for extended length")
 	modes := addReadModes(fs) // --reader, --qr, --qr-text (read_modes.go)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -60,6 +65,15 @@ func runRead(ctx context.Context, e *env, args []string) error {
 	default:
 		fmt.Fprintln(e.stderr, "kiosk read: choose a card: --sim NAME (e.g. nguyen-van-an), --reader pcsc, or --qr IMAGE")
 		return errUsage
+	}
+	// The steps a citizen must act on are shown as they happen.
+	f.progress = func(s emrtd.Step) {
+		switch s {
+		case emrtd.StepCardLifted:
+			fmt.Fprintln(e.stderr, "kiosk read: the card left the reader: put it back within a few seconds (Đặt lại thẻ lên đầu đọc)")
+		case emrtd.StepResuming:
+			fmt.Fprintln(e.stderr, "kiosk read: card back, resuming from the first file not yet read")
+		}
 	}
 	r, err := mode(ctx, &f)
 	if err != nil {
@@ -84,7 +98,7 @@ func runRead(ctx context.Context, e *env, args []string) error {
 // readSim reads a virtual card in process. The test CSCA of seeds/pki is
 // trusted unless --trust names another store.
 func readSim(ctx context.Context, f *readFlags) (*cardreader.Reading, error) {
-	opts := simreader.Options{MaxLe: f.maxLe}
+	opts := simreader.Options{MaxLe: f.maxLe, Progress: f.progress}
 	if f.trust != "" {
 		t, err := loadTrust(f.trust)
 		if err != nil {
@@ -116,7 +130,7 @@ func readError(err error) error {
 	case errors.Is(err, emrtd.ErrAccessDenied):
 		return fmt.Errorf("the card refused the access key (check the ID, date of birth and expiry): %w", err)
 	case errors.Is(err, iso7816.ErrCardRemoved):
-		return fmt.Errorf("the card was removed during the read: %w", err)
+		return fmt.Errorf("the card was removed during the read and not put back: %w", err)
 	case errors.Is(err, emrtd.ErrSecureMessaging):
 		return fmt.Errorf("secure messaging with the card failed (hold the card still and try again): %w", err)
 	case errors.As(err, &fe):
@@ -156,15 +170,38 @@ func printReading(e *env, r *cardreader.Reading) {
 	if r.Photo.Format != "" {
 		p("Photo", fmt.Sprintf("%s %dx%d, %d bytes", r.Photo.Format, r.Photo.Width, r.Photo.Height, len(r.Photo.Data)))
 	}
+	if r.DG13Version != 0 {
+		p("DG13 version", fmt.Sprint(r.DG13Version))
+	}
+	if len(r.QRExtra) > 0 {
+		p("QR fields", fmt.Sprintf("%d (%d after the 2021 seven)", r.QRFields, len(r.QRExtra)))
+	}
+	for _, path := range slices.Sorted(maps.Keys(c.Unparsed)) {
+		u := c.Unparsed[path]
+		p("Unparsed", fmt.Sprintf("%s: %s (card text %q): the form asks for it", path, u.Reason, u.Raw))
+	}
+	v := r.Verification
 	for _, ch := range []struct {
 		name string
 		c    cardreader.Check
-	}{{"Passive auth", r.Verification.Passive}, {"Active auth", r.Verification.Active}, {"Chip auth", r.Verification.Chip}} {
-		v := string(ch.c.Status)
-		if ch.c.Reason != "" {
-			v += " (" + ch.c.Reason + ")"
+	}{{"Passive auth", v.Passive}, {"Active auth", v.Active}, {"Chip auth", v.Chip}, {"DG1/DG13", v.MRZ}, {"Anti-clone", v.AntiClone()}} {
+		s := string(ch.c.Status)
+		if ch.c.Status == "" {
+			continue
 		}
-		p(ch.name, v)
+		if ch.c.Code != "" {
+			s += " [" + ch.c.Code + "]"
+		}
+		if ch.c.Reason != "" {
+			s += " (" + ch.c.Reason + ")"
+		}
+		p(ch.name, s)
+	}
+	if r.CrossCheck != nil && len(r.CrossCheck.Mismatches) > 0 {
+		p("QR vs chip", "differ in "+strings.Join(r.CrossCheck.Mismatches, ", "))
+	}
+	for _, w := range r.Warnings {
+		p("Warning", w.Code+": "+w.Reason)
 	}
 	p("Read", fmt.Sprintf("%s, %d APDUs, %d bytes, %v", r.Access, r.Stats.APDUs, r.Stats.Bytes, r.Stats.Duration.Round(1e5)))
 }

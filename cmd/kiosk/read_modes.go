@@ -71,7 +71,7 @@ func (m *readModes) read(ctx context.Context, f *readFlags) (*cardreader.Reading
 		return nil, fmt.Errorf("--reader %q: use pcsc or pcsc:NAME", m.reader)
 	}
 	name = strings.TrimPrefix(name, ":")
-	opts := emrtd.Options{MaxLe: f.maxLe}
+	opts := emrtd.Options{MaxLe: f.maxLe, Progress: f.progress}
 	if f.trust != "" {
 		t, err := loadTrust(f.trust)
 		if err != nil {

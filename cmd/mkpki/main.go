@@ -67,6 +67,7 @@ var authorities = []authority{
 	{"test-ds-p256", "signers", "DS TEST-ONLY P-256", ecKey(elliptic.P256()), crypto.SHA256, date(2020, 1, 1), date(2045, 1, 1), "csca-test", false},
 	{"test-ds-brainpool", "signers", "DS TEST-ONLY Brainpool", ecKey(brainpool.P256r1()), crypto.SHA512, date(2020, 1, 1), date(2045, 1, 1), "csca-test-bp", false},
 	{"test-ds-expired", "signers", "DS TEST-ONLY Expired", rsaKey(2048), crypto.SHA256, date(2010, 1, 1), date(2020, 1, 1), "csca-test", false},
+	{"test-ds-revoked", "signers", "DS TEST-ONLY Revoked", rsaKey(2048), crypto.SHA256, date(2020, 1, 1), date(2045, 1, 1), "csca-test", false},
 	{"rogue-ds", "signers", "DS ROGUE TEST-ONLY", rsaKey(2048), crypto.SHA256, date(2020, 1, 1), date(2045, 1, 1), "csca-rogue", false},
 	{"test-mls", "mls", "Master List Signer TEST-ONLY", rsaKey(2048), crypto.SHA256, date(2020, 1, 1), date(2045, 1, 1), "csca-test", false},
 }
@@ -84,10 +85,12 @@ every time. These keys are public: nothing signed by them proves anything about 
 - masterlist/    test-csca.ml: the trusted test CSCAs as an ICAO CSCA master list (CMS),
                  signed by mls/test-mls (issued by csca-test); a trust directory too
 - mls/           the Master List Signer's certificate and key
+- trust/csca-test.crl  csca-test's revocation list: revokes test-ds-revoked (fault "revokedDS")
 - signers/       Document Signers (certificate NAME.pem + key NAME.key.pem):
                  test-ds (RSA-2048, default), test-ds-p256, test-ds-brainpool
                  (brainpoolP256r1 under csca-test-bp), test-ds-expired (valid 2010-2020,
-                 fault "expiredDS"), rogue-ds (under csca-rogue)
+                 fault "expiredDS"), test-ds-revoked (revoked by trust/csca-test.crl,
+                 fault "revokedDS"), rogue-ds (under csca-rogue)
 
 Subjects say TEST-ONLY. Do not copy any of this into a real trust directory.
 `
@@ -124,6 +127,9 @@ func run(out, cards string, force bool) error {
 		}
 	}
 	if err := ensureMasterList(out, made, force); err != nil {
+		return err
+	}
+	if err := ensureCRL(out, made, force); err != nil {
 		return err
 	}
 	if cards != "" {
@@ -165,6 +171,23 @@ func ensureMasterList(out string, made map[string]*issued, force bool) error {
 	}
 	fmt.Println("wrote", path)
 	return os.WriteFile(path, ml, 0o644)
+}
+
+// ensureCRL writes trust/csca-test.crl: csca-test's revocation list, which
+// revokes test-ds-revoked (fixture fault "revokedDS").
+func ensureCRL(out string, made map[string]*issued, force bool) error {
+	path := filepath.Join(out, "trust", "csca-test.crl")
+	if _, err := os.Stat(path); err == nil && !force {
+		return nil
+	}
+	ca := made["csca-test"]
+	der, err := pki.CreateCRL(ca.cert, ca.key, crypto.SHA256, []*big.Int{made["test-ds-revoked"].cert.SerialNumber},
+		date(2026, 1, 1), date(2049, 1, 1), rand.Reader)
+	if err != nil {
+		return err
+	}
+	fmt.Println("wrote", path)
+	return os.WriteFile(path, der, 0o644)
 }
 
 type issued struct {

@@ -3,6 +3,8 @@ package catalog
 import (
 	"sort"
 	"strings"
+
+	"motcua/cardreader/cccd"
 )
 
 // Text is a piece of text in Vietnamese and English. Vietnamese is the
@@ -286,25 +288,18 @@ type Carry struct {
 // PrefillPaths are the card fields a Prefill may name, with the Reading
 // sources that carry each. The QR code carries seven fields; the chip
 // carries all of DG13.
-var PrefillPaths = map[string]struct{ QR bool }{
-	"citizen.id":               {QR: true},
-	"citizen.oldId":            {QR: true},
-	"citizen.fullName":         {QR: true},
-	"citizen.dateOfBirth":      {QR: true},
-	"citizen.sex":              {QR: true},
-	"citizen.placeOfResidence": {QR: true},
-	"citizen.issueDate":        {QR: true},
-	"citizen.nationality":      {QR: true}, // not in the QR, but only Vietnamese citizens hold the card
-	"citizen.ethnicity":        {},
-	"citizen.religion":         {},
-	"citizen.placeOfOrigin":    {},
-	"citizen.identifyingMarks": {},
-	"citizen.expiryDate":       {},
-	"citizen.father":           {},
-	"citizen.mother":           {},
-	"citizen.spouse":           {},
-	"card.documentType":        {QR: true}, // "Căn cước công dân" or "Căn cước", from the card generation
-	"card.issuer":              {QR: true}, // the issuing authority printed on that generation
+var PrefillPaths = prefillPaths()
+
+// prefillPaths lists the rows of the card field table (cccd.CardFields):
+// QR is true for what every QR reading carries (the 2021 card's seven
+// fields, and the values implied by any card).
+func prefillPaths() map[string]struct{ QR bool } {
+	m := make(map[string]struct{ QR bool }, len(cccd.CardFields))
+	for i := range cccd.CardFields {
+		f := &cccd.CardFields[i]
+		m[f.Path] = struct{ QR bool }{f.Carried(false, cccd.QRFields)}
+	}
+	return m
 }
 
 // KioskPaths are the values the kiosk fills itself (provenance "system").

@@ -184,15 +184,46 @@ func Summary(rd *cardreader.Reading) dossier.Verification {
 }
 
 // Carries reports whether a Reading from source carries the card path
-// (the QR has seven fields; the chip has all of DG13).
+// (the 2021 QR has seven fields; the chip has all of DG13), as the card
+// field table says. A given Reading may carry less (an unparsed field) or
+// more (a 2024 QR's parents): see CarriedBy.
 func Carries(source cardreader.Source, path string) bool {
-	info, ok := catalog.PrefillPaths[path]
-	return ok && (source == cardreader.SourceChip || info.QR)
+	f, ok := cccd.Field(path)
+	return ok && f.Carried(source == cardreader.SourceChip, cccd.QRFields)
+}
+
+// CarriedBy reports whether rd gives path a value the form may take: the
+// table's row is carried by rd's source (a QR's extra positions counted)
+// and the reader could parse it. An unparsed field is not carried: the
+// form asks for it, typed and flagged (FieldState.CardUnparsed).
+func CarriedBy(rd *cardreader.Reading, path string) bool {
+	return newCard(rd).carries(path)
+}
+
+func newCard(rd *cardreader.Reading) *card {
+	n := rd.QRFields
+	if n == 0 {
+		n = cccd.QRFields
+	}
+	return &card{source: rd.Source, verified: Verified(rd), summary: Summary(rd), qrFields: n, unparsed: rd.Citizen.Unparsed}
+}
+
+// carries reports whether the card that filled a person gave path a value.
+func (c *card) carries(path string) bool {
+	f, ok := cccd.Field(path)
+	if !ok {
+		return false
+	}
+	if _, bad := c.unparsed[path]; bad {
+		return false
+	}
+	return f.Carried(c.source == cardreader.SourceChip, c.qrFields)
 }
 
 func fill(fd *catalog.Field, old *person, rd *cardreader.Reading) *person {
 	p := newPerson(fd)
-	verified := Verified(rd)
+	c := newCard(rd)
+	verified := c.verified
 	prov := dossier.FromQR
 	if verified {
 		prov = dossier.FromChip
@@ -205,7 +236,9 @@ func fill(fd *catalog.Field, old *person, rd *cardreader.Reading) *person {
 			}
 			continue
 		}
-		if !Carries(rd.Source, sf.Prefill) {
+		if !c.carries(sf.Prefill) {
+			// Not on this card, or unreadable on it: open for typing (an
+			// unparsed field is flagged, and never locked).
 			continue
 		}
 		e := &entry{Value: Value{Value: CardValue(rd, sf.Prefill), Provenance: prov}}
@@ -215,65 +248,31 @@ func fill(fd *catalog.Field, old *person, rd *cardreader.Reading) *person {
 		convertAddress(sf, e)
 		p.values[sf.Key] = e
 	}
-	p.card = &card{source: rd.Source, verified: verified, summary: Summary(rd)}
+	p.card = c
 	return p
 }
 
-// Document types and issuers printed on each card generation.
-var (
-	docTypes = map[cccd.Generation]string{cccd.CCCD2021: "Căn cước công dân", cccd.CanCuoc2024: "Căn cước"}
-	issuers  = map[cccd.Generation]string{
-		cccd.CCCD2021:    "Cục Cảnh sát quản lý hành chính về trật tự xã hội",
-		cccd.CanCuoc2024: "Bộ Công an",
-	}
-)
-
 // CardValue returns the value a card path has in a Reading, in the form's
-// stored form: dates as YYYY-MM-DD (or YYYY), sex as "male"/"female".
+// stored form (dates as YYYY-MM-DD, YYYY-MM or YYYY, sex as
+// "male"/"female"), from the card field table's accessor; "" for a path
+// the table does not have or a field the reader could not parse.
 func CardValue(rd *cardreader.Reading, path string) string {
-	c := &rd.Citizen
-	switch path {
-	case "citizen.id":
-		return c.ID
-	case "citizen.oldId":
-		return c.OldID
-	case "citizen.fullName":
-		return cccd.NormalizeText(c.FullName)
-	case "citizen.dateOfBirth":
-		return c.DateOfBirth.ISO()
-	case "citizen.sex":
-		return sexText(c.Sex)
-	case "citizen.nationality":
-		if c.Nationality == "" {
-			// The QR has no nationality field, but the CCCD and the
-			// Căn cước card are issued to Vietnamese citizens only.
-			return "Việt Nam"
-		}
-		return cccd.NormalizeText(c.Nationality)
-	case "citizen.ethnicity":
-		return cccd.NormalizeText(c.Ethnicity)
-	case "citizen.religion":
-		return cccd.NormalizeText(c.Religion)
-	case "citizen.placeOfOrigin":
-		return cccd.NormalizeText(c.PlaceOfOrigin)
-	case "citizen.placeOfResidence":
-		return cccd.NormalizeText(c.PlaceOfResidence)
-	case "citizen.identifyingMarks":
-		return cccd.NormalizeText(c.IdentifyingMarks)
-	case "citizen.issueDate":
-		return c.IssueDate.ISO()
-	case "citizen.expiryDate":
-		return c.ExpiryDate.ISO()
-	case "citizen.father":
-		return cccd.NormalizeText(c.Father)
-	case "citizen.mother":
-		return cccd.NormalizeText(c.Mother)
-	case "citizen.spouse":
-		return cccd.NormalizeText(c.Spouse)
-	case "card.documentType":
-		return docTypes[rd.Generation]
-	case "card.issuer":
-		return issuers[rd.Generation]
+	f, ok := cccd.Field(path)
+	if !ok {
+		return ""
 	}
-	return ""
+	if _, bad := rd.Citizen.Unparsed[path]; bad {
+		return ""
+	}
+	return f.Value(&rd.Citizen, rd.Generation)
+}
+
+// unparsedField returns the reader's note on path when the card held it
+// but it could not be parsed; c may be nil.
+func (c *card) unparsedField(path string) (cccd.Unparsed, bool) {
+	if c == nil {
+		return cccd.Unparsed{}, false
+	}
+	u, ok := c.unparsed[path]
+	return u, ok
 }

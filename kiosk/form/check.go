@@ -19,9 +19,13 @@ type FieldState struct {
 	// FromCard is true when a card was read for this person and its source
 	// carries this field: the field is answered, even if the card left it
 	// empty (no spouse), and is never listed as missing.
-	FromCard bool      `json:"fromCard,omitempty"`
-	Missing  bool      `json:"missing"`
-	Problems []Problem `json:"problems,omitempty"` // what is wrong with the value itself
+	FromCard bool `json:"fromCard,omitempty"`
+	// CardUnparsed is set when the card holds this field but the reader
+	// could not parse it: the field is asked for, typed and never locked,
+	// and the UI flags it with the reason (and may show the raw text).
+	CardUnparsed *cccd.Unparsed `json:"cardUnparsed,omitempty"`
+	Missing      bool           `json:"missing"`
+	Problems     []Problem      `json:"problems,omitempty"` // what is wrong with the value itself
 }
 
 // Fields returns every value slot of the form in form order: top-level
@@ -66,7 +70,10 @@ func (f *Form) state(section, path, personPath string, fd *catalog.Field, p *per
 		if e := p.values[fd.Key]; e != nil {
 			s.Value = e.Value
 		}
-		s.FromCard = p.card != nil && fd.Identity() && Carries(p.card.source, fd.Prefill)
+		s.FromCard = p.card != nil && fd.Identity() && p.card.carries(fd.Prefill)
+		if u, bad := p.card.unparsedField(fd.Prefill); bad {
+			s.CardUnparsed = &u
+		}
 	} else if e := f.top[fd.Key]; e != nil {
 		s.Value = e.Value
 	}

@@ -66,6 +66,8 @@ type card struct {
 	source   cardreader.Source
 	verified bool // chip read and trusted: values are FromChip and locked
 	summary  dossier.Verification
+	qrFields int                      // fields of the QR read (7 on the 2021 card)
+	unparsed map[string]cccd.Unparsed // card paths the reader could not parse (card.go)
 }
 
 // person is a person block or one table row.
