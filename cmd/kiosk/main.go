@@ -38,6 +38,7 @@ var commands = []*command{
 	sessionCommand,
 	readCommand,
 	readersCommand,
+	trustCommand,
 	proceduresCommand,
 	prefillCommand,
 	submitCommand,

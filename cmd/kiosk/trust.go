@@ -19,9 +19,8 @@ import (
 	"motcua/kiosk/config"
 )
 
-func init() {
-	register(&command{name: "trust", summary: "import and list the CSCA certificates, master lists and CRLs passive authentication trusts", run: runTrust})
-}
+// trustCommand is "kiosk trust"; main.go lists it.
+var trustCommand = &command{name: "trust", summary: "import and list the CSCA certificates, master lists and CRLs passive authentication trusts", run: runTrust}
 
 const trustUsage = `usage: kiosk trust COMMAND [flags]
 
