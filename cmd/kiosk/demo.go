@@ -73,7 +73,7 @@ func newDemo(ctx context.Context, seeds string) (*demo, error) {
 		closeAll()
 		return nil, err
 	}
-	c.Card, c.NoSync = sim, true
+	c.Card, c.NoSync, c.HeartbeatEvery = sim, true, -1
 	c.IdleWipe, c.IdleWarn = 40*time.Second, 35*time.Second
 	c.Receipts = filepath.Join(tmp, "receipts")
 	k, err := kapp.Build(ctx, c)

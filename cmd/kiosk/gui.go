@@ -107,6 +107,7 @@ func guiConfig(g *guiFlags) (kapp.Config, error) {
 		c.IdleWipe, c.IdleWarn = g.idle, kapp.IdleWarn(g.idle)
 	}
 	c.Receipts = g.receipts
+	c.Version = buildInfo().Version
 	return c, nil
 }
 

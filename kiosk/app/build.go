@@ -16,6 +16,7 @@ import (
 	"motcua/kiosk/session/adapt"
 	"motcua/kiosk/session/adapt/pcsccard"
 	"motcua/offline/dossier"
+	"motcua/offline/heartbeat"
 	"motcua/offline/portal"
 	"motcua/offline/store"
 	osync "motcua/offline/sync"
@@ -34,6 +35,10 @@ type Kiosk struct {
 	// Kept holds each new dossier's declaration for the print that follows
 	// the filing (the store may drop it on the portal's receipt first).
 	Kept *printout.Kept
+	// Heartbeat reports the kiosk's health to the portal (nil when off).
+	Heartbeat *heartbeat.Sender
+
+	trust *pki.TrustStore // the PC/SC reader's CSCAs, for the heartbeat
 	// Session is the visit the window shows, in Config.Mode.
 	Session *session.Session
 
@@ -89,7 +94,7 @@ func (k *Kiosk) build(ctx context.Context) (err error) {
 	done := make(chan struct{})
 	go func() { w.Run(wctx); close(done) }()
 	k.closers = append(k.closers, func() { cancel(); <-done })
-	if k.Card, err = cardSource(c); err != nil {
+	if k.Card, k.trust, err = cardSource(c); err != nil {
 		return err
 	}
 	k.Kept = &printout.Kept{}
@@ -103,7 +108,7 @@ func (k *Kiosk) build(ctx context.Context) (err error) {
 	if _, ok := k.Card.(*pcsccard.Source); ok {
 		go pcsccard.WatchRemovals(wctx, k.Session.CardRemoved)
 	}
-	return nil
+	return k.startHeartbeat(wctx)
 }
 
 // NewSession builds another visit on the same store, queue and card (the
@@ -155,27 +160,27 @@ func declarePart(cat *catalog.Catalog, agency string, kept *printout.Kept) (func
 
 // cardSource picks the reader: an injected one, the virtual card in
 // process, or PC/SC.
-func cardSource(c Config) (session.CardSource, error) {
+func cardSource(c Config) (session.CardSource, *pki.TrustStore, error) {
 	if c.Card != nil {
-		return c.Card, nil
+		return c.Card, nil, nil
 	}
 	if c.Reader.Kind == ReaderSim {
 		path, err := seeds.Fixture(c.Reader.SimCard) // a path, or a shipped fixture's name
 		if err != nil {
-			return nil, &ConfigError{Setting: "simCard", Problem: err.Error()}
+			return nil, nil, &ConfigError{Setting: "simCard", Problem: err.Error()}
 		}
-		return adapt.NewSimCard(path), nil
+		return adapt.NewSimCard(path), nil, nil
 	}
 	src := &pcsccard.Source{Reader: c.Reader.Name}
 	if c.Reader.TrustDir != "" {
 		t, err := pki.LoadTrustStore(c.Reader.TrustDir)
 		if err != nil {
-			return nil, fmt.Errorf("trust store: %w", err)
+			return nil, nil, fmt.Errorf("trust store: %w", err)
 		}
 		if t.Len() == 0 { // passive authentication would say "not checked" on every card
 			slog.Warn("the CSCA trust list is empty: add the master list (README: first-run checklist)", "trustDir", c.Reader.TrustDir)
 		}
 		src.Trust = t
 	}
-	return src, nil
+	return src, src.Trust, nil
 }

@@ -4,9 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"motcua/offline/heartbeat"
+	"motcua/offline/portalserver"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"motcua/kiosk/config"
 	"motcua/kiosk/session"
@@ -90,5 +94,50 @@ func TestBuildRefuses(t *testing.T) {
 			}
 			tt.check(t, c, err)
 		})
+	}
+}
+
+// TestHeartbeatReachesPortal: the built app reports its health to the real
+// reference portal: mode, ward, an empty queue, the virtual reader, free
+// disk; and never a citizen's data.
+func TestHeartbeatReachesPortal(t *testing.T) {
+	ps, err := portalserver.Open(portalserver.Config{Dir: filepath.Join(t.TempDir(), "portal"), NoSync: true,
+		Tokens: map[string]string{"hb-token": "KIOSK-HB"}, Agency: "000.00.00.H00"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ps.Close()
+	hs := httptest.NewServer(ps.Handler())
+	defer hs.Close()
+	c := testConfig(t)
+	c.PortalURL, c.Token, c.HeartbeatEvery, c.Version = hs.URL, "hb-token", 200*time.Millisecond, "test-1"
+	k, err := Build(context.Background(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer k.Close()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		fleet, err := ps.Store().Fleet(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(fleet) == 1 {
+			st, err := heartbeat.Parse(fleet[0].Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fleet[0].KioskID != "KIOSK-HB" || st.Mode != heartbeat.ModeCounter || st.Ward != c.AgencyName ||
+				st.Version != "test-1" || st.Queue != 0 || st.FreeDiskBytes == 0 {
+				t.Fatalf("heartbeat %+v from %s", st, fleet[0].KioskID)
+			}
+			if st.Reader.State == heartbeat.StateOK { // the device check runs in the background
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no complete heartbeat at the portal (fleet %d)", len(fleet))
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

@@ -111,6 +111,12 @@ type Config struct {
 	Printer      string
 	ReceiptPaper pdfdoc.Paper
 
+	// Version is the build's version, for the heartbeat.
+	Version string
+	// HeartbeatEvery is how often the kiosk reports its health to the
+	// portal (0: every 30 s; negative: never, for tests and the demo).
+	HeartbeatEvery time.Duration
+
 	// Sync tunes the worker's timings (zero values take its defaults);
 	// Build sets its Store and Client.
 	Sync osync.Config

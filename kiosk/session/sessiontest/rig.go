@@ -85,7 +85,7 @@ func New(t testing.TB, o Options) *Rig {
 	k, err := app.Build(context.Background(), app.Config{Mode: o.Mode, Lang: i18n.VI, DataDir: filepath.Join(dir, "kiosk"),
 		Retention: store.DeleteOnReceipt, NoSync: true, PortalURL: hs.URL, Token: "test-token",
 		KioskID: "KIOSK-T", CounterID: "QUAY-T", AgencyName: "000.00.00.H00", Card: card,
-		IdleWipe: o.IdleWipe, IdleWarn: o.IdleWarn, QueueWait: 5 * time.Second, Now: o.Now,
+		IdleWipe: o.IdleWipe, IdleWarn: o.IdleWarn, QueueWait: 5 * time.Second, Now: o.Now, HeartbeatEvery: -1,
 		Sync: osync.Config{ProbeBase: 50 * time.Millisecond, ProbeMax: time.Second, RetryBase: 50 * time.Millisecond, RequestTimeout: 5 * time.Second}})
 	if err != nil {
 		t.Fatal(err)
