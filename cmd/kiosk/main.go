@@ -46,6 +46,7 @@ var commands = []*command{
 	syncCommand,
 	auditCommand,
 	printCommand,
+	scanCommand,
 	renderCommand,
 	addressCommand,
 	screenshotsCommand,

@@ -28,6 +28,10 @@ var (
 	ErrTooManyPgs = errors.New("docpart: too many pages")
 )
 
+// DefaultMaxBytes is the part limit when the portal names none: 10 MB, what
+// the national portal accepts for one file.
+const DefaultMaxBytes = 10 << 20
+
 // Part describes a finished document. It carries no personal data.
 type Part struct {
 	Key       string `json:"key"`     // the catalog's attachment key
@@ -58,7 +62,7 @@ func (o Options) withDefaults() Options {
 		o.PageBudget = 500 << 10
 	}
 	if o.MaxBytes <= 0 {
-		o.MaxBytes = 10 << 20
+		o.MaxBytes = DefaultMaxBytes
 	}
 	if o.MaxPages <= 0 {
 		o.MaxPages = 100
