@@ -21,7 +21,7 @@ type Problem struct {
 func (s *Store) Check() ([]Problem, error) {
 	var probs []Problem
 	add := func(id, format string, a ...any) { probs = append(probs, Problem{id, fmt.Sprintf(format, a...)}) }
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.viewTx(func(tx *bolt.Tx) error {
 		out, poll := tx.Bucket(bOutbox), tx.Bucket(bPoll)
 		err := tx.Bucket(bDossiers).ForEach(func(k, v []byte) error {
 			var r Record

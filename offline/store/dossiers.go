@@ -188,7 +188,7 @@ func (s *Store) Enqueue(d *dossier.Dossier, data map[string][]byte) (*Record, *p
 	sealed := s.kr.Seal(canon, aadDossier(d.ID))
 	sealedRc := s.kr.Seal(rcRaw, aadReceipt(d.ID))
 	var out *Record
-	err = s.db.Update(func(tx *bolt.Tx) error {
+	err = s.updateTx(func(tx *bolt.Tx) error {
 		if old, err := getRecord(tx, d.ID); err == nil {
 			if old.Hash != hash {
 				return ErrExists
@@ -225,7 +225,7 @@ func (s *Store) Enqueue(d *dossier.Dossier, data map[string][]byte) (*Record, *p
 		if err := putRecord(tx, rec); err != nil {
 			return err
 		}
-		if err := tx.Bucket(bOutbox).Put([]byte(d.ID), u64(now)); err != nil {
+		if err := tx.Bucket(bOutbox).Put([]byte(d.ID), u64(dueNow)); err != nil {
 			return err
 		}
 		if err := addHistory(tx, d.ID, Event{At: now.UTC(), State: Queued}); err != nil {
@@ -262,7 +262,7 @@ func provisionalReceipt(d *dossier.Dossier, now time.Time) portal.Receipt {
 // Get returns a dossier's metadata.
 func (s *Store) Get(id string) (*Record, error) {
 	var r *Record
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.viewTx(func(tx *bolt.Tx) error {
 		var err error
 		r, err = getRecord(tx, id)
 		return err
@@ -273,7 +273,7 @@ func (s *Store) Get(id string) (*Record, error) {
 // History returns a dossier's status history, oldest first.
 func (s *Store) History(id string) ([]Event, error) {
 	var out []Event
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.viewTx(func(tx *bolt.Tx) error {
 		if tx.Bucket(bDossiers).Get([]byte(id)) == nil {
 			return ErrNotFound
 		}
@@ -301,7 +301,7 @@ type Filter struct {
 // List returns the records matching f, oldest first.
 func (s *Store) List(f Filter) ([]Record, error) {
 	var out []Record
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.viewTx(func(tx *bolt.Tx) error {
 		return tx.Bucket(bDossiers).ForEach(func(_, v []byte) error {
 			var r Record
 			if err := json.Unmarshal(v, &r); err != nil {
@@ -335,7 +335,7 @@ type Stats struct {
 // Stats counts records by state and the outbox length.
 func (s *Store) Stats() (Stats, error) {
 	var st Stats
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.viewTx(func(tx *bolt.Tx) error {
 		st.Outbox = tx.Bucket(bOutbox).Stats().KeyN
 		return tx.Bucket(bDossiers).ForEach(func(_, v []byte) error {
 			var r struct{ State State }
@@ -361,7 +361,7 @@ func (s *Store) Stats() (Stats, error) {
 // OutboxLen is the number of dossiers waiting to be sent.
 func (s *Store) OutboxLen() int {
 	n := 0
-	s.db.View(func(tx *bolt.Tx) error {
+	s.viewTx(func(tx *bolt.Tx) error {
 		n = tx.Bucket(bOutbox).Stats().KeyN
 		return nil
 	})
@@ -393,7 +393,7 @@ func (s *Store) openDossier(tx *bolt.Tx, r *Record) (*dossier.Dossier, error) {
 // the audit trail.
 func (s *Store) Dossier(id string, who Actor) (*dossier.Dossier, error) {
 	var d *dossier.Dossier
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.updateTx(func(tx *bolt.Tx) error {
 		r, err := getRecord(tx, id)
 		if err != nil {
 			return err
@@ -412,7 +412,7 @@ func (s *Store) Dossier(id string, who Actor) (*dossier.Dossier, error) {
 // data, the applicant is shown as the masked ID. The read is audited.
 func (s *Store) Receipt(id string, who Actor) (*portal.Receipt, error) {
 	var rc portal.Receipt
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.updateTx(func(tx *bolt.Tx) error {
 		r, err := getRecord(tx, id)
 		if err != nil {
 			return err
@@ -445,7 +445,7 @@ func (s *Store) Receipt(id string, who Actor) (*portal.Receipt, error) {
 // Attachment returns an attachment's bytes (decrypted).
 func (s *Store) Attachment(sha string) ([]byte, error) {
 	var out []byte
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.viewTx(func(tx *bolt.Tx) error {
 		sealed := tx.Bucket(bAttach).Get([]byte(sha))
 		if sealed == nil {
 			return ErrPurged

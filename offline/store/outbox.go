@@ -30,7 +30,7 @@ func (s *Store) PollDue(now time.Time, after string, limit int) ([]string, error
 
 func (s *Store) scan(bucket []byte, now time.Time, after string, limit int) ([]string, error) {
 	var ids []string
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.viewTx(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucket).Cursor()
 		var k, v []byte
 		if after == "" {
@@ -41,8 +41,14 @@ func (s *Store) scan(bucket []byte, now time.Time, after string, limit int) ([]s
 				k, v = c.Next()
 			}
 		}
+		horizon := now.Add(s.maxAhead())
 		for ; k != nil && len(ids) < limit; k, v = c.Next() {
-			if len(v) == 8 && !fromU64(v).After(now) {
+			if len(v) != 8 {
+				continue // a damaged entry: Check reports it
+			}
+			// An entry further ahead than any backoff was scheduled by a
+			// clock that has since gone back: it is due now.
+			if t := fromU64(v); !t.After(now) || t.After(horizon) {
 				ids = append(ids, string(k))
 			}
 		}
@@ -54,13 +60,17 @@ func (s *Store) scan(bucket []byte, now time.Time, after string, limit int) ([]s
 // NextDue returns the earliest next attempt in the outbox and in the poll
 // list; ok is false when both are empty.
 func (s *Store) NextDue() (send, poll time.Time, ok bool) {
-	s.db.View(func(tx *bolt.Tx) error {
+	horizon := s.now().Add(s.maxAhead())
+	s.viewTx(func(tx *bolt.Tx) error {
 		for i, b := range [][]byte{bOutbox, bPoll} {
 			tx.Bucket(b).ForEach(func(_, v []byte) error {
 				if len(v) != 8 {
 					return nil
 				}
 				t := fromU64(v)
+				if t.After(horizon) {
+					t = dueNow // the clock went back
+				}
 				p := &send
 				if i == 1 {
 					p = &poll
@@ -77,6 +87,33 @@ func (s *Store) NextDue() (send, poll time.Time, ok bool) {
 	return send, poll, ok
 }
 
+// dueNow is stored as the next attempt of a new or retried dossier: due
+// at once whatever the clock says (the Unix epoch, not Go's zero time,
+// which NextDue's callers read as "nothing").
+var dueNow = time.Unix(0, 0)
+
+// DefaultMaxAhead is Options.MaxAhead's default.
+const DefaultMaxAhead = time.Hour
+
+func (s *Store) maxAhead() time.Duration {
+	if s.opt.MaxAhead > 0 {
+		return s.opt.MaxAhead
+	}
+	return DefaultMaxAhead
+}
+
+// MaxAhead is the furthest ahead an attempt or status lookup is scheduled;
+// an entry further ahead (the clock went back) is due at once.
+func (s *Store) MaxAhead() time.Duration { return s.maxAhead() }
+
+// clamp keeps t within MaxAhead of now.
+func (s *Store) clamp(t time.Time) time.Time {
+	if h := s.now().Add(s.maxAhead()); t.After(h) {
+		return h
+	}
+	return t
+}
+
 // Outgoing is what the sync worker sends for one dossier.
 type Outgoing struct {
 	Dossier     *dossier.Dossier
@@ -88,7 +125,7 @@ type Outgoing struct {
 // audited by itself: the delivery is, when it is recorded.
 func (s *Store) Load(id string) (*Outgoing, error) {
 	var out Outgoing
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.viewTx(func(tx *bolt.Tx) error {
 		r, err := getRecord(tx, id)
 		if err != nil {
 			return err
@@ -123,7 +160,7 @@ func (s *Store) Load(id string) (*Outgoing, error) {
 // update runs fn on a record in a batched write transaction (concurrent
 // callers share one commit) and appends ev to its history.
 func (s *Store) update(id string, fn func(tx *bolt.Tx, r *Record) (*Event, error)) error {
-	return s.db.Batch(func(tx *bolt.Tx) error {
+	return s.batchTx(func(tx *bolt.Tx) error {
 		r, err := getRecord(tx, id)
 		if err != nil {
 			return err
@@ -147,6 +184,7 @@ func (s *Store) update(id string, fn func(tx *bolt.Tx, r *Record) (*Event, error
 // (first poll at nextPoll), and, under DeleteOnReceipt, its personal data
 // is deleted in the same transaction.
 func (s *Store) MarkFiled(id string, resp *portal.SubmitResponse, nextPoll time.Time) error {
+	nextPoll = s.clamp(nextPoll)
 	rcRaw, err := json.Marshal(resp.Receipt)
 	if err != nil {
 		return err
@@ -188,6 +226,7 @@ func (s *Store) MarkFiled(id string, resp *portal.SubmitResponse, nextPoll time.
 
 // MarkRetry records a failed attempt and when to try again.
 func (s *Store) MarkRetry(id, reason string, next time.Time) error {
+	next = s.clamp(next)
 	return s.update(id, func(tx *bolt.Tx, r *Record) (*Event, error) {
 		if r.State != Queued {
 			return nil, nil
@@ -201,7 +240,8 @@ func (s *Store) MarkRetry(id, reason string, next time.Time) error {
 // Defer moves a queued dossier's next attempt without counting an attempt
 // (the portal was down, the dossier itself did nothing wrong).
 func (s *Store) Defer(id string, next time.Time) error {
-	return s.db.Batch(func(tx *bolt.Tx) error {
+	next = s.clamp(next)
+	return s.batchTx(func(tx *bolt.Tx) error {
 		if tx.Bucket(bOutbox).Get([]byte(id)) == nil {
 			return nil
 		}
@@ -238,6 +278,7 @@ func (s *Store) MarkNeedsAttention(id string, httpStatus int, reason string) err
 // MarkStatus records a status looked up at the portal; a final status ends
 // polling, otherwise the next poll is at nextPoll.
 func (s *Store) MarkStatus(id string, st *portal.StatusResponse, nextPoll time.Time) error {
+	nextPoll = s.clamp(nextPoll)
 	now := s.now().UTC()
 	return s.update(id, func(tx *bolt.Tx, r *Record) (*Event, error) {
 		if r.State != Filed {
@@ -267,7 +308,8 @@ func (s *Store) MarkStatus(id string, st *portal.StatusResponse, nextPoll time.T
 
 // PollLater moves a filed dossier's next status lookup to next.
 func (s *Store) PollLater(id string, next time.Time) error {
-	return s.db.Batch(func(tx *bolt.Tx) error {
+	next = s.clamp(next)
+	return s.batchTx(func(tx *bolt.Tx) error {
 		if tx.Bucket(bPoll).Get([]byte(id)) == nil {
 			return nil
 		}
@@ -279,7 +321,7 @@ func (s *Store) PollLater(id string, next time.Time) error {
 // head of the outbox with its attempts reset.
 func (s *Store) Retry(id string, who Actor) error {
 	now := s.now().UTC()
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.updateTx(func(tx *bolt.Tx) error {
 		r, err := getRecord(tx, id)
 		if err != nil {
 			return err
@@ -291,7 +333,7 @@ func (s *Store) Retry(id string, who Actor) error {
 			return ErrPurged
 		}
 		r.State, r.Attempts, r.NextAttempt, r.LastError, r.UpdatedAt = Queued, 0, now, "", now
-		if err := tx.Bucket(bOutbox).Put([]byte(id), u64(now)); err != nil {
+		if err := tx.Bucket(bOutbox).Put([]byte(id), u64(dueNow)); err != nil {
 			return err
 		}
 		if err := putRecord(tx, r); err != nil {
@@ -353,7 +395,7 @@ func (s *Store) purgeTx(tx *bolt.Tx, r *Record, who Actor, citizen string) error
 // It returns how many were purged.
 func (s *Store) Purge(who Actor) (int, error) {
 	n := 0
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.updateTx(func(tx *bolt.Tx) error {
 		var todo []*Record
 		err := tx.Bucket(bDossiers).ForEach(func(_, v []byte) error {
 			var r Record
@@ -393,7 +435,7 @@ func (s *Store) Purge(who Actor) (int, error) {
 // RecordRead audits a read of citizen data that happened outside the store
 // (a card read, a QR scan, a form shown).
 func (s *Store) RecordRead(who Actor, citizenID, dossierID string) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.updateTx(func(tx *bolt.Tx) error {
 		return s.record(tx, audit.Event{Clerk: who.Clerk, Action: audit.ReadCard, CitizenID: citizenID,
 			Dossier: dossierID, Purpose: who.Purpose})
 	})
@@ -401,5 +443,5 @@ func (s *Store) RecordRead(who Actor, citizenID, dossierID string) error {
 
 // RecordAudit appends any event to the audit trail.
 func (s *Store) RecordAudit(ev audit.Event) error {
-	return s.db.Update(func(tx *bolt.Tx) error { return s.record(tx, ev) })
+	return s.updateTx(func(tx *bolt.Tx) error { return s.record(tx, ev) })
 }
