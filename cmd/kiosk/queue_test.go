@@ -80,7 +80,7 @@ func TestQueueSyncAuditCLI(t *testing.T) {
 	}
 	code, out, _ = kioskRun(t, append([]string{"queue", "list", "--state", "needs-attention", "--json"}, common...)...)
 	json.Unmarshal([]byte(out), &recs)
-	if code != 0 || len(recs) != 1 || recs[0].Reason != "Thiếu giấy tờ" {
+	if code != 0 || len(recs) != 1 || !recs[0].HasReason || recs[0].ReasonCode != "refused" || strings.Contains(out, "Thiếu giấy tờ") {
 		t.Fatalf("needs attention: %s", out)
 	}
 	id := recs[0].ID

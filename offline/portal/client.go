@@ -88,7 +88,7 @@ func (c *HTTPClient) do(ctx context.Context, method, path string, body []byte, h
 	}
 	if resp.StatusCode >= 400 {
 		er := DecodeError(b)
-		return resp.StatusCode, resp.Header, b, &Error{HTTPStatus: resp.StatusCode, Code: er.Error, Reason: er.Reason}
+		return resp.StatusCode, resp.Header, b, HTTPError(resp.StatusCode, er.Error, er.Reason)
 	}
 	return resp.StatusCode, resp.Header, b, nil
 }

@@ -32,26 +32,30 @@ const (
 // Record is a dossier's metadata: everything here is stored in clear, so
 // nothing here is personal data.
 type Record struct {
-	ID             string        `json:"id"`
-	ProcedureCode  string        `json:"procedureCode"`
-	ProcedureName  string        `json:"procedureName"`
-	MaskedID       string        `json:"maskedId"` // requester's ID, all but the last 4 digits hidden
-	Applicants     int           `json:"applicants"`
-	Hash           string        `json:"hash"` // dossier.Hash of the content
-	State          State         `json:"state"`
-	Code           string        `json:"code,omitempty"` // portal's dossier code once filed
-	PortalStatus   portal.Status `json:"portalStatus,omitempty"`
-	Reason         string        `json:"reason,omitempty"` // the portal's reason (refusal, supplement…)
-	CreatedAt      time.Time     `json:"createdAt"`
-	UpdatedAt      time.Time     `json:"updatedAt"`
-	FiledAt        time.Time     `json:"filedAt,omitzero"`
-	Attempts       int           `json:"attempts"`
-	NextAttempt    time.Time     `json:"nextAttempt,omitzero"`
-	LastError      string        `json:"lastError,omitempty"` // kind of the last delivery failure
-	PersonalData   bool          `json:"personalData"`        // sealed content still held locally
-	Attachments    []string      `json:"attachments,omitempty"`
-	ClerkID        string        `json:"clerkId,omitempty"`
-	ProcessingDays int           `json:"processingDays,omitempty"`
+	ID            string        `json:"id"`
+	ProcedureCode string        `json:"procedureCode"`
+	ProcedureName string        `json:"procedureName"`
+	MaskedID      string        `json:"maskedId"` // requester's ID, all but the last 4 digits hidden
+	Applicants    int           `json:"applicants"`
+	Hash          string        `json:"hash"` // dossier.Hash of the content
+	State         State         `json:"state"`
+	Code          string        `json:"code,omitempty"` // portal's dossier code once filed
+	PortalStatus  portal.Status `json:"portalStatus,omitempty"`
+	// Reason is only read from stores older than schema 3; the portal's
+	// reason is now sealed (Store.Reason), as it may name a person.
+	Reason         string    `json:"reason,omitempty"`
+	ReasonCode     string    `json:"reasonCode,omitempty"` // the portal's machine code of a refusal
+	HasReason      bool      `json:"hasReason,omitempty"`  // a sealed reason is kept
+	CreatedAt      time.Time `json:"createdAt"`
+	UpdatedAt      time.Time `json:"updatedAt"`
+	FiledAt        time.Time `json:"filedAt,omitzero"`
+	Attempts       int       `json:"attempts"`
+	NextAttempt    time.Time `json:"nextAttempt,omitzero"`
+	LastError      string    `json:"lastError,omitempty"` // kind of the last delivery failure
+	PersonalData   bool      `json:"personalData"`        // sealed content still held locally
+	Attachments    []string  `json:"attachments,omitempty"`
+	ClerkID        string    `json:"clerkId,omitempty"`
+	ProcessingDays int       `json:"processingDays,omitempty"`
 }
 
 // Event is one entry of a dossier's status history.
@@ -82,6 +86,7 @@ func (s *Store) record(tx *bolt.Tx, ev audit.Event) error {
 func aadDossier(id string) []byte { return []byte("motcua/dossier/" + id) }
 func aadReceipt(id string) []byte { return []byte("motcua/receipt/" + id) }
 func aadAttach(sha string) []byte { return []byte("motcua/attachment/" + sha) }
+func aadReason(id string) []byte  { return []byte("motcua/reason/" + id) }
 func u64(t time.Time) []byte {
 	var b [8]byte
 	binary.BigEndian.PutUint64(b[:], uint64(t.UnixNano()))
@@ -107,7 +112,7 @@ func getRecord(tx *bolt.Tx, id string) (*Record, error) {
 	}
 	var r Record
 	if err := json.Unmarshal(raw, &r); err != nil {
-		return nil, fmt.Errorf("store: record %s: %w", id, err)
+		return nil, fmt.Errorf("%w: record %s does not parse", ErrCorrupt, id)
 	}
 	return &r, nil
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"motcua/offline/audit"
 	"motcua/offline/dossier"
 	"motcua/offline/portal"
+	"motcua/offline/seal"
 )
 
 // SyncClerk is the actor the sync worker records in the audit trail.
@@ -249,29 +251,104 @@ func (s *Store) Defer(id string, next time.Time) error {
 	})
 }
 
-// MarkNeedsAttention records a permanent refusal with the portal's reason
-// (httpStatus 0: a local problem): the dossier leaves the outbox but stays,
-// with its data, until a clerk retries it.
-func (s *Store) MarkNeedsAttention(id string, httpStatus int, reason string) error {
+// MarkNeedsAttention records a permanent refusal: the portal's machine
+// code (in clear, and the only thing the audit trail gets) and its reason
+// for people (sealed like personal data: it may name the citizen). The
+// dossier leaves the outbox but stays, with its data, until a clerk retries
+// it. code CodeLocal means the kiosk's own copy cannot be sent.
+func (s *Store) MarkNeedsAttention(id, code, reason string) error {
 	now := s.now().UTC()
+	if code == "" {
+		code = "refused"
+	}
 	return s.update(id, func(tx *bolt.Tx, r *Record) (*Event, error) {
 		if r.State != Queued {
 			return nil, nil
 		}
 		r.Attempts++
-		r.State, r.Reason, r.UpdatedAt, r.NextAttempt = NeedsAttention, reason, now, time.Time{}
-		r.LastError = "local"
-		if httpStatus != 0 {
-			r.LastError = fmt.Sprintf("HTTP %d", httpStatus)
+		r.State, r.ReasonCode, r.UpdatedAt, r.NextAttempt = NeedsAttention, code, now, time.Time{}
+		r.LastError = "refused"
+		if code == CodeLocal {
+			r.LastError = "local"
+		}
+		if err := s.putReason(tx, r, reason); err != nil {
+			return nil, err
 		}
 		if err := tx.Bucket(bOutbox).Delete([]byte(id)); err != nil {
 			return nil, err
 		}
 		if err := s.record(tx, audit.Event{Clerk: SyncClerk, Action: audit.Refused, Dossier: id,
-			Purpose: "cổng từ chối: " + reason}); err != nil {
+			Purpose: "cổng từ chối, mã " + code}); err != nil {
 			return nil, err
 		}
-		return &Event{At: now, State: NeedsAttention, Note: reason}, nil
+		return &Event{At: now, State: NeedsAttention, Note: "refused: " + code}, nil
+	})
+}
+
+// CodeLocal is the refusal code of a dossier whose local copy cannot be
+// sent (it does not open or does not match its hash).
+const CodeLocal = "local-unreadable"
+
+// putReason seals a portal reason for r ("" deletes it).
+func (s *Store) putReason(tx *bolt.Tx, r *Record, reason string) error {
+	r.Reason, r.HasReason = "", reason != ""
+	if reason == "" {
+		return tx.Bucket(bReasons).Delete([]byte(r.ID))
+	}
+	return tx.Bucket(bReasons).Put([]byte(r.ID), s.kr.Seal([]byte(reason), aadReason(r.ID)))
+}
+
+func (s *Store) getReason(tx *bolt.Tx, id string) (string, error) {
+	sealed := tx.Bucket(bReasons).Get([]byte(id))
+	if sealed == nil {
+		return "", nil
+	}
+	b, err := s.kr.Open(sealed, aadReason(id))
+	return string(b), err
+}
+
+// Reason returns the portal's reason for a refusal or a status (to
+// supplement, stopped…), decrypted for a clerk to read; the read is
+// audited. "" when the portal gave none.
+func (s *Store) Reason(id string, who Actor) (string, error) {
+	var reason string
+	err := s.updateTx(func(tx *bolt.Tx) error {
+		if _, err := getRecord(tx, id); err != nil {
+			return err
+		}
+		var err error
+		if reason, err = s.getReason(tx, id); err != nil || reason == "" {
+			return err
+		}
+		return s.record(tx, audit.Event{Clerk: who.Clerk, Action: audit.ViewDossier, Dossier: id, Purpose: who.Purpose})
+	})
+	return reason, err
+}
+
+// SetAside takes a dossier the worker cannot send out of the outbox for
+// good: one whose record is readable becomes needs-attention (code
+// CodeLocal); one whose record itself is damaged is listed in the damaged
+// set, which `kiosk queue check` reports. Either way the sync never loops
+// on it and nothing is deleted.
+func (s *Store) SetAside(id string, cause error) error {
+	if err := s.MarkNeedsAttention(id, CodeLocal, ""); err == nil || !errors.Is(err, ErrCorrupt) {
+		return err
+	}
+	what := "unreadable record"
+	if errors.Is(cause, seal.ErrAuth) || errors.Is(cause, seal.ErrUnknownKey) {
+		what = "sealed data does not open"
+	}
+	return s.updateTx(func(tx *bolt.Tx) error {
+		if err := tx.Bucket(bOutbox).Delete([]byte(id)); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bPoll).Delete([]byte(id)); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bDamaged).Put([]byte(id), []byte(what)); err != nil {
+			return err
+		}
+		return s.record(tx, audit.Event{Clerk: SyncClerk, Action: audit.Refused, Dossier: id, Purpose: "hồ sơ hỏng trên máy, để riêng"})
 	})
 }
 
@@ -284,8 +361,12 @@ func (s *Store) MarkStatus(id string, st *portal.StatusResponse, nextPoll time.T
 		if r.State != Filed {
 			return nil, tx.Bucket(bPoll).Delete([]byte(id))
 		}
-		changed := st.Status != r.PortalStatus || st.Reason != r.Reason
-		r.PortalStatus, r.Reason = st.Status, st.Reason
+		old, _ := s.getReason(tx, id)
+		changed := st.Status != r.PortalStatus || st.Reason != old
+		r.PortalStatus = st.Status
+		if err := s.putReason(tx, r, st.Reason); err != nil {
+			return nil, err
+		}
 		if st.Status.Final() {
 			r.State = Closed
 			if err := tx.Bucket(bPoll).Delete([]byte(id)); err != nil {
@@ -302,7 +383,7 @@ func (s *Store) MarkStatus(id string, st *portal.StatusResponse, nextPoll time.T
 			Purpose: fmt.Sprintf("trạng thái %d %s", st.Status, st.Status.Vietnamese())}); err != nil {
 			return nil, err
 		}
-		return &Event{At: now, State: r.State, PortalStatus: st.Status, Note: st.Reason}, nil
+		return &Event{At: now, State: r.State, PortalStatus: st.Status}, nil
 	})
 }
 

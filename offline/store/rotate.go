@@ -26,7 +26,7 @@ func (s *Store) RotateKey(who Actor) (int, error) {
 	for _, spec := range []struct {
 		bucket []byte
 		aad    func(string) []byte
-	}{{bPersonal, aadDossier}, {bReceipts, aadReceipt}, {bAttach, aadAttach}} {
+	}{{bPersonal, aadDossier}, {bReceipts, aadReceipt}, {bAttach, aadAttach}, {bReasons, aadReason}} {
 		for {
 			n, err := s.resealChunk(spec.bucket, spec.aad, newID)
 			if err != nil {

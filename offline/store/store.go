@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -60,7 +61,7 @@ type Options struct {
 	// (default DefaultMaxAhead); entries further ahead, left by a clock
 	// that went back, are due at once.
 	MaxAhead time.Duration
-	Now     func() time.Time
+	Now      func() time.Time
 }
 
 // Store is the kiosk's local database. It is safe for concurrent use by the
@@ -264,14 +265,7 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return nil
 	},
-	func(tx *bolt.Tx) error { // 2 -> 3: damaged entries set aside; portal reasons sealed
-		for _, b := range [][]byte{bDamaged, bReasons} {
-			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-				return err
-			}
-		}
-		return nil
-	},
+	nil, // 2 -> 3: damaged entries set aside; portal reasons sealed (sealReasons: needs the key)
 }
 
 // SchemaVersion is the schema this code writes.
@@ -280,6 +274,36 @@ var SchemaVersion = len(migrations)
 var keySchema = []byte("schema")
 
 var keyCheck = []byte("key-check")
+
+// sealReasons is migration 2 -> 3: it adds the damaged and reasons buckets
+// and moves the portal reasons kept in clear in records into sealed values.
+func (s *Store) sealReasons(tx *bolt.Tx) error {
+	for _, b := range [][]byte{bDamaged, bReasons} {
+		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+			return err
+		}
+	}
+	var todo []*Record
+	err := tx.Bucket(bDossiers).ForEach(func(_, v []byte) error {
+		var r Record
+		if json.Unmarshal(v, &r) == nil && r.Reason != "" {
+			todo = append(todo, &r)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, r := range todo {
+		if err := s.putReason(tx, r, r.Reason); err != nil {
+			return err
+		}
+		if err := putRecord(tx, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // migrate brings the schema up to date and checks the key: a new store
 // records the key file's check value, an existing one must match it. A
@@ -315,7 +339,11 @@ func (s *Store) migrate() error {
 			return ErrKeyMismatch
 		}
 		for ; v < len(migrations); v++ {
-			if err := migrations[v](tx); err != nil {
+			fn := migrations[v]
+			if fn == nil {
+				fn = s.sealReasons
+			}
+			if err := fn(tx); err != nil {
 				return fmt.Errorf("store: migration to schema %d: %w", v+1, err)
 			}
 		}

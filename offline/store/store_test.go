@@ -317,12 +317,15 @@ func TestNeedsAttentionRetryAndStatus(t *testing.T) {
 	if r, _ := s.Get(d.ID); r.Attempts != 1 || r.LastError != "portal: unreachable" {
 		t.Fatalf("%+v", r)
 	}
-	if err := s.MarkNeedsAttention(d.ID, 422, "Thiếu giấy tờ chứng minh chỗ ở"); err != nil {
+	if err := s.MarkNeedsAttention(d.ID, "refused", "Thiếu giấy tờ chứng minh chỗ ở"); err != nil {
 		t.Fatal(err)
 	}
 	r, _ := s.Get(d.ID)
-	if r.State != NeedsAttention || r.Reason != "Thiếu giấy tờ chứng minh chỗ ở" || s.OutboxLen() != 0 || !r.PersonalData {
+	if r.State != NeedsAttention || r.Reason != "" || !r.HasReason || r.ReasonCode != "refused" || s.OutboxLen() != 0 || !r.PersonalData {
 		t.Fatalf("%+v", r)
+	}
+	if why, err := s.Reason(d.ID, Actor{Clerk: "CB-007"}); err != nil || why != "Thiếu giấy tờ chứng minh chỗ ở" {
+		t.Fatalf("reason %q %v", why, err)
 	}
 	if err := s.Retry(d.ID, Actor{Clerk: "CB-007", Purpose: "đã bổ sung"}); err != nil {
 		t.Fatal(err)

@@ -177,28 +177,30 @@ func backoff(n int, base, max time.Duration) time.Duration {
 	return d/2 + rand.N(d/2+1)
 }
 
-// outcome sorts a portal error.
-type outcome int
+// outcome is what the worker does after a portal call: portal.KindOf, the
+// contract every adapter follows.
+type outcome = portal.Kind
 
 const (
-	ok outcome = iota
-	offline
-	transient
-	permanent
+	ok        outcome = 0
+	offline           = portal.Offline
+	transient         = portal.Transient
+	permanent         = portal.Refused
 )
 
-func classify(err error) outcome {
+func classify(err error) outcome { return portal.KindOf(err) }
+
+// refusal returns a refusal's machine code and the portal's reason (which
+// may name a person: it goes to the store sealed, never to a log).
+func refusal(err error) (code, reason string, httpStatus int) {
 	var pe *portal.Error
-	switch {
-	case err == nil:
-		return ok
-	case errors.Is(err, portal.ErrUnreachable), errors.Is(err, portal.ErrUnavailable),
-		errors.Is(err, portal.ErrUnauthorized), errors.Is(err, context.DeadlineExceeded):
-		return offline
-	case errors.As(err, &pe) && pe.Permanent():
-		return permanent
+	if errors.As(err, &pe) {
+		code, reason, httpStatus = pe.Code, pe.Reason, pe.HTTPStatus
 	}
-	return transient
+	if code == "" {
+		code = portal.ErrCodeRefused
+	}
+	return code, reason, httpStatus
 }
 
 // goOffline records that the portal cannot be reached.
@@ -456,9 +458,14 @@ func (w *Worker) sendOne(ctx context.Context, id string, count func(func(*Result
 		return // filed meanwhile
 	}
 	if errors.Is(err, store.ErrCorrupt) || errors.Is(err, store.ErrPurged) || errors.Is(err, seal.ErrAuth) || errors.Is(err, seal.ErrUnknownKey) {
-		// Cannot be sent as it is, ever: a clerk must look at it.
-		w.log.Error("dossier unreadable", "dossier", id, "err", err)
-		w.cfg.Store.MarkNeedsAttention(id, 0, "Dữ liệu hồ sơ trên máy không đọc được (local copy unreadable)")
+		// Cannot be sent as it is, ever: set it aside for a clerk (or for
+		// `kiosk queue check` when its record itself is damaged), so the
+		// outbox never loops on it.
+		w.log.Error("dossier unreadable; set aside", "dossier", id, "err", err)
+		if err := w.cfg.Store.SetAside(id, err); err != nil {
+			w.log.Error("setting dossier aside", "dossier", id, "err", err)
+		}
+		count(func(r *Result) { r.Refused++ })
 		return
 	}
 	if err != nil {
@@ -494,17 +501,12 @@ func (w *Worker) sendOne(ctx context.Context, id string, count func(func(*Result
 	case offline:
 		w.goOffline(err) // the dossier stays due; the probe decides when to resume
 	case permanent:
-		var pe *portal.Error
-		errors.As(err, &pe)
-		reason := pe.Reason
-		if reason == "" {
-			reason = pe.Error()
-		}
-		if err := w.cfg.Store.MarkNeedsAttention(id, pe.HTTPStatus, reason); err != nil {
+		code, reason, httpStatus := refusal(err)
+		if err := w.cfg.Store.MarkNeedsAttention(id, code, reason); err != nil {
 			w.log.Error("recording refusal", "dossier", id, "err", err)
 			return
 		}
-		w.log.Warn("dossier refused by the portal", "dossier", id, "http", pe.HTTPStatus)
+		w.log.Warn("dossier refused by the portal", "dossier", id, "code", code, "http", httpStatus)
 		w.publish(func(s *Snapshot) { s.NeedsAttention++; s.LastContact = now })
 		count(func(r *Result) { r.Refused++ })
 	case transient:
