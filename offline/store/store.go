@@ -134,6 +134,14 @@ func Open(path string, kr *seal.Keyring, opt Options) (_ *Store, err error) {
 		return nil, fmt.Errorf("%w (%s)", ErrStoreMissing, filepath.Base(path))
 	}
 	defer guard(&err, debug.SetPanicOnFault(true))
+	if fileHasData(path) {
+		// bbolt rebuilds the free list at open on a goroutine of its own,
+		// where a damaged page panics beyond any recover: walk the file
+		// read-only first, here, where a panic becomes ErrCorrupt.
+		if err := walkFile(path, opt.Timeout); err != nil {
+			return nil, err
+		}
+	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opt.Timeout, NoSync: opt.NoSync, NoFreelistSync: true})
 	if errors.Is(err, bolt.ErrTimeout) {
 		return nil, ErrLocked
@@ -158,6 +166,45 @@ func Open(path string, kr *seal.Keyring, opt Options) (_ *Store, err error) {
 	}
 	s.trail = trail
 	return s, nil
+}
+
+// walkFile opens the database read-only and visits every page reachable
+// from its buckets (every key and the ends of every value), so that damage
+// shows here as ErrCorrupt rather than as a crash later.
+func walkFile(path string, timeout time.Duration) (err error) {
+	defer guard(&err, debug.SetPanicOnFault(true))
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: timeout})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return ErrLocked
+	}
+	if err != nil {
+		return fmt.Errorf("%w: opening %s: %v", ErrCorrupt, filepath.Base(path), err)
+	}
+	defer db.Close()
+	var sink byte
+	var walk func(b *bolt.Bucket)
+	walk = func(b *bolt.Bucket) {
+		c := b.Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if v == nil {
+				if nb := b.Bucket(k); nb != nil {
+					walk(nb)
+				}
+				continue
+			}
+			if len(v) > 0 {
+				sink ^= v[0] ^ v[len(v)-1]
+			}
+		}
+	}
+	err = db.View(func(tx *bolt.Tx) error {
+		return tx.ForEach(func(_ []byte, b *bolt.Bucket) error { walk(b); return nil })
+	})
+	_ = sink
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	return nil
 }
 
 // viewTx runs fn in a read-only transaction; a panic from a damaged page
