@@ -158,93 +158,151 @@ const appendFill = 0.9
 // again returns the stored record; a different dossier under the same ID is
 // ErrExists.
 func (s *Store) Enqueue(d *dossier.Dossier, data map[string][]byte) (*Record, *portal.Receipt, error) {
+	recs, rcs, err := s.EnqueueBundle([]*dossier.Dossier{d}, data)
+	if err != nil {
+		return nil, nil, err
+	}
+	return recs[0], rcs[0], nil
+}
+
+// pending is one dossier prepared (checked and sealed) outside the
+// transaction that stores it.
+type pending struct {
+	d                *dossier.Dossier
+	rec              *Record
+	rc               portal.Receipt
+	sealed, sealedRc []byte
+	citizen          string
+}
+
+func (s *Store) prepare(d *dossier.Dossier, data map[string][]byte, now time.Time) (*pending, error) {
 	if d == nil || !dossier.ValidID(d.ID) || d.ProcedureCode == "" || len(d.Applicants) == 0 {
-		return nil, nil, fmt.Errorf("%w: needs a UUID, a procedure code and an applicant", ErrInvalid)
+		return nil, fmt.Errorf("%w: needs a UUID, a procedure code and an applicant", ErrInvalid)
 	}
 	canon, err := d.Canonical()
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	sum := sha256.Sum256(canon)
 	hash := hex.EncodeToString(sum[:])
 	for _, a := range d.Attachments {
+		if s.opt.MaxAttachment > 0 && a.Size > s.opt.MaxAttachment {
+			return nil, fmt.Errorf("%w: %q is %d bytes (limit %d)", ErrTooLarge, a.Key, a.Size, s.opt.MaxAttachment)
+		}
 		b, ok := data[a.SHA256]
 		if !ok {
 			continue // may already be stored; checked in the transaction
 		}
+		if s.opt.MaxAttachment > 0 && int64(len(b)) > s.opt.MaxAttachment {
+			return nil, fmt.Errorf("%w: %q is %d bytes (limit %d)", ErrTooLarge, a.Key, len(b), s.opt.MaxAttachment)
+		}
 		got := sha256.Sum256(b)
 		if hex.EncodeToString(got[:]) != a.SHA256 {
-			return nil, nil, fmt.Errorf("%w: attachment %q does not match its SHA-256", ErrInvalid, a.Key)
+			return nil, fmt.Errorf("%w: attachment %q does not match its SHA-256", ErrInvalid, a.Key)
 		}
 	}
-	now := s.now()
 	req := requester(d)
-	rc := provisionalReceipt(d, now)
-	rcRaw, err := json.Marshal(rc)
+	p := &pending{d: d, rc: provisionalReceipt(d, now), citizen: req.ID}
+	rcRaw, err := json.Marshal(p.rc)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	rec := &Record{ID: d.ID, ProcedureCode: d.ProcedureCode, ProcedureName: d.ProcedureName, MaskedID: cccd.MaskID(req.ID),
+	p.rec = &Record{ID: d.ID, ProcedureCode: d.ProcedureCode, ProcedureName: d.ProcedureName, MaskedID: cccd.MaskID(req.ID),
 		Applicants: len(d.Applicants), Hash: hash, State: Queued, CreatedAt: now.UTC(), UpdatedAt: now.UTC(),
 		NextAttempt: now.UTC(), PersonalData: true, ClerkID: d.ClerkID, ProcessingDays: d.ProcessingDays}
 	for _, a := range d.Attachments {
-		rec.Attachments = append(rec.Attachments, a.SHA256)
+		p.rec.Attachments = append(p.rec.Attachments, a.SHA256)
 	}
-	sealed := s.kr.Seal(canon, aadDossier(d.ID))
-	sealedRc := s.kr.Seal(rcRaw, aadReceipt(d.ID))
-	var out *Record
-	err = s.updateTx(func(tx *bolt.Tx) error {
-		if old, err := getRecord(tx, d.ID); err == nil {
-			if old.Hash != hash {
-				return ErrExists
-			}
-			out = old
-			return nil
+	p.sealed = s.kr.Seal(canon, aadDossier(d.ID))
+	p.sealedRc = s.kr.Seal(rcRaw, aadReceipt(d.ID))
+	return p, nil
+}
+
+// EnqueueBundle stores several dossiers (a bundle of procedures filed
+// together) as Enqueue does, all in ONE durable transaction: either every
+// dossier is stored or none is. data holds the attachments of all of them.
+// The records and receipts come back in the order of ds.
+func (s *Store) EnqueueBundle(ds []*dossier.Dossier, data map[string][]byte) ([]*Record, []*portal.Receipt, error) {
+	if len(ds) == 0 {
+		return nil, nil, fmt.Errorf("%w: no dossier", ErrInvalid)
+	}
+	now := s.now()
+	ps := make([]*pending, len(ds))
+	for i, d := range ds {
+		p, err := s.prepare(d, data, now)
+		if err != nil {
+			return nil, nil, err
 		}
-		// IDs are UUIDv7, so these buckets are appended to in key order:
-		// fill pages almost full instead of bbolt's default half.
-		for _, b := range [][]byte{bDossiers, bPersonal, bReceipts, bHistory, bOutbox} {
-			tx.Bucket(b).FillPercent = appendFill
-		}
-		ab, refs := tx.Bucket(bAttach), tx.Bucket(bAttachRefs)
-		for _, a := range d.Attachments {
-			if ab.Get([]byte(a.SHA256)) == nil {
-				b, ok := data[a.SHA256]
-				if !ok {
-					return fmt.Errorf("%w: attachment %q has no data", ErrInvalid, a.Key)
-				}
-				if err := ab.Put([]byte(a.SHA256), s.kr.Seal(b, aadAttach(a.SHA256))); err != nil {
-					return err
-				}
-			}
-			if err := refs.Put([]byte(a.SHA256+d.ID), nil); err != nil {
+		ps[i] = p
+	}
+	recs := make([]*Record, len(ds))
+	err := s.updateTx(func(tx *bolt.Tx) error {
+		for i, p := range ps {
+			out, err := s.putTx(tx, p, data, now)
+			if err != nil {
 				return err
 			}
+			recs[i] = out
 		}
-		if err := tx.Bucket(bPersonal).Put([]byte(d.ID), sealed); err != nil {
-			return err
-		}
-		if err := tx.Bucket(bReceipts).Put([]byte(d.ID), sealedRc); err != nil {
-			return err
-		}
-		if err := putRecord(tx, rec); err != nil {
-			return err
-		}
-		if err := tx.Bucket(bOutbox).Put([]byte(d.ID), u64(dueNow)); err != nil {
-			return err
-		}
-		if err := addHistory(tx, d.ID, Event{At: now.UTC(), State: Queued}); err != nil {
-			return err
-		}
-		out = rec
-		return s.record(tx, audit.Event{Clerk: d.ClerkID, Action: audit.Enqueue, CitizenID: req.ID, Dossier: d.ID,
-			Purpose: "nộp hồ sơ " + d.ProcedureCode})
+		return nil
 	})
 	if err != nil {
 		return nil, nil, err
 	}
 	s.signal()
-	return out, &rc, nil
+	rcs := make([]*portal.Receipt, len(ps))
+	for i := range ps {
+		rcs[i] = &ps[i].rc
+	}
+	return recs, rcs, nil
+}
+
+// putTx stores one prepared dossier in tx (or finds it already stored).
+func (s *Store) putTx(tx *bolt.Tx, p *pending, data map[string][]byte, now time.Time) (*Record, error) {
+	d := p.d
+	if old, err := getRecord(tx, d.ID); err == nil {
+		if old.Hash != p.rec.Hash {
+			return nil, ErrExists
+		}
+		return old, nil
+	}
+	// IDs are UUIDv7, so these buckets are appended to in key order:
+	// fill pages almost full instead of bbolt's default half.
+	for _, b := range [][]byte{bDossiers, bPersonal, bReceipts, bHistory, bOutbox} {
+		tx.Bucket(b).FillPercent = appendFill
+	}
+	ab, refs := tx.Bucket(bAttach), tx.Bucket(bAttachRefs)
+	for _, a := range d.Attachments {
+		if ab.Get([]byte(a.SHA256)) == nil {
+			b, ok := data[a.SHA256]
+			if !ok {
+				return nil, fmt.Errorf("%w: attachment %q has no data", ErrInvalid, a.Key)
+			}
+			if err := ab.Put([]byte(a.SHA256), s.kr.Seal(b, aadAttach(a.SHA256))); err != nil {
+				return nil, err
+			}
+		}
+		if err := refs.Put([]byte(a.SHA256+d.ID), nil); err != nil {
+			return nil, err
+		}
+	}
+	if err := tx.Bucket(bPersonal).Put([]byte(d.ID), p.sealed); err != nil {
+		return nil, err
+	}
+	if err := tx.Bucket(bReceipts).Put([]byte(d.ID), p.sealedRc); err != nil {
+		return nil, err
+	}
+	if err := putRecord(tx, p.rec); err != nil {
+		return nil, err
+	}
+	if err := tx.Bucket(bOutbox).Put([]byte(d.ID), u64(dueNow)); err != nil {
+		return nil, err
+	}
+	if err := addHistory(tx, d.ID, Event{At: now.UTC(), State: Queued}); err != nil {
+		return nil, err
+	}
+	return p.rec, s.record(tx, audit.Event{Clerk: d.ClerkID, Action: audit.Enqueue, CitizenID: p.citizen, Dossier: d.ID,
+		Purpose: "nộp hồ sơ " + d.ProcedureCode})
 }
 
 // provisionalReceipt is the slip the kiosk can print before the portal has

@@ -13,6 +13,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"motcua/offline/dossier"
 	"motcua/offline/internal/testdossier"
 	"motcua/offline/portal"
 	"motcua/offline/seal"
@@ -323,5 +324,60 @@ func TestFileModes(t *testing.T) {
 	os.Chmod(filepath.Join(dir, "data.key"), 0o644)
 	if _, err := OpenDir(dir, filepath.Join(dir, "data.key"), Options{}); !errors.Is(err, seal.ErrKeyFileMode) {
 		t.Fatalf("world-readable key: %v", err)
+	}
+}
+
+// Issue 13.4: a bundle is stored whole or not at all: when a later
+// dossier fails inside the transaction, the earlier ones are not stored.
+func TestBundleAllOrNothing(t *testing.T) {
+	s := openStore(t, t.TempDir(), Options{NoSync: true})
+	defer s.Close()
+	clash := testdossier.New(9, t0)
+	s.Enqueue(clash, nil)
+	changed := *clash
+	changed.ProcedureName = "khác"
+	a, b := testdossier.New(1, t0), testdossier.New(2, t0)
+	noData := testdossier.New(3, t0)
+	withAttachment(noData, 3) // names an attachment whose bytes are not given
+	for _, tc := range []struct {
+		name string
+		ds   []*dossier.Dossier
+		want error
+	}{
+		{"third reuses an ID with other content", []*dossier.Dossier{a, b, &changed}, ErrExists},
+		{"second lacks its attachment's bytes", []*dossier.Dossier{a, noData, b}, ErrInvalid},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before, _ := s.Stats()
+			trail, _ := s.Audit().Verify()
+			if _, _, err := s.EnqueueBundle(tc.ds, nil); !errors.Is(err, tc.want) {
+				t.Fatalf("bundle: %v, want %v", err, tc.want)
+			}
+			after, _ := s.Stats()
+			if after != before {
+				t.Fatalf("a failed bundle stored something: %+v -> %+v", before, after)
+			}
+			if n, _ := s.Audit().Verify(); n != trail {
+				t.Fatalf("audit trail grew from %d to %d entries", trail, n)
+			}
+		})
+	}
+	recs, _, err := s.EnqueueBundle([]*dossier.Dossier{a, b}, nil)
+	if err != nil || len(recs) != 2 || recs[0].ID != a.ID || recs[1].ID != b.ID {
+		t.Fatalf("whole bundle: %v %v", recs, err)
+	}
+}
+
+// Issue 13.6: an attachment over the portal's limit is refused at intake.
+func TestAttachmentLimit(t *testing.T) {
+	s := openStore(t, t.TempDir(), Options{NoSync: true, MaxAttachment: 64})
+	defer s.Close()
+	d := testdossier.New(0, t0)
+	data := withAttachment(d, 0) // over 64 bytes
+	if _, _, err := s.Enqueue(d, data); !errors.Is(err, ErrTooLarge) || MessageKey(err) == "" {
+		t.Fatalf("large attachment: %v", err)
+	}
+	if s.OutboxLen() != 0 {
+		t.Fatal("stored anyway")
 	}
 }

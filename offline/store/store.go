@@ -61,7 +61,11 @@ type Options struct {
 	// (default DefaultMaxAhead); entries further ahead, left by a clock
 	// that went back, are due at once.
 	MaxAhead time.Duration
-	Now      func() time.Time
+	// MaxAttachment is the portal's size limit for one attachment (0: no
+	// limit); Enqueue refuses a larger one with ErrTooLarge, while the
+	// citizen is still at the counter.
+	MaxAttachment int64
+	Now           func() time.Time
 }
 
 // Store is the kiosk's local database. It is safe for concurrent use by the
