@@ -58,6 +58,10 @@ func runAudit(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		defer f.Close()
+		// An existing file keeps its mode through O_TRUNC: make it private.
+		if err := f.Chmod(0o600); err != nil {
+			return err
+		}
 		w = f
 	}
 	if *format == "json" {

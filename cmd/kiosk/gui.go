@@ -26,7 +26,6 @@ import (
 	"motcua/kiosk/session/adapt"
 	"motcua/kiosk/session/adapt/pcsccard"
 	"motcua/kiosk/ui"
-	"motcua/offline/portal"
 	"motcua/offline/store"
 	osync "motcua/offline/sync"
 )
@@ -137,7 +136,7 @@ func buildParts(ctx context.Context, g *guiFlags) (*kioskParts, error) {
 	if err != nil {
 		return nil, err
 	}
-	client, err := portal.NewHTTPClient(cfg.PortalURL, cfg.Token)
+	client, err := portalClient(cfg, "")
 	if err != nil {
 		st.Close()
 		return nil, err

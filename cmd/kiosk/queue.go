@@ -29,7 +29,8 @@ func openStore(cf *config.Flags) (config.Config, *store.Store, error) {
 	if err != nil {
 		return cfg, nil, err
 	}
-	st, err := store.OpenDir(cfg.DataDir, cfg.KeyPath(), store.Options{Retention: ret, KioskID: cfg.KioskID})
+	st, err := store.OpenDir(cfg.DataDir, cfg.KeyPath(), store.Options{Retention: ret, KioskID: cfg.KioskID,
+		MaxAttachment: int64(cfg.MaxAttachmentMB) << 20})
 	return cfg, st, err
 }
 
