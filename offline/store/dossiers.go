@@ -171,8 +171,8 @@ type pending struct {
 	d                *dossier.Dossier
 	rec              *Record
 	rc               portal.Receipt
-	sealed, sealedRc []byte
-	citizen          string
+	sealed  []byte
+	citizen string
 }
 
 func (s *Store) prepare(d *dossier.Dossier, data map[string][]byte, now time.Time) (*pending, error) {
@@ -203,10 +203,6 @@ func (s *Store) prepare(d *dossier.Dossier, data map[string][]byte, now time.Tim
 	}
 	req := requester(d)
 	p := &pending{d: d, rc: provisionalReceipt(d, now), citizen: req.ID}
-	rcRaw, err := json.Marshal(p.rc)
-	if err != nil {
-		return nil, err
-	}
 	p.rec = &Record{ID: d.ID, ProcedureCode: d.ProcedureCode, ProcedureName: d.ProcedureName, MaskedID: cccd.MaskID(req.ID),
 		Applicants: len(d.Applicants), Hash: hash, State: Queued, CreatedAt: now.UTC(), UpdatedAt: now.UTC(),
 		NextAttempt: now.UTC(), PersonalData: true, ClerkID: d.ClerkID, ProcessingDays: d.ProcessingDays}
@@ -214,7 +210,6 @@ func (s *Store) prepare(d *dossier.Dossier, data map[string][]byte, now time.Tim
 		p.rec.Attachments = append(p.rec.Attachments, a.SHA256)
 	}
 	p.sealed = s.kr.Seal(canon, aadDossier(d.ID))
-	p.sealedRc = s.kr.Seal(rcRaw, aadReceipt(d.ID))
 	return p, nil
 }
 
@@ -266,9 +261,13 @@ func (s *Store) putTx(tx *bolt.Tx, p *pending, data map[string][]byte, now time.
 		}
 		return old, nil
 	}
+	// Few pages per durable enqueue (issue 18.3): the record, the sealed
+	// dossier, the outbox entry and the audit entry, nothing more. The
+	// provisional receipt and the first history event follow from the
+	// record and the dossier, so they are derived when read, not stored.
 	// IDs are UUIDv7, so these buckets are appended to in key order:
 	// fill pages almost full instead of bbolt's default half.
-	for _, b := range [][]byte{bDossiers, bPersonal, bReceipts, bHistory, bOutbox} {
+	for _, b := range [][]byte{bDossiers, bPersonal, bOutbox} {
 		tx.Bucket(b).FillPercent = appendFill
 	}
 	ab, refs := tx.Bucket(bAttach), tx.Bucket(bAttachRefs)
@@ -289,16 +288,10 @@ func (s *Store) putTx(tx *bolt.Tx, p *pending, data map[string][]byte, now time.
 	if err := tx.Bucket(bPersonal).Put([]byte(d.ID), p.sealed); err != nil {
 		return nil, err
 	}
-	if err := tx.Bucket(bReceipts).Put([]byte(d.ID), p.sealedRc); err != nil {
-		return nil, err
-	}
 	if err := putRecord(tx, p.rec); err != nil {
 		return nil, err
 	}
 	if err := tx.Bucket(bOutbox).Put([]byte(d.ID), u64(dueNow)); err != nil {
-		return nil, err
-	}
-	if err := addHistory(tx, d.ID, Event{At: now.UTC(), State: Queued}); err != nil {
 		return nil, err
 	}
 	return p.rec, s.record(tx, audit.Event{Clerk: d.ClerkID, Action: audit.Enqueue, CitizenID: p.citizen, Dossier: d.ID,
@@ -337,8 +330,14 @@ func (s *Store) Get(id string) (*Record, error) {
 func (s *Store) History(id string) ([]Event, error) {
 	var out []Event
 	err := s.viewTx(func(tx *bolt.Tx) error {
-		if tx.Bucket(bDossiers).Get([]byte(id)) == nil {
-			return ErrNotFound
+		r, err := getRecord(tx, id)
+		if err != nil {
+			return err
+		}
+		// The first event (queued at creation) is not stored since schema
+		// 3; older stores have it.
+		if k, v := tx.Bucket(bHistory).Cursor().Seek([]byte(id)); k == nil || !bytes.HasPrefix(k, []byte(id)) || !firstEvent(v, r) {
+			out = append(out, Event{At: r.CreatedAt, State: Queued})
 		}
 		c := tx.Bucket(bHistory).Cursor()
 		p := []byte(id)
@@ -352,6 +351,13 @@ func (s *Store) History(id string) ([]Event, error) {
 		return nil
 	})
 	return out, err
+}
+
+// firstEvent reports whether a stored history event is the creation event
+// (kept by stores older than schema 3).
+func firstEvent(raw []byte, r *Record) bool {
+	var e Event
+	return json.Unmarshal(raw, &e) == nil && e.State == Queued && e.At.Equal(r.CreatedAt)
 }
 
 // Filter selects records for List. Zero fields match everything.
@@ -481,15 +487,25 @@ func (s *Store) Receipt(id string, who Actor) (*portal.Receipt, error) {
 			return err
 		}
 		sealed := tx.Bucket(bReceipts).Get([]byte(id))
-		if sealed == nil {
+		switch {
+		case sealed == nil && r.PersonalData:
+			// Not filed yet: the provisional receipt follows from the
+			// dossier (it is not stored, to keep enqueues small).
+			d, err := s.openDossier(tx, r)
+			if err != nil {
+				return err
+			}
+			rc = provisionalReceipt(d, r.CreatedAt)
+		case sealed == nil:
 			return ErrPurged
-		}
-		raw, err := s.kr.Open(sealed, aadReceipt(id))
-		if err != nil {
-			return fmt.Errorf("store: receipt %s: %w", id, err)
-		}
-		if err := json.Unmarshal(raw, &rc); err != nil {
-			return fmt.Errorf("%w: receipt %s", ErrCorrupt, id)
+		default:
+			raw, err := s.kr.Open(sealed, aadReceipt(id))
+			if err != nil {
+				return fmt.Errorf("store: receipt %s: %w", id, err)
+			}
+			if err := json.Unmarshal(raw, &rc); err != nil {
+				return fmt.Errorf("%w: receipt %s", ErrCorrupt, id)
+			}
 		}
 		ev := audit.Event{Clerk: who.Clerk, Action: audit.PrintReceipt, Dossier: id, Purpose: who.Purpose}
 		if r.PersonalData {

@@ -377,7 +377,7 @@ func TestRotateKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n != 7+7+5 { // dossiers, receipts, distinct attachments
+	if n != 7+1+5 { // dossiers, the filed one's receipt, distinct attachments
 		t.Fatalf("re-sealed %d", n)
 	}
 	s.Close()
