@@ -168,9 +168,9 @@ func (s *Store) Enqueue(d *dossier.Dossier, data map[string][]byte) (*Record, *p
 // pending is one dossier prepared (checked and sealed) outside the
 // transaction that stores it.
 type pending struct {
-	d                *dossier.Dossier
-	rec              *Record
-	rc               portal.Receipt
+	d       *dossier.Dossier
+	rec     *Record
+	rc      portal.Receipt
 	sealed  []byte
 	citizen string
 }

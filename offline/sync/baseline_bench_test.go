@@ -89,7 +89,10 @@ func baselineClient(tb testing.TB, url string, n, conc int) time.Duration {
 					return
 				}
 				var body []byte
-				db.View(func(tx *bolt.Tx) error { body = append(body, tx.Bucket([]byte("outbox")).Get([]byte(ids[i]))...); return nil })
+				db.View(func(tx *bolt.Tx) error {
+					body = append(body, tx.Bucket([]byte("outbox")).Get([]byte(ids[i]))...)
+					return nil
+				})
 				req, _ := http.NewRequest(http.MethodPost, url+portal.PathDossiers, bytes.NewReader(body))
 				req.Header.Set(portal.HeaderIdempotencyKey, ids[i])
 				resp, err := hc.Do(req)
