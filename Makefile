@@ -26,6 +26,7 @@ help:
 	@echo "make test         go vet, then every test (real pcscd + vpcd included)"
 	@echo "make bench        benchmarks"
 	@echo "make fuzz         a short run of every fuzz target (FUZZTIME=$(FUZZTIME))"
+	@echo "make soak         long fault runs: 3,000-round kill test, portal slow clients"
 	@echo "make screenshots  render the main screens under Xvfb into docs/screenshots/"
 	@echo "make deps         install missing Debian packages"
 
@@ -61,3 +62,10 @@ screenshots: deps build
 
 clean:
 	rm -rf $(BIN)
+
+# Long fault runs (issue 13.11): the 3,000-round SIGKILL test of the sync
+# and the reference portal's slow-client test.
+.PHONY: soak
+soak: deps
+	MOTCUA_SOAK=1 $(GO) test -tags $(TESTTAGS) -count=1 -timeout 90m -run 'Kill' ./offline/sync/
+	MOTCUA_SOAK=1 $(GO) test -tags $(TESTTAGS) -count=1 -timeout 30m -run 'SlowClient' ./offline/portalserver/ ./cmd/portal/

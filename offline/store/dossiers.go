@@ -231,7 +231,9 @@ func (s *Store) EnqueueBundle(ds []*dossier.Dossier, data map[string][]byte) ([]
 		ps[i] = p
 	}
 	recs := make([]*Record, len(ds))
-	err := s.updateTx(func(tx *bolt.Tx) error {
+	// Group commit: an enqueue shares its commit with the sync worker's
+	// writes in flight. The function may run again; it only reads tx.
+	err := s.batchTx(func(tx *bolt.Tx) error {
 		for i, p := range ps {
 			out, err := s.putTx(tx, p, data, now)
 			if err != nil {
