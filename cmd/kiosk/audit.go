@@ -44,7 +44,7 @@ func runAudit(ctx context.Context, e *env, args []string) error {
 	defer st.Close()
 	trail := st.Audit()
 	if sub == "verify" {
-		n, err := trail.Verify()
+		n, err := st.VerifyAudit() // a damaged page is an error, never a crash
 		if err != nil {
 			return err
 		}
