@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -328,7 +329,9 @@ func (s *Store) Get(id string) (*Record, error) {
 	return r, err
 }
 
-// History returns a dossier's status history, oldest first.
+// History returns a dossier's status history, oldest first. The creation
+// and filing events are derived from the record (since schema 3 they are
+// not stored, to keep commits small); older stores have them stored.
 func (s *Store) History(id string) ([]Event, error) {
 	var out []Event
 	err := s.viewTx(func(tx *bolt.Tx) error {
@@ -336,30 +339,28 @@ func (s *Store) History(id string) ([]Event, error) {
 		if err != nil {
 			return err
 		}
-		// The first event (queued at creation) is not stored since schema
-		// 3; older stores have it.
-		if k, v := tx.Bucket(bHistory).Cursor().Seek([]byte(id)); k == nil || !bytes.HasPrefix(k, []byte(id)) || !firstEvent(v, r) {
-			out = append(out, Event{At: r.CreatedAt, State: Queued})
-		}
 		c := tx.Bucket(bHistory).Cursor()
 		p := []byte(id)
+		haveFirst, haveFiled := false, false
 		for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
 			var e Event
 			if err := json.Unmarshal(v, &e); err != nil {
-				return err
+				return fmt.Errorf("%w: history of %s", ErrCorrupt, id)
 			}
+			haveFirst = haveFirst || (e.State == Queued && e.At.Equal(r.CreatedAt))
+			haveFiled = haveFiled || strings.HasPrefix(e.Note, "filed as ")
 			out = append(out, e)
+		}
+		if !haveFirst {
+			out = append(out, Event{At: r.CreatedAt, State: Queued})
+		}
+		if !haveFiled && !r.FiledAt.IsZero() {
+			out = append(out, Event{At: r.FiledAt, State: Filed, Note: "filed as " + r.Code})
 		}
 		return nil
 	})
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
 	return out, err
-}
-
-// firstEvent reports whether a stored history event is the creation event
-// (kept by stores older than schema 3).
-func firstEvent(raw []byte, r *Record) bool {
-	var e Event
-	return json.Unmarshal(raw, &e) == nil && e.State == Queued && e.At.Equal(r.CreatedAt)
 }
 
 // Filter selects records for List. Zero fields match everything.

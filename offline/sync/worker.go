@@ -9,6 +9,7 @@ import (
 	stdsync "sync"
 	"time"
 
+	"motcua/offline/dossier"
 	"motcua/offline/portal"
 	"motcua/offline/seal"
 	"motcua/offline/store"
@@ -189,6 +190,18 @@ const (
 )
 
 func classify(err error) outcome { return portal.KindOf(err) }
+
+// requesterID is the ID of the dossier's requester (the first applicant
+// when none has that role), as the store names the citizen in the audit
+// trail.
+func requesterID(d *dossier.Dossier) string {
+	for _, a := range d.Applicants {
+		if a.Role == "requester" {
+			return a.ID
+		}
+	}
+	return d.Applicants[0].ID
+}
 
 // refusal returns a refusal's machine code and the portal's reason (which
 // may name a person: it goes to the store sealed, never to a log).
@@ -491,7 +504,11 @@ func (w *Worker) sendOne(ctx context.Context, id string, count func(func(*Result
 	now := w.cfg.Now()
 	switch classify(err) {
 	case ok:
-		if err := w.cfg.Store.MarkFiled(id, resp, now.Add(w.cfg.PollInterval)); err != nil {
+		citizen := ""
+		if len(out.Dossier.Applicants) > 0 {
+			citizen = requesterID(out.Dossier)
+		}
+		if err := w.cfg.Store.MarkFiledFor(id, citizen, resp, now.Add(w.cfg.PollInterval)); err != nil {
 			w.log.Error("recording receipt", "dossier", id, "err", err)
 			return
 		}
