@@ -177,6 +177,9 @@ func Open(path string, kr *seal.Keyring, opt Options) (_ *Store, err error) {
 // shows here as ErrCorrupt rather than as a crash later.
 func walkFile(path string, timeout time.Duration) (err error) {
 	defer guard(&err, debug.SetPanicOnFault(true))
+	if err := checkPages(path); err != nil {
+		return err
+	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: timeout})
 	if errors.Is(err, bolt.ErrTimeout) {
 		return ErrLocked
