@@ -116,17 +116,30 @@ func (s *Store) clamp(t time.Time) time.Time {
 	return t
 }
 
-// Outgoing is what the sync worker sends for one dossier.
+// Outgoing is what the sync worker sends for one dossier. Its attachments
+// are decrypted one at a time (Attachment), just before each is uploaded,
+// so a dossier's memory is bounded by its largest attachment, not their
+// sum (issue 13.6).
 type Outgoing struct {
-	Dossier     *dossier.Dossier
-	Attachments map[string][]byte // by SHA-256
-	Attempts    int
+	Dossier  *dossier.Dossier
+	Attempts int
+	s        *Store
 }
 
-// Load decrypts a queued dossier and its attachments for sending. It is not
-// audited by itself: the delivery is, when it is recorded.
+// Attachment decrypts one of the dossier's attachments.
+func (o *Outgoing) Attachment(sha string) ([]byte, error) {
+	b, err := o.s.Attachment(sha)
+	if errors.Is(err, ErrPurged) {
+		return nil, fmt.Errorf("%w: attachment of %s missing", ErrCorrupt, o.Dossier.ID)
+	}
+	return b, err
+}
+
+// Load decrypts a queued dossier for sending and checks that its
+// attachments are there (they are decrypted by Outgoing.Attachment). It is
+// not audited by itself: the delivery is, when it is recorded.
 func (s *Store) Load(id string) (*Outgoing, error) {
-	var out Outgoing
+	out := Outgoing{s: s}
 	err := s.viewTx(func(tx *bolt.Tx) error {
 		r, err := getRecord(tx, id)
 		if err != nil {
@@ -139,17 +152,14 @@ func (s *Store) Load(id string) (*Outgoing, error) {
 			return err
 		}
 		out.Attempts = r.Attempts
-		out.Attachments = map[string][]byte{}
 		for _, sha := range r.Attachments {
 			sealed := tx.Bucket(bAttach).Get([]byte(sha))
 			if sealed == nil {
 				return fmt.Errorf("%w: attachment of %s missing", ErrCorrupt, id)
 			}
-			b, err := s.kr.Open(sealed, aadAttach(sha))
-			if err != nil {
-				return err
+			if _, err := seal.KeyOf(sealed); err != nil {
+				return fmt.Errorf("%w: attachment of %s: %v", ErrCorrupt, id, err)
 			}
-			out.Attachments[sha] = b
 		}
 		return nil
 	})

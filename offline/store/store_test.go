@@ -75,7 +75,7 @@ func TestEnqueueAndLoad(t *testing.T) {
 	if h, _ := out.Dossier.Hash(); h != want {
 		t.Fatal("loaded dossier differs")
 	}
-	if !bytes.Equal(out.Attachments[d.Attachments[0].SHA256], data[d.Attachments[0].SHA256]) {
+	if got, err := out.Attachment(d.Attachments[0].SHA256); err != nil || !bytes.Equal(got, data[d.Attachments[0].SHA256]) {
 		t.Fatal("attachment differs")
 	}
 	ids, _ := s.Due(t0, "", 10)

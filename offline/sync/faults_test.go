@@ -1,14 +1,28 @@
 package sync
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	stdsync "sync"
 	"testing"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 
+	"motcua/offline/dossier"
+	"motcua/offline/internal/testdossier"
+	"motcua/offline/portal"
 	"motcua/offline/store"
 )
 
@@ -79,4 +93,71 @@ func TestClockBackDoesNotStall(t *testing.T) {
 		t.Fatalf("drain after the clock went back: %+v %v", res, err)
 	}
 	r.exactlyOnce(3)
+}
+
+// Issue 13.6: the worker holds one attachment in memory at a time, not a
+// dossier's all: a dossier with 8 attachments of 4 MiB each is sent with
+// the heap growing by far less than their 32 MiB sum.
+func TestAttachmentsOneAtATime(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(10)) // heap in use ≈ live data
+	kdir := t.TempDir()
+	st, err := store.OpenDir(kdir, filepath.Join(kdir, "data.key"), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	// A portal that reads each upload and keeps nothing: the heap measured
+	// is the kiosk's.
+	uploaded := 0
+	srv := baselineServer(t)
+	mux := http.NewServeMux()
+	mux.HandleFunc("PUT "+portal.PathAttachments+"{sha}", func(w http.ResponseWriter, r *http.Request) {
+		n, _ := io.Copy(io.Discard, r.Body)
+		if n > 0 {
+			uploaded++
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.Handle("/", httputil.NewSingleHostReverseProxy(mustURL(t, srv.URL)))
+	ts := httptest.NewServer(mux)
+	defer ts.Close()
+	client, _ := portal.NewHTTPClient(ts.URL, "tok")
+	d := testdossier.New(0, time.Now())
+	data := map[string][]byte{}
+	for i := range 8 {
+		b := bytes.Repeat([]byte{byte('a' + i)}, 4<<20)
+		sum := sha256.Sum256(b)
+		sha := hex.EncodeToString(sum[:])
+		d.Attachments = append(d.Attachments, dossier.Attachment{Key: fmt.Sprintf("part%d", i), Name: "scan", Type: "application/pdf", SHA256: sha, Size: int64(len(b))})
+		data[sha] = b
+	}
+	if _, _, err := st.Enqueue(d, data); err != nil {
+		t.Fatal(err)
+	}
+	data = nil
+	w, _ := New(Config{Store: st, Client: client, Concurrency: 1, RequestTimeout: time.Minute})
+	runtime.GC()
+	var base runtime.MemStats
+	runtime.ReadMemStats(&base)
+	stop := make(chan struct{})
+	peakc := heapWatch(stop)
+	res, err := w.Drain(context.Background())
+	close(stop)
+	peak := <-peakc
+	if err != nil || res.Sent != 1 || uploaded != 8 {
+		t.Fatalf("drain %+v %v, %d uploads", res, err, uploaded)
+	}
+	growth := int64(peak) - int64(base.HeapInuse)
+	t.Logf("kiosk heap grew by %.1f MiB sending 8 × 4 MiB attachments", float64(growth)/(1<<20))
+	if growth > 16<<20 {
+		t.Fatalf("heap grew by %d MiB: the attachments were held together", growth>>20)
+	}
+}
+
+func mustURL(t *testing.T, s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }

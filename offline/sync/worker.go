@@ -488,8 +488,18 @@ func (w *Worker) sendOne(ctx context.Context, id string, count func(func(*Result
 	}
 	rctx, cancel := context.WithTimeout(ctx, w.cfg.RequestTimeout)
 	defer cancel()
+	// One attachment in memory at a time: decrypted just before its upload.
 	for _, a := range out.Dossier.Attachments {
-		if err = w.cfg.Client.PutAttachment(rctx, a, out.Attachments[a.SHA256]); err != nil {
+		data, lerr := out.Attachment(a.SHA256)
+		if lerr != nil {
+			w.log.Error("attachment unreadable; dossier set aside", "dossier", id, "err", lerr)
+			if err := w.cfg.Store.SetAside(id, lerr); err != nil {
+				w.log.Error("setting dossier aside", "dossier", id, "err", err)
+			}
+			count(func(r *Result) { r.Refused++ })
+			return
+		}
+		if err = w.cfg.Client.PutAttachment(rctx, a, data); err != nil {
 			break
 		}
 	}
