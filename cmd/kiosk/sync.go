@@ -80,6 +80,9 @@ func runSync(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return &leftError{fmt.Sprintf("%v (%d dossier(s) left)", err, res.Left)}
 		}
+		if stats.Damaged > 0 {
+			return &leftError{fmt.Sprintf("%d damaged record(s) set aside: run 'kiosk queue check', restore from a backup", stats.Damaged)}
+		}
 		if res.Left > 0 || stats.NeedsAttention > 0 || res.StatsLeft {
 			return &leftError{fmt.Sprintf("%d dossier(s) left in the outbox, %d need attention; statistics left: %v", res.Left, stats.NeedsAttention, res.StatsLeft)}
 		}

@@ -377,7 +377,7 @@ func (s *Store) List(f Filter) ([]Record, error) {
 		return tx.Bucket(bDossiers).ForEach(func(_, v []byte) error {
 			var r Record
 			if err := json.Unmarshal(v, &r); err != nil {
-				return err
+				return nil // damaged: `kiosk queue check` names it; list the rest
 			}
 			if (f.State == "" || r.State == f.State) && (f.Since.IsZero() || !r.CreatedAt.Before(f.Since)) &&
 				(f.Until.IsZero() || r.CreatedAt.Before(f.Until)) {
@@ -402,6 +402,7 @@ func (s *Store) Today() ([]Record, error) {
 type Stats struct {
 	Queued, Filed, NeedsAttention, Closed int
 	Outbox                                int // entries in the outbox (= Queued when consistent)
+	Damaged                               int // records that do not parse (see Check)
 }
 
 // Stats counts records by state and the outbox length.
@@ -412,7 +413,8 @@ func (s *Store) Stats() (Stats, error) {
 		return tx.Bucket(bDossiers).ForEach(func(_, v []byte) error {
 			var r struct{ State State }
 			if err := json.Unmarshal(v, &r); err != nil {
-				return err
+				st.Damaged++
+				return nil
 			}
 			switch r.State {
 			case Queued:

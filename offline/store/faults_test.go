@@ -162,6 +162,13 @@ func TestDamagedRecordSetAside(t *testing.T) {
 					t.Fatalf("record %+v", r)
 				}
 			}
+			// The rest of the store stays usable: lists and counts go on.
+			if _, err := s.List(Filter{}); err != nil {
+				t.Fatalf("list with a damaged record: %v", err)
+			}
+			if st, err := s.Stats(); err != nil || (tc.state == "" && st.Damaged != 1) {
+				t.Fatalf("stats with a damaged record: %+v %v", st, err)
+			}
 			probs, err := s.Check()
 			if err != nil {
 				t.Fatal(err)
