@@ -130,11 +130,10 @@ func TestSubmitCLI(t *testing.T) {
 	os.WriteFile(vals, []byte(`{"requesterIsSubject":"self","maritalStatus":"single","purpose":"Xin việc"}`), 0o600)
 	card := findUp(t, filepath.Join("seeds", "cards", "nguyen-van-an.json"))
 
-	code, out, errs := kioskRun(t, "submit", "--data", data, "--procedure", "xac-nhan-hon-nhan", "--sim", card, "--json")
-	if code != 1 || !strings.Contains(errs, "purpose (required)") {
+	if code, _, errs := kioskRun(t, "submit", "--data", data, "--procedure", "xac-nhan-hon-nhan", "--sim", card, "--json"); code != 1 || !strings.Contains(errs, "purpose (required)") {
 		t.Fatalf("incomplete form: exit %d\n%s", code, errs)
 	}
-	code, out, errs = kioskRun(t, "submit", "--data", data, "--procedure", "1.004873", "--sim", card, "--values", vals, "--json")
+	code, out, errs := kioskRun(t, "submit", "--data", data, "--procedure", "1.004873", "--sim", card, "--values", vals, "--json")
 	if code != 0 {
 		t.Fatalf("submit: exit %d: %s", code, errs)
 	}

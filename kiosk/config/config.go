@@ -122,9 +122,7 @@ func (c *Config) LoadFile(path string, optional bool) error {
 // Flags binds the settings shared by every subcommand to fs. Call Resolve
 // after fs.Parse so that flags override the config file.
 type Flags struct {
-	cfg      *Config
 	path     string
-	set      map[string]string
 	explicit *flag.FlagSet
 }
 
