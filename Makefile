@@ -33,6 +33,7 @@ help:
 	@echo "make test         go vet, then every test (real pcscd + vpcd included)"
 	@echo "make bench        benchmarks"
 	@echo "make fuzz         a short run of every fuzz target (FUZZTIME=$(FUZZTIME))"
+	@echo "make soak         long fault runs: 3,000-round kill test, portal slow clients"
 	@echo "make screenshots  render the main screens under Xvfb into docs/screenshots/"
 	@echo "make deps         install missing Debian packages"
 	@echo "make deb          build the Debian package into $(BIN)/ (make deb-test: install/remove it, as root)"
@@ -101,3 +102,10 @@ fleet-bench: deps
 
 fleet-screenshots: deps
 	$(GO) test -tags $(TESTTAGS) -count=1 -run FleetInChromium ./offline/portalserver -screenshots $(CURDIR)/docs/screenshots
+
+# Long fault runs (issue 13.11): the 3,000-round SIGKILL test of the sync
+# and the reference portal's slow-client test.
+.PHONY: soak
+soak: deps
+	MOTCUA_SOAK=1 $(GO) test -tags $(TESTTAGS) -count=1 -timeout 90m -run 'Kill' ./offline/sync/
+	MOTCUA_SOAK=1 $(GO) test -tags $(TESTTAGS) -count=1 -timeout 30m -run 'SlowClient' ./offline/portalserver/ ./cmd/portal/

@@ -43,7 +43,7 @@ func runAudit(ctx context.Context, e *env, args []string) error {
 	defer st.Close()
 	trail := st.Audit()
 	if sub == "verify" {
-		n, err := trail.Verify()
+		n, err := st.VerifyAudit() // a damaged page is an error, never a crash
 		if err != nil {
 			return err
 		}
@@ -57,6 +57,10 @@ func runAudit(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		defer f.Close()
+		// An existing file keeps its mode through O_TRUNC: make it private.
+		if err := f.Chmod(0o600); err != nil {
+			return err
+		}
 		w = f
 	}
 	if *format == "json" {

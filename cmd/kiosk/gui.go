@@ -9,12 +9,16 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
 
 	"motcua/assets"
 	kapp "motcua/kiosk/app"
 	"motcua/kiosk/config"
+	"motcua/kiosk/i18n"
 	"motcua/kiosk/session"
 	"motcua/kiosk/ui"
+	"motcua/offline/store"
 )
 
 // This file is the only place that imports fyne.io/fyne/v2/app: the screens
@@ -139,6 +143,12 @@ func runGUI(ctx context.Context, e *env, args []string) error {
 	}
 	start := time.Now()
 	p, err := buildParts(ctx, g)
+	if key := store.MessageKey(err); key != "" {
+		// A missing key, a missing or damaged store: refuse to start, and
+		// say so on the screen (the counter has no terminal) as well as
+		// here. Nothing is created in its place.
+		showStoreError(ctx, key)
+	}
 	if err != nil {
 		return err
 	}
@@ -161,4 +171,21 @@ func runGUI(ctx context.Context, e *env, args []string) error {
 	})
 	w.ShowAndRun()
 	return nil
+}
+
+// showStoreError shows why the kiosk cannot start (in Vietnamese and
+// English) and what to do, until the window is closed.
+func showStoreError(ctx context.Context, key string) {
+	text := i18n.Default()
+	a := newApp()
+	w := a.NewWindow(text.In(i18n.VI, "store.error.title"))
+	msg := widget.NewLabel(text.In(i18n.VI, key) + "\n\n" + text.In(i18n.EN, key))
+	msg.Wrapping = fyne.TextWrapWord
+	w.SetContent(container.NewPadded(container.NewVBox(widget.NewLabelWithStyle(text.In(i18n.VI, "store.error.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), msg)))
+	w.Resize(fyne.NewSize(720, 360))
+	go func() {
+		<-ctx.Done()
+		fyne.Do(a.Quit)
+	}()
+	w.ShowAndRun()
 }

@@ -26,7 +26,8 @@ func openStore(cf *config.Flags) (config.Config, *store.Store, error) {
 	if err != nil {
 		return cfg, nil, err
 	}
-	st, err := store.OpenDir(cfg.DataDir, cfg.KeyPath(), store.Options{Retention: ret, KioskID: cfg.KioskID})
+	st, err := store.OpenDir(cfg.DataDir, cfg.KeyPath(), store.Options{Retention: ret, KioskID: cfg.KioskID,
+		MaxAttachment: int64(cfg.MaxAttachmentMB) << 20})
 	return cfg, st, err
 }
 
@@ -130,8 +131,14 @@ func runQueue(ctx context.Context, e *env, args []string) error {
 		if rec.Code != "" {
 			fmt.Fprintf(e.stdout, "Code:          %s\nPortal status: %d %s\n", rec.Code, rec.PortalStatus, rec.PortalStatus.Vietnamese())
 		}
-		if rec.Reason != "" {
-			fmt.Fprintf(e.stdout, "Reason:        %s\n", rec.Reason)
+		if rec.HasReason {
+			// The portal's reason may name the citizen: it is kept sealed
+			// and this read is audited.
+			why, err := st.Reason(rec.ID, store.Actor{Clerk: *clerk, Purpose: "xem lý do cổng trả lại"})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "Reason:        %s (%s)\n", why, orDash(rec.ReasonCode))
 		}
 		fmt.Fprintf(e.stdout, "Hash:          %s\nPersonal data: %v\nAttempts:      %d\n", rec.Hash, rec.PersonalData, rec.Attempts)
 		if rec.LastError != "" {

@@ -80,7 +80,7 @@ func TestQueueSyncAuditCLI(t *testing.T) {
 	}
 	code, out, _ = kioskRun(t, append([]string{"queue", "list", "--state", "needs-attention", "--json"}, common...)...)
 	json.Unmarshal([]byte(out), &recs)
-	if code != 0 || len(recs) != 1 || recs[0].Reason != "Thiếu giấy tờ" {
+	if code != 0 || len(recs) != 1 || !recs[0].HasReason || recs[0].ReasonCode != "refused" || strings.Contains(out, "Thiếu giấy tờ") {
 		t.Fatalf("needs attention: %s", out)
 	}
 	id := recs[0].ID
@@ -130,11 +130,10 @@ func TestSubmitCLI(t *testing.T) {
 	os.WriteFile(vals, []byte(`{"requesterIsSubject":"self","maritalStatus":"single","purpose":"Xin việc"}`), 0o600)
 	card := findUp(t, filepath.Join("seeds", "cards", "nguyen-van-an.json"))
 
-	code, out, errs := kioskRun(t, "submit", "--data", data, "--procedure", "xac-nhan-hon-nhan", "--sim", card, "--json")
-	if code != 1 || !strings.Contains(errs, "purpose (required)") {
+	if code, _, errs := kioskRun(t, "submit", "--data", data, "--procedure", "xac-nhan-hon-nhan", "--sim", card, "--json"); code != 1 || !strings.Contains(errs, "purpose (required)") {
 		t.Fatalf("incomplete form: exit %d\n%s", code, errs)
 	}
-	code, out, errs = kioskRun(t, "submit", "--data", data, "--procedure", "1.004873", "--sim", card, "--values", vals, "--json")
+	code, out, errs := kioskRun(t, "submit", "--data", data, "--procedure", "1.004873", "--sim", card, "--values", vals, "--json")
 	if code != 0 {
 		t.Fatalf("submit: exit %d: %s", code, errs)
 	}

@@ -2,12 +2,9 @@ package main
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"flag"
 	"fmt"
 	"log/slog"
-	"os"
 	"time"
 
 	"motcua/kiosk/config"
@@ -24,20 +21,13 @@ type leftError struct{ msg string }
 func (e *leftError) Error() string { return e.msg }
 func (e *leftError) ExitCode() int { return 1 }
 
-func portalClient(cfg config.Config, caFile string) (*portal.HTTPClient, error) {
-	var opts []portal.Option
-	if caFile != "" {
-		pem, err := os.ReadFile(caFile)
-		if err != nil {
-			return nil, err
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("%s: no PEM certificates", caFile)
-		}
-		opts = append(opts, portal.WithTLSConfig(&tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}))
+// portalClient builds the portal adapter the config names (kind, URL,
+// token, CA, pins); --ca overrides the config's CA file.
+func portalClient(cfg config.Config, caFile string) (portal.Client, error) {
+	if caFile == "" {
+		caFile = cfg.PortalCA
 	}
-	return portal.NewHTTPClient(cfg.PortalURL, cfg.Token, opts...)
+	return portal.New(portal.Settings{Kind: cfg.PortalKind, URL: cfg.PortalURL, Token: cfg.Token, CAFile: caFile, Pins: cfg.PortalPins})
 }
 
 func runSync(ctx context.Context, e *env, args []string) error {
@@ -88,6 +78,9 @@ func runSync(ctx context.Context, e *env, args []string) error {
 			res.Sent, res.Refused, res.Retried, res.Polled, res.Left, stats.NeedsAttention, res.Stats, more)
 		if err != nil {
 			return &leftError{fmt.Sprintf("%v (%d dossier(s) left)", err, res.Left)}
+		}
+		if stats.Damaged > 0 {
+			return &leftError{fmt.Sprintf("%d damaged record(s) set aside: run 'kiosk queue check', restore from a backup", stats.Damaged)}
 		}
 		if res.Left > 0 || stats.NeedsAttention > 0 || res.StatsLeft {
 			return &leftError{fmt.Sprintf("%d dossier(s) left in the outbox, %d need attention; statistics left: %v", res.Left, stats.NeedsAttention, res.StatsLeft)}

@@ -70,13 +70,16 @@ func (k *Kiosk) build(ctx context.Context) (err error) {
 	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
 		return err
 	}
-	k.Store, err = store.OpenDir(c.DataDir, c.keyPath(), store.Options{Retention: c.Retention, KioskID: c.KioskID, NoSync: c.NoSync})
+	k.Store, err = store.OpenDir(c.DataDir, c.keyPath(), store.Options{Retention: c.Retention, KioskID: c.KioskID, NoSync: c.NoSync,
+		MaxAttachment: c.MaxAttachment})
 	if err != nil {
 		return err
 	}
 	st := k.Store
 	k.closers = append(k.closers, func() { st.Close() })
-	client, err := portal.NewHTTPClient(c.PortalURL, c.Token)
+	ps := c.Portal
+	ps.URL, ps.Token = c.PortalURL, c.Token
+	client, err := portal.New(ps)
 	if err != nil {
 		return err
 	}

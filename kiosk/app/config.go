@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"motcua/kiosk/pdfdoc"
+	"motcua/offline/portal"
 	"path/filepath"
 	"strings"
 	"time"
@@ -92,6 +93,12 @@ type Config struct {
 	NoSync bool
 
 	PortalURL, Token string
+	// Portal is how the portal client is built: adapter kind, CA file,
+	// key pins (URL and Token are set from the fields above by Build).
+	Portal portal.Settings
+	// MaxAttachment is the portal's limit for one attachment, enforced at
+	// intake (0: none).
+	MaxAttachment int64
 
 	KioskID, CounterID string
 	AgencyName         string // the forms' "Kính gửi"
@@ -139,7 +146,8 @@ func FromConfig(c config.Config) (Config, error) {
 	out := Config{Profile: c.Profile, Mode: session.Mode(c.Mode), DataDir: c.DataDir, KeyPath: c.KeyPath(),
 		PortalURL: c.PortalURL, Token: c.Token, KioskID: c.KioskID, CounterID: c.CounterID,
 		AgencyName: c.AgencyName, AdminPIN: c.AdminPIN, IdleWipe: time.Duration(c.IdleWipeS) * time.Second,
-		Printer: c.Printer}
+		Printer: c.Printer, MaxAttachment: int64(c.MaxAttachmentMB) << 20,
+		Portal: portal.Settings{Kind: c.PortalKind, CAFile: c.PortalCA, Pins: c.PortalPins}}
 	if paper, err := pdfdoc.ParsePaper(c.ReceiptPaper); err != nil {
 		bad("receiptPaper", "%v", err)
 	} else {

@@ -48,7 +48,21 @@ type Config struct {
 	// ReceiptPaper is the receipt's layout: "A4", "A5" or "roll80" (an
 	// 80 mm kiosk receipt printer).
 	ReceiptPaper string `json:"receiptPaper"`
+	// PortalKind names the portal adapter (portal.Kinds; default
+	// "reference"); PortalCA is a PEM file of the CA the portal's
+	// certificate chains to; PortalPins are SHA-256 digests of its public
+	// key (hex or base64), checked on top of the chain.
+	PortalKind string   `json:"portalKind,omitempty"`
+	PortalCA   string   `json:"portalCA,omitempty"`
+	PortalPins []string `json:"portalPins,omitempty"`
+	// MaxAttachmentMB is the portal's size limit for one attachment,
+	// enforced at intake (0: no limit).
+	MaxAttachmentMB int `json:"maxAttachmentMB,omitempty"`
 }
+
+// ErrConfigMode means a config file holding secrets (the portal token,
+// clerk PINs, the admin PIN) can be read or written by other users.
+var ErrConfigMode = errors.New("config: a file holding the portal token or PINs must be readable by its owner only (chmod 600)")
 
 // Default returns settings that work out of the box on a developer machine:
 // a per-user data directory, the simulated reader and a local portal.
@@ -187,18 +201,27 @@ func (c *Config) LoadFile(path string, optional bool) error {
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(c); err != nil {
+	var file Config
+	if err := dec.Decode(&file); err != nil {
 		return fmt.Errorf("config: %s: %w", path, err)
 	}
-	return nil
+	if file.Token != "" || file.Clerks != "" || file.AdminPIN != "" {
+		st, err := os.Stat(path)
+		if err != nil {
+			return fmt.Errorf("config: %w", err)
+		}
+		if st.Mode().Perm()&0o077 != 0 {
+			return fmt.Errorf("%w: %s has mode %v", ErrConfigMode, path, st.Mode().Perm())
+		}
+	}
+	// Overlay: decode again onto c (the check above saw the file alone).
+	return json.Unmarshal(b, c)
 }
 
 // Flags binds the settings shared by every subcommand to fs. Call Resolve
 // after fs.Parse so that flags override the config file.
 type Flags struct {
-	cfg      *Config
 	path     string
-	set      map[string]string
 	explicit *flag.FlagSet
 }
 

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"flag"
 	"io"
 	"os"
@@ -48,5 +49,35 @@ func TestDefaultConfigFileInDataDir(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "config.json"), []byte(`{"mdoe":"x"}`), 0o600)
 	if _, err := f.Resolve(); err == nil || !strings.Contains(err.Error(), "mdoe") {
 		t.Fatalf("unknown field not reported: %v", err)
+	}
+}
+
+// Issue 13.10: a config file holding the token or PINs that others can
+// read is refused; one without secrets is read whatever its mode.
+func TestConfigFileModeWithSecrets(t *testing.T) {
+	for _, tt := range []struct {
+		name, body string
+		mode       os.FileMode
+		refused    bool
+	}{
+		{"token, world-readable", `{"token":"t0k"}`, 0o644, true},
+		{"clerk PINs, group-readable", `{"clerks":"CB-1:1234"}`, 0o640, true},
+		{"admin PIN, world-writable", `{"adminPin":"2468"}`, 0o602, true},
+		{"token, private", `{"token":"t0k"}`, 0o600, false},
+		{"no secret, world-readable", `{"mode":"counter"}`, 0o644, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "kiosk.json")
+			os.WriteFile(p, []byte(tt.body), 0o600)
+			os.Chmod(p, tt.mode)
+			c := Default()
+			err := c.LoadFile(p, false)
+			if got := errors.Is(err, ErrConfigMode); got != tt.refused {
+				t.Fatalf("err %v, refused %v want %v", err, got, tt.refused)
+			}
+			if err != nil && strings.Contains(err.Error(), "t0k") {
+				t.Fatal("the error shows the token")
+			}
+		})
 	}
 }

@@ -126,9 +126,11 @@ type Event struct {
 
 // Queue files dossiers and reports on them.
 type Queue interface {
-	// Submit stores d (encrypted) and tries to deliver it at once; a portal
-	// that is down is not an error: the dossier waits and Filed says so.
-	Submit(ctx context.Context, d dossier.Dossier, files map[string][]byte, m Metrics) (Filed, error)
+	// Submit stores ds (encrypted: one dossier, or the dossiers of a
+	// bundle) in one transaction, all or none, and tries to deliver them
+	// at once; a portal that is down is not an error: the dossiers wait
+	// and each Filed says so. On error nothing was stored.
+	Submit(ctx context.Context, ds []dossier.Dossier, files map[string][]byte, m Metrics) ([]Filed, error)
 	Today(ctx context.Context) ([]Entry, error)
 	Status() Status
 	Rate(ctx context.Context, dossierID string, score int) error

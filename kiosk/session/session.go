@@ -747,21 +747,17 @@ func (s *Session) Submit(ctx context.Context) error {
 }
 
 func (s *Session) submit(ctx context.Context, ds []dossier.Dossier, files map[string][]byte, m Metrics, components []string) {
-	var filed []Filed
-	var err error
-	for _, d := range ds {
-		var f Filed
-		if f, err = s.cfg.Queue.Submit(ctx, d, files, m); err != nil {
-			break
-		}
-		filed = append(filed, f)
+	// One call, one transaction: a bundle is stored whole or not at all.
+	filed, err := s.cfg.Queue.Submit(ctx, ds, files, m)
+	if err == nil && len(filed) != len(ds) {
+		err = fmt.Errorf("session: queue filed %d of %d dossiers", len(filed), len(ds))
 	}
 	s.mu.Lock()
 	if s.state != StateSubmitting {
 		s.mu.Unlock()
 		return
 	}
-	if err != nil && len(filed) == 0 {
+	if err != nil {
 		// Nothing was stored: go back to Review so nothing is lost.
 		s.moveLocked(InSubmitFailed)
 		s.problem = "error.submit"

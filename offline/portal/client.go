@@ -36,6 +36,7 @@ func WithHTTPClient(hc *http.Client) Option { return func(c *HTTPClient) { c.hc 
 func WithTLSConfig(cfg *tls.Config) Option {
 	return func(c *HTTPClient) {
 		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxIdleConnsPerHost = 16
 		tr.TLSClientConfig = cfg
 		c.hc = &http.Client{Transport: tr, Timeout: c.hc.Timeout}
 	}
@@ -47,6 +48,9 @@ func NewHTTPClient(baseURL, token string, opts ...Option) (*HTTPClient, error) {
 	u, err := url.Parse(strings.TrimRight(baseURL, "/"))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("portal: bad base URL %q", baseURL)
+	}
+	if err := checkTransport(u); err != nil {
+		return nil, err
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 16
@@ -88,7 +92,7 @@ func (c *HTTPClient) do(ctx context.Context, method, path string, body []byte, h
 	}
 	if resp.StatusCode >= 400 {
 		er := DecodeError(b)
-		return resp.StatusCode, resp.Header, b, &Error{HTTPStatus: resp.StatusCode, Code: er.Error, Reason: er.Reason}
+		return resp.StatusCode, resp.Header, b, HTTPError(resp.StatusCode, er.Error, er.Reason)
 	}
 	return resp.StatusCode, resp.Header, b, nil
 }

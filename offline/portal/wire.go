@@ -155,41 +155,118 @@ func DecodeError(b []byte) ErrorResponse {
 	return r
 }
 
-// Error is a portal's refusal or failure of one request.
+// Kind sorts every failure a Client reports into what the kiosk does
+// about it. It is the contract between the sync worker and any adapter.
+type Kind int
+
+// The kinds of failure.
+const (
+	// Offline: the portal did not decide anything about this request (no
+	// answer, down, unavailable, or this kiosk's token refused). The
+	// kiosk stops sending and probes with backoff; the request is repeated
+	// unchanged later.
+	Offline Kind = iota + 1
+	// Transient: this request failed this time (a server error, a rate
+	// limit, a garbled answer). It is retried with backoff.
+	Transient
+	// Refused: a permanent decision about this request: the same request
+	// will never succeed. The kiosk sets the dossier aside for a clerk,
+	// with the portal's code and (sealed) reason.
+	Refused
+)
+
+func (k Kind) String() string {
+	switch k {
+	case Offline:
+		return "offline"
+	case Transient:
+		return "transient"
+	case Refused:
+		return "refused"
+	}
+	return "ok"
+}
+
+// KindOf classifies err; nil is 0. An error no adapter classified is
+// Transient: retried, never dropped.
+func KindOf(err error) Kind {
+	var pe *Error
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, ErrUnreachable), errors.Is(err, context.DeadlineExceeded):
+		return Offline
+	case errors.As(err, &pe) && pe.kind() != 0:
+		return pe.kind()
+	}
+	return Transient
+}
+
+// Error is a portal's answer that refuses or fails one request. Adapters
+// for other portals return it with the Kind their protocol implies;
+// HTTPStatus is informational (0 when the protocol has none).
 type Error struct {
+	Kind       Kind
 	HTTPStatus int
-	Code       string // ErrorResponse.Error
-	Reason     string // ErrorResponse.Reason: portal text, no personal data expected
+	Code       string // machine code, e.g. ErrCodeRefused; no personal data
+	// Reason is the portal's text for people. It may name a citizen, so it
+	// is never part of Error() (which ends up in logs) and the kiosk keeps
+	// it sealed.
+	Reason string
+}
+
+// HTTPError builds the Error for an HTTP answer of the reference protocol.
+func HTTPError(status int, code, reason string) *Error {
+	return &Error{Kind: httpKind(status), HTTPStatus: status, Code: code, Reason: reason}
+}
+
+// httpKind maps a status code: 401/403 (this kiosk's token, fixable) and
+// 502–504 are Offline; 408, 429 and other 5xx Transient; other 4xx Refused.
+func httpKind(status int) Kind {
+	switch {
+	case status == 401 || status == 403 || status == 502 || status == 503 || status == 504:
+		return Offline
+	case status == 408 || status == 429 || status >= 500:
+		return Transient
+	case status >= 400:
+		return Refused
+	}
+	return Transient
 }
 
 func (e *Error) Error() string {
-	if e.Reason != "" {
-		return fmt.Sprintf("portal: HTTP %d %s: %s", e.HTTPStatus, e.Code, e.Reason)
+	s := "portal: " + e.kind().String()
+	if e.HTTPStatus != 0 {
+		s += fmt.Sprintf(" (HTTP %d)", e.HTTPStatus)
 	}
-	return fmt.Sprintf("portal: HTTP %d %s", e.HTTPStatus, e.Code)
+	if e.Code != "" {
+		s += " " + e.Code
+	}
+	return s
 }
 
-// Permanent reports whether retrying the same request cannot succeed: a 4xx
-// other than 401/403 (the kiosk's token, fixable), 408 and 429 (try later).
-func (e *Error) Permanent() bool {
-	switch e.HTTPStatus {
-	case 401, 403, 408, 429:
-		return false
+func (e *Error) kind() Kind {
+	if e.Kind == 0 && e.HTTPStatus != 0 {
+		return httpKind(e.HTTPStatus)
 	}
-	return e.HTTPStatus >= 400 && e.HTTPStatus < 500
+	return e.Kind
 }
+
+// Permanent reports whether retrying the same request cannot succeed
+// (Kind Refused).
+func (e *Error) Permanent() bool { return e.kind() == Refused }
 
 // Is lets errors.Is match the sentinel errors below.
 func (e *Error) Is(target error) bool {
 	switch target {
 	case ErrUnauthorized:
-		return e.HTTPStatus == 401 || e.HTTPStatus == 403
+		return e.HTTPStatus == 401 || e.HTTPStatus == 403 || e.Code == ErrCodeUnauthorized
 	case ErrConflict:
-		return e.HTTPStatus == 409
+		return e.HTTPStatus == 409 || e.Code == ErrCodeConflict
 	case ErrNotFound:
-		return e.HTTPStatus == 404
+		return e.HTTPStatus == 404 || e.Code == ErrCodeNotFound
 	case ErrUnavailable:
-		return e.HTTPStatus == 502 || e.HTTPStatus == 503 || e.HTTPStatus == 504
+		return e.HTTPStatus == 502 || e.HTTPStatus == 503 || e.HTTPStatus == 504 || e.Code == ErrCodeUnavailable
 	}
 	return false
 }
@@ -206,7 +283,17 @@ var (
 
 // Client is what the kiosk needs from a portal. The reference HTTP client
 // implements it; an adapter for a provincial one-door system (iGate,
-// OpenCPS, …) implements the same five calls.
+// OpenCPS, …) implements the same five calls and passes the conformance
+// suite in offline/portal/portaltest.
+//
+// The contract on errors: every error a method returns is classified by
+// KindOf as Offline, Transient or Refused, and the kiosk acts on the kind
+// alone (see Kind). A refusal is an *Error with Kind Refused, a machine
+// Code and the portal's Reason (which may name a person: never put it in
+// Error()). A token the portal refuses matches ErrUnauthorized (Offline);
+// an unknown dossier in Status matches ErrNotFound; a dossier ID reused
+// with other content in Submit matches ErrConflict (Refused). A cancelled
+// or expired ctx ends the call promptly.
 type Client interface {
 	// Probe checks cheaply that the portal answers and accepts the token.
 	Probe(ctx context.Context) error

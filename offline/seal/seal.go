@@ -26,6 +26,8 @@ var (
 	ErrFormat      = errors.New("seal: malformed sealed value")
 	ErrKeyFile     = errors.New("seal: malformed key file")
 	ErrKeyFileMode = errors.New("seal: key file is readable or writable by other users")
+	// ErrNoKeyFile means Load found no key file at the path.
+	ErrNoKeyFile = errors.New("seal: key file does not exist")
 )
 
 const (
@@ -68,9 +70,23 @@ type Keyring struct {
 // existing file that group or others may read is refused: the data key is
 // the only thing between the disk and the citizens' data.
 func LoadOrCreate(path string) (*Keyring, error) {
+	k, err := Load(path)
+	if errors.Is(err, ErrNoKeyFile) {
+		return create(path)
+	}
+	return k, err
+}
+
+// Create writes a fresh key file at path (and its directory, mode 0700); it
+// fails when a file is already there: a key is never replaced.
+func Create(path string) (*Keyring, error) { return create(path) }
+
+// Load reads the key file at path; a missing file is ErrNoKeyFile (nothing
+// is created). A file that group or others may read is refused.
+func Load(path string) (*Keyring, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return create(path)
+		return nil, fmt.Errorf("%w: %s", ErrNoKeyFile, filepath.Base(path))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("seal: reading key file: %w", err)
@@ -259,6 +275,13 @@ func (k *Keyring) Open(sealed, aad []byte) ([]byte, error) {
 		return nil, ErrAuth
 	}
 	return pt, nil
+}
+
+// CheckValue is a short value that identifies this key file without
+// revealing any key: an HMAC of a fixed label under the MAC key, which
+// rotation never changes. A store keeps it to refuse another kiosk's key.
+func (k *Keyring) CheckValue() []byte {
+	return k.MAC([]byte("motcua/key-check-value/v1"))[:16]
 }
 
 // MAC returns the hex HMAC-SHA256 of data under the key file's MAC key: a

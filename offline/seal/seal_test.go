@@ -163,3 +163,37 @@ func BenchmarkSeal1KiB(b *testing.B) {
 		k.Seal(pt, []byte("dossier/x"))
 	}
 }
+
+// Load never creates a key; Create never replaces one; the check value
+// identifies the key file and survives rotation (issue 13.1).
+func TestLoadCreateCheckValue(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "data.key")
+	if _, err := Load(p); !errors.Is(err, ErrNoKeyFile) {
+		t.Fatalf("load of a missing key: %v", err)
+	}
+	if _, err := os.Stat(p); err == nil {
+		t.Fatal("Load created a key file")
+	}
+	k, err := Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Create(p); err == nil {
+		t.Fatal("Create replaced an existing key file")
+	}
+	cv := k.CheckValue()
+	if _, err := k.AddKey(); err != nil {
+		t.Fatal(err)
+	}
+	if err := k.Retire(); err != nil {
+		t.Fatal(err)
+	}
+	k2, err := Load(p)
+	if err != nil || !bytes.Equal(k2.CheckValue(), cv) {
+		t.Fatalf("check value changed by rotation: %v", err)
+	}
+	other, _ := Create(filepath.Join(t.TempDir(), "data.key"))
+	if bytes.Equal(other.CheckValue(), cv) {
+		t.Fatal("two key files share a check value")
+	}
+}

@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"runtime/debug"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -21,13 +22,47 @@ type Problem struct {
 func (s *Store) Check() ([]Problem, error) {
 	var probs []Problem
 	add := func(id, format string, a ...any) { probs = append(probs, Problem{id, fmt.Sprintf(format, a...)}) }
-	err := s.db.View(func(tx *bolt.Tx) error {
+	// Pages first: bbolt's own consistency check, so a broken page is
+	// reported as such rather than as a panic halfway through the records.
+	pageErr := s.viewTx(func(tx *bolt.Tx) error {
+		n := 0
+		for err := range tx.Check() {
+			if n++; n <= 20 {
+				add("", "database page: %v", err)
+			}
+		}
+		if n > 20 {
+			add("", "database page: %d more problems", n-20)
+		}
+		return nil
+	})
+	if pageErr != nil {
+		add("", "database pages: %v", pageErr)
+	}
+	err := s.viewTx(func(tx *bolt.Tx) error {
 		out, poll := tx.Bucket(bOutbox), tx.Bucket(bPoll)
+		tx.Bucket(bDamaged).ForEach(func(k, v []byte) error {
+			add(string(k), "set aside by the sync: %s", v)
+			return nil
+		})
+		for _, b := range [][]byte{bOutbox, bPoll} {
+			tx.Bucket(b).ForEach(func(k, v []byte) error {
+				if len(v) != 8 {
+					add(string(k), "damaged entry in %s", b)
+				}
+				return nil
+			})
+		}
 		err := tx.Bucket(bDossiers).ForEach(func(k, v []byte) error {
 			var r Record
 			if err := json.Unmarshal(v, &r); err != nil {
 				add(string(k), "unreadable record")
 				return nil
+			}
+			if r.HasReason {
+				if _, err := s.getReason(tx, r.ID); err != nil {
+					add(r.ID, "sealed reason does not open: %v", err)
+				}
 			}
 			inOut, inPoll := out.Get(k) != nil, poll.Get(k) != nil
 			switch {
@@ -64,7 +99,7 @@ func (s *Store) Check() ([]Problem, error) {
 		if err != nil {
 			return err
 		}
-		for _, b := range [][]byte{bOutbox, bPoll, bPersonal, bReceipts} {
+		for _, b := range [][]byte{bOutbox, bPoll, bPersonal, bReceipts, bReasons} {
 			tx.Bucket(b).ForEach(func(k, _ []byte) error {
 				if tx.Bucket(bDossiers).Get(k) == nil {
 					add(string(k), "orphan entry in %s", b)
@@ -75,10 +110,20 @@ func (s *Store) Check() ([]Problem, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		// A panic from a damaged page: report it as a problem, with those
+		// found before it.
+		add("", "database: %v", err)
+		return probs, nil
 	}
-	if _, err := s.trail.Verify(); err != nil {
+	if _, err := s.VerifyAudit(); err != nil {
 		add("", "audit trail: %v", err)
 	}
 	return probs, nil
+}
+
+// VerifyAudit verifies the audit trail's hash chain (audit.Trail.Verify);
+// a damaged page gives ErrCorrupt, never a panic.
+func (s *Store) VerifyAudit() (n int, err error) {
+	defer guard(&err, debug.SetPanicOnFault(true))
+	return s.trail.Verify()
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -32,26 +33,30 @@ const (
 // Record is a dossier's metadata: everything here is stored in clear, so
 // nothing here is personal data.
 type Record struct {
-	ID             string        `json:"id"`
-	ProcedureCode  string        `json:"procedureCode"`
-	ProcedureName  string        `json:"procedureName"`
-	MaskedID       string        `json:"maskedId"` // requester's ID, all but the last 4 digits hidden
-	Applicants     int           `json:"applicants"`
-	Hash           string        `json:"hash"` // dossier.Hash of the content
-	State          State         `json:"state"`
-	Code           string        `json:"code,omitempty"` // portal's dossier code once filed
-	PortalStatus   portal.Status `json:"portalStatus,omitempty"`
-	Reason         string        `json:"reason,omitempty"` // the portal's reason (refusal, supplement…)
-	CreatedAt      time.Time     `json:"createdAt"`
-	UpdatedAt      time.Time     `json:"updatedAt"`
-	FiledAt        time.Time     `json:"filedAt,omitzero"`
-	Attempts       int           `json:"attempts"`
-	NextAttempt    time.Time     `json:"nextAttempt,omitzero"`
-	LastError      string        `json:"lastError,omitempty"` // kind of the last delivery failure
-	PersonalData   bool          `json:"personalData"`        // sealed content still held locally
-	Attachments    []string      `json:"attachments,omitempty"`
-	ClerkID        string        `json:"clerkId,omitempty"`
-	ProcessingDays int           `json:"processingDays,omitempty"`
+	ID            string        `json:"id"`
+	ProcedureCode string        `json:"procedureCode"`
+	ProcedureName string        `json:"procedureName"`
+	MaskedID      string        `json:"maskedId"` // requester's ID, all but the last 4 digits hidden
+	Applicants    int           `json:"applicants"`
+	Hash          string        `json:"hash"` // dossier.Hash of the content
+	State         State         `json:"state"`
+	Code          string        `json:"code,omitempty"` // portal's dossier code once filed
+	PortalStatus  portal.Status `json:"portalStatus,omitempty"`
+	// Reason is only read from stores older than schema 3; the portal's
+	// reason is now sealed (Store.Reason), as it may name a person.
+	Reason         string    `json:"reason,omitempty"`
+	ReasonCode     string    `json:"reasonCode,omitempty"` // the portal's machine code of a refusal
+	HasReason      bool      `json:"hasReason,omitempty"`  // a sealed reason is kept
+	CreatedAt      time.Time `json:"createdAt"`
+	UpdatedAt      time.Time `json:"updatedAt"`
+	FiledAt        time.Time `json:"filedAt,omitzero"`
+	Attempts       int       `json:"attempts"`
+	NextAttempt    time.Time `json:"nextAttempt,omitzero"`
+	LastError      string    `json:"lastError,omitempty"` // kind of the last delivery failure
+	PersonalData   bool      `json:"personalData"`        // sealed content still held locally
+	Attachments    []string  `json:"attachments,omitempty"`
+	ClerkID        string    `json:"clerkId,omitempty"`
+	ProcessingDays int       `json:"processingDays,omitempty"`
 }
 
 // Event is one entry of a dossier's status history.
@@ -82,6 +87,7 @@ func (s *Store) record(tx *bolt.Tx, ev audit.Event) error {
 func aadDossier(id string) []byte { return []byte("motcua/dossier/" + id) }
 func aadReceipt(id string) []byte { return []byte("motcua/receipt/" + id) }
 func aadAttach(sha string) []byte { return []byte("motcua/attachment/" + sha) }
+func aadReason(id string) []byte  { return []byte("motcua/reason/" + id) }
 func u64(t time.Time) []byte {
 	var b [8]byte
 	binary.BigEndian.PutUint64(b[:], uint64(t.UnixNano()))
@@ -107,7 +113,7 @@ func getRecord(tx *bolt.Tx, id string) (*Record, error) {
 	}
 	var r Record
 	if err := json.Unmarshal(raw, &r); err != nil {
-		return nil, fmt.Errorf("store: record %s: %w", id, err)
+		return nil, fmt.Errorf("%w: record %s does not parse", ErrCorrupt, id)
 	}
 	return &r, nil
 }
@@ -153,93 +159,146 @@ const appendFill = 0.9
 // again returns the stored record; a different dossier under the same ID is
 // ErrExists.
 func (s *Store) Enqueue(d *dossier.Dossier, data map[string][]byte) (*Record, *portal.Receipt, error) {
+	recs, rcs, err := s.EnqueueBundle([]*dossier.Dossier{d}, data)
+	if err != nil {
+		return nil, nil, err
+	}
+	return recs[0], rcs[0], nil
+}
+
+// pending is one dossier prepared (checked and sealed) outside the
+// transaction that stores it.
+type pending struct {
+	d       *dossier.Dossier
+	rec     *Record
+	rc      portal.Receipt
+	sealed  []byte
+	citizen string
+}
+
+func (s *Store) prepare(d *dossier.Dossier, data map[string][]byte, now time.Time) (*pending, error) {
 	if d == nil || !dossier.ValidID(d.ID) || d.ProcedureCode == "" || len(d.Applicants) == 0 {
-		return nil, nil, fmt.Errorf("%w: needs a UUID, a procedure code and an applicant", ErrInvalid)
+		return nil, fmt.Errorf("%w: needs a UUID, a procedure code and an applicant", ErrInvalid)
 	}
 	canon, err := d.Canonical()
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	sum := sha256.Sum256(canon)
 	hash := hex.EncodeToString(sum[:])
 	for _, a := range d.Attachments {
+		if s.opt.MaxAttachment > 0 && a.Size > s.opt.MaxAttachment {
+			return nil, fmt.Errorf("%w: %q is %d bytes (limit %d)", ErrTooLarge, a.Key, a.Size, s.opt.MaxAttachment)
+		}
 		b, ok := data[a.SHA256]
 		if !ok {
 			continue // may already be stored; checked in the transaction
 		}
+		if s.opt.MaxAttachment > 0 && int64(len(b)) > s.opt.MaxAttachment {
+			return nil, fmt.Errorf("%w: %q is %d bytes (limit %d)", ErrTooLarge, a.Key, len(b), s.opt.MaxAttachment)
+		}
 		got := sha256.Sum256(b)
 		if hex.EncodeToString(got[:]) != a.SHA256 {
-			return nil, nil, fmt.Errorf("%w: attachment %q does not match its SHA-256", ErrInvalid, a.Key)
+			return nil, fmt.Errorf("%w: attachment %q does not match its SHA-256", ErrInvalid, a.Key)
 		}
 	}
-	now := s.now()
 	req := requester(d)
-	rc := provisionalReceipt(d, now)
-	rcRaw, err := json.Marshal(rc)
-	if err != nil {
-		return nil, nil, err
-	}
-	rec := &Record{ID: d.ID, ProcedureCode: d.ProcedureCode, ProcedureName: d.ProcedureName, MaskedID: cccd.MaskID(req.ID),
+	p := &pending{d: d, rc: provisionalReceipt(d, now), citizen: req.ID}
+	p.rec = &Record{ID: d.ID, ProcedureCode: d.ProcedureCode, ProcedureName: d.ProcedureName, MaskedID: cccd.MaskID(req.ID),
 		Applicants: len(d.Applicants), Hash: hash, State: Queued, CreatedAt: now.UTC(), UpdatedAt: now.UTC(),
 		NextAttempt: now.UTC(), PersonalData: true, ClerkID: d.ClerkID, ProcessingDays: d.ProcessingDays}
 	for _, a := range d.Attachments {
-		rec.Attachments = append(rec.Attachments, a.SHA256)
+		p.rec.Attachments = append(p.rec.Attachments, a.SHA256)
 	}
-	sealed := s.kr.Seal(canon, aadDossier(d.ID))
-	sealedRc := s.kr.Seal(rcRaw, aadReceipt(d.ID))
-	var out *Record
-	err = s.db.Update(func(tx *bolt.Tx) error {
-		if old, err := getRecord(tx, d.ID); err == nil {
-			if old.Hash != hash {
-				return ErrExists
-			}
-			out = old
-			return nil
+	p.sealed = s.kr.Seal(canon, aadDossier(d.ID))
+	return p, nil
+}
+
+// EnqueueBundle stores several dossiers (a bundle of procedures filed
+// together) as Enqueue does, all in ONE durable transaction: either every
+// dossier is stored or none is. data holds the attachments of all of them.
+// The records and receipts come back in the order of ds.
+func (s *Store) EnqueueBundle(ds []*dossier.Dossier, data map[string][]byte) ([]*Record, []*portal.Receipt, error) {
+	if len(ds) == 0 {
+		return nil, nil, fmt.Errorf("%w: no dossier", ErrInvalid)
+	}
+	now := s.now()
+	ps := make([]*pending, len(ds))
+	for i, d := range ds {
+		p, err := s.prepare(d, data, now)
+		if err != nil {
+			return nil, nil, err
 		}
-		// IDs are UUIDv7, so these buckets are appended to in key order:
-		// fill pages almost full instead of bbolt's default half.
-		for _, b := range [][]byte{bDossiers, bPersonal, bReceipts, bHistory, bOutbox} {
-			tx.Bucket(b).FillPercent = appendFill
-		}
-		ab, refs := tx.Bucket(bAttach), tx.Bucket(bAttachRefs)
-		for _, a := range d.Attachments {
-			if ab.Get([]byte(a.SHA256)) == nil {
-				b, ok := data[a.SHA256]
-				if !ok {
-					return fmt.Errorf("%w: attachment %q has no data", ErrInvalid, a.Key)
-				}
-				if err := ab.Put([]byte(a.SHA256), s.kr.Seal(b, aadAttach(a.SHA256))); err != nil {
-					return err
-				}
-			}
-			if err := refs.Put([]byte(a.SHA256+d.ID), nil); err != nil {
+		ps[i] = p
+	}
+	recs := make([]*Record, len(ds))
+	// Group commit: an enqueue shares its commit with the sync worker's
+	// writes in flight. The function may run again; it only reads tx.
+	err := s.batchTx(func(tx *bolt.Tx) error {
+		for i, p := range ps {
+			out, err := s.putTx(tx, p, data, now)
+			if err != nil {
 				return err
 			}
+			recs[i] = out
 		}
-		if err := tx.Bucket(bPersonal).Put([]byte(d.ID), sealed); err != nil {
-			return err
-		}
-		if err := tx.Bucket(bReceipts).Put([]byte(d.ID), sealedRc); err != nil {
-			return err
-		}
-		if err := putRecord(tx, rec); err != nil {
-			return err
-		}
-		if err := tx.Bucket(bOutbox).Put([]byte(d.ID), u64(now)); err != nil {
-			return err
-		}
-		if err := addHistory(tx, d.ID, Event{At: now.UTC(), State: Queued}); err != nil {
-			return err
-		}
-		out = rec
-		return s.record(tx, audit.Event{Clerk: d.ClerkID, Action: audit.Enqueue, CitizenID: req.ID, Dossier: d.ID,
-			Purpose: "nộp hồ sơ " + d.ProcedureCode})
+		return nil
 	})
 	if err != nil {
 		return nil, nil, err
 	}
 	s.signal()
-	return out, &rc, nil
+	rcs := make([]*portal.Receipt, len(ps))
+	for i := range ps {
+		rcs[i] = &ps[i].rc
+	}
+	return recs, rcs, nil
+}
+
+// putTx stores one prepared dossier in tx (or finds it already stored).
+func (s *Store) putTx(tx *bolt.Tx, p *pending, data map[string][]byte, now time.Time) (*Record, error) {
+	d := p.d
+	if old, err := getRecord(tx, d.ID); err == nil {
+		if old.Hash != p.rec.Hash {
+			return nil, ErrExists
+		}
+		return old, nil
+	}
+	// Few pages per durable enqueue (issue 18.3): the record, the sealed
+	// dossier, the outbox entry and the audit entry, nothing more. The
+	// provisional receipt and the first history event follow from the
+	// record and the dossier, so they are derived when read, not stored.
+	// IDs are UUIDv7, so these buckets are appended to in key order:
+	// fill pages almost full instead of bbolt's default half.
+	for _, b := range [][]byte{bDossiers, bPersonal, bOutbox} {
+		tx.Bucket(b).FillPercent = appendFill
+	}
+	ab, refs := tx.Bucket(bAttach), tx.Bucket(bAttachRefs)
+	for _, a := range d.Attachments {
+		if ab.Get([]byte(a.SHA256)) == nil {
+			b, ok := data[a.SHA256]
+			if !ok {
+				return nil, fmt.Errorf("%w: attachment %q has no data", ErrInvalid, a.Key)
+			}
+			if err := ab.Put([]byte(a.SHA256), s.kr.Seal(b, aadAttach(a.SHA256))); err != nil {
+				return nil, err
+			}
+		}
+		if err := refs.Put([]byte(a.SHA256+d.ID), nil); err != nil {
+			return nil, err
+		}
+	}
+	if err := tx.Bucket(bPersonal).Put([]byte(d.ID), p.sealed); err != nil {
+		return nil, err
+	}
+	if err := putRecord(tx, p.rec); err != nil {
+		return nil, err
+	}
+	if err := tx.Bucket(bOutbox).Put([]byte(d.ID), u64(dueNow)); err != nil {
+		return nil, err
+	}
+	return p.rec, s.record(tx, audit.Event{Clerk: d.ClerkID, Action: audit.Enqueue, CitizenID: p.citizen, Dossier: d.ID,
+		Purpose: "nộp hồ sơ " + d.ProcedureCode})
 }
 
 // provisionalReceipt is the slip the kiosk can print before the portal has
@@ -262,7 +321,7 @@ func provisionalReceipt(d *dossier.Dossier, now time.Time) portal.Receipt {
 // Get returns a dossier's metadata.
 func (s *Store) Get(id string) (*Record, error) {
 	var r *Record
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.viewTx(func(tx *bolt.Tx) error {
 		var err error
 		r, err = getRecord(tx, id)
 		return err
@@ -270,24 +329,37 @@ func (s *Store) Get(id string) (*Record, error) {
 	return r, err
 }
 
-// History returns a dossier's status history, oldest first.
+// History returns a dossier's status history, oldest first. The creation
+// and filing events are derived from the record (since schema 3 they are
+// not stored, to keep commits small); older stores have them stored.
 func (s *Store) History(id string) ([]Event, error) {
 	var out []Event
-	err := s.db.View(func(tx *bolt.Tx) error {
-		if tx.Bucket(bDossiers).Get([]byte(id)) == nil {
-			return ErrNotFound
+	err := s.viewTx(func(tx *bolt.Tx) error {
+		r, err := getRecord(tx, id)
+		if err != nil {
+			return err
 		}
 		c := tx.Bucket(bHistory).Cursor()
 		p := []byte(id)
+		haveFirst, haveFiled := false, false
 		for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
 			var e Event
 			if err := json.Unmarshal(v, &e); err != nil {
-				return err
+				return fmt.Errorf("%w: history of %s", ErrCorrupt, id)
 			}
+			haveFirst = haveFirst || (e.State == Queued && e.At.Equal(r.CreatedAt))
+			haveFiled = haveFiled || strings.HasPrefix(e.Note, "filed as ")
 			out = append(out, e)
+		}
+		if !haveFirst {
+			out = append(out, Event{At: r.CreatedAt, State: Queued})
+		}
+		if !haveFiled && !r.FiledAt.IsZero() {
+			out = append(out, Event{At: r.FiledAt, State: Filed, Note: "filed as " + r.Code})
 		}
 		return nil
 	})
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
 	return out, err
 }
 
@@ -301,11 +373,11 @@ type Filter struct {
 // List returns the records matching f, oldest first.
 func (s *Store) List(f Filter) ([]Record, error) {
 	var out []Record
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.viewTx(func(tx *bolt.Tx) error {
 		return tx.Bucket(bDossiers).ForEach(func(_, v []byte) error {
 			var r Record
 			if err := json.Unmarshal(v, &r); err != nil {
-				return err
+				return nil // damaged: `kiosk queue check` names it; list the rest
 			}
 			if (f.State == "" || r.State == f.State) && (f.Since.IsZero() || !r.CreatedAt.Before(f.Since)) &&
 				(f.Until.IsZero() || r.CreatedAt.Before(f.Until)) {
@@ -330,17 +402,19 @@ func (s *Store) Today() ([]Record, error) {
 type Stats struct {
 	Queued, Filed, NeedsAttention, Closed int
 	Outbox                                int // entries in the outbox (= Queued when consistent)
+	Damaged                               int // records that do not parse (see Check)
 }
 
 // Stats counts records by state and the outbox length.
 func (s *Store) Stats() (Stats, error) {
 	var st Stats
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.viewTx(func(tx *bolt.Tx) error {
 		st.Outbox = tx.Bucket(bOutbox).Stats().KeyN
 		return tx.Bucket(bDossiers).ForEach(func(_, v []byte) error {
 			var r struct{ State State }
 			if err := json.Unmarshal(v, &r); err != nil {
-				return err
+				st.Damaged++
+				return nil
 			}
 			switch r.State {
 			case Queued:
@@ -361,7 +435,7 @@ func (s *Store) Stats() (Stats, error) {
 // OutboxLen is the number of dossiers waiting to be sent.
 func (s *Store) OutboxLen() int {
 	n := 0
-	s.db.View(func(tx *bolt.Tx) error {
+	s.viewTx(func(tx *bolt.Tx) error {
 		n = tx.Bucket(bOutbox).Stats().KeyN
 		return nil
 	})
@@ -393,7 +467,7 @@ func (s *Store) openDossier(tx *bolt.Tx, r *Record) (*dossier.Dossier, error) {
 // the audit trail.
 func (s *Store) Dossier(id string, who Actor) (*dossier.Dossier, error) {
 	var d *dossier.Dossier
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.updateTx(func(tx *bolt.Tx) error {
 		r, err := getRecord(tx, id)
 		if err != nil {
 			return err
@@ -412,21 +486,31 @@ func (s *Store) Dossier(id string, who Actor) (*dossier.Dossier, error) {
 // data, the applicant is shown as the masked ID. The read is audited.
 func (s *Store) Receipt(id string, who Actor) (*portal.Receipt, error) {
 	var rc portal.Receipt
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.updateTx(func(tx *bolt.Tx) error {
 		r, err := getRecord(tx, id)
 		if err != nil {
 			return err
 		}
 		sealed := tx.Bucket(bReceipts).Get([]byte(id))
-		if sealed == nil {
+		switch {
+		case sealed == nil && r.PersonalData:
+			// Not filed yet: the provisional receipt follows from the
+			// dossier (it is not stored, to keep enqueues small).
+			d, err := s.openDossier(tx, r)
+			if err != nil {
+				return err
+			}
+			rc = provisionalReceipt(d, r.CreatedAt)
+		case sealed == nil:
 			return ErrPurged
-		}
-		raw, err := s.kr.Open(sealed, aadReceipt(id))
-		if err != nil {
-			return fmt.Errorf("store: receipt %s: %w", id, err)
-		}
-		if err := json.Unmarshal(raw, &rc); err != nil {
-			return fmt.Errorf("%w: receipt %s", ErrCorrupt, id)
+		default:
+			raw, err := s.kr.Open(sealed, aadReceipt(id))
+			if err != nil {
+				return fmt.Errorf("store: receipt %s: %w", id, err)
+			}
+			if err := json.Unmarshal(raw, &rc); err != nil {
+				return fmt.Errorf("%w: receipt %s", ErrCorrupt, id)
+			}
 		}
 		ev := audit.Event{Clerk: who.Clerk, Action: audit.PrintReceipt, Dossier: id, Purpose: who.Purpose}
 		if r.PersonalData {
@@ -445,7 +529,7 @@ func (s *Store) Receipt(id string, who Actor) (*portal.Receipt, error) {
 // Attachment returns an attachment's bytes (decrypted).
 func (s *Store) Attachment(sha string) ([]byte, error) {
 	var out []byte
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.viewTx(func(tx *bolt.Tx) error {
 		sealed := tx.Bucket(bAttach).Get([]byte(sha))
 		if sealed == nil {
 			return ErrPurged

@@ -15,12 +15,12 @@ import (
 
 // SetSetting stores a non-personal setting (in clear).
 func (s *Store) SetSetting(key, value string) error {
-	return s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bSettings).Put([]byte(key), []byte(value)) })
+	return s.updateTx(func(tx *bolt.Tx) error { return tx.Bucket(bSettings).Put([]byte(key), []byte(value)) })
 }
 
 // Setting returns a setting; ok is false when it was never set.
 func (s *Store) Setting(key string) (value string, ok bool, err error) {
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.viewTx(func(tx *bolt.Tx) error {
 		if v := tx.Bucket(bSettings).Get([]byte(key)); v != nil {
 			value, ok = string(v), true
 		}
@@ -46,7 +46,7 @@ func (s *Store) AddRating(r Rating) error {
 	if err != nil {
 		return err
 	}
-	err = s.db.Update(func(tx *bolt.Tx) error {
+	err = s.updateTx(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bRatings)
 		seq, _ := b.NextSequence()
 		return b.Put(binary.BigEndian.AppendUint64(nil, seq), raw)
@@ -62,7 +62,7 @@ func (s *Store) AddRating(r Rating) error {
 // Ratings returns every rating given at or after since.
 func (s *Store) Ratings(since time.Time) ([]Rating, error) {
 	var out []Rating
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.viewTx(func(tx *bolt.Tx) error {
 		return tx.Bucket(bRatings).ForEach(func(_, v []byte) error {
 			var r Rating
 			if err := json.Unmarshal(v, &r); err != nil {
@@ -87,7 +87,7 @@ func (s *Store) AddIndicator(name string, delta int64) error {
 	}
 	day := cccd.DateOf(s.now().In(portal.Vietnam)).ISO()
 	key := []byte(day + "|" + name)
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.updateTx(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bIndicators)
 		var v int64
 		if raw := b.Get(key); len(raw) == 8 {
@@ -100,7 +100,7 @@ func (s *Store) AddIndicator(name string, delta int64) error {
 // Indicators returns the counters of one day (zero date: summed over all days).
 func (s *Store) Indicators(day cccd.Date) (map[string]int64, error) {
 	out := map[string]int64{}
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.viewTx(func(tx *bolt.Tx) error {
 		return tx.Bucket(bIndicators).ForEach(func(k, v []byte) error {
 			d, name, ok := strings.Cut(string(k), "|")
 			if !ok || len(v) != 8 || (!day.IsZero() && d != day.ISO()) {

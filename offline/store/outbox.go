@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"motcua/offline/audit"
 	"motcua/offline/dossier"
 	"motcua/offline/portal"
+	"motcua/offline/seal"
 )
 
 // SyncClerk is the actor the sync worker records in the audit trail.
@@ -30,7 +32,7 @@ func (s *Store) PollDue(now time.Time, after string, limit int) ([]string, error
 
 func (s *Store) scan(bucket []byte, now time.Time, after string, limit int) ([]string, error) {
 	var ids []string
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.viewTx(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucket).Cursor()
 		var k, v []byte
 		if after == "" {
@@ -41,8 +43,14 @@ func (s *Store) scan(bucket []byte, now time.Time, after string, limit int) ([]s
 				k, v = c.Next()
 			}
 		}
+		horizon := now.Add(s.maxAhead())
 		for ; k != nil && len(ids) < limit; k, v = c.Next() {
-			if len(v) == 8 && !fromU64(v).After(now) {
+			if len(v) != 8 {
+				continue // a damaged entry: Check reports it
+			}
+			// An entry further ahead than any backoff was scheduled by a
+			// clock that has since gone back: it is due now.
+			if t := fromU64(v); !t.After(now) || t.After(horizon) {
 				ids = append(ids, string(k))
 			}
 		}
@@ -54,13 +62,17 @@ func (s *Store) scan(bucket []byte, now time.Time, after string, limit int) ([]s
 // NextDue returns the earliest next attempt in the outbox and in the poll
 // list; ok is false when both are empty.
 func (s *Store) NextDue() (send, poll time.Time, ok bool) {
-	s.db.View(func(tx *bolt.Tx) error {
+	horizon := s.now().Add(s.maxAhead())
+	s.viewTx(func(tx *bolt.Tx) error {
 		for i, b := range [][]byte{bOutbox, bPoll} {
 			tx.Bucket(b).ForEach(func(_, v []byte) error {
 				if len(v) != 8 {
 					return nil
 				}
 				t := fromU64(v)
+				if t.After(horizon) {
+					t = dueNow // the clock went back
+				}
 				p := &send
 				if i == 1 {
 					p = &poll
@@ -77,18 +89,58 @@ func (s *Store) NextDue() (send, poll time.Time, ok bool) {
 	return send, poll, ok
 }
 
-// Outgoing is what the sync worker sends for one dossier.
-type Outgoing struct {
-	Dossier     *dossier.Dossier
-	Attachments map[string][]byte // by SHA-256
-	Attempts    int
+// dueNow is stored as the next attempt of a new or retried dossier: due
+// at once whatever the clock says (the Unix epoch, not Go's zero time,
+// which NextDue's callers read as "nothing").
+var dueNow = time.Unix(0, 0)
+
+// DefaultMaxAhead is Options.MaxAhead's default.
+const DefaultMaxAhead = time.Hour
+
+func (s *Store) maxAhead() time.Duration {
+	if s.opt.MaxAhead > 0 {
+		return s.opt.MaxAhead
+	}
+	return DefaultMaxAhead
 }
 
-// Load decrypts a queued dossier and its attachments for sending. It is not
-// audited by itself: the delivery is, when it is recorded.
+// MaxAhead is the furthest ahead an attempt or status lookup is scheduled;
+// an entry further ahead (the clock went back) is due at once.
+func (s *Store) MaxAhead() time.Duration { return s.maxAhead() }
+
+// clamp keeps t within MaxAhead of now.
+func (s *Store) clamp(t time.Time) time.Time {
+	if h := s.now().Add(s.maxAhead()); t.After(h) {
+		return h
+	}
+	return t
+}
+
+// Outgoing is what the sync worker sends for one dossier. Its attachments
+// are decrypted one at a time (Attachment), just before each is uploaded,
+// so a dossier's memory is bounded by its largest attachment, not their
+// sum (issue 13.6).
+type Outgoing struct {
+	Dossier  *dossier.Dossier
+	Attempts int
+	s        *Store
+}
+
+// Attachment decrypts one of the dossier's attachments.
+func (o *Outgoing) Attachment(sha string) ([]byte, error) {
+	b, err := o.s.Attachment(sha)
+	if errors.Is(err, ErrPurged) {
+		return nil, fmt.Errorf("%w: attachment of %s missing", ErrCorrupt, o.Dossier.ID)
+	}
+	return b, err
+}
+
+// Load decrypts a queued dossier for sending and checks that its
+// attachments are there (they are decrypted by Outgoing.Attachment). It is
+// not audited by itself: the delivery is, when it is recorded.
 func (s *Store) Load(id string) (*Outgoing, error) {
-	var out Outgoing
-	err := s.db.View(func(tx *bolt.Tx) error {
+	out := Outgoing{s: s}
+	err := s.viewTx(func(tx *bolt.Tx) error {
 		r, err := getRecord(tx, id)
 		if err != nil {
 			return err
@@ -100,17 +152,14 @@ func (s *Store) Load(id string) (*Outgoing, error) {
 			return err
 		}
 		out.Attempts = r.Attempts
-		out.Attachments = map[string][]byte{}
 		for _, sha := range r.Attachments {
 			sealed := tx.Bucket(bAttach).Get([]byte(sha))
 			if sealed == nil {
 				return fmt.Errorf("%w: attachment of %s missing", ErrCorrupt, id)
 			}
-			b, err := s.kr.Open(sealed, aadAttach(sha))
-			if err != nil {
-				return err
+			if _, err := seal.KeyOf(sealed); err != nil {
+				return fmt.Errorf("%w: attachment of %s: %v", ErrCorrupt, id, err)
 			}
-			out.Attachments[sha] = b
 		}
 		return nil
 	})
@@ -123,7 +172,7 @@ func (s *Store) Load(id string) (*Outgoing, error) {
 // update runs fn on a record in a batched write transaction (concurrent
 // callers share one commit) and appends ev to its history.
 func (s *Store) update(id string, fn func(tx *bolt.Tx, r *Record) (*Event, error)) error {
-	return s.db.Batch(func(tx *bolt.Tx) error {
+	return s.batchTx(func(tx *bolt.Tx) error {
 		r, err := getRecord(tx, id)
 		if err != nil {
 			return err
@@ -147,6 +196,15 @@ func (s *Store) update(id string, fn func(tx *bolt.Tx, r *Record) (*Event, error
 // (first poll at nextPoll), and, under DeleteOnReceipt, its personal data
 // is deleted in the same transaction.
 func (s *Store) MarkFiled(id string, resp *portal.SubmitResponse, nextPoll time.Time) error {
+	return s.MarkFiledFor(id, "", resp, nextPoll)
+}
+
+// MarkFiledFor is MarkFiled when the caller knows the requester's ID (the
+// sync worker has just sent the dossier): the commit, shared with other
+// writers, need not decrypt the dossier to name the citizen in the audit
+// trail.
+func (s *Store) MarkFiledFor(id, citizenID string, resp *portal.SubmitResponse, nextPoll time.Time) error {
+	nextPoll = s.clamp(nextPoll)
 	rcRaw, err := json.Marshal(resp.Receipt)
 	if err != nil {
 		return err
@@ -156,9 +214,11 @@ func (s *Store) MarkFiled(id string, resp *portal.SubmitResponse, nextPoll time.
 		if r.State != Queued {
 			return nil, nil // already recorded (a replayed answer): nothing to do
 		}
-		citizen := ""
-		if d, err := s.openDossier(tx, r); err == nil {
-			citizen = requester(d).ID
+		citizen := citizenID
+		if citizen == "" {
+			if d, err := s.openDossier(tx, r); err == nil {
+				citizen = requester(d).ID
+			}
 		}
 		r.State, r.Code, r.PortalStatus, r.FiledAt, r.UpdatedAt = Filed, resp.Code, resp.Status, now, now
 		r.NextAttempt, r.LastError = time.Time{}, ""
@@ -182,12 +242,15 @@ func (s *Store) MarkFiled(id string, resp *portal.SubmitResponse, nextPoll time.
 				return nil, err
 			}
 		}
-		return &Event{At: now, State: r.State, PortalStatus: resp.Status, Note: "filed as " + resp.Code}, nil
+		// The filing event follows from the record (FiledAt, Code): History
+		// derives it, so the commit writes one bucket fewer.
+		return nil, nil
 	})
 }
 
 // MarkRetry records a failed attempt and when to try again.
 func (s *Store) MarkRetry(id, reason string, next time.Time) error {
+	next = s.clamp(next)
 	return s.update(id, func(tx *bolt.Tx, r *Record) (*Event, error) {
 		if r.State != Queued {
 			return nil, nil
@@ -201,7 +264,8 @@ func (s *Store) MarkRetry(id, reason string, next time.Time) error {
 // Defer moves a queued dossier's next attempt without counting an attempt
 // (the portal was down, the dossier itself did nothing wrong).
 func (s *Store) Defer(id string, next time.Time) error {
-	return s.db.Batch(func(tx *bolt.Tx) error {
+	next = s.clamp(next)
+	return s.batchTx(func(tx *bolt.Tx) error {
 		if tx.Bucket(bOutbox).Get([]byte(id)) == nil {
 			return nil
 		}
@@ -209,42 +273,122 @@ func (s *Store) Defer(id string, next time.Time) error {
 	})
 }
 
-// MarkNeedsAttention records a permanent refusal with the portal's reason
-// (httpStatus 0: a local problem): the dossier leaves the outbox but stays,
-// with its data, until a clerk retries it.
-func (s *Store) MarkNeedsAttention(id string, httpStatus int, reason string) error {
+// MarkNeedsAttention records a permanent refusal: the portal's machine
+// code (in clear, and the only thing the audit trail gets) and its reason
+// for people (sealed like personal data: it may name the citizen). The
+// dossier leaves the outbox but stays, with its data, until a clerk retries
+// it. code CodeLocal means the kiosk's own copy cannot be sent.
+func (s *Store) MarkNeedsAttention(id, code, reason string) error {
 	now := s.now().UTC()
+	if code == "" {
+		code = "refused"
+	}
 	return s.update(id, func(tx *bolt.Tx, r *Record) (*Event, error) {
 		if r.State != Queued {
 			return nil, nil
 		}
 		r.Attempts++
-		r.State, r.Reason, r.UpdatedAt, r.NextAttempt = NeedsAttention, reason, now, time.Time{}
-		r.LastError = "local"
-		if httpStatus != 0 {
-			r.LastError = fmt.Sprintf("HTTP %d", httpStatus)
+		r.State, r.ReasonCode, r.UpdatedAt, r.NextAttempt = NeedsAttention, code, now, time.Time{}
+		r.LastError = "refused"
+		if code == CodeLocal {
+			r.LastError = "local"
+		}
+		if err := s.putReason(tx, r, reason); err != nil {
+			return nil, err
 		}
 		if err := tx.Bucket(bOutbox).Delete([]byte(id)); err != nil {
 			return nil, err
 		}
 		if err := s.record(tx, audit.Event{Clerk: SyncClerk, Action: audit.Refused, Dossier: id,
-			Purpose: "cổng từ chối: " + reason}); err != nil {
+			Purpose: "cổng từ chối, mã " + code}); err != nil {
 			return nil, err
 		}
-		return &Event{At: now, State: NeedsAttention, Note: reason}, nil
+		return &Event{At: now, State: NeedsAttention, Note: "refused: " + code}, nil
+	})
+}
+
+// CodeLocal is the refusal code of a dossier whose local copy cannot be
+// sent (it does not open or does not match its hash).
+const CodeLocal = "local-unreadable"
+
+// putReason seals a portal reason for r ("" deletes it).
+func (s *Store) putReason(tx *bolt.Tx, r *Record, reason string) error {
+	r.Reason, r.HasReason = "", reason != ""
+	if reason == "" {
+		return tx.Bucket(bReasons).Delete([]byte(r.ID))
+	}
+	return tx.Bucket(bReasons).Put([]byte(r.ID), s.kr.Seal([]byte(reason), aadReason(r.ID)))
+}
+
+func (s *Store) getReason(tx *bolt.Tx, id string) (string, error) {
+	sealed := tx.Bucket(bReasons).Get([]byte(id))
+	if sealed == nil {
+		return "", nil
+	}
+	b, err := s.kr.Open(sealed, aadReason(id))
+	return string(b), err
+}
+
+// Reason returns the portal's reason for a refusal or a status (to
+// supplement, stopped…), decrypted for a clerk to read; the read is
+// audited. "" when the portal gave none.
+func (s *Store) Reason(id string, who Actor) (string, error) {
+	var reason string
+	err := s.updateTx(func(tx *bolt.Tx) error {
+		if _, err := getRecord(tx, id); err != nil {
+			return err
+		}
+		var err error
+		if reason, err = s.getReason(tx, id); err != nil || reason == "" {
+			return err
+		}
+		return s.record(tx, audit.Event{Clerk: who.Clerk, Action: audit.ViewDossier, Dossier: id, Purpose: who.Purpose})
+	})
+	return reason, err
+}
+
+// SetAside takes a dossier the worker cannot send out of the outbox for
+// good: one whose record is readable becomes needs-attention (code
+// CodeLocal); one whose record itself is damaged is listed in the damaged
+// set, which `kiosk queue check` reports. Either way the sync never loops
+// on it and nothing is deleted.
+func (s *Store) SetAside(id string, cause error) error {
+	if err := s.MarkNeedsAttention(id, CodeLocal, ""); err == nil || !errors.Is(err, ErrCorrupt) {
+		return err
+	}
+	what := "unreadable record"
+	if errors.Is(cause, seal.ErrAuth) || errors.Is(cause, seal.ErrUnknownKey) {
+		what = "sealed data does not open"
+	}
+	return s.updateTx(func(tx *bolt.Tx) error {
+		if err := tx.Bucket(bOutbox).Delete([]byte(id)); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bPoll).Delete([]byte(id)); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bDamaged).Put([]byte(id), []byte(what)); err != nil {
+			return err
+		}
+		return s.record(tx, audit.Event{Clerk: SyncClerk, Action: audit.Refused, Dossier: id, Purpose: "hồ sơ hỏng trên máy, để riêng"})
 	})
 }
 
 // MarkStatus records a status looked up at the portal; a final status ends
 // polling, otherwise the next poll is at nextPoll.
 func (s *Store) MarkStatus(id string, st *portal.StatusResponse, nextPoll time.Time) error {
+	nextPoll = s.clamp(nextPoll)
 	now := s.now().UTC()
 	return s.update(id, func(tx *bolt.Tx, r *Record) (*Event, error) {
 		if r.State != Filed {
 			return nil, tx.Bucket(bPoll).Delete([]byte(id))
 		}
-		changed := st.Status != r.PortalStatus || st.Reason != r.Reason
-		r.PortalStatus, r.Reason = st.Status, st.Reason
+		old, _ := s.getReason(tx, id)
+		changed := st.Status != r.PortalStatus || st.Reason != old
+		r.PortalStatus = st.Status
+		if err := s.putReason(tx, r, st.Reason); err != nil {
+			return nil, err
+		}
 		if st.Status.Final() {
 			r.State = Closed
 			if err := tx.Bucket(bPoll).Delete([]byte(id)); err != nil {
@@ -261,13 +405,14 @@ func (s *Store) MarkStatus(id string, st *portal.StatusResponse, nextPoll time.T
 			Purpose: fmt.Sprintf("trạng thái %d %s", st.Status, st.Status.Vietnamese())}); err != nil {
 			return nil, err
 		}
-		return &Event{At: now, State: r.State, PortalStatus: st.Status, Note: st.Reason}, nil
+		return &Event{At: now, State: r.State, PortalStatus: st.Status}, nil
 	})
 }
 
 // PollLater moves a filed dossier's next status lookup to next.
 func (s *Store) PollLater(id string, next time.Time) error {
-	return s.db.Batch(func(tx *bolt.Tx) error {
+	next = s.clamp(next)
+	return s.batchTx(func(tx *bolt.Tx) error {
 		if tx.Bucket(bPoll).Get([]byte(id)) == nil {
 			return nil
 		}
@@ -279,7 +424,7 @@ func (s *Store) PollLater(id string, next time.Time) error {
 // head of the outbox with its attempts reset.
 func (s *Store) Retry(id string, who Actor) error {
 	now := s.now().UTC()
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.updateTx(func(tx *bolt.Tx) error {
 		r, err := getRecord(tx, id)
 		if err != nil {
 			return err
@@ -291,7 +436,7 @@ func (s *Store) Retry(id string, who Actor) error {
 			return ErrPurged
 		}
 		r.State, r.Attempts, r.NextAttempt, r.LastError, r.UpdatedAt = Queued, 0, now, "", now
-		if err := tx.Bucket(bOutbox).Put([]byte(id), u64(now)); err != nil {
+		if err := tx.Bucket(bOutbox).Put([]byte(id), u64(dueNow)); err != nil {
 			return err
 		}
 		if err := putRecord(tx, r); err != nil {
@@ -353,7 +498,7 @@ func (s *Store) purgeTx(tx *bolt.Tx, r *Record, who Actor, citizen string) error
 // It returns how many were purged.
 func (s *Store) Purge(who Actor) (int, error) {
 	n := 0
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.updateTx(func(tx *bolt.Tx) error {
 		var todo []*Record
 		err := tx.Bucket(bDossiers).ForEach(func(_, v []byte) error {
 			var r Record
@@ -393,7 +538,7 @@ func (s *Store) Purge(who Actor) (int, error) {
 // RecordRead audits a read of citizen data that happened outside the store
 // (a card read, a QR scan, a form shown).
 func (s *Store) RecordRead(who Actor, citizenID, dossierID string) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.updateTx(func(tx *bolt.Tx) error {
 		return s.record(tx, audit.Event{Clerk: who.Clerk, Action: audit.ReadCard, CitizenID: citizenID,
 			Dossier: dossierID, Purpose: who.Purpose})
 	})
@@ -401,5 +546,5 @@ func (s *Store) RecordRead(who Actor, citizenID, dossierID string) error {
 
 // RecordAudit appends any event to the audit trail.
 func (s *Store) RecordAudit(ev audit.Event) error {
-	return s.db.Update(func(tx *bolt.Tx) error { return s.record(tx, ev) })
+	return s.updateTx(func(tx *bolt.Tx) error { return s.record(tx, ev) })
 }

@@ -26,7 +26,7 @@ func (s *Store) RotateKey(who Actor) (int, error) {
 	for _, spec := range []struct {
 		bucket []byte
 		aad    func(string) []byte
-	}{{bPersonal, aadDossier}, {bReceipts, aadReceipt}, {bAttach, aadAttach}} {
+	}{{bPersonal, aadDossier}, {bReceipts, aadReceipt}, {bAttach, aadAttach}, {bReasons, aadReason}} {
 		for {
 			n, err := s.resealChunk(spec.bucket, spec.aad, newID)
 			if err != nil {
@@ -38,7 +38,7 @@ func (s *Store) RotateKey(who Actor) (int, error) {
 			}
 		}
 	}
-	err = s.db.Update(func(tx *bolt.Tx) error {
+	err = s.updateTx(func(tx *bolt.Tx) error {
 		return s.record(tx, audit.Event{Clerk: who.Clerk, Action: audit.RotateKey, Purpose: who.Purpose})
 	})
 	if err != nil {
@@ -49,7 +49,7 @@ func (s *Store) RotateKey(who Actor) (int, error) {
 
 func (s *Store) resealChunk(bucket []byte, aad func(string) []byte, newID uint32) (int, error) {
 	n := 0
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.updateTx(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucket)
 		type kv struct{ k, v []byte }
 		var todo []kv

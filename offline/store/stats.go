@@ -74,7 +74,7 @@ func (b StatsBacklog) Empty() bool {
 func (s *Store) PendingStats() (*portal.StatsBatch, error) {
 	var p *pendingStats
 	var found bool
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.viewTx(func(tx *bolt.Tx) error {
 		var err error
 		if p, err = loadPending(tx); err != nil || p != nil {
 			return err
@@ -91,7 +91,7 @@ func (s *Store) PendingStats() (*portal.StatsBatch, error) {
 	if !found {
 		return nil, nil // nothing new: no write, no fsync
 	}
-	err = s.db.Update(func(tx *bolt.Tx) error {
+	err = s.updateTx(func(tx *bolt.Tx) error {
 		var err error
 		if p, err = loadPending(tx); err != nil || p != nil {
 			return err
@@ -245,7 +245,7 @@ func (s *Store) MarkStatsRefused(id string, httpStatus int, reason string) error
 }
 
 func (s *Store) settle(id string, refused *RefusedStats) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.updateTx(func(tx *bolt.Tx) error {
 		p, err := loadPending(tx)
 		if err != nil || p == nil || p.Batch.BatchID != id {
 			return err
@@ -280,7 +280,7 @@ func (s *Store) settle(id string, refused *RefusedStats) error {
 // StatsBacklog reports what has not reached the portal yet.
 func (s *Store) StatsBacklog() (StatsBacklog, error) {
 	var b StatsBacklog
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.viewTx(func(tx *bolt.Tx) error {
 		p, err := loadPending(tx)
 		if err != nil {
 			return err
@@ -310,7 +310,7 @@ func (s *Store) StatsBacklog() (StatsBacklog, error) {
 // RefusedStatsBatches lists the batches the portal refused for good.
 func (s *Store) RefusedStatsBatches() ([]RefusedStats, error) {
 	var out []RefusedStats
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.viewTx(func(tx *bolt.Tx) error {
 		return tx.Bucket(bStatsRefused).ForEach(func(_, v []byte) error {
 			var r RefusedStats
 			if err := json.Unmarshal(v, &r); err != nil {

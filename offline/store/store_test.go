@@ -75,15 +75,16 @@ func TestEnqueueAndLoad(t *testing.T) {
 	if h, _ := out.Dossier.Hash(); h != want {
 		t.Fatal("loaded dossier differs")
 	}
-	if !bytes.Equal(out.Attachments[d.Attachments[0].SHA256], data[d.Attachments[0].SHA256]) {
+	if got, err := out.Attachment(d.Attachments[0].SHA256); err != nil || !bytes.Equal(got, data[d.Attachments[0].SHA256]) {
 		t.Fatal("attachment differs")
 	}
 	ids, _ := s.Due(t0, "", 10)
 	if len(ids) != 1 || ids[0] != d.ID || s.OutboxLen() != 1 {
 		t.Fatalf("due %v", ids)
 	}
-	if ids, _ := s.Due(t0.Add(-time.Second), "", 10); len(ids) != 0 {
-		t.Fatalf("due before its time: %v", ids)
+	// A new dossier is due at once, even when the clock has gone back.
+	if ids, _ := s.Due(t0.Add(-24*time.Hour), "", 10); len(ids) != 1 {
+		t.Fatalf("new dossier not due after the clock went back: %v", ids)
 	}
 	// Same dossier again: same record. Changed under the same ID: refused.
 	if again, _, err := s.Enqueue(d, data); err != nil || again.ID != d.ID {
@@ -316,12 +317,15 @@ func TestNeedsAttentionRetryAndStatus(t *testing.T) {
 	if r, _ := s.Get(d.ID); r.Attempts != 1 || r.LastError != "portal: unreachable" {
 		t.Fatalf("%+v", r)
 	}
-	if err := s.MarkNeedsAttention(d.ID, 422, "Thiếu giấy tờ chứng minh chỗ ở"); err != nil {
+	if err := s.MarkNeedsAttention(d.ID, "refused", "Thiếu giấy tờ chứng minh chỗ ở"); err != nil {
 		t.Fatal(err)
 	}
 	r, _ := s.Get(d.ID)
-	if r.State != NeedsAttention || r.Reason != "Thiếu giấy tờ chứng minh chỗ ở" || s.OutboxLen() != 0 || !r.PersonalData {
+	if r.State != NeedsAttention || r.Reason != "" || !r.HasReason || r.ReasonCode != "refused" || s.OutboxLen() != 0 || !r.PersonalData {
 		t.Fatalf("%+v", r)
+	}
+	if why, err := s.Reason(d.ID, Actor{Clerk: "CB-007"}); err != nil || why != "Thiếu giấy tờ chứng minh chỗ ở" {
+		t.Fatalf("reason %q %v", why, err)
 	}
 	if err := s.Retry(d.ID, Actor{Clerk: "CB-007", Purpose: "đã bổ sung"}); err != nil {
 		t.Fatal(err)
@@ -373,7 +377,7 @@ func TestRotateKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n != 7+7+5 { // dossiers, receipts, distinct attachments
+	if n != 7+1+5 { // dossiers, the filed one's receipt, distinct attachments
 		t.Fatalf("re-sealed %d", n)
 	}
 	s.Close()

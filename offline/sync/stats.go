@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"time"
-
-	"motcua/offline/portal"
 )
 
 // sendStats delivers statistics batches (satisfaction ratings and indicator
@@ -56,17 +54,15 @@ func (w *Worker) sendStats(ctx context.Context) int {
 			w.goOffline(err) // the batch waits; the probe decides when to resume
 			return sent
 		case permanent:
-			var pe *portal.Error
-			errors.As(err, &pe)
-			reason := pe.Reason
+			code, reason, httpStatus := refusal(err)
 			if reason == "" {
-				reason = pe.Error()
+				reason = code
 			}
-			if err := w.cfg.Store.MarkStatsRefused(b.BatchID, pe.HTTPStatus, reason); err != nil {
+			if err := w.cfg.Store.MarkStatsRefused(b.BatchID, httpStatus, reason); err != nil {
 				w.statsFailed(err, true)
 				return sent
 			}
-			w.log.Warn("statistics batch refused by the portal; set aside", "batch", b.BatchID, "http", pe.HTTPStatus)
+			w.log.Warn("statistics batch refused by the portal; set aside", "batch", b.BatchID, "code", code, "http", httpStatus)
 			w.publish(func(s *Snapshot) { s.StatsRefused++; s.LastContact = w.cfg.Now() })
 		case transient:
 			w.statsFailed(err, false)

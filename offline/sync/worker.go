@@ -9,6 +9,7 @@ import (
 	stdsync "sync"
 	"time"
 
+	"motcua/offline/dossier"
 	"motcua/offline/portal"
 	"motcua/offline/seal"
 	"motcua/offline/store"
@@ -177,28 +178,42 @@ func backoff(n int, base, max time.Duration) time.Duration {
 	return d/2 + rand.N(d/2+1)
 }
 
-// outcome sorts a portal error.
-type outcome int
+// outcome is what the worker does after a portal call: portal.KindOf, the
+// contract every adapter follows.
+type outcome = portal.Kind
 
 const (
-	ok outcome = iota
-	offline
-	transient
-	permanent
+	ok        outcome = 0
+	offline           = portal.Offline
+	transient         = portal.Transient
+	permanent         = portal.Refused
 )
 
-func classify(err error) outcome {
-	var pe *portal.Error
-	switch {
-	case err == nil:
-		return ok
-	case errors.Is(err, portal.ErrUnreachable), errors.Is(err, portal.ErrUnavailable),
-		errors.Is(err, portal.ErrUnauthorized), errors.Is(err, context.DeadlineExceeded):
-		return offline
-	case errors.As(err, &pe) && pe.Permanent():
-		return permanent
+func classify(err error) outcome { return portal.KindOf(err) }
+
+// requesterID is the ID of the dossier's requester (the first applicant
+// when none has that role), as the store names the citizen in the audit
+// trail.
+func requesterID(d *dossier.Dossier) string {
+	for _, a := range d.Applicants {
+		if a.Role == "requester" {
+			return a.ID
+		}
 	}
-	return transient
+	return d.Applicants[0].ID
+}
+
+// refusal returns a refusal's machine code and the portal's reason (which
+// may name a person: it goes to the store sealed, never to a log).
+func refusal(err error) (code, reason string, httpStatus int) {
+	var pe *portal.Error
+	if errors.As(err, &pe) {
+		code, reason, httpStatus = pe.Code, pe.Reason, pe.HTTPStatus
+	}
+	if code == "" {
+		code = portal.ErrCodeRefused
+	}
+	return code, reason, httpStatus
 }
 
 // goOffline records that the portal cannot be reached.
@@ -456,9 +471,14 @@ func (w *Worker) sendOne(ctx context.Context, id string, count func(func(*Result
 		return // filed meanwhile
 	}
 	if errors.Is(err, store.ErrCorrupt) || errors.Is(err, store.ErrPurged) || errors.Is(err, seal.ErrAuth) || errors.Is(err, seal.ErrUnknownKey) {
-		// Cannot be sent as it is, ever: a clerk must look at it.
-		w.log.Error("dossier unreadable", "dossier", id, "err", err)
-		w.cfg.Store.MarkNeedsAttention(id, 0, "Dữ liệu hồ sơ trên máy không đọc được (local copy unreadable)")
+		// Cannot be sent as it is, ever: set it aside for a clerk (or for
+		// `kiosk queue check` when its record itself is damaged), so the
+		// outbox never loops on it.
+		w.log.Error("dossier unreadable; set aside", "dossier", id, "err", err)
+		if err := w.cfg.Store.SetAside(id, err); err != nil {
+			w.log.Error("setting dossier aside", "dossier", id, "err", err)
+		}
+		count(func(r *Result) { r.Refused++ })
 		return
 	}
 	if err != nil {
@@ -468,8 +488,18 @@ func (w *Worker) sendOne(ctx context.Context, id string, count func(func(*Result
 	}
 	rctx, cancel := context.WithTimeout(ctx, w.cfg.RequestTimeout)
 	defer cancel()
+	// One attachment in memory at a time: decrypted just before its upload.
 	for _, a := range out.Dossier.Attachments {
-		if err = w.cfg.Client.PutAttachment(rctx, a, out.Attachments[a.SHA256]); err != nil {
+		data, lerr := out.Attachment(a.SHA256)
+		if lerr != nil {
+			w.log.Error("attachment unreadable; dossier set aside", "dossier", id, "err", lerr)
+			if err := w.cfg.Store.SetAside(id, lerr); err != nil {
+				w.log.Error("setting dossier aside", "dossier", id, "err", err)
+			}
+			count(func(r *Result) { r.Refused++ })
+			return
+		}
+		if err = w.cfg.Client.PutAttachment(rctx, a, data); err != nil {
 			break
 		}
 	}
@@ -484,7 +514,11 @@ func (w *Worker) sendOne(ctx context.Context, id string, count func(func(*Result
 	now := w.cfg.Now()
 	switch classify(err) {
 	case ok:
-		if err := w.cfg.Store.MarkFiled(id, resp, now.Add(w.cfg.PollInterval)); err != nil {
+		citizen := ""
+		if len(out.Dossier.Applicants) > 0 {
+			citizen = requesterID(out.Dossier)
+		}
+		if err := w.cfg.Store.MarkFiledFor(id, citizen, resp, now.Add(w.cfg.PollInterval)); err != nil {
 			w.log.Error("recording receipt", "dossier", id, "err", err)
 			return
 		}
@@ -494,17 +528,12 @@ func (w *Worker) sendOne(ctx context.Context, id string, count func(func(*Result
 	case offline:
 		w.goOffline(err) // the dossier stays due; the probe decides when to resume
 	case permanent:
-		var pe *portal.Error
-		errors.As(err, &pe)
-		reason := pe.Reason
-		if reason == "" {
-			reason = pe.Error()
-		}
-		if err := w.cfg.Store.MarkNeedsAttention(id, pe.HTTPStatus, reason); err != nil {
+		code, reason, httpStatus := refusal(err)
+		if err := w.cfg.Store.MarkNeedsAttention(id, code, reason); err != nil {
 			w.log.Error("recording refusal", "dossier", id, "err", err)
 			return
 		}
-		w.log.Warn("dossier refused by the portal", "dossier", id, "http", pe.HTTPStatus)
+		w.log.Warn("dossier refused by the portal", "dossier", id, "code", code, "http", httpStatus)
 		w.publish(func(s *Snapshot) { s.NeedsAttention++; s.LastContact = now })
 		count(func(r *Result) { r.Refused++ })
 	case transient:

@@ -205,8 +205,8 @@ func TestRefusalNeedsAttention(t *testing.T) {
 		t.Fatalf("%d dossiers need attention, want 1", len(refused))
 	}
 	rec := refused[0]
-	if rec.State != store.NeedsAttention || rec.Reason != "Thiếu giấy tờ chứng minh chỗ ở hợp pháp" || !rec.PersonalData {
-		t.Fatalf("refused record %+v", rec)
+	if why, _ := r.st.Reason(rec.ID, store.Actor{Clerk: "t"}); rec.State != store.NeedsAttention || why != "Thiếu giấy tờ chứng minh chỗ ở hợp pháp" || !rec.PersonalData {
+		t.Fatalf("refused record %+v (%q)", rec, why)
 	}
 	// The clerk fixes it and retries: it goes through.
 	if err := r.st.Retry(rec.ID, store.Actor{Clerk: "CB-007"}); err != nil {
@@ -273,7 +273,7 @@ func TestPollStatus(t *testing.T) {
 	}
 	a, _ := r.st.Get(ids[0])
 	b, _ := r.st.Get(ids[1])
-	if a.State != store.Filed || a.PortalStatus != portal.StatusSupplement || a.Reason == "" || b.State != store.Closed {
+	if a.State != store.Filed || a.PortalStatus != portal.StatusSupplement || !a.HasReason || b.State != store.Closed {
 		t.Fatalf("a %+v\nb %+v", a, b)
 	}
 }

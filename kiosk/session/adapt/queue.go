@@ -54,26 +54,35 @@ func LocalCode(kiosk string, id string, at time.Time) string {
 	return fmt.Sprintf("%s-%s-%s", kiosk, at.In(portal.Vietnam).Format("060102"), tail)
 }
 
-// Submit implements session.Queue: enqueue durably, wake the worker, and
-// wait a little for the portal's code.
-func (q *Queue) Submit(ctx context.Context, d dossier.Dossier, files map[string][]byte, m session.Metrics) (session.Filed, error) {
-	if q.Prepare != nil {
-		if files == nil {
-			files = map[string][]byte{}
-		}
-		if err := q.Prepare(&d, files); err != nil {
-			slog.Warn("dossier part not added", "procedure", d.ProcedureCode, "err", err)
+// Submit implements session.Queue: enqueue durably (a bundle in one
+// transaction), wake the worker, and wait a little for the portal's codes.
+func (q *Queue) Submit(ctx context.Context, ds []dossier.Dossier, files map[string][]byte, m session.Metrics) ([]session.Filed, error) {
+	if q.Prepare != nil && files == nil {
+		files = map[string][]byte{}
+	}
+	ptrs := make([]*dossier.Dossier, len(ds))
+	for i := range ds {
+		ptrs[i] = &ds[i]
+		if q.Prepare != nil {
+			if err := q.Prepare(ptrs[i], files); err != nil {
+				slog.Warn("dossier part not added", "procedure", ds[i].ProcedureCode, "err", err)
+			}
 		}
 	}
-	rec, rc, err := q.Store.Enqueue(&d, files)
+	recs, rcs, err := q.Store.EnqueueBundle(ptrs, files)
 	if err != nil {
-		return session.Filed{}, err
+		return nil, err
 	}
-	q.count(m)
-	f := session.Filed{DossierID: rec.ID, LocalCode: LocalCode(q.KioskID, rec.ID, rec.CreatedAt),
-		ReceivedAt: rc.ReceivedAt, Due: rc.AppointmentDate}
+	for range recs {
+		q.count(m)
+	}
+	filed := make([]session.Filed, len(recs))
+	for i, rec := range recs {
+		filed[i] = session.Filed{DossierID: rec.ID, LocalCode: LocalCode(q.KioskID, rec.ID, rec.CreatedAt),
+			ReceivedAt: rcs[i].ReceivedAt, Due: rcs[i].AppointmentDate}
+	}
 	if q.Worker == nil {
-		return f, nil
+		return filed, nil
 	}
 	q.Worker.Wake()
 	wait := q.Wait
@@ -81,24 +90,26 @@ func (q *Queue) Submit(ctx context.Context, d dossier.Dossier, files map[string]
 		wait = 3 * time.Second
 	}
 	deadline := time.Now().Add(wait)
-	for time.Now().Before(deadline) {
-		if !q.Worker.Snapshot().Online && q.Worker.Snapshot().Probes > 0 {
-			break // the portal is known to be down: do not keep the citizen waiting
-		}
-		r, err := q.Store.Get(rec.ID)
-		if err == nil && r.State != store.Queued {
-			if r.Code != "" {
-				f.Code, f.Synced = r.Code, true
+	for i := range filed {
+		for time.Now().Before(deadline) {
+			if !q.Worker.Snapshot().Online && q.Worker.Snapshot().Probes > 0 {
+				return filed, nil // the portal is known to be down: do not keep the citizen waiting
 			}
-			break
-		}
-		select {
-		case <-ctx.Done():
-			return f, nil
-		case <-time.After(20 * time.Millisecond):
+			r, err := q.Store.Get(filed[i].DossierID)
+			if err == nil && r.State != store.Queued {
+				if r.Code != "" {
+					filed[i].Code, filed[i].Synced = r.Code, true
+				}
+				break
+			}
+			select {
+			case <-ctx.Done():
+				return filed, nil
+			case <-time.After(20 * time.Millisecond):
+			}
 		}
 	}
-	return f, nil
+	return filed, nil
 }
 
 func (q *Queue) count(m session.Metrics) {
