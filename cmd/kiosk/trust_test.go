@@ -141,7 +141,9 @@ func TestReadQRTextFixtures(t *testing.T) {
 		{"nguyen-van-an.windows-1252.txt", "", func(r cardreader.Reading) bool {
 			return r.Citizen.FullName == "Nguyễn Văn An" && strings.HasPrefix(r.Citizen.PlaceOfResidence, "Số 12 Đường") && hasWarning(r, "qr-repaired")
 		}},
-		{"big5-repairable.txt", "", func(r cardreader.Reading) bool { return r.Citizen.FullName == "Ngô Bảo Châu" && hasWarning(r, "qr-repaired") }},
+		{"big5-repairable.txt", "", func(r cardreader.Reading) bool {
+			return r.Citizen.FullName == "Ngô Bảo Châu" && hasWarning(r, "qr-repaired")
+		}},
 		{"nguyen-van-an.big5-lossy.txt", "garbled", nil},
 		{"nguyen-van-an.labels.txt", "", func(r cardreader.Reading) bool {
 			return r.Citizen.FullName == "Nguyễn Văn An" && r.Citizen.OldID == "025987654" && strings.HasPrefix(r.Citizen.PlaceOfResidence, "Số 12")
@@ -149,7 +151,9 @@ func TestReadQRTextFixtures(t *testing.T) {
 		{"tran-thi-binh.2024.txt", "", func(r cardreader.Reading) bool {
 			return r.Generation == cccd.CanCuoc2024 && r.QRFields == 9 && r.Citizen.Father == "Trần Văn Cường" && r.Citizen.Mother == "Phạm Thị Duyên"
 		}},
-		{"nguyen-van-an.id-year-disagrees.txt", "", func(r cardreader.Reading) bool { return hasWarning(r, "id-year-digits") && r.Citizen.ID == "079090004217" }},
+		{"nguyen-van-an.id-year-disagrees.txt", "", func(r cardreader.Reading) bool {
+			return hasWarning(r, "id-year-digits") && r.Citizen.ID == "079090004217"
+		}},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			b, err := os.ReadFile("../../seeds/cards/qr/" + tc.file)
