@@ -237,3 +237,21 @@ func TestRepairMojibakeLeavesVietnamese(t *testing.T) {
 		}
 	}
 }
+
+// The cost of the mojibake check on clean text, and of a repair, side by
+// side with a clean parse.
+func BenchmarkParseQR(b *testing.B) {
+	for _, bc := range []struct{ name, in string }{
+		{"clean", qrKhoa},
+		{"windows-1252 repaired", Latin1Shapes([]byte(qrKhoa))},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := ParseQR(bc.in); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

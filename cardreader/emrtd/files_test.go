@@ -185,3 +185,27 @@ func TestLargeFile(t *testing.T) {
 		})
 	}
 }
+
+// A chip that answers 6700 in plain under secure messaging has ended the
+// session: ReadFiles without a way to open the card again stops with
+// ErrSecureMessaging (never goes on with out-of-step counters), and Read,
+// which can, opens it again and reads whole with short APDUs.
+func TestExtendedLengthNeverDesynchronises(t *testing.T) {
+	c := newCard(t, vchip.Faults{ATRClaimsExtended: true})
+	tr := atrTransport{iso7816.NewCardTransport(c), c.ATR()}
+	s := emrtd.NewSession(tr, emrtd.MaxExtendedLe)
+	if err := (emrtd.BAC{}).Open(context.Background(), s, holderKey); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := emrtd.ReadFiles(context.Background(), s); !errors.Is(err, emrtd.ErrSecureMessaging) {
+		t.Fatalf("ReadFiles after the chip ended secure messaging: %v, want ErrSecureMessaging", err)
+	}
+	c.Insert()
+	r, err := emrtd.Read(context.Background(), tr, emrtd.Options{Key: holderKey, MaxLe: emrtd.AutoLe})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Citizen.ID != holder.ID || r.Verification.Active.Status != cardreader.StatusPassed {
+		t.Fatalf("reading after the fallback: %+v", r.Verification)
+	}
+}

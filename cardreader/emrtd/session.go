@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"motcua/cardreader"
 	"motcua/cardreader/iso7816"
@@ -26,7 +25,6 @@ type Session struct {
 	reopen func(ctx context.Context) error
 	apdus  int
 	bytes  int
-	start  time.Time
 }
 
 // NewSession starts a session over t that reads at most maxLe bytes per

@@ -13,8 +13,6 @@ import (
 
 const insInternalAuthenticate = 0x88
 
-func init() { handle(insInternalAuthenticate, (*Card).internalAuthenticate) }
-
 // internalAuthenticate answers Active Authentication (ICAO 9303 Part 11
 // §6.1): it signs the host's 8-byte challenge with the AA key.
 func (c *Card) internalAuthenticate(cmd iso7816.Command) iso7816.Response {

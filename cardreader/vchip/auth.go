@@ -7,11 +7,6 @@ import (
 	"motcua/cardreader/iso7816"
 )
 
-func init() {
-	handle(bac.InsGetChallenge, (*Card).getChallenge)
-	handle(bac.InsExternalAuthenticate, (*Card).externalAuthenticate)
-}
-
 func (c *Card) getChallenge(cmd iso7816.Command) iso7816.Response {
 	if cmd.Ne != 8 {
 		return iso7816.Response{Status: iso7816.StatusWrongLength}

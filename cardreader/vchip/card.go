@@ -63,17 +63,25 @@ type Config struct {
 // handler answers one plain command.
 type handler func(c *Card, cmd iso7816.Command) iso7816.Response
 
-// handlers is the dispatch table by INS. Files add entries from init with
-// handle; see the package documentation.
-var handlers = map[byte]handler{}
+// command is one row of the dispatch table.
+type command struct {
+	h handler
+	// chainable handlers take command chaining (CLA bit 0x10), such as
+	// PACE's GENERAL AUTHENTICATE.
+	chainable bool
+}
 
-// handle registers h for ins. It panics on a duplicate, which is a
-// programming error found at start-up.
-func handle(ins byte, h handler) {
-	if _, dup := handlers[ins]; dup {
-		panic("vchip: two handlers for one INS")
-	}
-	handlers[ins] = h
+// handlers is the dispatch table by INS: every command the chip answers,
+// in one place (see the package documentation to add one).
+var handlers = map[byte]command{
+	insSelect:                   {h: (*Card).selectFile},
+	insReadBinary:               {h: (*Card).readBinary},
+	insReadBinaryOdd:            {h: (*Card).readBinaryOdd},
+	bac.InsGetChallenge:         {h: (*Card).getChallenge},
+	bac.InsExternalAuthenticate: {h: (*Card).externalAuthenticate},
+	insInternalAuthenticate:     {h: (*Card).internalAuthenticate},
+	insMSE:                      {h: (*Card).manageSecurityEnvironment},
+	insGA:                       {h: (*Card).generalAuthenticate, chainable: true},
 }
 
 // Card is a virtual chip. It is safe for concurrent use, though a host talks
@@ -274,12 +282,8 @@ func (c *Card) installPending() {
 	}
 }
 
-// chainable lists the INS codes whose handlers take command chaining (CLA
-// bit 0x10), such as PACE's GENERAL AUTHENTICATE.
-var chainable = map[byte]bool{}
-
 func (c *Card) dispatch(cmd iso7816.Command) iso7816.Response {
-	if cmd.CLA&^0x0C != 0 && !(cmd.CLA&^0x1C == 0 && chainable[cmd.INS]) {
+	if cmd.CLA&^0x0C != 0 && !(cmd.CLA&^0x1C == 0 && handlers[cmd.INS].chainable) {
 		return iso7816.Response{Status: iso7816.StatusCLANotSupported}
 	}
 	if sw, ok := c.forcedStatus(cmd); ok {
@@ -289,7 +293,7 @@ func (c *Card) dispatch(cmd iso7816.Command) iso7816.Response {
 	if !ok {
 		return iso7816.Response{Status: iso7816.StatusINSNotSupported}
 	}
-	return h(c, cmd)
+	return h.h(c, cmd)
 }
 
 // forcedStatus applies Faults.Status.

@@ -7,11 +7,12 @@
 //
 // # Adding commands
 //
-// Commands are dispatched by INS through a handler table. To add one (for
-// example MSE:SET AT 0x22 and GENERAL AUTHENTICATE 0x86 for PACE), create a
-// new file in this package with
+// Commands are dispatched by INS through one explicit table, handlers in
+// card.go (no init-time registration, so the whole command set is read in
+// one place). To add one (for example GENERAL AUTHENTICATE 0x86 for PACE),
+// write the method in a file of its own and add its row:
 //
-//	func init() { handle(0x86, (*Card).generalAuthenticate) }
+//	insGA: {h: (*Card).generalAuthenticate, chainable: true},
 //
 // where the method has the handler signature
 //

@@ -13,12 +13,6 @@ const (
 	insReadBinaryOdd = 0xB1
 )
 
-func init() {
-	handle(insSelect, (*Card).selectFile)
-	handle(insReadBinary, (*Card).readBinary)
-	handle(insReadBinaryOdd, (*Card).readBinaryOdd)
-}
-
 // selectFile answers SELECT by AID (P1=04) and by FID (P1=00 or 02). It
 // returns no FCI: the host asks for none (P2=0C).
 func (c *Card) selectFile(cmd iso7816.Command) iso7816.Response {

@@ -13,12 +13,6 @@ const (
 	insGA  = 0x86
 )
 
-func init() {
-	handle(insMSE, (*Card).manageSecurityEnvironment)
-	handle(insGA, (*Card).generalAuthenticate)
-	chainable[insGA] = true
-}
-
 type paceState struct{}
 
 func (c *Card) manageSecurityEnvironment(cmd iso7816.Command) iso7816.Response {

@@ -155,3 +155,63 @@ func TestReadReader(t *testing.T) {
 		t.Fatalf("empty reader: exit %d, %q", code, errs)
 	}
 }
+
+// TestReadReaderRealCards: issue 12's card cases through the real pcscd,
+// opened by the printed QR: a no-expiry card (991231, the first key), one
+// whose MRZ writes the expiry as fillers (the last key), a month-year
+// birth date, a card lifted and put back mid-read, and a 2024 QR.
+func TestReadReaderRealCards(t *testing.T) {
+	env := pcscdtest.Start(t)
+	cl := vpcd.New(env.VPCDAddr)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { cl.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	reader := "pcsc:" + env.Reader
+	for _, tc := range []struct {
+		fixture string
+		qr      func(cccd.QRData) string
+		stderr  string
+		check   func(cardreader.Reading) bool
+	}{
+		{"hoang-van-tho.json", nil, "", func(r cardreader.Reading) bool { return r.Citizen.NoExpiry && strings.Contains(r.MRZ, "991231") }},
+		{"faults/no-expiry-filler.json", nil, "", func(r cardreader.Reading) bool { return r.Citizen.NoExpiry && !strings.Contains(r.MRZ, "991231") }},
+		{"faults/month-year-birth.json", nil, "", func(r cardreader.Reading) bool { return r.Citizen.DateOfBirth == cccd.Date{Year: 1975, Month: 3} }},
+		{"faults/lifted-card.json", nil, "put it back", func(r cardreader.Reading) bool {
+			return len(r.Warnings) > 0 && r.Warnings[len(r.Warnings)-1].Code == "read-resumed" && r.Verification.Trusted()
+		}},
+		{"tran-thi-binh.json", func(q cccd.QRData) string { return q.String() + "|Trần Văn Cường|Phạm Thị Duyên" }, "", func(r cardreader.Reading) bool {
+			return r.Generation == cccd.CanCuoc2024 && r.QRFields == 9 && len(r.CrossCheck.Mismatches) == 0
+		}},
+	} {
+		t.Run(tc.fixture, func(t *testing.T) {
+			chip, built, err := simreader.NewCard("../../seeds/cards/" + tc.fixture)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cl.Insert(chip)
+			defer func() {
+				cl.Remove()
+				wctx, wcancel := context.WithTimeout(context.Background(), 10*time.Second)
+				defer wcancel()
+				pcsc.WaitRemoved(wctx, env.Reader)
+			}()
+			q := cccd.QRFromCitizen(built.Citizen)
+			text := q.String()
+			if tc.qr != nil {
+				text = tc.qr(q)
+			}
+			code, out, errs := kiosk(t, "read", "--reader", reader, "--qr-text", text, "--json", "--timeout", "20s", "--trust", "../../seeds/pki/trust")
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errs)
+			}
+			r := decodeReading(t, out)
+			if r.Source != cardreader.SourceChip || r.Citizen.ID != built.Citizen.ID || !tc.check(r) {
+				t.Fatalf("reading %+v", r)
+			}
+			if !strings.Contains(errs, tc.stderr) {
+				t.Fatalf("stderr %q, want %q", errs, tc.stderr)
+			}
+		})
+	}
+}

@@ -129,3 +129,59 @@ func TestReadRealCards(t *testing.T) {
 		t.Errorf("ID digit warning: %+v %s", r.Warnings, errs)
 	}
 }
+
+// The QR text fixtures of seeds/cards/qr: what real scanners and 2024
+// cards send, through kiosk read --qr-text.
+func TestReadQRTextFixtures(t *testing.T) {
+	for _, tc := range []struct {
+		file  string
+		fail  string // stderr text for a refusal
+		check func(cardreader.Reading) bool
+	}{
+		{"nguyen-van-an.windows-1252.txt", "", func(r cardreader.Reading) bool {
+			return r.Citizen.FullName == "Nguyễn Văn An" && strings.HasPrefix(r.Citizen.PlaceOfResidence, "Số 12 Đường") && hasWarning(r, "qr-repaired")
+		}},
+		{"big5-repairable.txt", "", func(r cardreader.Reading) bool {
+			return r.Citizen.FullName == "Ngô Bảo Châu" && hasWarning(r, "qr-repaired")
+		}},
+		{"nguyen-van-an.big5-lossy.txt", "garbled", nil},
+		{"nguyen-van-an.labels.txt", "", func(r cardreader.Reading) bool {
+			return r.Citizen.FullName == "Nguyễn Văn An" && r.Citizen.OldID == "025987654" && strings.HasPrefix(r.Citizen.PlaceOfResidence, "Số 12")
+		}},
+		{"tran-thi-binh.2024.txt", "", func(r cardreader.Reading) bool {
+			return r.Generation == cccd.CanCuoc2024 && r.QRFields == 9 && r.Citizen.Father == "Trần Văn Cường" && r.Citizen.Mother == "Phạm Thị Duyên"
+		}},
+		{"nguyen-van-an.id-year-disagrees.txt", "", func(r cardreader.Reading) bool {
+			return hasWarning(r, "id-year-digits") && r.Citizen.ID == "079090004217"
+		}},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			b, err := os.ReadFile("../../seeds/cards/qr/" + tc.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			code, out, errs := kiosk(t, "read", "--qr-text", string(b), "--json")
+			if tc.fail != "" {
+				if code == 0 || !strings.Contains(errs, tc.fail) {
+					t.Fatalf("exit %d, stderr %q; want a refusal with %q", code, errs, tc.fail)
+				}
+				return
+			}
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errs)
+			}
+			if r := decodeReading(t, out); !tc.check(r) {
+				t.Fatalf("reading %+v", r)
+			}
+		})
+	}
+}
+
+func hasWarning(r cardreader.Reading, code string) bool {
+	for _, w := range r.Warnings {
+		if w.Code == code {
+			return true
+		}
+	}
+	return false
+}

@@ -276,3 +276,11 @@ func (c *card) unparsedField(path string) (cccd.Unparsed, bool) {
 	u, ok := c.unparsed[path]
 	return u, ok
 }
+
+// cardDigitsWarning reports an ID number from a card (the QR) whose sex or
+// year digits disagree with the card's sex or birth date: the ID stays for
+// life while birth records get corrected, so it is the reading's warning,
+// not a problem of the form (a typed ID still gets the check).
+func cardDigitsWarning(v Value, err *Invalid) bool {
+	return v.Provenance == dossier.FromQR && (err.Code == CodeIDSex || err.Code == CodeIDYear)
+}

@@ -133,3 +133,34 @@ func TestCardValueFromTable(t *testing.T) {
 		}
 	}
 }
+
+// A QR whose ID digits disagree with its birth year fills the form without
+// a problem on the ID (a warning on the reading); the same ID typed is
+// checked.
+func TestQRIDDigitsAreAWarning(t *testing.T) {
+	q, err := cccd.ParseQR("079090004217|025987654|Nguyễn Văn An|12031991|Nam|Số 12 Đường Số 7|10042021")
+	if err != nil || len(q.Warnings) != 1 {
+		t.Fatalf("%+v, %v", q.Warnings, err)
+	}
+	rd := &cardreader.Reading{Source: cardreader.SourceQR, Generation: q.Generation(), Citizen: q.Citizen(), QRFields: q.Fields()}
+	f := newForm(t, loadCatalog(t), "thuong-tru")
+	mustApply(t, f, "subject", rd)
+	problems := func() int {
+		n := 0
+		for _, s := range f.Fields() {
+			if s.Path == "subject.idNumber" {
+				n += len(s.Problems)
+			}
+		}
+		return n
+	}
+	if n := problems(); n != 0 {
+		t.Fatalf("%d problems on an ID from the QR", n)
+	}
+	g := newForm(t, loadCatalog(t), "thuong-tru")
+	mustSet(t, g, "subject.dateOfBirth", "1991-03-12", "subject.idNumber", "079090004217")
+	f = g
+	if problems() == 0 {
+		t.Fatal("a typed ID whose year digits disagree is not checked")
+	}
+}

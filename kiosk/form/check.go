@@ -82,7 +82,7 @@ func (f *Form) state(section, path, personPath string, fd *catalog.Field, p *per
 	// Chip-verified values are signed by the issuing state: the citizen
 	// cannot change them, so they are not second-guessed here.
 	if s.Value.Value != "" && s.Value.Provenance != dossier.FromChip {
-		if err := checkValue(fd, s.Value.Value, p, today); err != nil {
+		if err := checkValue(fd, s.Value.Value, p, today); err != nil && !cardDigitsWarning(s.Value, err) {
 			s.Problems = append(s.Problems, problem(path, err))
 		}
 	}

@@ -144,7 +144,7 @@ func ParseDate(s string, yearOnlyAllowed bool) (cccd.Date, error) {
 	if err != nil {
 		return cccd.Date{}, invalid(CodeDate)
 	}
-	if d.YearOnly() && !yearOnlyAllowed {
+	if d.Partial() && !yearOnlyAllowed { // year only, or month and year
 		return cccd.Date{}, invalid(CodeDateYearOnly)
 	}
 	return d, nil

@@ -510,7 +510,7 @@ func Judge(r *cardreader.Reading) (Verdict, cardreader.Check) {
 		return VerdictFailed, cardreader.Check{}
 	}
 	v := r.Verification
-	for _, c := range []cardreader.Check{v.Passive, v.Active, v.Chip} {
+	for _, c := range v.All() { // passive, active, chip, and DG1 against DG13
 		if c.Status == cardreader.StatusFailed {
 			return VerdictFailed, c
 		}

@@ -179,6 +179,13 @@ func (a *App) checkText(c cardreader.Check) string {
 // one sentence saying why.
 func (a *App) Badge(r *cardreader.Reading) (iconName, title, detail string) {
 	v, c := session.Judge(r)
+	if r != nil && r.Verification.MRZ.Status == cardreader.StatusFailed && v != session.VerdictFailed {
+		v, c = session.VerdictFailed, r.Verification.MRZ // DG1 against DG13: a mismatch is not trusted
+	}
+	if v == session.VerdictUnverified && noTrustAnchor(r) {
+		// Not checked is not failed: the kiosk lacks the CSCA, not the card.
+		return "warning", a.T("cards.badge.notrust"), a.T("cards.badge.notrust.detail")
+	}
 	switch v {
 	case session.VerdictChip:
 		return "verified", a.T("badge.chip"), a.T("badge.chip.detail")
@@ -256,11 +263,8 @@ func (a *App) identity() fyne.CanvasObject {
 	badge := container.NewBorder(nil, nil, icon(ic, 40), nil,
 		container.NewVBox(widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), wrapped(detail)))
 	badges := container.NewVBox(badge)
-	if r.Verification.Active.Status == cardreader.StatusPassed || r.Verification.Chip.Status == cardreader.StatusPassed {
-		badges.Add(container.NewHBox(icon("verified", 20), widget.NewLabel(a.T("badge.anticlone.passed"))))
-	}
-	if r.CrossCheck != nil && len(r.CrossCheck.Mismatches) > 0 {
-		badges.Add(container.NewHBox(icon("warning", 20), widget.NewLabel(a.T("badge.mismatch", strings.Join(r.CrossCheck.Mismatches, ", ")))))
+	for _, l := range IdentityLines(r) {
+		badges.Add(container.NewBorder(nil, nil, icon(l.Icon, 20), nil, wrapped(a.lineText(l))))
 	}
 
 	cont := a.button(a.T("identity.continue"), theme.NavigateNextIcon(), func() { a.s.Continue() })

@@ -28,6 +28,12 @@ func Progress(f func(session.Step)) func(emrtd.Step) {
 			f(session.StepReading)
 		case emrtd.StepVerifying:
 			f(session.StepVerifying)
+		case emrtd.StepCardLifted:
+			// The card left mid-read: the screen goes back to "connecting"
+			// (place the card) until it is put back.
+			f(session.StepConnecting)
+		case emrtd.StepResuming:
+			f(session.StepReading)
 		}
 	}
 }
