@@ -104,8 +104,8 @@ fleet-screenshots: deps
 	$(GO) test -tags $(TESTTAGS) -count=1 -run FleetInChromium ./offline/portalserver -screenshots $(CURDIR)/docs/screenshots
 
 # Long fault runs (issue 13.11): the 3,000-round SIGKILL test of the sync
-# and the reference portal's slow-client test.
+# and the reference portal's slow and hostile client tests.
 .PHONY: soak
 soak: deps
 	MOTCUA_SOAK=1 $(GO) test -tags $(TESTTAGS) -count=1 -timeout 90m -run 'Kill' ./offline/sync/
-	MOTCUA_SOAK=1 $(GO) test -tags $(TESTTAGS) -count=1 -timeout 30m -run 'SlowClient' ./offline/portalserver/ ./cmd/portal/
+	MOTCUA_SOAK=1 $(GO) test -tags $(TESTTAGS) -count=1 -timeout 30m -run 'Timeouts|ConnectionCap|Unauthorized|UploadSlots|UploadMemory' ./offline/portalserver/
