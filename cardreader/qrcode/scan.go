@@ -1,0 +1,191 @@
+package qrcode
+
+import (
+	"math"
+	"sort"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+	"github.com/makiuchi-d/gozxing/qrcode/detector"
+)
+
+type binarizer func(gozxing.LuminanceSource) gozxing.Binarizer
+
+var (
+	hybrid binarizer = gozxing.NewHybridBinarizer
+	global binarizer = gozxing.NewGlobalHistgramBinarizer
+)
+
+// Limits of the search, measured on the tuning corpus: the right triple is
+// almost always among the first few, and each failed triple costs a grid
+// sample and a Reed–Solomon attempt.
+const (
+	maxCentres = 10 // finder-pattern candidates considered, best confirmed first
+	maxTriples = 8  // triples decoded per binarization
+)
+
+// scan binarizes the plane with b, finds finder-pattern candidates and
+// decodes from the most plausible triples. candidates reports whether at
+// least three finder-like patterns were seen, which is when another
+// binarizer is worth a try.
+func (p *plane) scan(b binarizer) (text string, candidates bool) {
+	// A camera frame is outside input: a decoder bug must cost one frame,
+	// not the kiosk.
+	defer func() {
+		if recover() != nil {
+			text = ""
+		}
+	}()
+	src, err := gozxing.NewPlanarYUVLuminanceSource(p.pix, p.stride, len(p.pix)/p.stride+1, 0, 0, p.w, p.h, false)
+	if err != nil {
+		return "", false
+	}
+	bits, err := b(src).GetBlackMatrix()
+	if err != nil {
+		return "", false
+	}
+	finder := detector.NewFinderPatternFinder(bits, nil)
+	if info, err := finder.Find(hints); err == nil {
+		if text := decodeTriple(bits, info); text != "" {
+			return text, true
+		}
+	}
+	centres := finder.GetPossibleCenters()
+	if len(centres) < 3 {
+		return "", false
+	}
+	for _, t := range triples(centres) {
+		if text := decodeTriple(bits, t); text != "" {
+			return text, true
+		}
+	}
+	return "", true
+}
+
+// triples returns plausible (bottom-left, top-left, top-right) triples of
+// the candidates, best first. Under a 45° tilt the two sides of the code
+// differ by up to √2 and the corner angle departs from 90°, so the checks
+// are looser than gozxing's.
+func triples(centres []*detector.FinderPattern) []*detector.FinderPatternInfo {
+	cs := append([]*detector.FinderPattern(nil), centres...)
+	sort.SliceStable(cs, func(i, j int) bool { return cs[i].GetCount() > cs[j].GetCount() })
+	if len(cs) > maxCentres {
+		cs = cs[:maxCentres]
+	}
+	type scored struct {
+		info  *detector.FinderPatternInfo
+		score float64
+	}
+	var out []scored
+	for i := 0; i < len(cs); i++ {
+		for j := i + 1; j < len(cs); j++ {
+			for k := j + 1; k < len(cs); k++ {
+				a, b, c := cs[i], cs[j], cs[k]
+				ms := []float64{a.GetEstimatedModuleSize(), b.GetEstimatedModuleSize(), c.GetEstimatedModuleSize()}
+				lo, hi := math.Min(ms[0], math.Min(ms[1], ms[2])), math.Max(ms[0], math.Max(ms[1], ms[2]))
+				if hi > 1.7*lo {
+					continue
+				}
+				bl, tl, tr := gozxing.ResultPoint_OrderBestPatterns(a, b, c)
+				d1 := gozxing.ResultPoint_Distance(tl, tr)
+				d2 := gozxing.ResultPoint_Distance(tl, bl)
+				d3 := gozxing.ResultPoint_Distance(bl, tr)
+				mod := (lo + hi) / 2
+				if d1 < 14*mod || d2 < 14*mod || d1 > 190*mod || d2 > 190*mod {
+					continue // between versions 1 and 40
+				}
+				ratio := d1 / d2
+				if ratio < 0.55 || ratio > 1.8 {
+					continue
+				}
+				// The angle at the top-left pattern.
+				cos := (d1*d1 + d2*d2 - d3*d3) / (2 * d1 * d2)
+				if math.Abs(cos) > 0.6 {
+					continue
+				}
+				score := math.Abs(math.Log(ratio)) + math.Abs(cos) + (hi-lo)/lo -
+					0.05*float64(a.GetCount()+b.GetCount()+c.GetCount())
+				out = append(out, scored{detector.NewFinderPatternInfo(bl.(*detector.FinderPattern), tl.(*detector.FinderPattern), tr.(*detector.FinderPattern)), score})
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].score < out[j].score })
+	if len(out) > maxTriples {
+		out = out[:maxTriples]
+	}
+	infos := make([]*detector.FinderPatternInfo, len(out))
+	for i, s := range out {
+		infos[i] = s.info
+	}
+	return infos
+}
+
+var qrDecoder = decoder.NewDecoder()
+
+// decodeTriple samples and decodes the grid the triple spans: first as
+// gozxing's detector does, then one version either side of the grid size
+// the finder patterns' module size suggests, since perspective tilt makes
+// that estimate miss by a version.
+func decodeTriple(bits *gozxing.BitMatrix, info *detector.FinderPatternInfo) string {
+	tried := 0
+	if r, err := detector.NewDetector(bits).ProcessFinderPatternInfo(info); err == nil {
+		tried = r.GetBits().GetWidth()
+		if res, err := qrDecoder.Decode(r.GetBits(), hints); err == nil {
+			return res.GetText()
+		}
+	}
+	tl, tr, bl := info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()
+	mod := (tl.GetEstimatedModuleSize() + tr.GetEstimatedModuleSize() + bl.GetEstimatedModuleSize()) / 3
+	between := (gozxing.ResultPoint_Distance(tl, tr) + gozxing.ResultPoint_Distance(tl, bl)) / 2 / mod
+	// The nearest 17 + 4·version to between + 7.
+	dim := 17 + 4*int(math.Round((between+7-17)/4))
+	for _, d := range []int{dim, dim - 4, dim + 4, tried - 4, tried + 4} {
+		if d < 21 || d > 177 || d == tried {
+			continue
+		}
+		if text := sampleAndDecode(bits, tl, tr, bl, mod, d); text != "" {
+			return text
+		}
+	}
+	return ""
+}
+
+func sampleAndDecode(bits *gozxing.BitMatrix, tl, tr, bl gozxing.ResultPoint, mod float64, dim int) string {
+	var align *detector.AlignmentPattern
+	if dim > 21 {
+		brX := tr.GetX() - tl.GetX() + bl.GetX()
+		brY := tr.GetY() - tl.GetY() + bl.GetY()
+		corr := 1 - 3/float64(dim-7)
+		estX := int(tl.GetX() + corr*(brX-tl.GetX()))
+		estY := int(tl.GetY() + corr*(brY-tl.GetY()))
+		for f := 4; f <= 16 && align == nil; f <<= 1 {
+			align = findAlignment(bits, mod, estX, estY, float64(f))
+		}
+	}
+	transform := detector.Detector_createTransform(tl, tr, bl, align, dim)
+	grid, err := detector.Detector_sampleGrid(bits, transform, dim)
+	if err != nil {
+		return ""
+	}
+	res, err := qrDecoder.Decode(grid, hints)
+	if err != nil {
+		return ""
+	}
+	return res.GetText()
+}
+
+// findAlignment looks for the alignment pattern in a square of
+// ±allowance·mod around (x, y), as gozxing's detector does.
+func findAlignment(bits *gozxing.BitMatrix, mod float64, x, y int, allowance float64) *detector.AlignmentPattern {
+	a := int(allowance * mod)
+	left, right := max(x-a, 0), min(x+a, bits.GetWidth()-1)
+	top, bottom := max(y-a, 0), min(y+a, bits.GetHeight()-1)
+	if float64(right-left) < 3*mod || float64(bottom-top) < 3*mod {
+		return nil
+	}
+	ap, err := detector.NewAlignmentPatternFinder(bits, left, top, right-left, bottom-top, mod, nil).Find()
+	if err != nil {
+		return nil
+	}
+	return ap
+}
