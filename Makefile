@@ -24,7 +24,8 @@ all: build
 help:
 	@echo "make run          build and start the kiosk (simulated card, local portal)"
 	@echo "make test         go vet, then every test (real pcscd + vpcd included)"
-	@echo "make bench        benchmarks"
+	@echo "make bench        the performance summary (docs/performance.md), one table"
+	@echo "make bench-all    every benchmark"
 	@echo "make fuzz         a short run of every fuzz target (FUZZTIME=$(FUZZTIME))"
 	@echo "make screenshots  render the main screens under Xvfb into docs/screenshots/"
 	@echo "make deps         install missing Debian packages"
@@ -51,7 +52,7 @@ test: deps
 	rc=$$?; echo "make test: $$(( $$(date +%s) - start )) s wall, exit $$rc"; exit $$rc
 
 bench: deps
-	$(GO) test -tags $(TESTTAGS) -run '^$$' -bench . -benchmem ./...
+	@scripts/bench.sh
 
 fuzz: deps
 	@scripts/fuzz.sh "$(FUZZTIME)"
@@ -61,3 +62,8 @@ screenshots: deps build
 
 clean:
 	rm -rf $(BIN)
+
+# Every benchmark of every package (make bench prints the summary only).
+.PHONY: bench-all
+bench-all: deps
+	$(GO) test -tags $(TESTTAGS) -run '^$$' -bench . -benchmem ./...

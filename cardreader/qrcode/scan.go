@@ -122,10 +122,12 @@ func triples(centres []*detector.FinderPattern) []*detector.FinderPatternInfo {
 
 var qrDecoder = decoder.NewDecoder()
 
-// decodeTriple samples and decodes the grid the triple spans: first as
-// gozxing's detector does, then one version either side of the grid size
-// the finder patterns' module size suggests, since perspective tilt makes
-// that estimate miss by a version.
+// decodeTriple samples and decodes the grid the triple spans. First as
+// gozxing's detector does; then, since perspective tilt defeats its guess
+// of where the bottom-right alignment pattern lies (it completes the
+// parallelogram) and of the grid size, with alignment patterns searched
+// around several perspective-shifted guesses, at its grid size and one
+// version either side.
 func decodeTriple(bits *gozxing.BitMatrix, info *detector.FinderPatternInfo) string {
 	tried := 0
 	if r, err := detector.NewDetector(bits).ProcessFinderPatternInfo(info); err == nil {
@@ -136,42 +138,75 @@ func decodeTriple(bits *gozxing.BitMatrix, info *detector.FinderPatternInfo) str
 	}
 	tl, tr, bl := info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()
 	mod := (tl.GetEstimatedModuleSize() + tr.GetEstimatedModuleSize() + bl.GetEstimatedModuleSize()) / 3
-	between := (gozxing.ResultPoint_Distance(tl, tr) + gozxing.ResultPoint_Distance(tl, bl)) / 2 / mod
-	// The nearest 17 + 4·version to between + 7.
-	dim := 17 + 4*int(math.Round((between+7-17)/4))
-	for _, d := range []int{dim, dim - 4, dim + 4, tried - 4, tried + 4} {
-		if d < 21 || d > 177 || d == tried {
+	dims := []int{tried, tried - 4, tried + 4}
+	if tried == 0 {
+		between := (gozxing.ResultPoint_Distance(tl, tr) + gozxing.ResultPoint_Distance(tl, bl)) / 2 / mod
+		d := 17 + 4*int(math.Round((between+7-17)/4)) // the nearest 17 + 4·version
+		dims = []int{d, d - 4, d + 4}
+	}
+	for _, d := range dims {
+		if d < 21 || d > 177 {
 			continue
 		}
-		if text := sampleAndDecode(bits, tl, tr, bl, mod, d); text != "" {
+		if text := decodeGrid(bits, tl, tr, bl, mod, d); text != "" {
 			return text
 		}
 	}
 	return ""
 }
 
-func sampleAndDecode(bits *gozxing.BitMatrix, tl, tr, bl gozxing.ResultPoint, mod float64, dim int) string {
-	var align *detector.AlignmentPattern
+// alignmentShifts are the guesses, in modules along the code's two axes,
+// of how far perspective moves the bottom-right alignment pattern from
+// where the parallelogram of the three finder patterns puts it. Measured
+// on the tuning corpus, the true position lies within ±8 modules for tilts
+// up to 45°; each guess is searched ±3 modules.
+var alignmentShifts = [...][2]float64{
+	{0, 0}, {-4, -4}, {4, 4}, {-4, 4}, {4, -4}, {-4, 0}, {4, 0}, {0, -4}, {0, 4},
+	{-8, -8}, {8, 8}, {-8, 0}, {8, 0}, {0, -8}, {0, 8}, {-8, 8}, {8, -8},
+}
+
+// decodeGrid tries the grid of size dim with each distinct alignment
+// pattern found around the guesses, then without one.
+func decodeGrid(bits *gozxing.BitMatrix, tl, tr, bl gozxing.ResultPoint, mod float64, dim int) string {
+	try := func(align *detector.AlignmentPattern) string {
+		transform := detector.Detector_createTransform(tl, tr, bl, align, dim)
+		grid, err := detector.Detector_sampleGrid(bits, transform, dim)
+		if err != nil {
+			return ""
+		}
+		res, err := qrDecoder.Decode(grid, hints)
+		if err != nil {
+			return ""
+		}
+		return res.GetText()
+	}
 	if dim > 21 {
-		brX := tr.GetX() - tl.GetX() + bl.GetX()
-		brY := tr.GetY() - tl.GetY() + bl.GetY()
-		corr := 1 - 3/float64(dim-7)
-		estX := int(tl.GetX() + corr*(brX-tl.GetX()))
-		estY := int(tl.GetY() + corr*(brY-tl.GetY()))
-		for f := 4; f <= 16 && align == nil; f <<= 1 {
-			align = findAlignment(bits, mod, estX, estY, float64(f))
+		span := float64(dim - 7)
+		ux, uy := (tr.GetX()-tl.GetX())/span, (tr.GetY()-tl.GetY())/span // one module along the top
+		vx, vy := (bl.GetX()-tl.GetX())/span, (bl.GetY()-tl.GetY())/span // one module down the side
+		at := span - 3                                                   // the alignment pattern's centre, in modules from TL's
+		var seen []*detector.AlignmentPattern
+	guesses:
+		for _, s := range alignmentShifts {
+			a, b := at+s[0], at+s[1]
+			x := int(tl.GetX() + a*ux + b*vx)
+			y := int(tl.GetY() + a*uy + b*vy)
+			ap := findAlignment(bits, mod, x, y, 3)
+			if ap == nil {
+				continue
+			}
+			for _, p := range seen {
+				if math.Abs(p.GetX()-ap.GetX()) < mod && math.Abs(p.GetY()-ap.GetY()) < mod {
+					continue guesses
+				}
+			}
+			seen = append(seen, ap)
+			if text := try(ap); text != "" {
+				return text
+			}
 		}
 	}
-	transform := detector.Detector_createTransform(tl, tr, bl, align, dim)
-	grid, err := detector.Detector_sampleGrid(bits, transform, dim)
-	if err != nil {
-		return ""
-	}
-	res, err := qrDecoder.Decode(grid, hints)
-	if err != nil {
-		return ""
-	}
-	return res.GetText()
+	return try(nil)
 }
 
 // findAlignment looks for the alignment pattern in a square of

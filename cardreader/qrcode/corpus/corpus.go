@@ -38,6 +38,13 @@ type Frame struct {
 	Contrast    int     // light minus dark module level, 0–255
 	Glare       float64 // peak strength of the lamp's reflection, 0 = none
 	Quality     int     // JPEG quality
+
+	// Finders are the image coordinates of the finder patterns' centres
+	// (top-left, top-right, bottom-left), for studying failures.
+	Finders [3][2]float64 `json:",omitempty"`
+	// Corners are the image coordinates of the code's outer corners
+	// (quiet zone excluded): top-left, top-right, bottom-right, bottom-left.
+	Corners [4][2]float64 `json:",omitempty"`
 }
 
 // Decode returns the frame as a decoder sees it: the YCbCr image of its JPEG.
@@ -193,6 +200,20 @@ func newScene(rng *rand.Rand, f *Frame, modules [][]bool) *scene {
 		r[2][0], r[2][1], z,
 	}
 	s.inv = invert(h)
+	if f.Payload != "" {
+		c := s.n/2 - 7.5
+		project := func(u, v float64) [2]float64 {
+			w := h[6]*u + h[7]*v + h[8]
+			return [2]float64{(h[0]*u + h[1]*v + h[2]) / w, (h[3]*u + h[4]*v + h[5]) / w}
+		}
+		for i, uv := range [3][2]float64{{-c, -c}, {c, -c}, {-c, c}} {
+			f.Finders[i] = project(uv[0], uv[1])
+		}
+		e := s.n/2 - 4
+		for i, uv := range [4][2]float64{{-e, -e}, {e, -e}, {e, e}, {-e, e}} {
+			f.Corners[i] = project(uv[0], uv[1])
+		}
+	}
 
 	// The card around the code, in module units from the code's centre: the
 	// 2021 card has its code at the top right of the front, 4 mm in; the

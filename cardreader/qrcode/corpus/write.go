@@ -55,7 +55,7 @@ func WriteDir(dir string, frames []Frame) error {
 
 // Version changes whenever the generator's output changes, so a cached
 // corpus directory named after it is never stale.
-const Version = 1
+const Version = 2
 
 // CachedDir returns a directory under base holding the n frames of set,
 // writing them first unless an earlier run already did.
