@@ -46,7 +46,7 @@ func Decode(img image.Image) (string, error) {
 	if p.w > MaxWidth {
 		p = p.resize(ScanWidth)
 	}
-	text, candidates := p.scan(hybrid)
+	text, candidates := p.scan(local)
 	if text != "" {
 		return text, nil
 	}
@@ -58,7 +58,7 @@ func Decode(img image.Image) (string, error) {
 	// A dim or washed-out photo: the local threshold ignores blocks of
 	// little contrast, so spread the grey levels first.
 	if lo, hi := p.levels(); hi-lo < lowContrast {
-		if text, _ := p.stretched(lo, hi).scan(hybrid); text != "" {
+		if text, _ := p.stretched(lo, hi).scan(local); text != "" {
 			return text, nil
 		}
 	}

@@ -1,0 +1,70 @@
+package qrcode
+
+import (
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+
+	"motcua/cardreader/qrcode/corpus"
+)
+
+// TestLocalThresholdMatchesGozxing: with gozxing's flat-block range, the
+// packed local threshold gives gozxing's HybridBinarizer's bits exactly.
+func TestLocalThresholdMatchesGozxing(t *testing.T) {
+	for _, i := range []int{0, 3, 11} {
+		f, err := corpus.Make(corpus.Tune, i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := f.Decode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := grey(img)
+		got, err := p.localThreshold(minRangeGozxing)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src, _ := p.source()
+		want, err := gozxing.NewHybridBinarizer(src).GetBlackMatrix()
+		if err != nil {
+			t.Fatal(err)
+		}
+		diff := 0
+		for y := 0; y < p.h; y++ {
+			for x := 0; x < p.w; x++ {
+				if got.Get(x, y) != want.Get(x, y) {
+					diff++
+				}
+			}
+		}
+		if diff != 0 {
+			t.Errorf("%s: %d pixels differ from gozxing's HybridBinarizer", f.Name, diff)
+		}
+	}
+}
+
+func BenchmarkBinarize(b *testing.B) {
+	f, _ := corpus.Make(corpus.Tune, 0)
+	img, _ := f.Decode()
+	p := grey(img)
+	b.Run("packed", func(b *testing.B) {
+		cpuLoop(b, func() { p.localThreshold(minRangeGozxing) })
+	})
+	b.Run("gozxing", func(b *testing.B) {
+		cpuLoop(b, func() {
+			src, _ := p.source()
+			gozxing.NewHybridBinarizer(src).GetBlackMatrix()
+		})
+	})
+}
+
+// cpuLoop runs f b.N times and reports the process CPU time per call as
+// cpu-ns/op: on a shared machine wall time mostly measures the neighbours.
+func cpuLoop(b *testing.B, f func()) {
+	t0 := processCPU()
+	for b.Loop() {
+		f()
+	}
+	b.ReportMetric((processCPU()-t0)*1e9/float64(b.N), "cpu-ns/op")
+}
