@@ -115,7 +115,7 @@ func refineGrid(bits *gozxing.BitMatrix, tl, tr, bl gozxing.ResultPoint, predict
 				x, y := predict(u, v)
 				x1, y1 := predict(u+1, v)
 				local := math.Hypot(x1-x, y1-y)
-				if !(local > 0.5) || x < 0 || y < 0 || x >= float64(bits.GetWidth()) || y >= float64(bits.GetHeight()) {
+				if !(local > 0.5 && x >= 0 && y >= 0 && x < float64(bits.GetWidth()) && y < float64(bits.GetHeight())) {
 					continue
 				}
 				ap := findAlignment(bits, local, int(x), int(y), 2)
@@ -158,7 +158,7 @@ func sampleMap(bits *gozxing.BitMatrix, m func(u, v float64) (float64, float64),
 		for j := 0; j < dim; j++ {
 			x, y := m(float64(j)+0.5, float64(i)+0.5)
 			xi, yi := int(x), int(y)
-			if x < 0 || y < 0 || xi >= w || yi >= ht {
+			if !(x >= 0 && y >= 0 && x < float64(w) && y < float64(ht)) { // NaN too
 				return ""
 			}
 			if bits.Get(xi, yi) {

@@ -196,6 +196,9 @@ func decodeProjective(bits *gozxing.BitMatrix, tl, tr, bl gozxing.ResultPoint) s
 			u := float64(dim) - 6.5
 			x, y := p.at(u, u)
 			x1, y1 := p.at(u+1, u)
+			if !(x >= 0 && y >= 0 && x < float64(bits.GetWidth()) && y < float64(bits.GetHeight())) {
+				continue
+			}
 			if ap := findAlignment(bits, math.Hypot(x1-x, y1-y), int(x), int(y), 4); ap != nil {
 				m := transformMap(tl, tr, bl, ap, dim)
 				if text := sampleMap(bits, m, dim); text != "" {
