@@ -73,6 +73,21 @@ func (p *plane) scan(b binarizer) (text string, candidates bool) {
 		}
 	}
 	centres := finder.GetPossibleCenters()
+	if n := len(centres); n > 0 && n < 3 {
+		// Some finder patterns but not three: a code tilted about an image
+		// axis makes them taller than wide (or the reverse), and those
+		// beyond the 40% gozxing's cross-check allows are missed. When the
+		// ones found are already out of square, look again on a copy
+		// whose rows are resampled to make them square.
+		for _, c := range centres {
+			h := finderModule(bits, c.GetX(), c.GetY(), 1, 0)
+			v := finderModule(bits, c.GetX(), c.GetY(), 0, 1)
+			if r := v / h; r > 1.15 || r < 1/1.15 {
+				centres = append(centres, rescaledCentres(bits, min(max(1/r, 0.5), 2))...)
+				break
+			}
+		}
+	}
 	if len(centres) < 3 {
 		return "", false
 	}
@@ -217,4 +232,27 @@ func decodeProjective(bits *gozxing.BitMatrix, tl, tr, bl gozxing.ResultPoint) s
 		}
 	}
 	return ""
+}
+
+// rescaledCentres finds finder-pattern candidates on a copy of bits whose
+// rows are resampled by scale, and returns them in bits' coordinates.
+func rescaledCentres(bits *gozxing.BitMatrix, scale float64) []*detector.FinderPattern {
+	w, h := bits.GetWidth(), bits.GetHeight()
+	nh := int(float64(h) * scale)
+	m, err := gozxing.NewBitMatrix(w, nh)
+	if err != nil {
+		return nil
+	}
+	row := gozxing.NewBitArray(w)
+	for y := 0; y < nh; y++ {
+		row = bits.GetRow(min(int(float64(y)/scale), h-1), row)
+		m.SetRow(y, row)
+	}
+	f := detector.NewFinderPatternFinder(m, nil)
+	f.Find(hints)
+	var out []*detector.FinderPattern
+	for _, c := range f.GetPossibleCenters() {
+		out = append(out, detector.NewFinderPattern(c.GetX(), c.GetY()/scale, c.GetEstimatedModuleSize(), c.GetCount()))
+	}
+	return out
 }
