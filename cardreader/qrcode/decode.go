@@ -32,15 +32,15 @@ var hints = map[gozxing.DecodeHintType]any{
 
 // Decode returns the text of the QR code in img.
 //
-// The order of the work follows what succeeds on camera frames (measured on
-// the corpus of motcua/cardreader/qrcode/corpus): one local-threshold
-// binarization of the luminance plane, one scan for finder patterns, then
-// decoding from the most plausible triples of finder patterns, each at the
-// estimated grid size and its neighbours, which perspective tilt puts off
-// by a version. A frame without three finder-like patterns costs one
-// binarization and one scan. Only when the local threshold finds candidates
-// but no code is the global-histogram binarizer tried, and only when the
-// grey levels span less than lowContrast is a contrast-stretched copy.
+// The order of the work follows what succeeds on camera frames (see the
+// package documentation): one local-threshold binarization of the
+// luminance plane and one finder-pattern scan, then decoding from the most
+// plausible triples of finder patterns, face-on first and then through the
+// estimated perspective. A frame without finder-like patterns costs one
+// binarization and one scan. Only when the local threshold finds a finder
+// pattern but no code is the global-histogram binarizer tried, and only
+// when the grey levels span less than lowContrast a contrast-stretched
+// copy.
 func Decode(img image.Image) (string, error) {
 	p := grey(img)
 	if p.w > MaxWidth {

@@ -51,9 +51,9 @@ const (
 )
 
 // scan binarizes the plane with b, finds finder-pattern candidates and
-// decodes from the most plausible triples. candidates reports whether at
-// least three finder-like patterns were seen, which is when another
-// binarizer is worth a try.
+// decodes from the most plausible triples. candidates reports whether any
+// finder-like pattern was seen, which is when another binarizer is worth a
+// try.
 func (p *plane) scan(b binarizer) (text string, candidates bool) {
 	// A camera frame is outside input: a decoder bug must cost one frame,
 	// not the kiosk.
@@ -89,7 +89,7 @@ func (p *plane) scan(b binarizer) (text string, candidates bool) {
 		}
 	}
 	if len(centres) < 3 {
-		return "", false
+		return "", len(centres) > 0
 	}
 	for _, t := range triples(centres) {
 		if text := decodeTriple(bits, t); text != "" {
