@@ -1,6 +1,10 @@
 package qrcode
 
-import "github.com/makiuchi-d/gozxing"
+import (
+	"encoding/binary"
+
+	"github.com/makiuchi-d/gozxing"
+)
 
 // Local thresholding, as gozxing's HybridBinarizer does it (8×8 blocks, a
 // black point per block, each block thresholded at the mean black point
@@ -86,12 +90,7 @@ func (p *plane) localThreshold(minRange int) (*gozxing.BitMatrix, error) {
 		for ; x+32 <= w && (x+32)>>blockPower <= subW; x += 32 {
 			var word uint32
 			for k := 0; k < 32; k += blockSize {
-				t := thresh[(x+k)>>blockPower]
-				r := (*[blockSize]byte)(pix[x+k:])
-				for i, v := range r {
-					// v <= t: the sign bit of t-v is clear.
-					word |= (1 ^ uint32(uint(t-int(v))>>63)) << uint(k+i)
-				}
+				word |= uint32(below(thresh[(x+k)>>blockPower], binary.LittleEndian.Uint64(pix[x+k:]))) << uint(k)
 			}
 			words[x>>5] = word
 		}
@@ -103,4 +102,24 @@ func (p *plane) localThreshold(minRange int) (*gozxing.BitMatrix, error) {
 		m.SetRow(y, row)
 	}
 	return m, nil
+}
+
+// below returns a bit for each of the eight pixels packed in w (the first
+// in the low byte), set when the pixel is at most t, without a branch or a
+// loop: the pixels go into 16-bit lanes as 0x8000 + t - v, whose top bit
+// is set exactly when v <= t, and a multiplication gathers the four top
+// bits of each half into adjacent bits.
+func below(t int, w uint64) uint8 {
+	const (
+		lanes = 0x00FF00FF00FF00FF
+		ones  = 0x0001000100010001
+		top   = 0x8000800080008000
+		// Bit 16i times 2^(14(3-i)) lands on 42+2i; no two products share
+		// a bit, so nothing carries.
+		gather = 1<<42 | 1<<28 | 1<<14 | 1
+	)
+	tt := uint64(t)*ones + top
+	even := (tt - w&lanes) >> 15 & ones
+	odd := (tt - w>>8&lanes) >> 15 & ones
+	return uint8((even*gather)>>42&0x55 | (odd*gather)>>41&0xAA)
 }

@@ -68,3 +68,29 @@ func cpuLoop(b *testing.B, f func()) {
 	}
 	b.ReportMetric((processCPU()-t0)*1e9/float64(b.N), "cpu-ns/op")
 }
+
+// TestBelow checks the packed comparison against the plain one for every
+// threshold, on edge and random pixels.
+func TestBelow(t *testing.T) {
+	words := []uint64{0, ^uint64(0), 0x0001FEFF80807F00, 0x00FF00FF00FF00FF, 0xFF00FF00FF00FF00}
+	seed := uint64(0x9E3779B97F4A7C15)
+	for range 200 {
+		seed ^= seed << 13
+		seed ^= seed >> 7
+		seed ^= seed << 17
+		words = append(words, seed)
+	}
+	for th := 0; th <= 255; th++ {
+		for _, w := range words {
+			var want uint8
+			for i := range 8 {
+				if int(w>>(8*i)&0xFF) <= th {
+					want |= 1 << i
+				}
+			}
+			if got := below(th, w); got != want {
+				t.Fatalf("below(%d, %016x) = %08b, want %08b", th, w, got, want)
+			}
+		}
+	}
+}
