@@ -36,16 +36,7 @@ func (p *plane) localThreshold(minRange int) (*gozxing.BitMatrix, error) {
 		y0 := min(by<<blockPower, h-blockSize)
 		for bx := 0; bx < subW; bx++ {
 			x0 := min(bx<<blockPower, w-blockSize)
-			sum, lo, hi := 0, 255, 0
-			for y := y0; y < y0+blockSize; y++ {
-				r := (*[blockSize]byte)(p.pix[y*p.stride+x0:])
-				for _, v := range r {
-					px := int(v)
-					sum += px
-					lo = min(lo, px)
-					hi = max(hi, px)
-				}
-			}
+			sum, lo, hi := blockStats(p.pix[y0*p.stride+x0:], p.stride)
 			avg := sum >> (2 * blockPower)
 			if hi-lo <= minRange {
 				// A flat block: background unless its neighbours, already
@@ -122,4 +113,38 @@ func below(t int, w uint64) uint8 {
 	even := (tt - w&lanes) >> 15 & ones
 	odd := (tt - w>>8&lanes) >> 15 & ones
 	return uint8((even*gather)>>42&0x55 | (odd*gather)>>41&0xAA)
+}
+
+// blockStats returns the sum, minimum and maximum of the 8×8 block at the
+// start of pix (rows stride apart). The eight pixels of a row are handled
+// at once in two sets of four 16-bit lanes (even and odd pixels), whose
+// lane-wise minimum and maximum are kept with masks, not branches.
+func blockStats(pix []byte, stride int) (sum, lo, hi int) {
+	const (
+		lanes = 0x00FF00FF00FF00FF
+		ones  = 0x0001000100010001
+		top   = 0x8000800080008000
+	)
+	// ge is all ones in the lanes where a >= b.
+	ge := func(a, b uint64) uint64 { return ((a | top) - b) >> 15 & ones * 0xFFFF }
+	var acc uint64
+	mn, mx := uint64(lanes), uint64(0)
+	for y := 0; y < blockSize; y++ {
+		w := binary.LittleEndian.Uint64(pix[y*stride:])
+		e, o := w&lanes, w>>8&lanes
+		acc += e + o // lanes stay below 8·510
+		m := ge(e, o)
+		big, small := e&m|o&^m, o&m|e&^m
+		m = ge(big, mx)
+		mx = big&m | mx&^m
+		m = ge(small, mn)
+		mn = mn&m | small&^m
+	}
+	sum = int((acc * ones) >> 48)
+	lo, hi = 255, 0
+	for i := 0; i < 64; i += 16 {
+		lo = min(lo, int(mn>>i&0xFF))
+		hi = max(hi, int(mx>>i&0xFF))
+	}
+	return sum, lo, hi
 }

@@ -94,3 +94,37 @@ func TestBelow(t *testing.T) {
 		}
 	}
 }
+
+// TestBlockStats checks the lane-wise block statistics against a plain
+// loop on flat, extreme and random blocks.
+func TestBlockStats(t *testing.T) {
+	const stride = 13
+	seed := uint64(0xD1B54A32D192ED03)
+	for n := range 300 {
+		pix := make([]byte, 7*stride+8)
+		for i := range pix {
+			seed ^= seed << 13
+			seed ^= seed >> 7
+			seed ^= seed << 17
+			switch n % 3 {
+			case 0:
+				pix[i] = byte(seed)
+			case 1:
+				pix[i] = 255 * byte(seed&1) // only 0 and 255
+			default:
+				pix[i] = byte(100 + seed%3) // nearly flat
+			}
+		}
+		sum, lo, hi := 0, 255, 0
+		for y := range 8 {
+			for _, v := range pix[y*stride : y*stride+8] {
+				sum += int(v)
+				lo, hi = min(lo, int(v)), max(hi, int(v))
+			}
+		}
+		gs, gl, gh := blockStats(pix, stride)
+		if gs != sum || gl != lo || gh != hi {
+			t.Fatalf("block %d: got %d %d %d, want %d %d %d", n, gs, gl, gh, sum, lo, hi)
+		}
+	}
+}
