@@ -31,7 +31,8 @@ all: build
 help:
 	@echo "make run          build and start the kiosk (simulated card, local portal)"
 	@echo "make test         go vet, then every test (real pcscd + vpcd included)"
-	@echo "make bench        benchmarks"
+	@echo "make bench        the performance summary (docs/performance.md), one table"
+	@echo "make bench-all    every benchmark"
 	@echo "make fuzz         a short run of every fuzz target (FUZZTIME=$(FUZZTIME))"
 	@echo "make soak         long fault runs: 3,000-round kill test, portal slow clients"
 	@echo "make screenshots  render the main screens under Xvfb into docs/screenshots/"
@@ -60,7 +61,7 @@ test: deps
 	rc=$$?; echo "make test: $$(( $$(date +%s) - start )) s wall, exit $$rc"; exit $$rc
 
 bench: deps
-	$(GO) test -tags $(TESTTAGS) -run '^$$' -bench . -benchmem ./...
+	@scripts/bench.sh
 
 fuzz: deps
 	@scripts/fuzz.sh "$(FUZZTIME)"
@@ -109,3 +110,8 @@ fleet-screenshots: deps
 soak: deps
 	MOTCUA_SOAK=1 $(GO) test -tags $(TESTTAGS) -count=1 -timeout 90m -run 'Kill' ./offline/sync/
 	MOTCUA_SOAK=1 $(GO) test -tags $(TESTTAGS) -count=1 -timeout 30m -run 'Timeouts|ConnectionCap|Unauthorized|UploadSlots|UploadMemory' ./offline/portalserver/
+
+# Every benchmark of every package (make bench prints the summary only).
+.PHONY: bench-all
+bench-all: deps
+	$(GO) test -tags $(TESTTAGS) -run '^$$' -bench . -benchmem ./...

@@ -11,7 +11,8 @@ build=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
 # Chromium (fleet dashboard), poppler-utils (pdftotext on printed PDFs),
 # dpkg-dev/fakeroot (the Debian package test).
 test=(pcscd vsmartcard-vpcd xvfb sane-utils libsane1 cups cups-client
-      printer-driver-cups-pdf poppler-utils postgresql chromium dpkg-dev fakeroot)
+      printer-driver-cups-pdf poppler-utils postgresql chromium dpkg-dev fakeroot
+      python3-zxing-cpp python3-numpy zbar-tools)
 
 want=("${build[@]}")
 case "${1:-all}" in

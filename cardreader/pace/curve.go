@@ -9,8 +9,8 @@ import (
 
 	"github.com/ProtonMail/go-crypto/brainpool"
 
+	"motcua/cardreader/internal/bp256"
 	"motcua/cardreader/internal/ecutil"
-	"motcua/cardreader/pace/internal/bp256"
 )
 
 // Standardized domain parameter IDs of ICAO 9303 Part 11 §9.5.1 (Table 6)
@@ -71,8 +71,15 @@ func decodePoint(c elliptic.Curve, b []byte) (point, error) {
 // generator is the curve's base point G.
 func generator(c elliptic.Curve) point { return point{c.Params().Gx, c.Params().Gy} }
 
-// mul returns k·p. The caller has validated p.
+// mul returns k·p. The caller has validated p. Multiples of the curve's
+// own generator go through ScalarBaseMult, which for brainpoolP256r1 (bp256)
+// uses a precomputed table: a quarter of the work. Both are constant time
+// in k on bp256 and on the NIST curves of crypto/elliptic.
 func mul(c elliptic.Curve, p point, k []byte) point {
+	if gx, gy := c.Params().Gx, c.Params().Gy; p.x.Cmp(gx) == 0 && p.y.Cmp(gy) == 0 {
+		x, y := c.ScalarBaseMult(k)
+		return point{x, y}
+	}
 	x, y := c.ScalarMult(p.x, p.y, k)
 	return point{x, y}
 }

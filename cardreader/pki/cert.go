@@ -253,6 +253,7 @@ func VerifySignature(pub crypto.PublicKey, alg lds.SignatureAlgorithm, fallback 
 		if alg.Kind != lds.SigECDSA {
 			return fmt.Errorf("%w: %s with an EC key", ErrSignature, alg.Name)
 		}
+		k = fastKey(k)
 		if ecdsa.VerifyASN1(k, digest, sig) {
 			return nil
 		}

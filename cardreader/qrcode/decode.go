@@ -12,19 +12,17 @@ import (
 	"os"
 
 	"github.com/makiuchi-d/gozxing"
-	zxqr "github.com/makiuchi-d/gozxing/qrcode"
 )
 
 // ErrNotFound reports that no readable QR code is in the image.
 var ErrNotFound = errors.New("qrcode: no readable QR code in the image")
 
 // MaxWidth is the width above which frames are scaled down to ScanWidth
-// before decoding. At 750 px a card QR that fills a fifth of a 1280×720
-// frame still has about 3.5 px per module, and decoding costs a third.
-// (Halving to 640 px lost such codes in our tests: 2.4 px per module.)
+// before decoding. A 720p camera frame is decoded at its own resolution: a
+// card QR there has 3–4 px per module, and scaling down loses it.
 const (
-	MaxWidth  = 1000
-	ScanWidth = 750
+	MaxWidth  = 1920
+	ScanWidth = 1280
 )
 
 var hints = map[gozxing.DecodeHintType]any{
@@ -33,24 +31,34 @@ var hints = map[gozxing.DecodeHintType]any{
 }
 
 // Decode returns the text of the QR code in img.
+//
+// The order of the work follows what succeeds on camera frames (see the
+// package documentation): one local-threshold binarization of the
+// luminance plane and one finder-pattern scan, then decoding from the most
+// plausible triples of finder patterns, face-on first and then through the
+// estimated perspective. A frame without finder-like patterns costs one
+// binarization and one scan. Only when the local threshold finds a finder
+// pattern but no code is the global-histogram binarizer tried, and only
+// when the grey levels span less than lowContrast a contrast-stretched
+// copy.
 func Decode(img image.Image) (string, error) {
-	full := grey(img)
-	plane := full
-	if full.w > MaxWidth {
-		plane = full.resize(ScanWidth)
+	p := grey(img)
+	if p.w > MaxWidth {
+		p = p.resize(ScanWidth)
 	}
-	reader := zxqr.NewQRCodeReader()
-	attempts := []func() (string, error){
-		func() (string, error) { return plane.decode(reader, hybrid) },
-		func() (string, error) { return plane.decode(reader, global) },
-		func() (string, error) { return plane.stretched().decode(reader, hybrid) },
-		func() (string, error) { return plane.rotated().decode(reader, hybrid) },
+	text, candidates := p.scan(local)
+	if text != "" {
+		return text, nil
 	}
-	if plane != full {
-		attempts = append(attempts, func() (string, error) { return full.decode(reader, hybrid) })
+	if candidates {
+		if text, _ := p.scan(global); text != "" {
+			return text, nil
+		}
 	}
-	for _, try := range attempts {
-		if text, err := try(); err == nil {
+	// A dim or washed-out photo: the local threshold ignores blocks of
+	// little contrast, so spread the grey levels first.
+	if lo, hi := p.levels(); hi-lo < lowContrast {
+		if text, _ := p.stretched(lo, hi).scan(local); text != "" {
 			return text, nil
 		}
 	}
@@ -100,58 +108,24 @@ func DecodeFile(path string) (string, error) {
 	return DecodeReader(f)
 }
 
-type binarizer func(gozxing.LuminanceSource) gozxing.Binarizer
-
-var (
-	hybrid binarizer = gozxing.NewHybridBinarizer
-	global binarizer = gozxing.NewGlobalHistgramBinarizer
-)
-
-// plane is an 8-bit luminance image.
+// plane is an 8-bit luminance image: row y starts at pix[y*stride].
 type plane struct {
-	w, h int
-	pix  []byte
+	w, h, stride int
+	pix          []byte
 }
 
-func (p *plane) decode(r gozxing.Reader, b binarizer) (text string, err error) {
-	// A camera frame is outside input: a decoder bug must cost one frame,
-	// not the kiosk.
-	defer func() {
-		if recover() != nil {
-			text, err = "", ErrNotFound
-		}
-	}()
-	src, err := gozxing.NewPlanarYUVLuminanceSource(p.pix, p.w, p.h, 0, 0, p.w, p.h, false)
-	if err != nil {
-		return "", err
-	}
-	bmp, err := gozxing.NewBinaryBitmap(b(src))
-	if err != nil {
-		return "", err
-	}
-	res, err := r.Decode(bmp, hints)
-	if err != nil {
-		return "", err
-	}
-	return res.GetText(), nil
-}
-
-// grey converts img to a luminance plane, reading the Y plane of camera
-// frames directly.
+// grey returns the luminance plane of img. A camera frame's Y plane and a
+// grey image are used in place, without a copy.
 func grey(img image.Image) *plane {
 	b := img.Bounds()
-	p := &plane{w: b.Dx(), h: b.Dy(), pix: make([]byte, b.Dx()*b.Dy())}
 	switch m := img.(type) {
 	case *image.YCbCr:
-		for y := 0; y < p.h; y++ {
-			off := m.YOffset(b.Min.X, b.Min.Y+y)
-			copy(p.pix[y*p.w:(y+1)*p.w], m.Y[off:off+p.w])
-		}
+		return &plane{w: b.Dx(), h: b.Dy(), stride: m.YStride, pix: m.Y[m.YOffset(b.Min.X, b.Min.Y):]}
 	case *image.Gray:
-		for y := 0; y < p.h; y++ {
-			off := m.PixOffset(b.Min.X, b.Min.Y+y)
-			copy(p.pix[y*p.w:(y+1)*p.w], m.Pix[off:off+p.w])
-		}
+		return &plane{w: b.Dx(), h: b.Dy(), stride: m.Stride, pix: m.Pix[m.PixOffset(b.Min.X, b.Min.Y):]}
+	}
+	p := &plane{w: b.Dx(), h: b.Dy(), stride: b.Dx(), pix: make([]byte, b.Dx()*b.Dy())}
+	switch m := img.(type) {
 	case *image.RGBA:
 		rgbaLuma(p, m.Pix, m.Stride, m.PixOffset(b.Min.X, b.Min.Y))
 	case *image.NRGBA:
@@ -184,7 +158,7 @@ func rgbaLuma(p *plane, pix []byte, stride, start int) {
 // bilinear sampling, which keeps module edges sharper than block averages.
 func (p *plane) resize(w int) *plane {
 	h := p.h * w / p.w
-	out := &plane{w: w, h: h, pix: make([]byte, w*h)}
+	out := &plane{w: w, h: h, stride: w, pix: make([]byte, w*h)}
 	sx := (p.w - 1) << 16 / max(w-1, 1)
 	sy := (p.h - 1) << 16 / max(h-1, 1)
 	for y := 0; y < h; y++ {
@@ -192,7 +166,7 @@ func (p *plane) resize(w int) *plane {
 		y0 := fy >> 16
 		wy := uint32(fy & 0xFFFF)
 		y1 := min(y0+1, p.h-1)
-		r0, r1 := p.pix[y0*p.w:], p.pix[y1*p.w:]
+		r0, r1 := p.pix[y0*p.stride:], p.pix[y1*p.stride:]
 		for x := 0; x < w; x++ {
 			fx := x * sx
 			x0 := fx >> 16
@@ -206,45 +180,49 @@ func (p *plane) resize(w int) *plane {
 	return out
 }
 
-// stretched maps the 1st-99th percentile range of grey onto 0-255, which
-// rescues washed-out and dim photos.
-func (p *plane) stretched() *plane {
+// lowContrast is the 1st–99th percentile grey range below which a frame
+// is contrast-stretched.
+const lowContrast = 96
+
+// levels returns the 1st and 99th percentile grey levels, sampled on every
+// other pixel of every fourth row.
+func (p *plane) levels() (lo, hi int) {
 	var hist [256]int
-	for _, v := range p.pix {
-		hist[v]++
+	n := 0
+	for y := 0; y < p.h; y += 4 {
+		row := p.pix[y*p.stride : y*p.stride+p.w]
+		for x := 0; x < len(row); x += 2 {
+			hist[row[x]]++
+			n++
+		}
 	}
-	cut := len(p.pix) / 100
-	lo, hi, acc := 0, 255, 0
-	for lo < 255 && acc+hist[lo] <= cut {
+	cut := n / 100
+	acc := 0
+	for lo = 0; lo < 255 && acc+hist[lo] <= cut; lo++ {
 		acc += hist[lo]
-		lo++
 	}
 	acc = 0
-	for hi > 0 && acc+hist[hi] <= cut {
+	for hi = 255; hi > 0 && acc+hist[hi] <= cut; hi-- {
 		acc += hist[hi]
-		hi--
 	}
+	return lo, hi
+}
+
+// stretched maps grey levels lo–hi onto 0–255.
+func (p *plane) stretched(lo, hi int) *plane {
 	if hi <= lo {
 		return p
 	}
 	var lut [256]byte
 	for i := range lut {
-		v := (i - lo) * 255 / (hi - lo)
-		lut[i] = byte(min(max(v, 0), 255))
+		lut[i] = byte(min(max((i-lo)*255/(hi-lo), 0), 255))
 	}
-	out := &plane{w: p.w, h: p.h, pix: make([]byte, len(p.pix))}
-	for i, v := range p.pix {
-		out.pix[i] = lut[v]
-	}
-	return out
-}
-
-// rotated turns the plane a quarter turn clockwise.
-func (p *plane) rotated() *plane {
-	out := &plane{w: p.h, h: p.w, pix: make([]byte, len(p.pix))}
+	out := &plane{w: p.w, h: p.h, stride: p.w, pix: make([]byte, p.w*p.h)}
 	for y := 0; y < p.h; y++ {
-		for x := 0; x < p.w; x++ {
-			out.pix[x*out.w+(p.h-1-y)] = p.pix[y*p.w+x]
+		row := p.pix[y*p.stride : y*p.stride+p.w]
+		o := out.pix[y*p.w : (y+1)*p.w]
+		for x, v := range row {
+			o[x] = lut[v]
 		}
 	}
 	return out

@@ -2,7 +2,9 @@ package bp256
 
 import (
 	"crypto/elliptic"
+	"encoding/binary"
 	"math/big"
+	"math/bits"
 	"sync"
 )
 
@@ -24,6 +26,8 @@ type curve struct {
 var (
 	once     sync.Once
 	instance *curve
+	nBig     *big.Int
+	nLimbs   [4]uint64 // n, least significant limb first
 )
 
 func hexInt(s string) *big.Int {
@@ -48,6 +52,10 @@ func P256r1() elliptic.Curve {
 			Gy:      hexInt(hexGy),
 			BitSize: 256,
 		}}
+		nBig = c.params.N
+		for i := range nLimbs {
+			nLimbs[i] = binary.BigEndian.Uint64(c.params.N.FillBytes(make([]byte, 32))[24-8*i:])
+		}
 		c.a = feFromBig(hexInt(hexA))
 		c.b = feFromBig(c.params.B)
 		c.g = fromAffine(c.params.Gx, c.params.Gy)
@@ -98,12 +106,10 @@ func (p *jacobian) affine() (*big.Int, *big.Int) {
 	return x.big(), y.big()
 }
 
-// double sets q = 2p (dbl-2007-bl, any a).
+// double sets q = 2p (dbl-2007-bl, any a). It does not branch: the point
+// at infinity (Z = 0) doubles to Z3 = 2·Y·Z = 0, and Y = 0 cannot occur on
+// a curve of prime order.
 func (c *curve) double(q, p *jacobian) {
-	if p.z.isZero() || p.y.isZero() {
-		*q = jacobian{}
-		return
-	}
 	var xx, yy, yyyy, zz, s, m, t, u fe
 	feSqr(&xx, &p.x)
 	feSqr(&yy, &p.y)
@@ -140,7 +146,8 @@ func (c *curve) double(q, p *jacobian) {
 	q.x = t
 }
 
-// add sets q = p1 + p2 (add-2007-bl), handling infinity and doubling.
+// add sets q = p1 + p2 for public points, handling infinity and
+// doubling by branching.
 func (c *curve) add(q, p1, p2 *jacobian) {
 	if p1.z.isZero() {
 		*q = *p2
@@ -150,7 +157,25 @@ func (c *curve) add(q, p1, p2 *jacobian) {
 		*q = *p1
 		return
 	}
-	var z1z1, z2z2, u1, u2, s1, s2, h, i, j, r, v fe
+	var sum jacobian
+	var h, r fe
+	if c.addUnchecked(&sum, p1, p2, &h, &r); h.isZero() {
+		if r.isZero() {
+			c.double(&sum, p1)
+		} else {
+			sum = jacobian{}
+		}
+	}
+	*q = sum
+}
+
+// addUnchecked sets q = p1 + p2 (add-2007-bl) without branching. It is
+// wrong when either point is at infinity or when p1 = ±p2; the scalar
+// multiplications rule those cases out or mask them (see scalarMult). It
+// leaves H = U2 - U1 and R = S2 - S1 in h and r, which are both zero
+// exactly when p1 = p2.
+func (c *curve) addUnchecked(q, p1, p2 *jacobian, h, r *fe) {
+	var z1z1, z2z2, u1, u2, s1, s2, i, j, v fe
 	feSqr(&z1z1, &p1.z)
 	feSqr(&z2z2, &p2.z)
 	feMul(&u1, &p1.x, &z2z2)
@@ -159,30 +184,23 @@ func (c *curve) add(q, p1, p2 *jacobian) {
 	feMul(&s1, &s1, &z2z2)
 	feMul(&s2, &p2.y, &p1.z)
 	feMul(&s2, &s2, &z1z1)
-	feSub(&h, &u2, &u1)
-	feSub(&r, &s2, &s1)
-	if h.isZero() {
-		if r.isZero() {
-			c.double(q, p1)
-		} else {
-			*q = jacobian{}
-		}
-		return
-	}
-	feAdd(&i, &h, &h)
+	feSub(h, &u2, &u1)
+	feSub(r, &s2, &s1)
+	var rr fe
+	feAdd(&i, h, h)
 	feSqr(&i, &i)
-	feMul(&j, &h, &i)
-	feAdd(&r, &r, &r)
+	feMul(&j, h, &i)
+	feAdd(&rr, r, r)
 	feMul(&v, &u1, &i)
 	var x3, y3, z3 fe
 	// X3 = r² - J - 2V
-	feSqr(&x3, &r)
+	feSqr(&x3, &rr)
 	feSub(&x3, &x3, &j)
 	feSub(&x3, &x3, &v)
 	feSub(&x3, &x3, &v)
 	// Y3 = r(V - X3) - 2·S1·J
 	feSub(&y3, &v, &x3)
-	feMul(&y3, &y3, &r)
+	feMul(&y3, &y3, &rr)
 	feMul(&s1, &s1, &j)
 	feAdd(&s1, &s1, &s1)
 	feSub(&y3, &y3, &s1)
@@ -191,14 +209,98 @@ func (c *curve) add(q, p1, p2 *jacobian) {
 	feSqr(&z3, &z3)
 	feSub(&z3, &z3, &z1z1)
 	feSub(&z3, &z3, &z2z2)
-	feMul(&z3, &z3, &h)
+	feMul(&z3, &z3, h)
 	q.x, q.y, q.z = x3, y3, z3
 }
 
-// scalarMult is a fixed 4-bit window multiplication: k is big-endian and
-// need not be reduced.
+// infinity is the point at infinity in the form the constant-time code
+// uses (any X, Y with Z = 0).
+var infinity = jacobian{x: feOne, y: feOne}
+
+// selectPoint sets q = p when mask is all ones and leaves q when it is
+// zero, without branching.
+func selectPoint(q, p *jacobian, mask uint64) {
+	for i := range 4 {
+		q.x[i] ^= mask & (q.x[i] ^ p.x[i])
+		q.y[i] ^= mask & (q.y[i] ^ p.y[i])
+		q.z[i] ^= mask & (q.z[i] ^ p.z[i])
+	}
+}
+
+// isZeroMask is all ones when x = 0 and zero otherwise, without branching.
+func isZeroMask(x *fe) uint64 {
+	z := x[0] | x[1] | x[2] | x[3]
+	return ((z | -z) >> 63) - 1
+}
+
+// eqMask is all ones when a = b and zero otherwise, without branching.
+func eqMask(a, b uint64) uint64 {
+	d := a ^ b
+	return ((d | -d) >> 63) - 1
+}
+
+// lookup sets q = table[idx], reading every entry so that the memory
+// access pattern does not depend on the secret idx.
+func lookup(q *jacobian, table *[16]jacobian, idx uint64) {
+	*q = jacobian{}
+	for i := range table {
+		selectPoint(q, &table[i], eqMask(uint64(i), idx))
+	}
+}
+
+// addSecret sets q = q + t where t was looked up with the secret digit
+// d: q at infinity gives t, d = 0 leaves q, all without branching. Callers
+// guarantee q ≠ ±t otherwise (scalarMult explains why).
+func (c *curve) addSecret(q, t *jacobian, d uint64) {
+	var sum jacobian
+	var h, r fe
+	c.addUnchecked(&sum, q, t, &h, &r)
+	qInf := isZeroMask(&q.z)
+	selectPoint(&sum, t, qInf)
+	selectPoint(q, &sum, ^eqMask(d, 0))
+}
+
+// scalar returns k reduced modulo n as 32 big-endian bytes. Scalars of up
+// to 32 bytes, which is what every caller passes, are reduced by one
+// subtraction of n made or undone without branching (k < 2^256 < 2n).
+// Longer ones go through math/big, which is not constant time.
+func scalar(k []byte) [32]byte {
+	var out [32]byte
+	if len(k) > 32 {
+		new(big.Int).Mod(new(big.Int).SetBytes(k), nBig).FillBytes(out[:])
+		return out
+	}
+	copy(out[32-len(k):], k)
+	var w, d [4]uint64
+	for i := range 4 {
+		w[i] = binary.BigEndian.Uint64(out[24-8*i:])
+	}
+	var b uint64
+	for i := range 4 {
+		d[i], b = bits.Sub64(w[i], nLimbs[i], b)
+	}
+	keep := -b // all ones when k < n: keep k
+	for i := range 4 {
+		binary.BigEndian.PutUint64(out[24-8*i:], w[i]&keep|d[i]&^keep)
+	}
+	return out
+}
+
+// scalarMult returns k·p for a point p of order n (every point but
+// infinity on this prime-order curve) in constant time with respect to k:
+// fixed 4-bit windows, 256 doublings and 64 additions whatever k is, table
+// entries read by a full scan, no branch on k's digits.
+//
+// The additions cannot meet their exceptional cases other than those
+// addSecret masks: before adding digit d the accumulator is 16a·p for the
+// prefix a of k (reduced below n), so it equals ±d·p only if 16a ≡ ∓d
+// (mod n), impossible for 0 < 16a ≤ 16a + d < n.
 func (c *curve) scalarMult(p *jacobian, k []byte) jacobian {
+	if p.z.isZero() {
+		return jacobian{} // p is public
+	}
 	var table [16]jacobian
+	table[0] = infinity
 	table[1] = *p
 	for i := 2; i < 16; i++ {
 		if i%2 == 0 {
@@ -207,15 +309,16 @@ func (c *curve) scalarMult(p *jacobian, k []byte) jacobian {
 			c.add(&table[i], &table[i-1], p)
 		}
 	}
-	var q jacobian
-	for _, b := range k {
-		for _, nib := range [2]byte{b >> 4, b & 0x0F} {
+	s := scalar(k)
+	q := infinity
+	var t jacobian
+	for _, b := range s {
+		for _, nib := range [2]uint64{uint64(b >> 4), uint64(b & 0x0F)} {
 			for range 4 {
 				c.double(&q, &q)
 			}
-			if nib != 0 {
-				c.add(&q, &q, &table[nib])
-			}
+			lookup(&t, &table, nib)
+			c.addSecret(&q, &t, nib)
 		}
 	}
 	return q
@@ -242,24 +345,21 @@ func (c *curve) ScalarMult(x, y *big.Int, k []byte) (*big.Int, *big.Int) {
 }
 
 // ScalarBaseMult uses a table of j·16^i·G built on first use (about a
-// millisecond), so it needs 64 additions and no doublings.
+// millisecond), so it needs 64 additions and no doublings. It is constant
+// time in k like scalarMult: every row is scanned in full and every digit
+// costs one addition. The accumulator holds l·G for the lower digits l of k,
+// below 16^i, so it never equals ±d·16^i·G unless it is at infinity, which
+// addSecret masks.
 func (c *curve) ScalarBaseMult(k []byte) (*big.Int, *big.Int) {
-	if len(k) > 32 {
-		q := c.scalarMult(&c.g, k)
-		return q.affine()
-	}
 	baseOnce.Do(c.buildBaseTable)
-	var q jacobian
+	s := scalar(k)
+	q := infinity
+	var t jacobian
 	for i := range 64 {
-		// Nibble i counted from the least significant end of k.
-		pos := len(k) - 1 - i/2
-		if pos < 0 {
-			break
-		}
-		nib := k[pos] >> (4 * (i % 2)) & 0x0F
-		if nib != 0 {
-			c.add(&q, &q, &baseTable[i][nib])
-		}
+		// Nibble i counted from the least significant end of s.
+		nib := uint64(s[31-i/2]>>(4*(i%2))) & 0x0F
+		lookup(&t, &baseTable[i], nib)
+		c.addSecret(&q, &t, nib)
 	}
 	return q.affine()
 }
@@ -273,6 +373,7 @@ func (c *curve) buildBaseTable() {
 	t := new([64][16]jacobian)
 	p := c.g
 	for i := range 64 {
+		t[i][0] = infinity
 		t[i][1] = p
 		for j := 2; j < 16; j++ {
 			c.add(&t[i][j], &t[i][j-1], &p)
