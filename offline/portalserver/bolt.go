@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"motcua/offline/internal/groupcommit"
 	"os"
 	"path/filepath"
 	"time"
@@ -36,7 +37,12 @@ var (
 
 // boltStore is the embedded Store: one bbolt file. Concurrent intakes share
 // a commit (db.Batch); the file lock keeps a second process out.
-type boltStore struct{ db *bolt.DB }
+type boltStore struct {
+	db *bolt.DB
+	// commit shares one fsync among concurrent writers without bbolt
+	// Batch's 2 ms timer: a lone intake commits at once.
+	commit *groupcommit.Group
+}
 
 // OpenBolt opens (or creates) the bbolt store in dir.
 func OpenBolt(dir string, noSync bool) (Store, error) {
@@ -72,7 +78,7 @@ func OpenBolt(dir string, noSync bool) (Store, error) {
 	// Concurrent intakes share one commit (one fsync); a short window keeps
 	// a lone intake fast.
 	db.MaxBatchDelay = 2 * time.Millisecond
-	return &boltStore{db: db}, nil
+	return &boltStore{db: db, commit: groupcommit.New(db)}, nil
 }
 
 func openReadOnly(dir string) (*bolt.DB, error) {
@@ -89,7 +95,7 @@ func openReadOnly(dir string) (*bolt.DB, error) {
 func (s *boltStore) Close() error { return s.db.Close() }
 
 func (s *boltStore) PutAttachment(_ context.Context, sha string, data []byte) error {
-	return s.db.Batch(func(tx *bolt.Tx) error {
+	return s.commit.Do(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketAttachments)
 		if b.Get([]byte(sha)) != nil {
 			return nil
@@ -114,7 +120,7 @@ func (s *boltStore) Attachment(_ context.Context, sha string) ([]byte, error) {
 func idemKey(kiosk, id string) []byte { return []byte(kiosk + "\x00" + id) }
 
 func (s *boltStore) Intake(_ context.Context, in Intake) (resp []byte, replay bool, err error) {
-	err = s.db.Batch(func(tx *bolt.Tx) error {
+	err = s.commit.Do(func(tx *bolt.Tx) error {
 		resp, replay = nil, false
 		idem := tx.Bucket(bucketIdempotency)
 		dossiers := tx.Bucket(bucketDossiers)
@@ -246,7 +252,7 @@ func count(db *bolt.DB) (Counts, error) {
 }
 
 func (s *boltStore) PutStats(_ context.Context, in StatsIntake) (resp []byte, replay bool, err error) {
-	err = s.db.Batch(func(tx *bolt.Tx) error {
+	err = s.commit.Do(func(tx *bolt.Tx) error {
 		resp, replay = nil, false
 		batches := tx.Bucket(bucketStatsBatches)
 		bkey := []byte(in.Kiosk + "\x00" + in.BatchID)
@@ -300,7 +306,7 @@ func (s *boltStore) PutHeartbeat(_ context.Context, hb Heartbeat) error {
 	if err != nil {
 		return err
 	}
-	return s.db.Batch(func(tx *bolt.Tx) error {
+	return s.commit.Do(func(tx *bolt.Tx) error {
 		seq := tx.Bucket(bucketHBSeq)
 		k := []byte(hb.KioskID)
 		var n uint64
