@@ -1,12 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
-	"mime"
-	"os"
+	"motcua/kiosk/catalog"
+	"motcua/kiosk/docpart"
 	"path/filepath"
 	"strings"
 	"time"
@@ -79,15 +80,16 @@ func runSubmit(ctx context.Context, e *env, args []string) error {
 		if !ok || key == "" {
 			return fmt.Errorf("--attach %q: want KEY=FILE", a)
 		}
-		data, err := os.ReadFile(file)
+		// Every document becomes one A4 PDF part (a PDF is kept as it is,
+		// a photo or scan image is fitted), checked against the portal's
+		// limit here, before the citizen leaves.
+		var buf bytes.Buffer
+		part, err := docpart.ImportFile(file, key, docTypeName(p, key), docpart.Options{MaxBytes: maxPart(cfg)}, &buf)
 		if err != nil {
-			return err
+			return scanError(fmt.Errorf("--attach %s: %w", key, err))
 		}
-		mt := mime.TypeByExtension(filepath.Ext(file))
-		if mt == "" {
-			mt = "application/octet-stream"
-		}
-		att := form.NewAttachment(key, filepath.Base(file), mt, data)
+		data := buf.Bytes()
+		att := part.Attachment(strings.TrimSuffix(filepath.Base(file), filepath.Ext(file)) + ".pdf")
 		files[att.SHA256] = data
 		atts = append(atts, att)
 	}
@@ -206,4 +208,23 @@ func runSubmit(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stdout)
 	}
 	return nil
+}
+
+// maxPart is the portal's limit for one dossier part: the config's
+// maxAttachmentMB, else docpart's default.
+func maxPart(cfg config.Config) int64 {
+	if cfg.MaxAttachmentMB > 0 {
+		return int64(cfg.MaxAttachmentMB) << 20
+	}
+	return docpart.DefaultMaxBytes
+}
+
+// docTypeName is the catalog's (Vietnamese) name of attachment key of p.
+func docTypeName(p *catalog.Procedure, key string) string {
+	for _, a := range p.Attachments {
+		if a.Key == key {
+			return a.Name.VI
+		}
+	}
+	return ""
 }

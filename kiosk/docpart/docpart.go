@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/go-pdf/fpdf"
+
+	"motcua/offline/dossier"
 	"image/color"
 	"image/draw"
 )
@@ -40,6 +42,13 @@ type Part struct {
 	Size      int64  `json:"size"`
 	SHA256    string `json:"sha256"` // hex, lower case
 	MediaType string `json:"type"`
+}
+
+// Attachment is the dossier's reference to the part; the PDF bytes travel
+// apart, stored and sent by hash. name is the file name people see.
+func (p Part) Attachment(name string) dossier.Attachment {
+	return dossier.Attachment{Key: p.Key, Name: name, Type: p.MediaType, SHA256: p.SHA256, Size: p.Size,
+		Pages: p.Pages, DocType: p.DocType}
 }
 
 // Options set the target quality and the limits.

@@ -249,7 +249,9 @@ func (s *Source) receipt(id string, hint *receipt.Receipt, who store.Actor) (rec
 		proc, _ = s.Catalog.Lookup(rc.ProcedureCode)
 	}
 	for _, doc := range rc.Documents {
-		r.Parts = append(r.Parts, part(proc, doc.Key, doc.Name))
+		pt := part(proc, doc.Key, doc.Name)
+		pt.Pages = doc.Pages
+		r.Parts = append(r.Parts, pt)
 	}
 	return r, nil
 }

@@ -214,8 +214,14 @@ func (r Receipt) layout(g geometry) (*fpdf.Fpdf, error) {
 		if n <= 0 {
 			n = 1
 		}
+		line := fmt.Sprintf("   %d. %s – %s, số lượng: %02d", i+1, pt.Name, kind, n)
+		if pt.Pages > 0 {
+			// Since 1 October 2025 the scan is the part; its page count is
+			// what the office received (the original went back).
+			line += fmt.Sprintf(" (bản quét %d trang)", pt.Pages)
+		}
 		p.SetFont(pdfdoc.Font, "", g.size)
-		p.MultiCell(0, g.line, pdfdoc.NFC(fmt.Sprintf("   %d. %s – %s, số lượng: %02d", i+1, pt.Name, kind, n)), "", "L", false)
+		p.MultiCell(0, g.line, pdfdoc.NFC(line), "", "L", false)
 	}
 	kv("2. Số lượng hồ sơ:", "01 (bộ)")
 	days := "theo quy định"

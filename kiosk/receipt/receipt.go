@@ -61,6 +61,7 @@ type Part struct {
 	Name     string
 	Original bool // bản chính (else bản sao or electronic copy)
 	Count    int
+	Pages    int // pages scanned into the dossier part; 0 when not scanned
 }
 
 // Linked is one dossier of a bundle.

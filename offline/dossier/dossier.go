@@ -56,6 +56,11 @@ type Attachment struct {
 	Type   string `json:"type"`   // media type, e.g. application/pdf
 	SHA256 string `json:"sha256"` // hex
 	Size   int64  `json:"size"`
+	// Pages is the page count of a scanned document (a PDF dossier part);
+	// 0 when unknown. DocType is the document type's name as the catalog
+	// gives it.
+	Pages   int    `json:"pages,omitempty"`
+	DocType string `json:"docType,omitempty"`
 }
 
 // Dossier is one application for one procedure, built at the kiosk.

@@ -31,6 +31,7 @@ type Document struct {
 	Key    string `json:"key"`
 	Name   string `json:"name"`
 	SHA256 string `json:"sha256,omitempty"`
+	Pages  int    `json:"pages,omitempty"` // of a scanned document; 0 when unknown
 }
 
 // Receipt is the data of the receipt-and-appointment slip (Mẫu 01, Giấy

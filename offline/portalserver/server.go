@@ -532,7 +532,7 @@ func (s *Server) receipt(d *dossier.Dossier, code string, now time.Time) portal.
 		rc.AppointmentDate = portal.AddWorkingDays(now, d.ProcessingDays)
 	}
 	for _, a := range d.Attachments {
-		rc.Documents = append(rc.Documents, portal.Document{Key: a.Key, Name: a.Name, SHA256: a.SHA256})
+		rc.Documents = append(rc.Documents, portal.Document{Key: a.Key, Name: a.Name, SHA256: a.SHA256, Pages: a.Pages})
 	}
 	return rc
 }

@@ -313,7 +313,7 @@ func provisionalReceipt(d *dossier.Dossier, now time.Time) portal.Receipt {
 		rc.AppointmentDate = portal.AddWorkingDays(now, d.ProcessingDays)
 	}
 	for _, a := range d.Attachments {
-		rc.Documents = append(rc.Documents, portal.Document{Key: a.Key, Name: a.Name, SHA256: a.SHA256})
+		rc.Documents = append(rc.Documents, portal.Document{Key: a.Key, Name: a.Name, SHA256: a.SHA256, Pages: a.Pages})
 	}
 	return rc
 }
