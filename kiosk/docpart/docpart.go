@@ -14,9 +14,9 @@ import (
 
 	"github.com/go-pdf/fpdf"
 
-	"motcua/offline/dossier"
 	"image/color"
 	"image/draw"
+	"motcua/offline/dossier"
 )
 
 // MediaType is the media type of every part.
