@@ -50,7 +50,8 @@ var (
 	shared    *Env
 	sharedErr error
 	slotFiles = map[int]*os.File{}
-	userLock  *os.File
+	//lint:ignore U1000 written, never read: holding the open (locked) file here keeps the finalizer from closing it until the process exits
+	userLock *os.File
 )
 
 // Start returns this test process's Env, starting pcscd if needed. The first

@@ -45,8 +45,9 @@ var (
 	mu        sync.Mutex
 	shared    *Server
 	sharedErr error
-	userLock  *os.File
-	dbSeq     atomic.Int64
+	//lint:ignore U1000 written, never read: holding the open (locked) file here keeps the finalizer from closing it until the process exits
+	userLock *os.File
+	dbSeq    atomic.Int64
 )
 
 // Start returns the shared cluster, starting it if needed, and registers

@@ -83,35 +83,35 @@ func TestPrintErrors(t *testing.T) {
 	doc, media := render(t, pdfdoc.A5)
 	batch := []Doc{{Title: "a", PDF: doc, Media: media}, {Title: "b", PDF: doc, Media: media}}
 	ctx := context.Background()
-	print := func(printer string) (error, []Update) {
+	print := func(printer string) ([]Update, error) {
 		var ups []Update
 		err := (&Spooler{Client: c, Printer: printer, Poll: 50 * time.Millisecond, Timeout: 30 * time.Second}).PrintWait(ctx, batch, func(u Update) { ups = append(ups, u) })
-		return err, ups
+		return ups, err
 	}
 	// The default printer, when none is named.
-	if err, ups := print(""); err != nil || len(ups) == 0 || ups[len(ups)-1].Job.Printer != cupstest.PDF {
+	if ups, err := print(""); err != nil || len(ups) == 0 || ups[len(ups)-1].Job.Printer != cupstest.PDF {
 		t.Errorf("default printer: %v %+v", err, ups)
 	}
 	// No such printer, and no default printer.
-	if err, ups := print("Nope"); !errors.Is(err, ErrNoPrinter) || len(ups) != 2 || !ups[1].Done {
+	if ups, err := print("Nope"); !errors.Is(err, ErrNoPrinter) || len(ups) != 2 || !ups[1].Done {
 		t.Errorf("printer Nope: %v %+v", err, ups)
 	}
 	if out, err := srv.Run("lpadmin", "-x", cupstest.PDF); err != nil {
 		t.Fatalf("lpadmin -x: %v %s", err, out)
 	}
-	if err, _ := print(""); !errors.Is(err, ErrNoPrinter) {
+	if _, err := print(""); !errors.Is(err, ErrNoPrinter) {
 		t.Errorf("no default printer: %v", err)
 	}
 	// Paper out: the first job makes the backend report media-empty; the
 	// batch ends with ErrPaperOut, and so does the next print.
-	if err, _ := print(cupstest.NoPaper); !errors.Is(err, ErrPaperOut) {
+	if _, err := print(cupstest.NoPaper); !errors.Is(err, ErrPaperOut) {
 		t.Errorf("no paper: %v", err)
 	}
-	if err, _ := print(cupstest.NoPaper); !errors.Is(err, ErrPaperOut) {
+	if _, err := print(cupstest.NoPaper); !errors.Is(err, ErrPaperOut) {
 		t.Errorf("no paper, again: %v", err)
 	}
 	// A printer that fails the job: the job is aborted, not "completed".
-	if err, ups := print(cupstest.Broken); !errors.Is(err, ErrJobFailed) || len(ups) < 2 || !ups[len(ups)-2].Done || ups[len(ups)-2].Doc != 0 {
+	if ups, err := print(cupstest.Broken); !errors.Is(err, ErrJobFailed) || len(ups) < 2 || !ups[len(ups)-2].Done || ups[len(ups)-2].Doc != 0 {
 		t.Errorf("broken printer: %v %+v", err, ups)
 	}
 	// A stopped printer.
@@ -121,12 +121,12 @@ func TestPrintErrors(t *testing.T) {
 	if out, err := srv.Run("cupsdisable", "-r", "maintenance", "Stopped"); err != nil {
 		t.Fatalf("cupsdisable: %v %s", err, out)
 	}
-	if err, _ := print("Stopped"); !errors.Is(err, ErrStopped) {
+	if _, err := print("Stopped"); !errors.Is(err, ErrStopped) {
 		t.Errorf("stopped: %v", err)
 	}
 	// No scheduler at all.
 	srv.Stop()
-	if err, _ := print("Stopped"); !errors.Is(err, ErrNoCUPS) {
+	if _, err := print("Stopped"); !errors.Is(err, ErrNoCUPS) {
 		t.Errorf("no CUPS: %v", err)
 	}
 	for _, err := range []error{ErrNoCUPS, ErrNoPrinter, ErrStopped, ErrPaperOut, ErrJobFailed, ErrTimeout, errors.New("x"), nil} {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	berrors "go.etcd.io/bbolt/errors"
 	"motcua/offline/internal/groupcommit"
 	"os"
 	"path/filepath"
@@ -50,7 +51,7 @@ func OpenBolt(dir string, noSync bool) (Store, error) {
 		return nil, fmt.Errorf("portalserver: %w", err)
 	}
 	db, err := bolt.Open(filepath.Join(dir, dbFile), 0o600, &bolt.Options{Timeout: 5 * time.Second, NoSync: noSync})
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, ErrInUse
 	}
 	if err != nil {
@@ -83,7 +84,7 @@ func OpenBolt(dir string, noSync bool) (Store, error) {
 
 func openReadOnly(dir string) (*bolt.DB, error) {
 	db, err := bolt.Open(filepath.Join(dir, dbFile), 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, ErrInUse
 	}
 	if err != nil {
@@ -352,7 +353,8 @@ func (s *boltStore) History(_ context.Context, kiosk string) ([]Heartbeat, error
 		prefix := append([]byte(kiosk), 0)
 		c := tx.Bucket(bucketHeartbeats).Cursor()
 		// Walk back from just past the kiosk's last key.
-		k, v := c.Seek(append(bytes.Clone(prefix), 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff))
+		var v []byte
+		k, _ := c.Seek(append(bytes.Clone(prefix), 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff))
 		if k == nil {
 			k, v = c.Last()
 		} else {
