@@ -3,8 +3,8 @@ package declaration
 import (
 	"errors"
 	"fmt"
+	"motcua/internal/vntime"
 	"strings"
-	"time"
 
 	"github.com/go-pdf/fpdf"
 
@@ -15,15 +15,6 @@ import (
 
 // ErrMismatch reports a dossier that is not for the layout's procedure.
 var ErrMismatch = errors.New("declaration: the dossier is for another procedure")
-
-// Zone is the time zone of the date line.
-var Zone = func() *time.Location {
-	l, err := time.LoadLocation("Asia/Ho_Chi_Minh")
-	if err != nil {
-		return time.FixedZone("ICT", 7*3600)
-	}
-	return l
-}()
 
 // Options tune a render.
 type Options struct {
@@ -494,7 +485,7 @@ func (r *renderer) closing() {
 	pdf.SetFont(pdfdoc.Font, "I", size)
 	x := mLeft + r.width()*0.45
 	pdf.SetX(x)
-	pdf.MultiCell(0, lh, pdfdoc.NFC(pdfdoc.DateLine(r.o.Place, r.d.CreatedAt, Zone)), "", "C", false)
+	pdf.MultiCell(0, lh, pdfdoc.NFC(pdfdoc.DateLine(r.o.Place, r.d.CreatedAt, vntime.Zone)), "", "C", false)
 	sigs := r.l.Signatures
 	// Up to three boxes share a row; four go two by two.
 	per := len(sigs)
