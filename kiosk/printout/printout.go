@@ -312,23 +312,50 @@ func (s *Source) Docs(id string, what []What, who store.Actor) ([]printing.Doc, 
 // deleted the personal data (delete-on-receipt).
 func (s *Source) DocsFor(id string, hint *receipt.Receipt, what []What, who store.Actor) ([]printing.Doc, error) {
 	var out []printing.Doc
+	add := func(w What, docID string, b []byte, err error) error {
+		if err != nil {
+			return fmt.Errorf("printout: %s: %w", w, err)
+		}
+		out = append(out, printing.Doc{Title: string(w) + "-" + docID, PDF: b, Media: media(w, s.Paper, b)})
+		return nil
+	}
 	for _, w := range what {
-		var b []byte
-		var err error
 		switch w {
 		case Declaration:
-			b, err = s.DeclarationPDF(id, who)
+			// A bundle (liên thông) is one slip but one declaration per
+			// dossier: the citizen signs each.
+			for _, docID := range bundleIDs(id, hint) {
+				b, err := s.DeclarationPDF(docID, who)
+				if err := add(w, docID, b, err); err != nil {
+					return nil, err
+				}
+			}
 		case Receipt:
-			b, err = s.receiptPDF(id, hint, who)
+			b, err := s.receiptPDF(id, hint, who)
+			if err := add(w, id, b, err); err != nil {
+				return nil, err
+			}
 		default:
-			err = ErrWhat
+			return nil, fmt.Errorf("printout: %s: %w", w, ErrWhat)
 		}
-		if err != nil {
-			return nil, fmt.Errorf("printout: %s: %w", w, err)
-		}
-		out = append(out, printing.Doc{Title: string(w) + "-" + id, PDF: b, Media: media(w, s.Paper, b)})
 	}
 	return out, nil
+}
+
+// bundleIDs is every dossier the slip hint lists (a bundle), else id alone.
+func bundleIDs(id string, hint *receipt.Receipt) []string {
+	var ids []string
+	if hint != nil && hint.DossierID == id {
+		for _, l := range hint.Linked {
+			if l.DossierID != "" {
+				ids = append(ids, l.DossierID)
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return []string{id}
+	}
+	return ids
 }
 
 func media(w What, paper pdfdoc.Paper, pdf []byte) string {

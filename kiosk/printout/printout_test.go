@@ -213,3 +213,32 @@ func TestRetention(t *testing.T) {
 		t.Error("an expired declaration was kept")
 	}
 }
+
+// A bundle (liên thông) is one slip and one declaration per dossier: the
+// citizen signs each one.
+func TestBundleDeclarations(t *testing.T) {
+	s := file(t, store.Keep)
+	d, err := s.Store.Dossier(dosID, clerk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := *d
+	second.ID = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c"
+	if _, _, err := s.Store.Enqueue(&second, nil); err != nil {
+		t.Fatal(err)
+	}
+	hint := &receipt.Receipt{DossierID: dosID, ApplicantName: name, ApplicantID: id,
+		Linked: []receipt.Linked{{DossierID: dosID, Code: "A"}, {DossierID: second.ID, Code: "B"}}}
+	docs, err := s.DocsFor(dosID, hint, []What{Declaration, Receipt}, clerk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var titles []string
+	for _, d := range docs {
+		titles = append(titles, d.Title)
+	}
+	want := []string{"declaration-" + dosID, "declaration-" + second.ID, "receipt-" + dosID}
+	if strings.Join(titles, " ") != strings.Join(want, " ") {
+		t.Fatalf("print jobs %v, want %v", titles, want)
+	}
+}

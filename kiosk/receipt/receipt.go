@@ -66,6 +66,7 @@ type Part struct {
 
 // Linked is one dossier of a bundle.
 type Linked struct {
+	DossierID     string // the kiosk's ID of this dossier (its declaration is printed with the slip)
 	Code          string // portal code, or the local code while queued
 	ProcedureName string
 	Local         bool

@@ -22,7 +22,7 @@ func buildReceipt(p *catalog.Procedure, ds []dossier.Dossier, filed []Filed, com
 	if p != nil && len(ds) > 1 {
 		r.ProcedureCode, r.ProcedureName = p.Ref(), p.Name.VI
 		for i, lf := range filed {
-			r.Linked = append(r.Linked, receipt.Linked{Code: lf.shownCode(), ProcedureName: ds[i].ProcedureName, Local: !lf.Synced})
+			r.Linked = append(r.Linked, receipt.Linked{DossierID: lf.DossierID, Code: lf.shownCode(), ProcedureName: ds[i].ProcedureName, Local: !lf.Synced})
 			r.Local = r.Local || !lf.Synced
 			if r.Due.Before(lf.Due) {
 				r.Due = lf.Due
