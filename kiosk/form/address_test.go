@@ -63,6 +63,11 @@ func TestChooseAddressAndDossier(t *testing.T) {
 	if err := f.ChooseAddress("husband.nope", "14347"); !errors.Is(err, ErrUnknownField) {
 		t.Errorf("choice on an unknown field: %v", err)
 	}
+	// Until the unit is chosen, the split ward is a problem on the form:
+	// it is never guessed, and the dossier cannot be filed.
+	if !hasCode(f, "husband.placeOfResidence", CodeAddressChoice) || hasCode(f, "wife.placeOfResidence", CodeAddressChoice) {
+		t.Error("the split ward (husband) and only it should ask for a choice")
+	}
 	v, _ := f.Get("husband.placeOfResidence")
 	var giangVo string
 	for _, u := range v.Address.Candidates {
@@ -72,6 +77,9 @@ func TestChooseAddressAndDossier(t *testing.T) {
 	}
 	if err := f.ChooseAddress("husband.placeOfResidence", giangVo); err != nil {
 		t.Fatal(err)
+	}
+	if hasCode(f, "husband.placeOfResidence", CodeAddressChoice) {
+		t.Error("the choice made, the form still asks for it")
 	}
 	v, _ = f.Get("husband.placeOfResidence")
 	if v.Value != "Số 5, Phường Giảng Võ, Thành phố Hà Nội" || v.Locked != LockChip || v.Provenance != dossier.FromChip {
@@ -110,4 +118,18 @@ func TestTypedAddressDropsTheRecord(t *testing.T) {
 			t.Errorf("%s: %+v", a.Role, a.Addresses)
 		}
 	}
+}
+
+func hasCode(f *Form, path string, c Code) bool {
+	for _, fs := range f.Fields() {
+		if fs.Path != path {
+			continue
+		}
+		for _, p := range fs.Problems {
+			if p.Code == c {
+				return true
+			}
+		}
+	}
+	return false
 }

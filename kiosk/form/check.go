@@ -2,6 +2,7 @@ package form
 
 import (
 	"fmt"
+	"motcua/kiosk/address"
 
 	"motcua/cardreader/cccd"
 	"motcua/kiosk/catalog"
@@ -85,6 +86,11 @@ func (f *Form) state(section, path, personPath string, fd *catalog.Field, p *per
 		if err := checkValue(fd, s.Value.Value, p, today); err != nil && !cardDigitsWarning(s.Value, err) {
 			s.Problems = append(s.Problems, problem(path, err))
 		}
+	}
+	// An old ward split across several new units is never guessed: the
+	// clerk picks the unit (one tap) or types the address before filing.
+	if a := s.Value.Address; a != nil && a.Status == address.Ambiguous && s.Value.Value == a.Text {
+		s.Problems = append(s.Problems, problem(path, invalid(CodeAddressChoice)))
 	}
 	if fd.MinAge > 0 && s.Value.Value != "" && len(s.Problems) == 0 {
 		if dob, err := cccd.ParseISO(s.Value.Value); err == nil && dob.AgeOn(today) < fd.MinAge {

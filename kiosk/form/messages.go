@@ -47,9 +47,12 @@ const (
 	CodeTooYoung           Code = "too-young"
 	CodePlate              Code = "plate"
 	CodePlateArea          Code = "plate-area"
+	CodeAddressChoice      Code = "address-choice"
 )
 
 var messages = map[Code]Message{
+	CodeAddressChoice: {"Phường/xã cũ trên thẻ đã được chia cho nhiều đơn vị mới: hãy chọn đơn vị đúng (hoặc nhập địa chỉ).",
+		"The old ward on the card was split between several new units: choose the right one (or type the address)."},
 	CodeRequired:           {"Vui lòng nhập thông tin này.", "This field is required."},
 	CodeAttachmentRequired: {"Cần nộp giấy tờ này.", "This document is required."},
 	CodeTooFewRows:         {"Cần thêm người vào danh sách.", "More people are needed in this list."},
