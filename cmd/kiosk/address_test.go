@@ -63,7 +63,7 @@ func TestAddressConvert(t *testing.T) {
 // `kiosk prefill --json` shows how each card address was converted.
 func TestPrefillShowsAddressConversion(t *testing.T) {
 	cards := filepath.Join("..", "..", "seeds", "cards")
-	out, errs, code := runCmd(t, "prefill", "--procedure", "ket-hon", "--sim", filepath.Join(cards, "tran-thi-binh.json"),
+	code, out, errs := kioskRun(t, "prefill", "--procedure", "ket-hon", "--sim", filepath.Join(cards, "tran-thi-binh.json"),
 		"--sim", filepath.Join(cards, "nguyen-van-an.json"), "--json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
