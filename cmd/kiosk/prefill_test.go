@@ -59,11 +59,11 @@ func TestProceduresJSON(t *testing.T) {
 	}
 }
 
-func TestPrefillTwoCards(t *testing.T) {
-	dir := t.TempDir()
-	groom := writeReading(t, dir, "groom.json", "001090012345", "NGUYỄN VĂN AN", cccd.Date{Year: 1990, Month: 3, Day: 15}, cccd.Male, cardreader.StatusPassed)
-	bride := writeReading(t, dir, "bride.json", "001192034567", "TRẦN THỊ BÌNH", cccd.Date{Year: 1992, Month: 7, Day: 2}, cccd.Female, cardreader.StatusPassed)
-	code, out, errs := kioskRun(t, "prefill", "--procedure", "1.000894", "--reading", groom, "--reading", bride, "--json")
+// prefillJSON runs `kiosk prefill ARGS --json`, which must succeed, and
+// returns its decoded output and the raw JSON.
+func prefillJSON(t *testing.T, args ...string) (prefillOutput, string) {
+	t.Helper()
+	code, out, errs := kioskRun(t, append(append([]string{"prefill"}, args...), "--json")...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -71,6 +71,14 @@ func TestPrefillTwoCards(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatal(err)
 	}
+	return res, out
+}
+
+func TestPrefillTwoCards(t *testing.T) {
+	dir := t.TempDir()
+	groom := writeReading(t, dir, "groom.json", "001090012345", "NGUYỄN VĂN AN", cccd.Date{Year: 1990, Month: 3, Day: 15}, cccd.Male, cardreader.StatusPassed)
+	bride := writeReading(t, dir, "bride.json", "001192034567", "TRẦN THỊ BÌNH", cccd.Date{Year: 1992, Month: 7, Day: 2}, cccd.Female, cardreader.StatusPassed)
+	res, out := prefillJSON(t, "--procedure", "1.000894", "--reading", groom, "--reading", bride)
 	if len(res.Cards) != 2 || res.Cards[0].Path != "husband" || res.Cards[1].Path != "wife" || !res.Cards[0].Verified {
 		t.Fatalf("cards %+v", res.Cards)
 	}
@@ -93,14 +101,7 @@ func TestPrefillTwoCards(t *testing.T) {
 func TestPrefillBundleAndErrors(t *testing.T) {
 	dir := t.TempDir()
 	mother := writeReading(t, dir, "mother.json", "001192034567", "TRẦN THỊ BÌNH", cccd.Date{Year: 1992, Month: 7, Day: 2}, cccd.Female, cardreader.StatusNotChecked)
-	code, out, errs := kioskRun(t, "prefill", "--procedure", "lien-thong-khai-sinh", "--reading", "mother="+mother, "--json")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errs)
-	}
-	var res prefillOutput
-	if err := json.Unmarshal([]byte(out), &res); err != nil {
-		t.Fatal(err)
-	}
+	res, _ := prefillJSON(t, "--procedure", "lien-thong-khai-sinh", "--reading", "mother="+mother)
 	if len(res.Steps) != 3 || res.Cards[0].Verified || res.Cards[0].Path != "mother" {
 		t.Fatalf("bundle output: %d steps, cards %+v", len(res.Steps), res.Cards)
 	}
@@ -152,15 +153,8 @@ func TestPrefillSimEveryProcedure(t *testing.T) {
 
 func TestPrefillSimMarriage(t *testing.T) {
 	cards := filepath.Join("..", "..", "seeds", "cards")
-	code, out, errs := kioskRun(t, "prefill", "--procedure", "ket-hon", "--sim", filepath.Join(cards, "tran-thi-binh.json"),
-		"--sim", filepath.Join(cards, "nguyen-van-an.json"), "--json")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errs)
-	}
-	var res prefillOutput
-	if err := json.Unmarshal([]byte(out), &res); err != nil {
-		t.Fatal(err)
-	}
+	res, _ := prefillJSON(t, "--procedure", "ket-hon", "--sim", filepath.Join(cards, "tran-thi-binh.json"),
+		"--sim", filepath.Join(cards, "nguyen-van-an.json"))
 	if len(res.Cards) != 2 || res.Cards[0].Path != "wife" || res.Cards[1].Path != "husband" {
 		t.Fatalf("cards %+v", res.Cards)
 	}
