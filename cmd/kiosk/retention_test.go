@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -12,7 +11,6 @@ import (
 
 	"motcua/kiosk/session"
 	"motcua/kiosk/session/demofill"
-	"motcua/offline/portalserver"
 	"motcua/offline/store"
 )
 
@@ -32,15 +30,9 @@ func TestGUIRetention(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run("retention="+tt.retention, func(t *testing.T) {
-			ps, err := portalserver.Open(portalserver.Config{Dir: t.TempDir(), NoSync: true, Tokens: map[string]string{"tok": "KIOSK-01"}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer ps.Close()
-			hs := httptest.NewServer(ps.Handler())
-			defer hs.Close()
+			_, portalURL := testPortal(t)
 			data := t.TempDir()
-			cfg := `{"kioskId": "KIOSK-01", "token": "tok", "portalURL": "` + hs.URL + `"`
+			cfg := `{"kioskId": "KIOSK-01", "token": "tok", "portalURL": "` + portalURL + `"`
 			if tt.retention != "" {
 				cfg += `, "retention": "` + tt.retention + `"`
 			}
