@@ -24,10 +24,7 @@ import (
 // right hash and page count. A 300 MB file is then refused at intake with
 // a clear message, and the dossier already queued is not touched.
 func TestScanSubmitReachesPortal(t *testing.T) {
-	for _, kv := range sanetest.Env(t) {
-		k, v, _ := strings.Cut(kv, "=")
-		t.Setenv(k, v)
-	}
+	sanetest.Setenv(t)
 	srv, portalURL := testPortal(t)
 
 	dir, data := t.TempDir(), t.TempDir()
