@@ -1,6 +1,7 @@
 package pcscdtest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"motcua/cardreader/vpcd"
 	"motcua/internal/testdaemon"
 )
 
@@ -248,6 +250,22 @@ func claimSlot(not int, limit time.Duration) (int, error) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// Serve connects a vpcd card client to this process's slot (opts set it up
+// first) and runs it until t ends, when it is stopped and waited for.
+// Insert a card with its Insert.
+func (e *Env) Serve(t testing.TB, opts ...func(*vpcd.Client)) *vpcd.Client {
+	t.Helper()
+	cl := vpcd.New(e.VPCDAddr)
+	for _, o := range opts {
+		o(cl)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { cl.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return cl
 }
 
 // Exclusive additionally claims every other slot, so no other test process
