@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -39,13 +38,7 @@ func TestGUIRetention(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(data, "config.json"), []byte(cfg+"}"), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			var stderr bytes.Buffer
-			g, err := parseGUIFlags("gui", &env{stdout: &stderr, stderr: &stderr},
-				[]string{"--data", data, "--sim", filepath.Join(seeds, "cards", "nguyen-van-an.json")})
-			if err != nil {
-				t.Fatal(err)
-			}
-			p, err := buildParts(context.Background(), g)
+			p, err := guiParts(t, "--data", data, "--sim", filepath.Join(seeds, "cards", "nguyen-van-an.json"))
 			if err != nil {
 				t.Fatal(err)
 			}
