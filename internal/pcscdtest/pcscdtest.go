@@ -50,10 +50,16 @@ func ReaderName(n int) string { return fmt.Sprintf("Virtual PCD 00 %02d", n) }
 func VPCDAddr(n int) string { return "127.0.0.1:" + strconv.Itoa(BasePort+n) }
 
 var (
+	// mu guards slotFiles.
 	mu        sync.Mutex
-	shared    *Env
-	sharedErr error
 	slotFiles = map[int]*os.File{}
+	// acquireOnce joins the daemon and claims a slot on the first call
+	// and returns that result ever after.
+	acquireOnce = sync.OnceValues(func() (*Env, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return acquire()
+	})
 	// share is the state directory os.TempDir()/motcua-pcscdtest and its
 	// locks; slotN.lock there marks vpcd slot N taken.
 	share = testdaemon.New("pcscdtest")
@@ -74,15 +80,7 @@ func Start(t testing.TB) *Env {
 
 // Acquire is Start for TestMain and commands: it returns an error instead of
 // failing a test.
-func Acquire() (*Env, error) {
-	mu.Lock()
-	defer mu.Unlock()
-	if shared != nil || sharedErr != nil {
-		return shared, sharedErr
-	}
-	shared, sharedErr = acquire()
-	return shared, sharedErr
-}
+func Acquire() (*Env, error) { return acquireOnce() }
 
 // Prerequisites reports what is missing to run the daemon, or nil.
 func Prerequisites() error {

@@ -43,10 +43,10 @@ func (s *Server) URL(db string) string {
 }
 
 var (
-	mu        sync.Mutex
-	shared    *Server
-	sharedErr error
-	dbSeq     atomic.Int64
+	// acquireOnce starts or joins the cluster on the first call and
+	// returns that result ever after.
+	acquireOnce = sync.OnceValues(acquire)
+	dbSeq       atomic.Int64
 	// share is the state directory os.TempDir()/motcua-pgtest and its
 	// locks; server.json there describes the running cluster.
 	share = testdaemon.New("pgtest")
@@ -65,15 +65,7 @@ func Start(t testing.TB) *Server {
 }
 
 // Acquire is Start for TestMain and commands.
-func Acquire() (*Server, error) {
-	mu.Lock()
-	defer mu.Unlock()
-	if shared != nil || sharedErr != nil {
-		return shared, sharedErr
-	}
-	shared, sharedErr = acquire()
-	return shared, sharedErr
-}
+func Acquire() (*Server, error) { return acquireOnce() }
 
 // NewDB creates an empty database for t and returns its URL; the database
 // is dropped when t ends.
