@@ -98,19 +98,10 @@ func serve(t *testing.T, env *pcscdtest.Env) *vpcd.Client { return serveB(t, env
 
 func serveB(t testing.TB, env *pcscdtest.Env, opts ...func(*vpcd.Client)) *vpcd.Client {
 	t.Helper()
-	cl := vpcd.New(env.VPCDAddr)
-	for _, o := range opts {
-		o(cl)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { cl.Run(ctx); close(done) }()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-		waitEmpty(t, env.Reader)
-	})
-	return cl
+	// Registered first, so it runs after Serve's cleanup has stopped the
+	// client.
+	t.Cleanup(func() { waitEmpty(t, env.Reader) })
+	return env.Serve(t, opts...)
 }
 
 // waitEmpty waits until pcscd has noticed that the reader is empty (it polls

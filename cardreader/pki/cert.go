@@ -341,21 +341,28 @@ func CreateCertificate(t Template, pub crypto.PublicKey, parent *Certificate, si
 			})
 		})
 	})
+	return signTBS(&tbs, alg, signer, h, r)
+}
+
+// signTBS signs the DER of tbs with key and hash h (alg names that pair)
+// and wraps it the way X.509 wraps certificates and CRLs alike:
+// SEQUENCE { tbs, signatureAlgorithm, BIT STRING signature }.
+func signTBS(tbs *cryptobyte.Builder, alg lds.AlgorithmIdentifier, key crypto.Signer, h crypto.Hash, r io.Reader) ([]byte, error) {
 	tbsDER, err := tbs.Bytes()
 	if err != nil {
 		return nil, err
 	}
-	_, sig, err := lds.SignDigest(signer, h, false, tbsDER, r)
+	_, sig, err := lds.SignDigest(key, h, false, tbsDER, r)
 	if err != nil {
 		return nil, err
 	}
-	var cert cryptobyte.Builder
-	cert.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+	var signed cryptobyte.Builder
+	signed.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 		b.AddBytes(tbsDER)
 		lds.AddAlgorithmIdentifier(b, alg)
 		b.AddASN1BitString(sig)
 	})
-	return cert.Bytes()
+	return signed.Bytes()
 }
 
 // keyID is the RFC 5280 method 1 key identifier: SHA-1 of the public key bits.

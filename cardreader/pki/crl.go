@@ -192,19 +192,5 @@ func CreateCRL(ca *Certificate, key crypto.Signer, h crypto.Hash, serials []*big
 			})
 		}
 	})
-	tbsDER, err := tbs.Bytes()
-	if err != nil {
-		return nil, err
-	}
-	_, sig, err := lds.SignDigest(key, h, false, tbsDER, r)
-	if err != nil {
-		return nil, err
-	}
-	var out cryptobyte.Builder
-	out.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-		b.AddBytes(tbsDER)
-		lds.AddAlgorithmIdentifier(b, alg)
-		b.AddASN1BitString(sig)
-	})
-	return out.Bytes()
+	return signTBS(&tbs, alg, key, h, r)
 }

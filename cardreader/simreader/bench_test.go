@@ -41,13 +41,23 @@ func (c *counting) Transmit(ctx context.Context, cmd []byte) ([]byte, error) {
 	return c.Transport.Transmit(ctx, cmd)
 }
 
+// fileSizes are the sizes of the files a full read takes (those the
+// fixture's chip holds).
+func fileSizes(sim *simreader.Sim) []int {
+	var sizes []int
+	for _, fid := range []uint16{lds.FIDCOM, lds.FIDSOD, lds.FIDDG1, lds.FIDDG2, lds.FIDDG13, lds.FIDDG14, lds.FIDDG15} {
+		if b, ok := sim.Card.File(fid); ok {
+			sizes = append(sizes, len(b))
+		}
+	}
+	return sizes
+}
+
 // minReads is the fewest READ BINARY commands for the files a read takes.
 func minReads(sim *simreader.Sim, le int) int {
 	n := 0
-	for _, fid := range []uint16{lds.FIDCOM, lds.FIDSOD, lds.FIDDG1, lds.FIDDG2, lds.FIDDG13, lds.FIDDG14, lds.FIDDG15} {
-		if b, ok := sim.Card.File(fid); ok {
-			n += (len(b) + le - 1) / le
-		}
+	for _, size := range fileSizes(sim) {
+		n += (size + le - 1) / le
 	}
 	return n
 }

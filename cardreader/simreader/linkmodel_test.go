@@ -10,7 +10,6 @@ import (
 
 	"motcua/cardreader/emrtd"
 	"motcua/cardreader/iso7816"
-	"motcua/cardreader/lds"
 	"motcua/cardreader/simreader"
 	"motcua/cardreader/vchip"
 )
@@ -89,10 +88,8 @@ func linkTimes(sizes []apduSize, rate int) (model, wire time.Duration) {
 // fileBytes is the size of the files a full read takes.
 func fileBytes(sim *simreader.Sim) int {
 	n := 0
-	for _, fid := range []uint16{lds.FIDCOM, lds.FIDSOD, lds.FIDDG1, lds.FIDDG2, lds.FIDDG13, lds.FIDDG14, lds.FIDDG15} {
-		if b, ok := sim.Card.File(fid); ok {
-			n += len(b)
-		}
+	for _, size := range fileSizes(sim) {
+		n += size
 	}
 	return n
 }

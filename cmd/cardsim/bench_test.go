@@ -32,7 +32,7 @@ func BenchmarkFullRead(b *testing.B) {
 	b.Run("pcscd", func(b *testing.B) {
 		env := pcscdtest.Start(b)
 		sim := openSimB(b, path)
-		cl := serveChipB(b, env)
+		cl := env.Serve(b)
 		cl.Insert(freshChipB(b, sim))
 		defer cl.Remove()
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

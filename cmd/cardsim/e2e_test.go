@@ -63,19 +63,6 @@ func comparable(t *testing.T, r *cardreader.Reading) []byte {
 	return append(b, r.Photo.Data...)
 }
 
-// serveChip links chip to env's reader until t ends.
-func serveChip(t *testing.T, env *pcscdtest.Env) *vpcd.Client { return serveChipB(t, env) }
-
-func serveChipB(t testing.TB, env *pcscdtest.Env) *vpcd.Client {
-	t.Helper()
-	cl := vpcd.New(env.VPCDAddr)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { cl.Run(ctx); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
-	return cl
-}
-
 // removed takes the card out and waits until pcscd has seen it go, so the
 // next card is not mistaken for this one.
 func removed(t *testing.T, cl *vpcd.Client, reader string) {
@@ -104,7 +91,7 @@ func readPCSC(t *testing.T, reader string, opts emrtd.Options) (*cardreader.Read
 // the real pcscd, ebfe/scard and vpcd, and wants the same Reading.
 func TestPCSCMatchesInProcess(t *testing.T) {
 	env := pcscdtest.Start(t)
-	cl := serveChip(t, env)
+	cl := env.Serve(t)
 	files, _ := filepath.Glob("../../seeds/cards/*.json")
 	faults, _ := filepath.Glob("../../seeds/cards/faults/*.json")
 	files = append(files, faults...)
@@ -142,7 +129,7 @@ func TestPCSCMatchesInProcess(t *testing.T) {
 // retried once.
 func TestLiftedAndPutBack(t *testing.T) {
 	env := pcscdtest.Start(t)
-	cl := serveChip(t, env)
+	cl := env.Serve(t)
 	sim := openSim(t, "../../seeds/cards/nguyen-van-an.json")
 	for _, tc := range []struct {
 		name   string
@@ -178,7 +165,7 @@ func TestLiftedAndPutBack(t *testing.T) {
 // TestRemovedMidRead: the card leaves the field in the middle of the files.
 func TestRemovedMidRead(t *testing.T) {
 	env := pcscdtest.Start(t)
-	cl := serveChip(t, env)
+	cl := env.Serve(t)
 	sim := openSim(t, "../../seeds/cards/nguyen-van-an.json")
 	cfg := freshChip(t, sim).Config()
 	cfg.Faults = vchip.Faults{RemoveAfter: 15}

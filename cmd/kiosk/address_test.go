@@ -63,15 +63,8 @@ func TestAddressConvert(t *testing.T) {
 // `kiosk prefill --json` shows how each card address was converted.
 func TestPrefillShowsAddressConversion(t *testing.T) {
 	cards := filepath.Join("..", "..", "seeds", "cards")
-	out, errs, code := runCmd(t, "prefill", "--procedure", "ket-hon", "--sim", filepath.Join(cards, "tran-thi-binh.json"),
-		"--sim", filepath.Join(cards, "nguyen-van-an.json"), "--json")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errs)
-	}
-	var res prefillOutput
-	if err := json.Unmarshal([]byte(out), &res); err != nil {
-		t.Fatal(err)
-	}
+	res, _ := prefillJSON(t, "--procedure", "ket-hon", "--sim", filepath.Join(cards, "tran-thi-binh.json"),
+		"--sim", filepath.Join(cards, "nguyen-van-an.json"))
 	got := map[string]*address.Result{}
 	for _, v := range res.Values {
 		if v.Address != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 
 	kapp "motcua/kiosk/app"
 	"motcua/kiosk/config"
@@ -33,6 +34,30 @@ func printSource(cfg config.Config, st *store.Store, receiver, paper string) (*p
 		return nil, err
 	}
 	return &printout.Source{Store: st, Catalog: cat, Layouts: ls, AgencyName: cfg.AgencyName, Receiver: receiver, Paper: p}, nil
+}
+
+// docFlags are the flags of the commands that write out a dossier's
+// papers (print, render): which dossier, the receipt's paper and the clerk.
+type docFlags struct {
+	id, paper, clerk *string
+}
+
+func bindDocFlags(fs *flag.FlagSet) docFlags {
+	return docFlags{
+		id:    fs.String("dossier", "", "dossier ID (see 'kiosk queue list')"),
+		paper: fs.String("paper", "", "receipt paper: A4, A5 or roll80 (default: the config's)"),
+		clerk: clerkFlag(fs),
+	}
+}
+
+// docs renders the papers ws of the dossier; purpose is what the store's
+// access log records the clerk reading it for.
+func (f docFlags) docs(cfg config.Config, st *store.Store, ws []printout.What, purpose string) ([]printing.Doc, error) {
+	src, err := printSource(cfg, st, *f.clerk, *f.paper)
+	if err != nil {
+		return nil, err
+	}
+	return src.Docs(*f.id, ws, store.Actor{Clerk: *f.clerk, Purpose: purpose})
 }
 
 // printAction is the receipt screen's "In": it renders the papers of the

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -37,12 +36,7 @@ func TestAppRefusesBrokenStore(t *testing.T) {
 			}
 			st.Close()
 			tt.fault(dir)
-			var stderr bytes.Buffer
-			g, err := parseGUIFlags("gui", &env{stdout: &stderr, stderr: &stderr}, []string{"--data", dir, "--portal", "http://127.0.0.1:1", "--sim", sim})
-			if err != nil {
-				t.Fatal(err)
-			}
-			p, err := buildParts(context.Background(), g)
+			p, err := guiParts(t, "--data", dir, "--portal", "http://127.0.0.1:1", "--sim", sim)
 			if err == nil {
 				p.stop()
 			}

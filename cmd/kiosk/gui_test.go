@@ -1,14 +1,25 @@
 package main
 
 import (
-	"bytes"
 	"context"
+	"io"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"motcua/kiosk/session"
 )
+
+// guiParts parses args as `kiosk gui` flags, which must parse, and builds
+// the kiosk's parts from them, its output discarded. The caller stops them.
+func guiParts(t *testing.T, args ...string) (*kioskParts, error) {
+	t.Helper()
+	g, err := parseGUIFlags("gui", &env{stdout: io.Discard, stderr: io.Discard}, args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return buildParts(context.Background(), g)
+}
 
 func TestBuildParts(t *testing.T) {
 	seeds := filepath.Join("..", "..", "seeds")
@@ -25,13 +36,7 @@ func TestBuildParts(t *testing.T) {
 		{[]string{"--sim", "no-such-card.json"}, "", false, true},
 	}
 	for _, tt := range tests {
-		var stderr bytes.Buffer
-		args := append([]string{"--data", t.TempDir(), "--portal", "http://127.0.0.1:1"}, tt.args...)
-		g, err := parseGUIFlags("gui", &env{stdout: &stderr, stderr: &stderr}, args)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := buildParts(context.Background(), g)
+		p, err := guiParts(t, append([]string{"--data", t.TempDir(), "--portal", "http://127.0.0.1:1"}, tt.args...)...)
 		if tt.err {
 			if err == nil {
 				p.stop()

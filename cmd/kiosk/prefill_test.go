@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -34,15 +32,8 @@ func writeReading(t *testing.T, dir, name, id, fullName string, dob cccd.Date, s
 	return p
 }
 
-func runCmd(t *testing.T, args ...string) (string, string, int) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	code := run(context.Background(), args, &env{stdout: &out, stderr: &errb})
-	return out.String(), errb.String(), code
-}
-
 func TestProceduresJSON(t *testing.T) {
-	out, errs, code := runCmd(t, "procedures", "--json")
+	code, out, errs := kioskRun(t, "procedures", "--json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -62,17 +53,17 @@ func TestProceduresJSON(t *testing.T) {
 	if procs < 15 {
 		t.Errorf("%d procedures listed, want at least 15", procs)
 	}
-	out, _, code = runCmd(t, "procedures", "--lang", "en", "--search", "khai sinh")
+	code, out, _ = kioskRun(t, "procedures", "--lang", "en", "--search", "khai sinh")
 	if code != 0 || !strings.Contains(out, "Birth registration") || strings.Contains(out, "Marriage") {
 		t.Errorf("search table:\n%s", out)
 	}
 }
 
-func TestPrefillTwoCards(t *testing.T) {
-	dir := t.TempDir()
-	groom := writeReading(t, dir, "groom.json", "001090012345", "NGUYỄN VĂN AN", cccd.Date{Year: 1990, Month: 3, Day: 15}, cccd.Male, cardreader.StatusPassed)
-	bride := writeReading(t, dir, "bride.json", "001192034567", "TRẦN THỊ BÌNH", cccd.Date{Year: 1992, Month: 7, Day: 2}, cccd.Female, cardreader.StatusPassed)
-	out, errs, code := runCmd(t, "prefill", "--procedure", "1.000894", "--reading", groom, "--reading", bride, "--json")
+// prefillJSON runs `kiosk prefill ARGS --json`, which must succeed, and
+// returns its decoded output and the raw JSON.
+func prefillJSON(t *testing.T, args ...string) (prefillOutput, string) {
+	t.Helper()
+	code, out, errs := kioskRun(t, append(append([]string{"prefill"}, args...), "--json")...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -80,6 +71,14 @@ func TestPrefillTwoCards(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatal(err)
 	}
+	return res, out
+}
+
+func TestPrefillTwoCards(t *testing.T) {
+	dir := t.TempDir()
+	groom := writeReading(t, dir, "groom.json", "001090012345", "NGUYỄN VĂN AN", cccd.Date{Year: 1990, Month: 3, Day: 15}, cccd.Male, cardreader.StatusPassed)
+	bride := writeReading(t, dir, "bride.json", "001192034567", "TRẦN THỊ BÌNH", cccd.Date{Year: 1992, Month: 7, Day: 2}, cccd.Female, cardreader.StatusPassed)
+	res, out := prefillJSON(t, "--procedure", "1.000894", "--reading", groom, "--reading", bride)
 	if len(res.Cards) != 2 || res.Cards[0].Path != "husband" || res.Cards[1].Path != "wife" || !res.Cards[0].Verified {
 		t.Fatalf("cards %+v", res.Cards)
 	}
@@ -102,27 +101,20 @@ func TestPrefillTwoCards(t *testing.T) {
 func TestPrefillBundleAndErrors(t *testing.T) {
 	dir := t.TempDir()
 	mother := writeReading(t, dir, "mother.json", "001192034567", "TRẦN THỊ BÌNH", cccd.Date{Year: 1992, Month: 7, Day: 2}, cccd.Female, cardreader.StatusNotChecked)
-	out, errs, code := runCmd(t, "prefill", "--procedure", "lien-thong-khai-sinh", "--reading", "mother="+mother, "--json")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errs)
-	}
-	var res prefillOutput
-	if err := json.Unmarshal([]byte(out), &res); err != nil {
-		t.Fatal(err)
-	}
+	res, _ := prefillJSON(t, "--procedure", "lien-thong-khai-sinh", "--reading", "mother="+mother)
 	if len(res.Steps) != 3 || res.Cards[0].Verified || res.Cards[0].Path != "mother" {
 		t.Fatalf("bundle output: %d steps, cards %+v", len(res.Steps), res.Cards)
 	}
 	if res.Steps[1].Metrics.Carried == 0 {
 		t.Error("mother's block not carried into the residence step")
 	}
-	if _, _, code := runCmd(t, "prefill", "--procedure", "9.999999"); code != 1 {
+	if code, _, _ := kioskRun(t, "prefill", "--procedure", "9.999999"); code != 1 {
 		t.Errorf("unknown procedure exit %d", code)
 	}
-	if _, _, code := runCmd(t, "prefill"); code != 2 {
+	if code, _, _ := kioskRun(t, "prefill"); code != 2 {
 		t.Errorf("missing --procedure exit %d", code)
 	}
-	if out, _, code := runCmd(t, "prefill", "--procedure", "thuong-tru", "--reading", mother); code != 0 || !strings.Contains(out, "identityTyped=0") {
+	if code, out, _ := kioskRun(t, "prefill", "--procedure", "thuong-tru", "--reading", mother); code != 0 || !strings.Contains(out, "identityTyped=0") {
 		t.Errorf("table output (exit %d):\n%s", code, out)
 	}
 }
@@ -130,7 +122,7 @@ func TestPrefillBundleAndErrors(t *testing.T) {
 // TestPrefillSimEveryProcedure runs the command as the issue shows it, on
 // the virtual chip, for every catalog entry.
 func TestPrefillSimEveryProcedure(t *testing.T) {
-	out, _, code := runCmd(t, "procedures", "--json")
+	code, out, _ := kioskRun(t, "procedures", "--json")
 	if code != 0 {
 		t.Fatal("procedures failed")
 	}
@@ -144,7 +136,7 @@ func TestPrefillSimEveryProcedure(t *testing.T) {
 		if ref == "" {
 			ref = p.Slug
 		}
-		out, errs, code := runCmd(t, "prefill", "--procedure", ref, "--sim", sim, "--json")
+		code, out, errs := kioskRun(t, "prefill", "--procedure", ref, "--sim", sim, "--json")
 		if code != 0 {
 			t.Errorf("%s: exit %d: %s", ref, code, errs)
 			continue
@@ -161,22 +153,15 @@ func TestPrefillSimEveryProcedure(t *testing.T) {
 
 func TestPrefillSimMarriage(t *testing.T) {
 	cards := filepath.Join("..", "..", "seeds", "cards")
-	out, errs, code := runCmd(t, "prefill", "--procedure", "ket-hon", "--sim", filepath.Join(cards, "tran-thi-binh.json"),
-		"--sim", filepath.Join(cards, "nguyen-van-an.json"), "--json")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errs)
-	}
-	var res prefillOutput
-	if err := json.Unmarshal([]byte(out), &res); err != nil {
-		t.Fatal(err)
-	}
+	res, _ := prefillJSON(t, "--procedure", "ket-hon", "--sim", filepath.Join(cards, "tran-thi-binh.json"),
+		"--sim", filepath.Join(cards, "nguyen-van-an.json"))
 	if len(res.Cards) != 2 || res.Cards[0].Path != "wife" || res.Cards[1].Path != "husband" {
 		t.Fatalf("cards %+v", res.Cards)
 	}
 	if len(res.Missing) != 2 || res.Metrics.Prefilled != 14 || res.Metrics.IdentityTyped != 0 {
 		t.Errorf("missing %+v, metrics %+v", res.Missing, res.Metrics)
 	}
-	if _, _, code := runCmd(t, "prefill", "--procedure", "ket-hon", "--sim", filepath.Join(cards, "no-such-person.json")); code != 1 {
+	if code, _, _ := kioskRun(t, "prefill", "--procedure", "ket-hon", "--sim", filepath.Join(cards, "no-such-person.json")); code != 1 {
 		t.Errorf("missing fixture exit %d", code)
 	}
 }

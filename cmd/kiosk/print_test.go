@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -99,13 +98,7 @@ func TestPrintCLI(t *testing.T) {
 func TestAppFilesAndPrints(t *testing.T) {
 	srv := cupstest.Start(t)
 	t.Setenv("CUPS_SERVER", srv.Socket)
-	var stderr bytes.Buffer
-	args := []string{"--data", t.TempDir(), "--portal", "http://127.0.0.1:1", "--sim", filepath.Join("..", "..", "seeds", "cards", "nguyen-van-an.json")}
-	g, err := parseGUIFlags("gui", &env{stdout: &stderr, stderr: &stderr}, args)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := buildParts(context.Background(), g)
+	p, err := guiParts(t, "--data", t.TempDir(), "--portal", "http://127.0.0.1:1", "--sim", filepath.Join("..", "..", "seeds", "cards", "nguyen-van-an.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

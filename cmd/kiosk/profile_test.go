@@ -1,9 +1,7 @@
 package main
 
 import (
-	"context"
 	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -51,11 +49,7 @@ func TestGUIRefusesUnreadyProduction(t *testing.T) {
 		{[]string{"--config", prod, "--reader", "sim"}, `reader "sim"`},
 	}
 	for _, c := range cases {
-		g, err := parseGUIFlags("gui", &env{stdout: io.Discard, stderr: io.Discard}, c.args)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := buildParts(context.Background(), g)
+		p, err := guiParts(t, c.args...)
 		if err == nil {
 			p.stop()
 			t.Errorf("%v: app built", c.args)

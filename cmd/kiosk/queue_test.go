@@ -27,6 +27,21 @@ func kioskRun(t *testing.T, args ...string) (int, string, string) {
 	return code, out.String(), errb.String()
 }
 
+// testPortal starts the reference portal (bbolt, no fsync) behind a
+// loopback HTTP server that takes the token "tok" for KIOSK-01, and
+// returns it with its URL; both stop when t ends.
+func testPortal(t *testing.T) (*portalserver.Server, string) {
+	t.Helper()
+	srv, err := portalserver.Open(portalserver.Config{Dir: t.TempDir(), Tokens: map[string]string{"tok": "KIOSK-01"}, NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	return srv, ts.URL
+}
+
 func cliDossier(i int) *dossier.Dossier {
 	names := []string{"Nguyễn Văn An", "Trần Thị Bích Ngọc", "Lê Hoàng Yến Nhi"}
 	ids := []string{"001203004567", "079198012345", "048305006789"}
@@ -66,15 +81,9 @@ func TestQueueSyncAuditCLI(t *testing.T) {
 		}
 	}
 
-	srv, err := portalserver.Open(portalserver.Config{Dir: t.TempDir(), Tokens: map[string]string{"tok": "KIOSK-01"}, NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	ts := httptest.NewServer(srv.Handler())
-	defer ts.Close()
+	srv, portalURL := testPortal(t)
 	srv.Faults().Set(portalserver.FaultSettings{RefuseNext: 1, RefuseReason: "Thiếu giấy tờ"})
-	code, out, _ = kioskRun(t, append([]string{"sync", "--once", "--portal", ts.URL, "--token", "tok"}, common...)...)
+	code, out, _ = kioskRun(t, append([]string{"sync", "--once", "--portal", portalURL, "--token", "tok"}, common...)...)
 	if code != 1 || !strings.Contains(out, "sent 2") || !strings.Contains(out, "needing attention 1") {
 		t.Fatalf("sync with a refusal: code %d, %s", code, out)
 	}
@@ -90,7 +99,7 @@ func TestQueueSyncAuditCLI(t *testing.T) {
 	if code, _, _ = kioskRun(t, append([]string{"queue", "retry", id}, common...)...); code != 0 {
 		t.Fatal("retry failed")
 	}
-	code, out, _ = kioskRun(t, append([]string{"sync", "--once", "--portal", ts.URL, "--token", "tok"}, common...)...)
+	code, out, _ = kioskRun(t, append([]string{"sync", "--once", "--portal", portalURL, "--token", "tok"}, common...)...)
 	if code != 0 || !strings.Contains(out, "sent 1") {
 		t.Fatalf("sync after retry: code %d, %s", code, out)
 	}
@@ -181,13 +190,7 @@ func findUp(t *testing.T, rel string) string {
 // file, so the app runs the worker in-process rather than beside `kiosk sync`.)
 func TestSyncKeepsRunning(t *testing.T) {
 	data := t.TempDir()
-	srv, err := portalserver.Open(portalserver.Config{Dir: t.TempDir(), Tokens: map[string]string{"tok": "KIOSK-01"}, NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	ts := httptest.NewServer(srv.Handler())
-	defer ts.Close()
+	srv, portalURL := testPortal(t)
 	enqueue := func(i int) {
 		st, err := store.OpenDir(data, filepath.Join(data, "data.key"), store.Options{})
 		if err != nil {
@@ -203,7 +206,7 @@ func TestSyncKeepsRunning(t *testing.T) {
 	done := make(chan int)
 	var errb bytes.Buffer
 	go func() {
-		done <- run(ctx, []string{"sync", "--data", data, "--portal", ts.URL, "--token", "tok"}, &env{stdout: io.Discard, stderr: &errb})
+		done <- run(ctx, []string{"sync", "--data", data, "--portal", portalURL, "--token", "tok"}, &env{stdout: io.Discard, stderr: &errb})
 	}()
 	waitCount := func(n int) {
 		for i := 0; i < 6000; i++ {
@@ -223,7 +226,7 @@ func TestSyncKeepsRunning(t *testing.T) {
 	enqueue(1)
 	ctx, cancel = context.WithCancel(context.Background())
 	go func() {
-		done <- run(ctx, []string{"sync", "--data", data, "--portal", ts.URL, "--token", "tok"}, &env{stdout: io.Discard, stderr: io.Discard})
+		done <- run(ctx, []string{"sync", "--data", data, "--portal", portalURL, "--token", "tok"}, &env{stdout: io.Discard, stderr: io.Discard})
 	}()
 	waitCount(2)
 	cancel()

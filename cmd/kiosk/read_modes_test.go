@@ -11,7 +11,6 @@ import (
 	"motcua/cardreader/cccd"
 	"motcua/cardreader/pcsc"
 	"motcua/cardreader/simreader"
-	"motcua/cardreader/vpcd"
 	"motcua/internal/pcscdtest"
 )
 
@@ -78,11 +77,7 @@ func TestReadReader(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cl := vpcd.New(env.VPCDAddr)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { cl.Run(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
+	cl := env.Serve(t)
 	cl.Insert(chip)
 	defer func() {
 		cl.Remove()
@@ -162,11 +157,7 @@ func TestReadReader(t *testing.T) {
 // birth date, a card lifted and put back mid-read, and a 2024 QR.
 func TestReadReaderRealCards(t *testing.T) {
 	env := pcscdtest.Start(t)
-	cl := vpcd.New(env.VPCDAddr)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { cl.Run(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
+	cl := env.Serve(t)
 	reader := "pcsc:" + env.Reader
 	for _, tc := range []struct {
 		fixture string

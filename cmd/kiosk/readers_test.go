@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"motcua/cardreader/pcsc"
-	"motcua/cardreader/vpcd"
 	"motcua/internal/pcscdtest"
 )
 
@@ -23,11 +22,7 @@ func (emptyCard) Process(b []byte) ([]byte, error) { return []byte{0x6D, 0x00}, 
 
 func TestReaders(t *testing.T) {
 	env := pcscdtest.Start(t)
-	cl := vpcd.New(env.VPCDAddr)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { cl.Run(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
+	cl := env.Serve(t)
 
 	list := func() pcsc.Reader {
 		t.Helper()

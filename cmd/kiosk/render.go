@@ -8,7 +8,6 @@ import (
 
 	"motcua/kiosk/config"
 	"motcua/kiosk/printout"
-	"motcua/offline/store"
 )
 
 var renderCommand = &command{name: "render", summary: "write a dossier's declaration or receipt as a PDF file", run: runRender}
@@ -19,15 +18,13 @@ func runRender(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("render", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	cf := config.Bind(fs)
-	id := fs.String("dossier", "", "dossier ID (see 'kiosk queue list')")
+	df := bindDocFlags(fs)
 	what := fs.String("what", "declaration", "declaration or receipt")
 	out := fs.String("out", "", "PDF file to write (mode 0600: it holds personal data)")
-	paper := fs.String("paper", "", "receipt paper: A4, A5 or roll80 (default: the config's)")
-	clerk := clerkFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *id == "" || *out == "" || fs.NArg() > 0 {
+	if *df.id == "" || *out == "" || fs.NArg() > 0 {
 		fmt.Fprintln(e.stderr, renderUsage)
 		return errUsage
 	}
@@ -41,11 +38,7 @@ func runRender(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	src, err := printSource(cfg, st, *clerk, *paper)
-	if err != nil {
-		return err
-	}
-	docs, err := src.Docs(*id, ws, store.Actor{Clerk: *clerk, Purpose: "xuất " + *what})
+	docs, err := df.docs(cfg, st, ws, "xuất "+*what)
 	if err != nil {
 		return err
 	}

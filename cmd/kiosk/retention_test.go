@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -12,7 +10,6 @@ import (
 
 	"motcua/kiosk/session"
 	"motcua/kiosk/session/demofill"
-	"motcua/offline/portalserver"
 	"motcua/offline/store"
 )
 
@@ -32,28 +29,16 @@ func TestGUIRetention(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run("retention="+tt.retention, func(t *testing.T) {
-			ps, err := portalserver.Open(portalserver.Config{Dir: t.TempDir(), NoSync: true, Tokens: map[string]string{"tok": "KIOSK-01"}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer ps.Close()
-			hs := httptest.NewServer(ps.Handler())
-			defer hs.Close()
+			_, portalURL := testPortal(t)
 			data := t.TempDir()
-			cfg := `{"kioskId": "KIOSK-01", "token": "tok", "portalURL": "` + hs.URL + `"`
+			cfg := `{"kioskId": "KIOSK-01", "token": "tok", "portalURL": "` + portalURL + `"`
 			if tt.retention != "" {
 				cfg += `, "retention": "` + tt.retention + `"`
 			}
 			if err := os.WriteFile(filepath.Join(data, "config.json"), []byte(cfg+"}"), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			var stderr bytes.Buffer
-			g, err := parseGUIFlags("gui", &env{stdout: &stderr, stderr: &stderr},
-				[]string{"--data", data, "--sim", filepath.Join(seeds, "cards", "nguyen-van-an.json")})
-			if err != nil {
-				t.Fatal(err)
-			}
-			p, err := buildParts(context.Background(), g)
+			p, err := guiParts(t, "--data", data, "--sim", filepath.Join(seeds, "cards", "nguyen-van-an.json"))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,17 +24,8 @@ import (
 // right hash and page count. A 300 MB file is then refused at intake with
 // a clear message, and the dossier already queued is not touched.
 func TestScanSubmitReachesPortal(t *testing.T) {
-	for _, kv := range sanetest.Env(t) {
-		k, v, _ := strings.Cut(kv, "=")
-		t.Setenv(k, v)
-	}
-	srv, err := portalserver.Open(portalserver.Config{Dir: t.TempDir(), Tokens: map[string]string{"tok": "KIOSK-01"}, NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	ts := httptest.NewServer(srv.Handler())
-	defer ts.Close()
+	sanetest.Setenv(t)
+	srv, portalURL := testPortal(t)
 
 	dir, data := t.TempDir(), t.TempDir()
 	pdf := filepath.Join(dir, "hop-dong.pdf")
@@ -52,7 +42,7 @@ func TestScanSubmitReachesPortal(t *testing.T) {
 
 	stay := time.Now().AddDate(0, 6, 0).Format("2006-01-02")
 	values := `{"relationToHouseholder":"self","residenceAddress":"Số 12 ngõ 34 phố Hàng Bông, Phường Hoàn Kiếm, Thành phố Hà Nội","stayUntil":"` + stay + `"}`
-	common := []string{"--data", data, "--portal", ts.URL, "--token", "tok"}
+	common := []string{"--data", data, "--portal", portalURL, "--token", "tok"}
 	code, out, stderr := kioskRun(t, append([]string{"submit", "--procedure", "tam-tru", "--sim", "nguyen-van-an",
 		"--values", values, "--attach", "proofOfHome=" + pdf, "--json"}, common...)...)
 	if code != 0 {

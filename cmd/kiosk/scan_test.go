@@ -16,10 +16,7 @@ import (
 // TestScanCLI scans through SANE's real test device into a PDF part, and
 // shows each fault as a message in both languages with no file left.
 func TestScanCLI(t *testing.T) {
-	for _, kv := range sanetest.Env(t) {
-		k, v, _ := strings.Cut(kv, "=")
-		t.Setenv(k, v)
-	}
+	sanetest.Setenv(t)
 	code, out, stderr := kioskRun(t, "scan", "--list", "--json")
 	var devs []scanner.Device
 	if code != 0 || json.Unmarshal([]byte(out), &devs) != nil || len(devs) == 0 || devs[0].Name != "test:0" {

@@ -6,7 +6,8 @@
 //
 // `go test ./...` runs several test binaries at once and there is one pcscd
 // and two vpcd ports per machine, so the daemon is shared and its lifetime is
-// tied to its users with file locks under os.TempDir()/motcua-pcscdtest:
+// tied to its users with file locks under os.TempDir()/motcua-pcscdtest
+// (internal/testdaemon, which internal/pgtest uses too):
 //
 //   - start.lock (exclusive, held briefly) serialises starting the daemon.
 //   - users.lock: every test process that called Start holds a shared lock

@@ -1,6 +1,7 @@
 package pcscdtest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -13,6 +14,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"motcua/cardreader/vpcd"
+	"motcua/internal/testdaemon"
 )
 
 // AptGet is the command that installs everything these tests need.
@@ -46,12 +50,19 @@ func ReaderName(n int) string { return fmt.Sprintf("Virtual PCD 00 %02d", n) }
 func VPCDAddr(n int) string { return "127.0.0.1:" + strconv.Itoa(BasePort+n) }
 
 var (
+	// mu guards slotFiles.
 	mu        sync.Mutex
-	shared    *Env
-	sharedErr error
 	slotFiles = map[int]*os.File{}
-	//lint:ignore U1000 written, never read: holding the open (locked) file here keeps the finalizer from closing it until the process exits
-	userLock *os.File
+	// acquireOnce joins the daemon and claims a slot on the first call
+	// and returns that result ever after.
+	acquireOnce = sync.OnceValues(func() (*Env, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return acquire()
+	})
+	// share is the state directory os.TempDir()/motcua-pcscdtest and its
+	// locks; slotN.lock there marks vpcd slot N taken.
+	share = testdaemon.New("pcscdtest")
 )
 
 // Start returns this test process's Env, starting pcscd if needed. The first
@@ -69,15 +80,7 @@ func Start(t testing.TB) *Env {
 
 // Acquire is Start for TestMain and commands: it returns an error instead of
 // failing a test.
-func Acquire() (*Env, error) {
-	mu.Lock()
-	defer mu.Unlock()
-	if shared != nil || sharedErr != nil {
-		return shared, sharedErr
-	}
-	shared, sharedErr = acquire()
-	return shared, sharedErr
-}
+func Acquire() (*Env, error) { return acquireOnce() }
 
 // Prerequisites reports what is missing to run the daemon, or nil.
 func Prerequisites() error {
@@ -133,8 +136,6 @@ func SocketPath() string {
 	return "/run/pcscd/pcscd.comm"
 }
 
-func stateDir() string { return filepath.Join(os.TempDir(), "motcua-pcscdtest") }
-
 // DaemonUp reports whether pcscd accepts client connections.
 func DaemonUp() bool {
 	c, err := net.DialTimeout("unix", SocketPath(), time.Second)
@@ -149,31 +150,22 @@ func acquire() (*Env, error) {
 	if err := Prerequisites(); err != nil {
 		return nil, err
 	}
-	dir := stateDir()
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("pcscdtest: %w", err)
-	}
-	start, err := lockFile(filepath.Join(dir, "start.lock"), syscall.LOCK_EX)
-	if err != nil {
-		return nil, err
-	}
-	defer start.Close() // releases the lock
-	// A shared lock on users.lock marks this process as a user; it blocks
-	// while a supervisor is shutting the daemon down.
-	users, err := lockFile(filepath.Join(dir, "users.lock"), syscall.LOCK_SH)
-	if err != nil {
-		return nil, err
-	}
-	userLock = users // kept open (and locked) until the process exits
-	managed, err := ensureDaemon(dir)
-	if err != nil {
-		return nil, err
-	}
-	slot, err := claimSlot(dir, -1, slotWait)
-	if err != nil {
-		return nil, err
-	}
-	return &Env{Slot: slot, VPCDAddr: VPCDAddr(slot), Reader: ReaderName(slot), Managed: managed, dir: dir}, nil
+	var env *Env
+	// The slot is claimed still holding start.lock, as the daemon check is:
+	// a third package queues there until a slot frees.
+	err := share.Join(func() error {
+		managed, err := ensureDaemon(share.Dir)
+		if err != nil {
+			return err
+		}
+		slot, err := claimSlot(-1, slotWait)
+		if err != nil {
+			return err
+		}
+		env = &Env{Slot: slot, VPCDAddr: VPCDAddr(slot), Reader: ReaderName(slot), Managed: managed, dir: share.Dir}
+		return nil
+	})
+	return env, err
 }
 
 // ensureDaemon makes sure pcscd is up, spawning a supervisor when it is not.
@@ -190,27 +182,12 @@ func ensureDaemon(dir string) (managed bool, err error) {
 			return false, fmt.Errorf("pcscdtest: pcscd is not running and only root can start it here (it needs %s); start it with: sudo pcscd -f &", filepath.Dir(SocketPath()))
 		}
 	}
-	self, err := os.Executable()
+	sup, err := share.Spawn()
 	if err != nil {
-		return false, fmt.Errorf("pcscdtest: %w", err)
+		return false, err
 	}
-	logf, err := os.OpenFile(filepath.Join(dir, "supervisor.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
-	if err != nil {
-		return false, fmt.Errorf("pcscdtest: %w", err)
-	}
-	defer logf.Close()
-	cmd := exec.Command(self)
-	cmd.Env = append(os.Environ(), superviseEnv+"="+dir)
-	// The supervisor must not hold the test's stdout open: `go test` waits
-	// for it to close.
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = nil, logf, logf
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
-	if err := cmd.Start(); err != nil {
-		return false, fmt.Errorf("pcscdtest: start supervisor: %w", err)
-	}
-	go cmd.Wait() // reap it if it exits while we run
 	if err := waitDaemon(10 * time.Second); err != nil {
-		return false, fmt.Errorf("%w (see %s)", err, filepath.Join(dir, "supervisor.log"))
+		return false, fmt.Errorf("%w (see %s)", err, sup.Log)
 	}
 	return true, nil
 }
@@ -247,7 +224,7 @@ func readPID(path string) int {
 }
 
 // claimSlot takes the lock of a free slot (other than not), waiting up to limit.
-func claimSlot(dir string, not int, limit time.Duration) (int, error) {
+func claimSlot(not int, limit time.Duration) (int, error) {
 	deadline := time.Now().Add(limit)
 	for {
 		for n := range Slots {
@@ -257,7 +234,7 @@ func claimSlot(dir string, not int, limit time.Duration) (int, error) {
 			if _, held := slotFiles[n]; held {
 				continue
 			}
-			f, err := tryLock(filepath.Join(dir, fmt.Sprintf("slot%d.lock", n)))
+			f, err := share.TryLock(fmt.Sprintf("slot%d.lock", n))
 			if err != nil {
 				return 0, err
 			}
@@ -273,6 +250,22 @@ func claimSlot(dir string, not int, limit time.Duration) (int, error) {
 	}
 }
 
+// Serve connects a vpcd card client to this process's slot (opts set it up
+// first) and runs it until t ends, when it is stopped and waited for.
+// Insert a card with its Insert.
+func (e *Env) Serve(t testing.TB, opts ...func(*vpcd.Client)) *vpcd.Client {
+	t.Helper()
+	cl := vpcd.New(e.VPCDAddr)
+	for _, o := range opts {
+		o(cl)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { cl.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return cl
+}
+
 // Exclusive additionally claims every other slot, so no other test process
 // uses the daemon until t ends. Tests that kill or restart pcscd need it.
 func (e *Env) Exclusive(t testing.TB) {
@@ -281,7 +274,7 @@ func (e *Env) Exclusive(t testing.TB) {
 	defer mu.Unlock()
 	var taken []int
 	for len(slotFiles) < Slots {
-		n, err := claimSlot(e.dir, e.Slot, slotWait)
+		n, err := claimSlot(e.Slot, slotWait)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -327,38 +320,4 @@ func (e *Env) WaitDaemon(t testing.TB) {
 	if err := waitDaemon(15 * time.Second); err != nil {
 		t.Fatal(err)
 	}
-}
-
-func lockFile(path string, how int) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o666)
-	if err != nil {
-		return nil, fmt.Errorf("pcscdtest: %w", err)
-	}
-	for {
-		err = syscall.Flock(int(f.Fd()), how)
-		if err != syscall.EINTR {
-			break
-		}
-	}
-	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("pcscdtest: lock %s: %w", filepath.Base(path), err)
-	}
-	return f, nil
-}
-
-// tryLock takes an exclusive lock without waiting; nil, nil when it is held.
-func tryLock(path string) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o666)
-	if err != nil {
-		return nil, fmt.Errorf("pcscdtest: %w", err)
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		f.Close()
-		if errors.Is(err, syscall.EWOULDBLOCK) || errors.Is(err, syscall.EINTR) {
-			return nil, nil
-		}
-		return nil, fmt.Errorf("pcscdtest: lock %s: %w", filepath.Base(path), err)
-	}
-	return f, nil
 }

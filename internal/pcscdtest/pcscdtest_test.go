@@ -4,6 +4,9 @@ import (
 	"net"
 	"strings"
 	"testing"
+	"time"
+
+	"motcua/cardreader/vpcd"
 )
 
 func TestStart(t *testing.T) {
@@ -27,6 +30,39 @@ func TestStart(t *testing.T) {
 		t.Fatalf("vpcd port of slot %d: %v", env.Slot, err)
 	}
 	c.Close()
+}
+
+// emptyCard is the smallest card: an ATR and 6D00 to everything.
+type emptyCard struct{}
+
+func (emptyCard) ATR() []byte                      { return []byte{0x3B, 0x80, 0x80, 0x01, 0x01} }
+func (emptyCard) Reset()                           {}
+func (emptyCard) Process(b []byte) ([]byte, error) { return []byte{0x6D, 0x00}, nil }
+
+// TestServe: the client Serve starts links a card to pcscd, and is gone
+// once its test has ended.
+func TestServe(t *testing.T) {
+	env := Start(t)
+	var cl *vpcd.Client
+	applied := false
+	t.Run("serve", func(t *testing.T) {
+		cl = env.Serve(t, func(c *vpcd.Client) { applied = c.Addr() == env.VPCDAddr })
+		cl.Insert(emptyCard{})
+		deadline := time.Now().Add(15 * time.Second)
+		for !cl.Connected() {
+			if time.Now().After(deadline) {
+				t.Fatal("the served card never linked to pcscd")
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		// Left in: ending the test must unlink it.
+	})
+	if !applied {
+		t.Error("option not applied to the client of this slot")
+	}
+	if cl.Connected() {
+		t.Error("client still linked after its test ended")
+	}
 }
 
 func TestReaderName(t *testing.T) {

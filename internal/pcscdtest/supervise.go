@@ -4,22 +4,15 @@ import (
 	"log"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"strconv"
 	"syscall"
 	"time"
+
+	"motcua/internal/testdaemon"
 )
 
-// superviseEnv, when set to the state directory, turns a process that links
-// this package into the daemon supervisor before any test runs.
-const superviseEnv = "MOTCUA_PCSCDTEST_SUPERVISE"
-
-func init() {
-	if dir := os.Getenv(superviseEnv); dir != "" {
-		os.Exit(supervise(dir))
-	}
-}
+func init() { share.Intercept(supervise) }
 
 // supervise runs pcscd until no test process holds users.lock for the grace
 // period, restarting it if it dies in between.
@@ -30,13 +23,6 @@ func supervise(dir string) int {
 		log.Print(err)
 		return 1
 	}
-	users, err := os.OpenFile(filepath.Join(dir, "users.lock"), os.O_CREATE|os.O_RDWR, 0o666)
-	if err != nil {
-		log.Print(err)
-		return 1
-	}
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
 
 	var (
 		cmd    *exec.Cmd
@@ -81,50 +67,30 @@ func supervise(dir string) int {
 	}
 
 	startDaemon()
-	tick := time.NewTicker(250 * time.Millisecond)
-	defer tick.Stop()
-	var idleSince time.Time
-	for {
-		select {
-		case sig := <-sigs:
-			log.Printf("%v: stopping pcscd", sig)
-			stopDaemon()
-			os.Remove(pidPath)
-			return 0
-		case <-tick.C:
-		}
-		if cmd != nil {
-			select {
-			case <-exited:
-				// Killed by a test on purpose, or crashed: bring it back
-				// while anyone still needs it.
-				log.Printf("pcscd exited (%v); restarting", cmd.ProcessState)
-				cmd = nil
-				time.Sleep(100 * time.Millisecond)
-			default:
+	return share.Watch(testdaemon.Watch{
+		Daemon: "pcscd",
+		Grace:  grace,
+		Check: func(busy bool) error {
+			if cmd != nil {
+				select {
+				case <-exited:
+					// Killed by a test on purpose, or crashed: bring it
+					// back while anyone still needs it.
+					log.Printf("pcscd exited (%v); restarting", cmd.ProcessState)
+					cmd = nil
+					time.Sleep(100 * time.Millisecond)
+				default:
+				}
 			}
-		}
-		if err := syscall.Flock(int(users.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-			idleSince = time.Time{}
-			if cmd == nil {
+			if busy && cmd == nil {
 				startDaemon()
 			}
-			continue
-		}
-		if idleSince.IsZero() {
-			idleSince = time.Now()
-		}
-		if time.Since(idleSince) < grace {
-			syscall.Flock(int(users.Fd()), syscall.LOCK_UN)
-			continue
-		}
-		// Still holding the exclusive lock: a new user waits until the
-		// daemon is fully gone, then starts a fresh supervisor.
-		log.Printf("no users for %v: stopping pcscd", grace)
-		stopDaemon()
-		os.Remove(filepath.Join(dir, "pcscd.pid"))
-		os.Remove(pidPath)
-		syscall.Flock(int(users.Fd()), syscall.LOCK_UN)
-		return 0
-	}
+			return nil
+		},
+		Stop: func() {
+			stopDaemon()
+			os.Remove(filepath.Join(dir, "pcscd.pid"))
+			os.Remove(pidPath)
+		},
+	})
 }

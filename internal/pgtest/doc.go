@@ -6,7 +6,8 @@
 //
 // `go test ./...` runs several test binaries at once, so one private
 // cluster serves them all, tied to its users with file locks under
-// os.TempDir()/motcua-pgtest, the way internal/pcscdtest shares pcscd:
+// os.TempDir()/motcua-pgtest, through internal/testdaemon as
+// internal/pcscdtest shares pcscd:
 //
 //   - start.lock (exclusive, held briefly) serialises starting the cluster.
 //   - users.lock: every test process that called Start holds a shared lock

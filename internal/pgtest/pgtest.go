@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -20,6 +19,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"motcua/internal/testdaemon"
 )
 
 // AptGet is the command that installs what these tests need.
@@ -42,12 +43,13 @@ func (s *Server) URL(db string) string {
 }
 
 var (
-	mu        sync.Mutex
-	shared    *Server
-	sharedErr error
-	//lint:ignore U1000 written, never read: holding the open (locked) file here keeps the finalizer from closing it until the process exits
-	userLock *os.File
-	dbSeq    atomic.Int64
+	// acquireOnce starts or joins the cluster on the first call and
+	// returns that result ever after.
+	acquireOnce = sync.OnceValues(acquire)
+	dbSeq       atomic.Int64
+	// share is the state directory os.TempDir()/motcua-pgtest and its
+	// locks; server.json there describes the running cluster.
+	share = testdaemon.New("pgtest")
 )
 
 // Start returns the shared cluster, starting it if needed, and registers
@@ -63,15 +65,7 @@ func Start(t testing.TB) *Server {
 }
 
 // Acquire is Start for TestMain and commands.
-func Acquire() (*Server, error) {
-	mu.Lock()
-	defer mu.Unlock()
-	if shared != nil || sharedErr != nil {
-		return shared, sharedErr
-	}
-	shared, sharedErr = acquire()
-	return shared, sharedErr
-}
+func Acquire() (*Server, error) { return acquireOnce() }
 
 // NewDB creates an empty database for t and returns its URL; the database
 // is dropped when t ends.
@@ -129,8 +123,6 @@ func binDir() (string, error) {
 	return "", fmt.Errorf("pgtest: the PostgreSQL server (initdb, postgres) is not installed%s; install with: sudo %s", ci, AptGet)
 }
 
-func stateDir() string { return filepath.Join(os.TempDir(), "motcua-pgtest") }
-
 // grace is how long the supervisor keeps an idle cluster, so packages run
 // one after another by `go test ./...` reuse it.
 const grace = 3 * time.Second
@@ -139,57 +131,37 @@ func acquire() (*Server, error) {
 	if _, err := binDir(); err != nil {
 		return nil, err
 	}
-	dir := stateDir()
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("pgtest: %w", err)
-	}
-	start, err := lockFile(filepath.Join(dir, "start.lock"), syscall.LOCK_EX)
-	if err != nil {
-		return nil, err
-	}
-	defer start.Close()
-	users, err := lockFile(filepath.Join(dir, "users.lock"), syscall.LOCK_SH)
-	if err != nil {
-		return nil, err
-	}
-	userLock = users // held until the process exits
+	var s *Server
+	err := share.Join(func() (err error) {
+		s, err = ensureServer(share.Dir)
+		return err
+	})
+	return s, err
+}
+
+// ensureServer returns the running cluster, or starts a supervisor and
+// waits for its cluster. The caller holds start.lock.
+func ensureServer(dir string) (*Server, error) {
 	// A live supervisor's cluster answers; a stale file (a supervisor
 	// killed with SIGKILL, its PID reused) does not, and is replaced.
 	if s, err := readServer(dir); err == nil && syscall.Kill(s.PID, 0) == nil && ping(s) == nil {
 		return s, nil
 	}
 	os.Remove(filepath.Join(dir, "server.json"))
-	self, err := os.Executable()
+	sup, err := share.Spawn()
 	if err != nil {
-		return nil, fmt.Errorf("pgtest: %w", err)
+		return nil, err
 	}
-	logPath := filepath.Join(dir, "supervisor.log")
-	logf, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("pgtest: %w", err)
-	}
-	defer logf.Close()
-	cmd := exec.Command(self)
-	cmd.Env = append(os.Environ(), superviseEnv+"="+dir)
-	// The supervisor must not hold the test's stdout open: `go test` waits
-	// for it to close.
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = nil, logf, logf
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("pgtest: start supervisor: %w", err)
-	}
-	exited := make(chan struct{})
-	go func() { cmd.Wait(); close(exited) }()
 	deadline := time.After(90 * time.Second)
 	for {
-		if s, err := readServer(dir); err == nil && s.PID == cmd.Process.Pid {
+		if s, err := readServer(dir); err == nil && s.PID == sup.Cmd.Process.Pid {
 			return s, nil
 		}
 		select {
-		case <-exited:
-			return nil, fmt.Errorf("pgtest: the supervisor exited before PostgreSQL was ready (see %s)", logPath)
+		case <-sup.Exited:
+			return nil, fmt.Errorf("pgtest: the supervisor exited before PostgreSQL was ready (see %s)", sup.Log)
 		case <-deadline:
-			return nil, fmt.Errorf("pgtest: PostgreSQL did not start within 90 s (see %s)", logPath)
+			return nil, fmt.Errorf("pgtest: PostgreSQL did not start within 90 s (see %s)", sup.Log)
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
@@ -218,24 +190,6 @@ func readServer(dir string) (*Server, error) {
 		return nil, ErrNoServer
 	}
 	return &s, nil
-}
-
-func lockFile(path string, how int) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o666)
-	if err != nil {
-		return nil, fmt.Errorf("pgtest: %w", err)
-	}
-	for {
-		err = syscall.Flock(int(f.Fd()), how)
-		if err != syscall.EINTR {
-			break
-		}
-	}
-	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("pgtest: lock %s: %w", filepath.Base(path), err)
-	}
-	return f, nil
 }
 
 // trimLog shortens a command's output for an error message.

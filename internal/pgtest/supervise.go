@@ -10,7 +10,6 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"os/signal"
 	"os/user"
 	"path/filepath"
 	"strconv"
@@ -18,17 +17,11 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"motcua/internal/testdaemon"
 )
 
-// superviseEnv, when set to the state directory, turns a process that links
-// this package into the cluster supervisor before any test runs.
-const superviseEnv = "MOTCUA_PGTEST_SUPERVISE"
-
-func init() {
-	if dir := os.Getenv(superviseEnv); dir != "" {
-		os.Exit(supervise(dir))
-	}
-}
+func init() { share.Intercept(supervise) }
 
 // owner is who runs initdb and postgres: the postgres user when we are
 // root (PostgreSQL refuses to run as root), else nobody in particular.
@@ -145,12 +138,6 @@ func supervise(dir string) int {
 	}
 	log.Printf("postgres ready on 127.0.0.1:%d (cluster %s)", port, root)
 
-	users, err := os.OpenFile(filepath.Join(dir, "users.lock"), os.O_CREATE|os.O_RDWR, 0o666)
-	if err != nil {
-		log.Print(err)
-		stop()
-		return 1
-	}
 	// removeOwn deletes server.json only while it describes this
 	// supervisor's cluster, never a successor's.
 	removeOwn := func() {
@@ -158,43 +145,22 @@ func supervise(dir string) int {
 			os.Remove(filepath.Join(dir, "server.json"))
 		}
 	}
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
-	tick := time.NewTicker(250 * time.Millisecond)
-	defer tick.Stop()
-	var idleSince time.Time
-	for {
-		select {
-		case sig := <-sigs:
-			log.Printf("%v: stopping postgres", sig)
+	return share.Watch(testdaemon.Watch{
+		Daemon: "postgres",
+		Grace:  grace,
+		Check: func(bool) error {
+			select {
+			case <-exited:
+				return fmt.Errorf("postgres exited unexpectedly (%v)", pg.ProcessState)
+			default:
+				return nil
+			}
+		},
+		Stop: func() {
 			removeOwn()
 			stop()
-			return 0
-		case <-exited:
-			log.Printf("postgres exited unexpectedly (%v)", pg.ProcessState)
-			removeOwn()
-			return 1
-		case <-tick.C:
-		}
-		if err := syscall.Flock(int(users.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-			idleSince = time.Time{}
-			continue
-		}
-		if idleSince.IsZero() {
-			idleSince = time.Now()
-		}
-		if time.Since(idleSince) < grace {
-			syscall.Flock(int(users.Fd()), syscall.LOCK_UN)
-			continue
-		}
-		// Still holding the exclusive lock: a new user waits until the
-		// cluster is gone, then starts a fresh supervisor.
-		log.Printf("no users for %v: stopping postgres", grace)
-		removeOwn()
-		stop()
-		syscall.Flock(int(users.Fd()), syscall.LOCK_UN)
-		return 0
-	}
+		},
+	})
 }
 
 func waitReady(s Server, exited <-chan struct{}) error {

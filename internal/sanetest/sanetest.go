@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -24,6 +25,16 @@ func Env(t testing.TB) []string {
 		t.Fatal(err)
 	}
 	return []string{"SANE_CONFIG_DIR=" + dir}
+}
+
+// Setenv points this process's SANE at the test backend until t ends
+// (t.Setenv, so t cannot run in parallel), for code that scans in-process.
+func Setenv(t testing.TB) {
+	t.Helper()
+	for _, kv := range Env(t) {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
 }
 
 // EmptyEnv is a SANE configuration with no backend at all: no scanner.

@@ -401,6 +401,18 @@ type cell struct {
 	small              bool
 }
 
+// font is the cell's font style ("" or bold "B") and size.
+func (c cell) font() (style string, sz float64) {
+	sz = size
+	if c.small {
+		sz = small
+	}
+	if c.bold {
+		style = "B"
+	}
+	return style, sz
+}
+
 // row draws one bordered table row whose height fits its longest cell,
 // starting a new page first when it would not fit.
 func (r *renderer) row(widths []float64, cells []cell) {
@@ -409,14 +421,7 @@ func (r *renderer) row(widths []float64, cells []cell) {
 	rowLH := lh * 0.9
 	lines := 1
 	for i, c := range cells {
-		sz := size
-		if c.small {
-			sz = small
-		}
-		style := ""
-		if c.bold {
-			style = "B"
-		}
+		style, sz := c.font()
 		pdf.SetFont(pdfdoc.Font, style, sz)
 		t := pdfdoc.NFC(c.text)
 		if c.mark {
@@ -434,14 +439,7 @@ func (r *renderer) row(widths []float64, cells []cell) {
 	x := mLeft
 	for i, c := range cells {
 		pdf.Rect(x, y0, widths[i], h, "D")
-		sz := size
-		if c.small {
-			sz = small
-		}
-		style := ""
-		if c.bold {
-			style = "B"
-		}
+		style, sz := c.font()
 		pdf.SetFont(pdfdoc.Font, style, sz)
 		align := "L"
 		if c.center {

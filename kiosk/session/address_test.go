@@ -59,12 +59,7 @@ func TestAddressOnTheReceipt(t *testing.T) {
 	if err := s.Next(); err != nil {
 		t.Fatal(err)
 	}
-	for _, a := range s.Form().Attachments("vi") {
-		s.SetAttachment(a.Key, true)
-	}
-	if err := s.Next(); err != nil {
-		t.Fatal(err)
-	}
+	attachAll(t, s)
 	if err := s.Submit(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -57,12 +57,7 @@ func TestEveryProcedure(t *testing.T) {
 				}
 				t.Fatalf("form: %v", err)
 			}
-			for _, a := range s.Form().Attachments("vi") {
-				s.SetAttachment(a.Key, true)
-			}
-			if err := s.Next(); err != nil {
-				t.Fatalf("attachments: %v", err)
-			}
+			attachAll(t, s)
 			if err := s.Submit(ctx); err != nil {
 				t.Fatal(err)
 			}

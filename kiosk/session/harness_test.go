@@ -65,6 +65,18 @@ func (h *harness) fill(t *testing.T) {
 	}
 }
 
+// attachAll ticks every document the form lists as brought and moves on
+// from the attachments step.
+func attachAll(t *testing.T, s *session.Session) {
+	t.Helper()
+	for _, a := range s.Form().Attachments("vi") {
+		s.SetAttachment(a.Key, true)
+	}
+	if err := s.Next(); err != nil {
+		t.Fatalf("Next from attachments: %v", err)
+	}
+}
+
 func (h *harness) checkRated(t *testing.T, n int) {
 	t.Helper()
 	rs, err := h.rig.Store.Ratings(time.Time{})

@@ -64,12 +64,7 @@ func TestJourney(t *testing.T) {
 	if s.State() != session.StateAttachments {
 		t.Fatalf("state %s", s.State())
 	}
-	for _, a := range s.Form().Attachments("vi") {
-		s.SetAttachment(a.Key, true)
-	}
-	if err := s.Next(); err != nil {
-		t.Fatalf("Next from attachments: %v", err)
-	}
+	attachAll(t, s)
 	if err := s.Submit(ctx); err != nil {
 		t.Fatal(err)
 	}

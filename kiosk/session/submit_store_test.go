@@ -29,12 +29,7 @@ func TestSubmitStoreFailureStaysOnReview(t *testing.T) {
 	if err := s.Next(); err != nil {
 		t.Fatal(err)
 	}
-	for _, a := range s.Form().Attachments("vi") {
-		s.SetAttachment(a.Key, true)
-	}
-	if err := s.Next(); err != nil {
-		t.Fatal(err)
-	}
+	attachAll(t, s)
 	h.rig.Store.Close() // the fault: every write now fails
 	if err := s.Submit(ctx); err != nil {
 		t.Fatal(err)

@@ -10,7 +10,6 @@ import (
 	"motcua/cardreader/cccd"
 	"motcua/cardreader/pki"
 	"motcua/cardreader/simreader"
-	"motcua/cardreader/vpcd"
 	"motcua/internal/pcscdtest"
 	"motcua/kiosk/session"
 	"motcua/kiosk/session/adapt/pcsccard"
@@ -23,8 +22,7 @@ func TestReadThroughPCSC(t *testing.T) {
 	env := pcscdtest.Start(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	cl := vpcd.New(env.VPCDAddr)
-	go cl.Run(ctx)
+	cl := env.Serve(t)
 	seeds := filepath.Join("..", "..", "..", "..", "seeds")
 	card, holder, err := simreader.NewCard(filepath.Join(seeds, "cards", "tran-thi-binh.json"))
 	if err != nil {
