@@ -156,7 +156,7 @@ func TestStreamTamper(t *testing.T) {
 	const c = 64
 	pt := pseudo(5*c+10, 1) // 6 chunks, the last short
 	good := sealWith(t, k, c, name, pt)
-	full := sealWith(t, k, c, name, pt[:5*c]) // 5 full chunks, the last one final
+	full := sealWith(t, k, c, name, pt[:5*c])   // 5 full chunks, the last one final
 	chunk := func(s []byte, i int) (int, int) { // bounds of sealed chunk i
 		start := HeaderSize + i*(c+TagSize)
 		return start, min(len(s), start+c+TagSize)
