@@ -47,7 +47,9 @@ const objSize = 16
 // entrySize is the length of a stream attachment entry.
 const entrySize = seal.HeaderSize + objSize + 8
 
-func aadObject(obj []byte) []byte { return []byte("motcua/attachment-stream/" + hex.EncodeToString(obj)) }
+func aadObject(obj []byte) []byte {
+	return []byte("motcua/attachment-stream/" + hex.EncodeToString(obj))
+}
 
 func chunkKey(obj []byte, i uint64) []byte {
 	return binary.BigEndian.AppendUint32(append(make([]byte, 0, objSize+4), obj...), uint32(i))
