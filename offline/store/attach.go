@@ -137,7 +137,7 @@ func (s *Store) stage(r io.Reader, size, limit int64) (*Staged, error) {
 	h := sha256.New()
 	br := bufio.NewReaderSize(r, seal.ChunkSize)
 	buf := make([]byte, seal.ChunkSize)
-	var batch [][]byte
+	var batch, bufs [][]byte
 	var total int64
 	fail := func(err error) (*Staged, error) {
 		if derr := p.Discard(); derr != nil {
@@ -165,7 +165,12 @@ func (s *Store) stage(r io.Reader, size, limit int64) (*Staged, error) {
 			return fail(fmt.Errorf("%w: over %d bytes", ErrTooLarge, limit))
 		}
 		h.Write(buf[:n])
-		c, serr := sealer.SealChunk(make([]byte, 0, n+seal.TagSize), buf[:n], final)
+		// After a commit bbolt has copied the values into its pages: the
+		// next batch reuses the buffers.
+		if len(bufs) == len(batch) {
+			bufs = append(bufs, make([]byte, 0, seal.ChunkSize+seal.TagSize))
+		}
+		c, serr := sealer.SealChunk(bufs[len(batch)][:0], buf[:n], final)
 		if serr != nil {
 			return fail(serr)
 		}
