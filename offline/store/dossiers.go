@@ -211,9 +211,11 @@ func (s *Store) prepare(d *dossier.Dossier, parts map[string]*Staged, now time.T
 
 // EnqueueBundle stores several dossiers (a bundle of procedures filed
 // together) as Enqueue does, all in ONE durable transaction: either every
-// dossier is stored or none is. data holds the attachments of all of them,
-// in memory; each is sealed as a stream like a staged one.
-func (s *Store) EnqueueBundle(ds []*dossier.Dossier, data map[string][]byte) ([]*Record, []*portal.Receipt, error) {
+// dossier is stored or none is. data holds attachments in memory (each is
+// sealed as a stream, never whole a second time); staged ones streamed in
+// beforehand (Stage) come as parts, which stay the caller's as with
+// EnqueueStaged.
+func (s *Store) EnqueueBundle(ds []*dossier.Dossier, data map[string][]byte, staged ...*Staged) ([]*Record, []*portal.Receipt, error) {
 	var parts []*Staged
 	defer func() {
 		for _, p := range parts {
@@ -242,7 +244,7 @@ func (s *Store) EnqueueBundle(ds []*dossier.Dossier, data map[string][]byte) ([]
 			}
 		}
 	}
-	return s.EnqueueStaged(ds, parts...)
+	return s.EnqueueStaged(ds, append(staged, parts...)...)
 }
 
 // EnqueueStaged stores dossiers as EnqueueBundle does (one transaction),
