@@ -11,6 +11,7 @@ import (
 	"motcua/kiosk/docpart"
 	"motcua/kiosk/i18n"
 	"motcua/kiosk/scanner"
+	"motcua/offline/store"
 )
 
 // scanCommand is "kiosk scan"; main.go lists it.
@@ -101,6 +102,10 @@ func scanError(err error) error {
 	key := scanner.MessageKey(err)
 	if key == "" {
 		key = docpart.MessageKey(err)
+	}
+	if key == "" {
+		// The store refuses a part past the portal's limit while streaming it in.
+		key = store.MessageKey(err)
 	}
 	if key == "" {
 		return err

@@ -1,11 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"motcua/kiosk/catalog"
 	"motcua/kiosk/docpart"
 	"path/filepath"
@@ -73,25 +73,28 @@ func runSubmit(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	files := map[string][]byte{}
+	// Every document becomes one A4 PDF part (a PDF is kept as it is, a
+	// photo or scan image is fitted), checked against the portal's limit
+	// here, before the citizen leaves, and streamed into the store, sealed,
+	// as it is made: never whole in memory twice, never in clear on disk.
+	var parts []*store.Staged
+	defer func() {
+		for _, p := range parts {
+			p.Discard() // those the enqueue did not take
+		}
+	}()
 	var atts []dossier.Attachment
 	for _, a := range attach {
 		key, file, ok := strings.Cut(a, "=")
 		if !ok || key == "" {
 			return fmt.Errorf("--attach %q: want KEY=FILE", a)
 		}
-		// Every document becomes one A4 PDF part (a PDF is kept as it is,
-		// a photo or scan image is fitted), checked against the portal's
-		// limit here, before the citizen leaves.
-		var buf bytes.Buffer
-		part, err := docpart.ImportFile(file, key, docTypeName(p, key), docpart.Options{MaxBytes: maxPart(cfg)}, &buf)
+		part, staged, err := stagePart(st, file, key, docTypeName(p, key), maxPart(cfg))
 		if err != nil {
 			return scanError(fmt.Errorf("--attach %s: %w", key, err))
 		}
-		data := buf.Bytes()
-		att := part.Attachment(strings.TrimSuffix(filepath.Base(file), filepath.Ext(file)) + ".pdf")
-		files[att.SHA256] = data
-		atts = append(atts, att)
+		parts = append(parts, staged)
+		atts = append(atts, part.Attachment(strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))+".pdf"))
 	}
 
 	who := store.Actor{Clerk: *clerk, Purpose: "nộp hồ sơ " + p.Ref()}
@@ -180,16 +183,21 @@ func runSubmit(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	var out submitOutput
+	// A bundle is stored whole or not at all.
+	ptrs := make([]*dossier.Dossier, len(ds))
 	for i := range ds {
-		rec, rc, err := st.Enqueue(&ds[i], files)
-		if err != nil {
-			return err
-		}
+		ptrs[i] = &ds[i]
+	}
+	recs, rcs, err := st.EnqueueStaged(ptrs, parts...)
+	if err != nil {
+		return err
+	}
+	var out submitOutput
+	for i, rec := range recs {
 		s := submitted{ID: rec.ID, Status: string(rec.State), ProcedureCode: rec.ProcedureCode, MaskedID: rec.MaskedID,
 			Hash: rec.Hash, LinkedTo: ds[i].LinkedTo}
-		if !rc.AppointmentDate.IsZero() {
-			s.AppointmentDate = rc.AppointmentDate.ISO()
+		if !rcs[i].AppointmentDate.IsZero() {
+			s.AppointmentDate = rcs[i].AppointmentDate.ISO()
 		}
 		out.Dossiers = append(out.Dossiers, s)
 	}
@@ -208,6 +216,40 @@ func runSubmit(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stdout)
 	}
 	return nil
+}
+
+// stagePart makes the dossier part of file (docpart.ImportFile) and
+// streams it into the store as it is written, through a pipe: the store
+// seals it chunk by chunk and hashes it on the way, and refuses it
+// (store.ErrTooLarge) past the portal's limit.
+func stagePart(st *store.Store, file, key, docType string, limit int64) (docpart.Part, *store.Staged, error) {
+	pr, pw := io.Pipe()
+	type made struct {
+		part docpart.Part
+		err  error
+	}
+	done := make(chan made, 1)
+	go func() {
+		part, err := docpart.ImportFile(file, key, docType, docpart.Options{MaxBytes: limit}, pw)
+		pw.CloseWithError(err) // nil: EOF
+		done <- made{part, err}
+	}()
+	staged, serr := st.Stage(pr, -1)
+	pr.CloseWithError(errors.New("store stopped reading")) // unblocks the maker if Stage gave up
+	m := <-done
+	switch {
+	case m.err != nil:
+		if staged != nil {
+			staged.Discard()
+		}
+		return docpart.Part{}, nil, m.err
+	case serr != nil:
+		return docpart.Part{}, nil, serr
+	case staged.SHA256 != m.part.SHA256 || staged.Size != m.part.Size:
+		staged.Discard()
+		return docpart.Part{}, nil, fmt.Errorf("store: the part changed on its way in")
+	}
+	return m.part, staged, nil
 }
 
 // maxPart is the portal's limit for one dossier part: the config's

@@ -73,7 +73,12 @@ func (c *HTTPClient) do(ctx context.Context, method, path string, body []byte, h
 	for k, v := range hdr {
 		req.Header.Set(k, v)
 	}
-	resp, err := c.hc.Do(req)
+	return c.roundTrip(ctx, c.hc, req)
+}
+
+// roundTrip sends req and reads and classifies the answer.
+func (c *HTTPClient) roundTrip(ctx context.Context, hc *http.Client, req *http.Request) (int, http.Header, []byte, error) {
+	resp, err := hc.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return 0, nil, nil, ctx.Err()
@@ -117,13 +122,58 @@ func (c *HTTPClient) Probe(ctx context.Context) error {
 	return err
 }
 
-// PutAttachment implements Client with PUT /v1/attachments/{sha256}.
-func (c *HTTPClient) PutAttachment(ctx context.Context, a dossier.Attachment, data []byte) error {
+// PutAttachment implements Client with PUT /v1/attachments/{sha256},
+// streaming body (a.Size bytes, sent as Content-Length) as it is read. The
+// client's fixed timeout does not apply: a 20 MB scan on a slow line takes
+// what it takes, and ctx bounds it. A body that fails to read (a damaged
+// local copy) ends the upload with that error, not ErrUnreachable.
+func (c *HTTPClient) PutAttachment(ctx context.Context, a dossier.Attachment, body io.Reader) error {
 	if _, err := hex.DecodeString(a.SHA256); err != nil || len(a.SHA256) != 64 {
 		return fmt.Errorf("portal: attachment hash is not hex SHA-256")
 	}
-	_, _, _, err := c.do(ctx, http.MethodPut, PathAttachments+a.SHA256, data, map[string]string{"Content-Type": "application/octet-stream"})
+	if a.Size < 0 {
+		return fmt.Errorf("portal: attachment size %d", a.Size)
+	}
+	br := &bodyReader{r: io.LimitReader(body, a.Size)}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, c.base.String()+PathAttachments+a.SHA256, br)
+	if err != nil {
+		return fmt.Errorf("portal: %w", err)
+	}
+	req.ContentLength = a.Size
+	if a.Size == 0 {
+		req.Body = http.NoBody
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	req.Header.Set("Content-Type", "application/octet-stream")
+	hc := *c.hc
+	hc.Timeout = 0
+	_, _, _, err = c.roundTrip(ctx, &hc, req)
+	if br.err != nil {
+		return fmt.Errorf("portal: reading the attachment to send: %w", br.err)
+	}
+	if err == nil && br.n != a.Size {
+		// Cannot happen over HTTP/1.1 (the transport refuses a short body),
+		// but an answer to fewer bytes than promised is no receipt.
+		return fmt.Errorf("portal: attachment body ended after %d of %d bytes", br.n, a.Size)
+	}
 	return err
+}
+
+// bodyReader remembers how much of an upload was read and why it stopped
+// early, so a local read failure is not mistaken for the network's.
+type bodyReader struct {
+	r   io.Reader
+	n   int64
+	err error
+}
+
+func (b *bodyReader) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	b.n += int64(n)
+	if err != nil && err != io.EOF && b.err == nil {
+		b.err = err
+	}
+	return n, err
 }
 
 // Submit implements Client with POST /v1/dossiers and the dossier ID as the

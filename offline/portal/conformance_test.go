@@ -1,6 +1,9 @@
 package portal_test
 
 import (
+	"bytes"
+	"context"
+	"io"
 	"net/http/httptest"
 	"testing"
 
@@ -42,6 +45,14 @@ func TestReferenceConformance(t *testing.T) {
 			SetStatus: func(id string, st portal.Status, reason string) error {
 				return srv.SetStatus("KIOSK-T", id, st, reason)
 			},
+			Held: func(sha string) (io.ReadCloser, error) {
+				b, err := srv.Store().Attachment(context.Background(), sha)
+				if err != nil {
+					return nil, err
+				}
+				return io.NopCloser(bytes.NewReader(b)), nil
+			},
+			MaxAttachment: 20 << 20, // the reference server's limit for one document
 		}
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"motcua/cardreader/cccd"
@@ -298,8 +299,11 @@ var (
 type Client interface {
 	// Probe checks cheaply that the portal answers and accepts the token.
 	Probe(ctx context.Context) error
-	// PutAttachment uploads a document by its SHA-256; repeating it is harmless.
-	PutAttachment(ctx context.Context, a dossier.Attachment, data []byte) error
+	// PutAttachment uploads a document by its SHA-256, streaming it from
+	// body, which holds exactly a.Size bytes: an adapter reads it as it
+	// sends and never needs it whole. Repeating it is harmless. A body that
+	// fails to read ends the call with an error wrapping that failure.
+	PutAttachment(ctx context.Context, a dossier.Attachment, body io.Reader) error
 	// Submit files a dossier. The dossier ID is the idempotency key: a
 	// repeat returns the first answer and never creates a second dossier.
 	Submit(ctx context.Context, d *dossier.Dossier) (*SubmitResponse, error)

@@ -182,7 +182,7 @@ func TestUploadSlots(t *testing.T) {
 	a, b := start(), start()
 	time.Sleep(100 * time.Millisecond)
 	cl, _ := portal.NewHTTPClient("http://"+s.addr, "tok")
-	err := cl.PutAttachment(context.Background(), dossier.Attachment{SHA256: key}, data)
+	err := cl.PutAttachment(context.Background(), dossier.Attachment{SHA256: key, Size: int64(len(data))}, bytes.NewReader(data))
 	var pe *portal.Error
 	if !errors.As(err, &pe) || pe.HTTPStatus != 503 || !errors.Is(err, portal.ErrUnavailable) {
 		t.Fatalf("third upload: %v, want 503", err)
@@ -195,7 +195,7 @@ func TestUploadSlots(t *testing.T) {
 			t.Fatalf("stalled upload finished: %v %v", resp, err)
 		}
 	}
-	if err := cl.PutAttachment(context.Background(), dossier.Attachment{SHA256: key}, data); err != nil {
+	if err := cl.PutAttachment(context.Background(), dossier.Attachment{SHA256: key, Size: int64(len(data))}, bytes.NewReader(data)); err != nil {
 		t.Fatalf("after the slots freed: %v", err)
 	}
 }

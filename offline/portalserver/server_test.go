@@ -56,7 +56,7 @@ func TestSubmitReceipt(t *testing.T) {
 	data := []byte("%PDF-1.4 giấy tờ chứng minh chỗ ở hợp pháp")
 	sum := sha256.Sum256(data)
 	d.Attachments = []dossier.Attachment{{Key: "proofOfResidence", Name: "Giấy tờ chỗ ở.pdf", Type: "application/pdf", SHA256: hex.EncodeToString(sum[:]), Size: int64(len(data))}}
-	if err := f.client.PutAttachment(ctx, d.Attachments[0], data); err != nil {
+	if err := f.client.PutAttachment(ctx, d.Attachments[0], bytes.NewReader(data)); err != nil {
 		t.Fatal(err)
 	}
 	got, err := f.client.Submit(ctx, d)
@@ -254,7 +254,7 @@ func TestStatusLookup(t *testing.T) {
 
 func TestAttachmentHashChecked(t *testing.T) {
 	f := start(t)
-	err := f.client.PutAttachment(context.Background(), dossier.Attachment{SHA256: strings.Repeat("00", 32)}, []byte("x"))
+	err := f.client.PutAttachment(context.Background(), dossier.Attachment{SHA256: strings.Repeat("00", 32), Size: 1}, strings.NewReader("x"))
 	var pe *portal.Error
 	if !errors.As(err, &pe) || pe.HTTPStatus != 400 {
 		t.Fatalf("err = %v", err)

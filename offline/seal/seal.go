@@ -61,6 +61,7 @@ type Keyring struct {
 	mu      sync.RWMutex
 	file    keyFile
 	aeads   map[uint32]cipher.AEAD
+	raw     map[uint32][]byte // the data keys, for per-stream subkeys (stream.go)
 	current uint32
 	macKey  []byte
 }
@@ -141,6 +142,7 @@ func (k *Keyring) load(f keyFile) error {
 		return fmt.Errorf("%w: version %d with %d keys", ErrKeyFile, f.Version, len(f.Keys))
 	}
 	aeads := make(map[uint32]cipher.AEAD, len(f.Keys))
+	raws := make(map[uint32][]byte, len(f.Keys))
 	for _, fk := range f.Keys {
 		raw, err := base64.StdEncoding.DecodeString(fk.Key)
 		if err != nil || len(raw) != keySize {
@@ -155,6 +157,7 @@ func (k *Keyring) load(f keyFile) error {
 			return fmt.Errorf("%w: %v", ErrKeyFile, err)
 		}
 		aeads[fk.ID] = aead
+		raws[fk.ID] = raw
 	}
 	if _, ok := aeads[f.Current]; !ok {
 		return fmt.Errorf("%w: current key %d missing", ErrKeyFile, f.Current)
@@ -163,7 +166,7 @@ func (k *Keyring) load(f keyFile) error {
 	if err != nil || len(mac) != keySize {
 		return fmt.Errorf("%w: MAC key is not %d bytes of base64", ErrKeyFile, keySize)
 	}
-	k.file, k.aeads, k.current, k.macKey = f, aeads, f.Current, mac
+	k.file, k.aeads, k.raw, k.current, k.macKey = f, aeads, raws, f.Current, mac
 	return nil
 }
 

@@ -89,8 +89,12 @@ func (s *Store) Check() ([]Problem, error) {
 					add(r.ID, "sealed dossier does not open or match: %v", err)
 				}
 				for _, sha := range r.Attachments {
-					if tx.Bucket(bAttach).Get([]byte(sha)) == nil {
+					v := tx.Bucket(bAttach).Get([]byte(sha))
+					if v == nil {
 						add(r.ID, "attachment %s missing", sha)
+					} else if err := s.checkAttachTx(tx, sha, v); err != nil {
+						// Its entry and first chunk; a full read is the sync's.
+						add(r.ID, "attachment %s does not open: %v", sha, err)
 					}
 				}
 			}

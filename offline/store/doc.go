@@ -12,4 +12,12 @@
 // the portal's code and status. Every change is one bbolt transaction,
 // fsynced before the call returns (unless Options.NoSync), so a power cut
 // leaves each dossier either wholly queued or not there at all.
+//
+// Attachments (scanned PDFs up to the portal's limit) are never whole in
+// memory: Stage streams one in from an io.Reader, sealed in 64 KiB chunks
+// (seal's stream format) and hashed on the way, refusing it past
+// Options.MaxAttachment (ErrTooLarge, nothing kept); EnqueueStaged links it
+// to its dossier in the enqueue's one transaction; OpenAttachment reads it
+// back a chunk at a time and checks its hash. Layout and crash behaviour:
+// attach.go.
 package store

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -157,7 +158,8 @@ const appendFill = 0.9
 // the outbox, in one durable transaction. It returns the record and the
 // provisional receipt (no portal code yet). Enqueueing the same dossier
 // again returns the stored record; a different dossier under the same ID is
-// ErrExists.
+// ErrExists. Large attachments are better streamed in: Stage, then
+// EnqueueStaged.
 func (s *Store) Enqueue(d *dossier.Dossier, data map[string][]byte) (*Record, *portal.Receipt, error) {
 	recs, rcs, err := s.EnqueueBundle([]*dossier.Dossier{d}, data)
 	if err != nil {
@@ -176,7 +178,7 @@ type pending struct {
 	citizen string
 }
 
-func (s *Store) prepare(d *dossier.Dossier, data map[string][]byte, now time.Time) (*pending, error) {
+func (s *Store) prepare(d *dossier.Dossier, parts map[string]*Staged, now time.Time) (*pending, error) {
 	if d == nil || !dossier.ValidID(d.ID) || d.ProcedureCode == "" || len(d.Applicants) == 0 {
 		return nil, fmt.Errorf("%w: needs a UUID, a procedure code and an applicant", ErrInvalid)
 	}
@@ -190,16 +192,9 @@ func (s *Store) prepare(d *dossier.Dossier, data map[string][]byte, now time.Tim
 		if s.opt.MaxAttachment > 0 && a.Size > s.opt.MaxAttachment {
 			return nil, fmt.Errorf("%w: %q is %d bytes (limit %d)", ErrTooLarge, a.Key, a.Size, s.opt.MaxAttachment)
 		}
-		b, ok := data[a.SHA256]
-		if !ok {
-			continue // may already be stored; checked in the transaction
-		}
-		if s.opt.MaxAttachment > 0 && int64(len(b)) > s.opt.MaxAttachment {
-			return nil, fmt.Errorf("%w: %q is %d bytes (limit %d)", ErrTooLarge, a.Key, len(b), s.opt.MaxAttachment)
-		}
-		got := sha256.Sum256(b)
-		if hex.EncodeToString(got[:]) != a.SHA256 {
-			return nil, fmt.Errorf("%w: attachment %q does not match its SHA-256", ErrInvalid, a.Key)
+		// Data not given may already be stored: checked in the transaction.
+		if p, ok := parts[a.SHA256]; ok && s.opt.MaxAttachment > 0 && p.Size > s.opt.MaxAttachment {
+			return nil, fmt.Errorf("%w: %q is %d bytes (limit %d)", ErrTooLarge, a.Key, p.Size, s.opt.MaxAttachment)
 		}
 	}
 	req := requester(d)
@@ -216,27 +211,73 @@ func (s *Store) prepare(d *dossier.Dossier, data map[string][]byte, now time.Tim
 
 // EnqueueBundle stores several dossiers (a bundle of procedures filed
 // together) as Enqueue does, all in ONE durable transaction: either every
-// dossier is stored or none is. data holds the attachments of all of them.
-// The records and receipts come back in the order of ds.
-func (s *Store) EnqueueBundle(ds []*dossier.Dossier, data map[string][]byte) ([]*Record, []*portal.Receipt, error) {
+// dossier is stored or none is. data holds attachments in memory (each is
+// sealed as a stream, never whole a second time); staged ones streamed in
+// beforehand (Stage) come as parts, which stay the caller's as with
+// EnqueueStaged.
+func (s *Store) EnqueueBundle(ds []*dossier.Dossier, data map[string][]byte, staged ...*Staged) ([]*Record, []*portal.Receipt, error) {
+	var parts []*Staged
+	defer func() {
+		for _, p := range parts {
+			p.Discard()
+		}
+	}()
+	for _, d := range ds {
+		if d == nil {
+			continue
+		}
+		for _, a := range d.Attachments {
+			b, ok := data[a.SHA256]
+			if !ok || slices.ContainsFunc(parts, func(p *Staged) bool { return p.SHA256 == a.SHA256 }) {
+				continue
+			}
+			if s.opt.MaxAttachment > 0 && int64(len(b)) > s.opt.MaxAttachment {
+				return nil, nil, fmt.Errorf("%w: %q is %d bytes (limit %d)", ErrTooLarge, a.Key, len(b), s.opt.MaxAttachment)
+			}
+			p, err := s.Stage(bytes.NewReader(b), int64(len(b)))
+			if err != nil {
+				return nil, nil, err
+			}
+			parts = append(parts, p)
+			if p.SHA256 != a.SHA256 {
+				return nil, nil, fmt.Errorf("%w: attachment %q does not match its SHA-256", ErrInvalid, a.Key)
+			}
+		}
+	}
+	return s.EnqueueStaged(ds, append(staged, parts...)...)
+}
+
+// EnqueueStaged stores dossiers as EnqueueBundle does (one transaction),
+// with attachments streamed in beforehand by Stage. An attachment already
+// in the store needs no part. The parts stay the caller's: Discard them
+// afterwards (a part an enqueue took is not deleted by that).
+func (s *Store) EnqueueStaged(ds []*dossier.Dossier, parts ...*Staged) ([]*Record, []*portal.Receipt, error) {
 	if len(ds) == 0 {
 		return nil, nil, fmt.Errorf("%w: no dossier", ErrInvalid)
+	}
+	byHash := make(map[string]*Staged, len(parts))
+	for _, p := range parts {
+		if p != nil && p.s == s && !p.linked && (p.committed || p.inline != nil) {
+			byHash[p.SHA256] = p
+		}
 	}
 	now := s.now()
 	ps := make([]*pending, len(ds))
 	for i, d := range ds {
-		p, err := s.prepare(d, data, now)
+		p, err := s.prepare(d, byHash, now)
 		if err != nil {
 			return nil, nil, err
 		}
 		ps[i] = p
 	}
 	recs := make([]*Record, len(ds))
+	var linked []*Staged
 	// Group commit: an enqueue shares its commit with the sync worker's
 	// writes in flight. The function may run again; it only reads tx.
 	err := s.batchTx(func(tx *bolt.Tx) error {
+		linked = linked[:0]
 		for i, p := range ps {
-			out, err := s.putTx(tx, p, data, now)
+			out, err := s.putTx(tx, p, byHash, &linked, now)
 			if err != nil {
 				return err
 			}
@@ -247,6 +288,9 @@ func (s *Store) EnqueueBundle(ds []*dossier.Dossier, data map[string][]byte) ([]
 	if err != nil {
 		return nil, nil, err
 	}
+	for _, p := range linked {
+		p.linked, p.inline = true, nil
+	}
 	s.signal()
 	rcs := make([]*portal.Receipt, len(ps))
 	for i := range ps {
@@ -255,8 +299,9 @@ func (s *Store) EnqueueBundle(ds []*dossier.Dossier, data map[string][]byte) ([]
 	return recs, rcs, nil
 }
 
-// putTx stores one prepared dossier in tx (or finds it already stored).
-func (s *Store) putTx(tx *bolt.Tx, p *pending, data map[string][]byte, now time.Time) (*Record, error) {
+// putTx stores one prepared dossier in tx (or finds it already stored),
+// linking the staged parts it needs (appended to linked).
+func (s *Store) putTx(tx *bolt.Tx, p *pending, parts map[string]*Staged, linked *[]*Staged, now time.Time) (*Record, error) {
 	d := p.d
 	if old, err := getRecord(tx, d.ID); err == nil {
 		if old.Hash != p.rec.Hash {
@@ -276,13 +321,14 @@ func (s *Store) putTx(tx *bolt.Tx, p *pending, data map[string][]byte, now time.
 	ab, refs := tx.Bucket(bAttach), tx.Bucket(bAttachRefs)
 	for _, a := range d.Attachments {
 		if ab.Get([]byte(a.SHA256)) == nil {
-			b, ok := data[a.SHA256]
+			part, ok := parts[a.SHA256]
 			if !ok {
 				return nil, fmt.Errorf("%w: attachment %q has no data", ErrInvalid, a.Key)
 			}
-			if err := ab.Put([]byte(a.SHA256), s.kr.Seal(b, aadAttach(a.SHA256))); err != nil {
+			if err := part.linkTx(tx); err != nil {
 				return nil, err
 			}
+			*linked = append(*linked, part)
 		}
 		if err := refs.Put([]byte(a.SHA256+d.ID), nil); err != nil {
 			return nil, err
@@ -524,19 +570,4 @@ func (s *Store) Receipt(id string, who Actor) (*portal.Receipt, error) {
 		return nil, err
 	}
 	return &rc, nil
-}
-
-// Attachment returns an attachment's bytes (decrypted).
-func (s *Store) Attachment(sha string) ([]byte, error) {
-	var out []byte
-	err := s.viewTx(func(tx *bolt.Tx) error {
-		sealed := tx.Bucket(bAttach).Get([]byte(sha))
-		if sealed == nil {
-			return ErrPurged
-		}
-		var err error
-		out, err = s.kr.Open(sealed, aadAttach(sha))
-		return err
-	})
-	return out, err
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -117,26 +118,28 @@ func (s *Store) clamp(t time.Time) time.Time {
 }
 
 // Outgoing is what the sync worker sends for one dossier. Its attachments
-// are decrypted one at a time (Attachment), just before each is uploaded,
-// so a dossier's memory is bounded by its largest attachment, not their
-// sum (issue 13.6).
+// are streamed from the store (OpenAttachment), decrypted a chunk at a time
+// as the upload reads them, so a dossier's memory is a few chunks whatever
+// the size of its attachments (issue 13.6).
 type Outgoing struct {
 	Dossier  *dossier.Dossier
 	Attempts int
 	s        *Store
 }
 
-// Attachment decrypts one of the dossier's attachments.
-func (o *Outgoing) Attachment(sha string) ([]byte, error) {
-	b, err := o.s.Attachment(sha)
+// OpenAttachment returns a reader of one of the dossier's attachments and
+// its size. A missing attachment is ErrCorrupt: the dossier cannot be sent
+// as it is.
+func (o *Outgoing) OpenAttachment(sha string) (io.ReadCloser, int64, error) {
+	rc, n, err := o.s.OpenAttachment(sha)
 	if errors.Is(err, ErrPurged) {
-		return nil, fmt.Errorf("%w: attachment of %s missing", ErrCorrupt, o.Dossier.ID)
+		return nil, 0, fmt.Errorf("%w: attachment of %s missing", ErrCorrupt, o.Dossier.ID)
 	}
-	return b, err
+	return rc, n, err
 }
 
 // Load decrypts a queued dossier for sending and checks that its
-// attachments are there (they are decrypted by Outgoing.Attachment). It is
+// attachments are there (they are read by Outgoing.OpenAttachment). It is
 // not audited by itself: the delivery is, when it is recorded.
 func (s *Store) Load(id string) (*Outgoing, error) {
 	out := Outgoing{s: s}
@@ -153,11 +156,11 @@ func (s *Store) Load(id string) (*Outgoing, error) {
 		}
 		out.Attempts = r.Attempts
 		for _, sha := range r.Attachments {
-			sealed := tx.Bucket(bAttach).Get([]byte(sha))
-			if sealed == nil {
+			v := tx.Bucket(bAttach).Get([]byte(sha))
+			if v == nil {
 				return fmt.Errorf("%w: attachment of %s missing", ErrCorrupt, id)
 			}
-			if _, err := seal.KeyOf(sealed); err != nil {
+			if _, err := parseEntry(v); err != nil {
 				return fmt.Errorf("%w: attachment of %s: %v", ErrCorrupt, id, err)
 			}
 		}
@@ -469,7 +472,7 @@ func (s *Store) purgeTx(tx *bolt.Tx, r *Record, who Actor, citizen string) error
 		}
 		k, _ := refs.Cursor().Seek([]byte(sha))
 		if k == nil || !bytes.HasPrefix(k, []byte(sha)) {
-			if err := tx.Bucket(bAttach).Delete([]byte(sha)); err != nil {
+			if err := deleteAttachTx(tx, sha); err != nil {
 				return err
 			}
 		}

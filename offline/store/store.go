@@ -170,6 +170,10 @@ func Open(path string, kr *seal.Keyring, opt Options) (_ *Store, err error) {
 		return nil, err
 	}
 	s.trail = trail
+	if err := s.dropStaged(); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -299,6 +303,10 @@ var (
 	// Schema 3: never lose a dossier (issue 13).
 	bDamaged = []byte("damaged") // id -> what was wrong: outbox entries set aside, unreadable
 	bReasons = []byte("reasons") // id -> sealed portal reason (may name a person)
+
+	// Schema 4: attachments as sealed streams (attach.go).
+	bChunks  = []byte("attachment-chunks")  // object | index(4) -> sealed chunk
+	bStaging = []byte("attachment-staging") // object -> staged at (8): chunks no dossier holds yet
 )
 
 // migrations[i] brings the schema from version i to i+1. Append only.
@@ -321,6 +329,14 @@ var migrations = []func(tx *bolt.Tx) error{
 		return nil
 	},
 	nil, // 2 -> 3: damaged entries set aside; portal reasons sealed (sealReasons: needs the key)
+	func(tx *bolt.Tx) error { // 3 -> 4: attachments streamed in sealed chunks; old ones stay whole until rotated
+		for _, b := range [][]byte{bChunks, bStaging} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
 }
 
 // SchemaVersion is the schema this code writes.
@@ -412,22 +428,31 @@ func (s *Store) migrate() error {
 // proveKey opens the first sealed value found (a dossier, a receipt or an
 // attachment) with the key: if it does not open, the key is another store's.
 func (s *Store) proveKey(tx *bolt.Tx) error {
+	verdict := func(err error) error {
+		if errors.Is(err, seal.ErrAuth) || errors.Is(err, seal.ErrUnknownKey) {
+			return ErrKeyMismatch
+		}
+		if err != nil {
+			return fmt.Errorf("%w: %v", ErrCorrupt, err)
+		}
+		return nil
+	}
 	for _, spec := range []struct {
 		bucket []byte
 		aad    func(string) []byte
-	}{{bPersonal, aadDossier}, {bReceipts, aadReceipt}, {bAttach, aadAttach}} {
+	}{{bPersonal, aadDossier}, {bReceipts, aadReceipt}} {
 		b := tx.Bucket(spec.bucket)
 		if b == nil {
 			continue
 		}
 		if k, v := b.Cursor().First(); k != nil {
-			if _, err := s.kr.Open(v, spec.aad(string(k))); err != nil {
-				if errors.Is(err, seal.ErrAuth) || errors.Is(err, seal.ErrUnknownKey) {
-					return ErrKeyMismatch
-				}
-				return fmt.Errorf("%w: %v", ErrCorrupt, err)
-			}
-			return nil
+			_, err := s.kr.Open(v, spec.aad(string(k)))
+			return verdict(err)
+		}
+	}
+	if b := tx.Bucket(bAttach); b != nil {
+		if k, v := b.Cursor().First(); k != nil {
+			return verdict(s.checkAttachTx(tx, string(k), v))
 		}
 	}
 	return nil

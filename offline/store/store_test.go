@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -75,7 +76,13 @@ func TestEnqueueAndLoad(t *testing.T) {
 	if h, _ := out.Dossier.Hash(); h != want {
 		t.Fatal("loaded dossier differs")
 	}
-	if got, err := out.Attachment(d.Attachments[0].SHA256); err != nil || !bytes.Equal(got, data[d.Attachments[0].SHA256]) {
+	ar, n, err := out.OpenAttachment(d.Attachments[0].SHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(ar)
+	ar.Close()
+	if err != nil || n != int64(len(got)) || !bytes.Equal(got, data[d.Attachments[0].SHA256]) {
 		t.Fatal("attachment differs")
 	}
 	ids, _ := s.Due(t0, "", 10)

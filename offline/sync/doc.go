@@ -16,6 +16,14 @@
 // with its own backoff. A permanent refusal (another 4xx) moves the dossier
 // to "needs attention" with the portal's reason; it is never dropped.
 //
+// A dossier's attachments go first, each streamed from the store into the
+// upload (Outgoing.OpenAttachment, portal.Client.PutAttachment): a few
+// 64 KiB chunks in memory whatever their size, within RequestTimeout plus
+// the time the size takes at MinUploadRate. A stored attachment that does
+// not open or match its hash sets the dossier aside for a clerk (local copy
+// unreadable) instead of retrying it forever; on the portal's receipt the
+// store deletes it with the rest of the personal data.
+//
 // Satisfaction ratings and Decision 06 indicator totals follow the
 // dossiers in each pass, in batches the store freezes under their own ID
 // (the Idempotency-Key) before sending and forgets only once the answer is

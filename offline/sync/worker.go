@@ -30,10 +30,14 @@ type Config struct {
 	// PollInterval is how often a filed dossier's status is looked up
 	// (default 10 min).
 	PollInterval time.Duration
-	// RequestTimeout bounds each portal call (default 30 s).
+	// RequestTimeout bounds each portal call (default 30 s); an upload
+	// also gets the time its size takes at MinUploadRate.
 	RequestTimeout time.Duration
-	Logger         *slog.Logger
-	Now            func() time.Time
+	// MinUploadRate is the slowest upload, in bytes per second, the
+	// kiosk waits for (default 128 KiB/s: a 20 MB scan gets 30 s + 2.5 min).
+	MinUploadRate int64
+	Logger        *slog.Logger
+	Now           func() time.Time
 }
 
 // Snapshot is the worker's state as the UI shows it.
@@ -99,6 +103,9 @@ func New(cfg Config) (*Worker, error) {
 	def(&cfg.ProbeMax, 30*time.Second)
 	def(&cfg.PollInterval, 10*time.Minute)
 	def(&cfg.RequestTimeout, 30*time.Second)
+	if cfg.MinUploadRate <= 0 {
+		cfg.MinUploadRate = 128 << 10
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -486,23 +493,23 @@ func (w *Worker) sendOne(ctx context.Context, id string, count func(func(*Result
 		w.cfg.Store.MarkRetry(id, "local: "+err.Error(), w.cfg.Now().Add(w.cfg.RetryMax))
 		return
 	}
-	rctx, cancel := context.WithTimeout(ctx, w.cfg.RequestTimeout)
-	defer cancel()
-	// One attachment in memory at a time: decrypted just before its upload.
+	// Attachments are streamed from the store as they are uploaded: a few
+	// 64 KiB chunks in memory, whatever their size.
 	for _, a := range out.Dossier.Attachments {
-		data, lerr := out.Attachment(a.SHA256)
-		if lerr != nil {
-			w.log.Error("attachment unreadable; dossier set aside", "dossier", id, "err", lerr)
-			if err := w.cfg.Store.SetAside(id, lerr); err != nil {
-				w.log.Error("setting dossier aside", "dossier", id, "err", err)
-			}
-			count(func(r *Result) { r.Refused++ })
-			return
-		}
-		if err = w.cfg.Client.PutAttachment(rctx, a, data); err != nil {
+		if err = w.upload(ctx, out, a); err != nil {
 			break
 		}
 	}
+	if local(err) {
+		w.log.Error("attachment unreadable; dossier set aside", "dossier", id, "err", err)
+		if err := w.cfg.Store.SetAside(id, err); err != nil {
+			w.log.Error("setting dossier aside", "dossier", id, "err", err)
+		}
+		count(func(r *Result) { r.Refused++ })
+		return
+	}
+	rctx, cancel := context.WithTimeout(ctx, w.cfg.RequestTimeout)
+	defer cancel()
 	var resp *portal.SubmitResponse
 	if err == nil {
 		w.publish(func(s *Snapshot) { s.SendAttempts++ })
@@ -544,6 +551,27 @@ func (w *Worker) sendOne(ctx context.Context, id string, count func(func(*Result
 		w.publish(func(s *Snapshot) { s.LastError = err.Error() })
 		count(func(r *Result) { r.Retried++ })
 	}
+}
+
+// upload streams one attachment from the store to the portal, within
+// RequestTimeout plus the time its size takes at MinUploadRate.
+func (w *Worker) upload(ctx context.Context, out *store.Outgoing, a dossier.Attachment) error {
+	rc, size, err := out.OpenAttachment(a.SHA256)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	a.Size = size // what the store holds is what is sent
+	uctx, cancel := context.WithTimeout(ctx, w.cfg.RequestTimeout+time.Duration(float64(size)/float64(w.cfg.MinUploadRate)*float64(time.Second)))
+	defer cancel()
+	return w.cfg.Client.PutAttachment(uctx, a, rc)
+}
+
+// local reports whether err means the kiosk's own copy cannot be sent (a
+// damaged or missing attachment), as opposed to a portal failure.
+func local(err error) bool {
+	return errors.Is(err, store.ErrCorrupt) || errors.Is(err, store.ErrPurged) || errors.Is(err, seal.ErrAuth) ||
+		errors.Is(err, seal.ErrUnknownKey)
 }
 
 func (w *Worker) pollOne(ctx context.Context, id string, count func(func(*Result))) {

@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"slices"
+	stdsync "sync"
 	"time"
 
 	"motcua/cardreader/cccd"
@@ -31,6 +34,62 @@ type Queue struct {
 	// the dossier filed without the part: the citizen's data is not lost
 	// for want of a printout.
 	Prepare func(d *dossier.Dossier, files map[string][]byte) error
+
+	mu     stdsync.Mutex
+	staged map[string]*store.Staged // parts streamed in by StagePart, by SHA-256
+}
+
+// StagePart streams a dossier part (a scanned PDF as docpart writes it,
+// through an io.Pipe) into the store, sealed a chunk at a time and hashed
+// on the way, and returns its SHA-256 and size for the dossier's
+// attachment: the part never needs to be whole in memory, and Submit files
+// it without bytes in its files map. Past the portal's limit it is
+// store.ErrTooLarge, at once, while the citizen is at the counter. Parts no
+// dossier was filed with are deleted by DropParts (and by the next start).
+func (q *Queue) StagePart(r io.Reader, size int64) (sha string, n int64, err error) {
+	p, err := q.Store.Stage(r, size)
+	if err != nil {
+		return "", 0, err
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.staged == nil {
+		q.staged = map[string]*store.Staged{}
+	}
+	if old, ok := q.staged[p.SHA256]; ok {
+		old.Discard() // the same document twice: keep one copy
+	}
+	q.staged[p.SHA256] = p
+	return p.SHA256, p.Size, nil
+}
+
+// DropParts deletes the parts staged and not filed (the visit ended
+// without them).
+func (q *Queue) DropParts() error {
+	q.mu.Lock()
+	parts := q.staged
+	q.staged = nil
+	q.mu.Unlock()
+	var errs []error
+	for _, p := range parts {
+		errs = append(errs, p.Discard())
+	}
+	return errors.Join(errs...)
+}
+
+// takeParts returns the staged parts ds name.
+func (q *Queue) takeParts(ds []*dossier.Dossier) []*store.Staged {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	var out []*store.Staged
+	for _, d := range ds {
+		for _, a := range d.Attachments {
+			if p, ok := q.staged[a.SHA256]; ok && !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
 }
 
 var _ session.Queue = (*Queue)(nil)
@@ -69,10 +128,16 @@ func (q *Queue) Submit(ctx context.Context, ds []dossier.Dossier, files map[stri
 			}
 		}
 	}
-	recs, rcs, err := q.Store.EnqueueBundle(ptrs, files)
+	parts := q.takeParts(ptrs)
+	recs, rcs, err := q.Store.EnqueueBundle(ptrs, files, parts...)
 	if err != nil {
-		return nil, err
+		return nil, err // the parts stay staged: the session stays on review
 	}
+	q.mu.Lock()
+	for _, p := range parts {
+		delete(q.staged, p.SHA256) // the store's now
+	}
+	q.mu.Unlock()
 	for range recs {
 		q.count(m)
 	}

@@ -1,8 +1,10 @@
 package adapt_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"path/filepath"
 	"testing"
 	"time"
@@ -47,5 +49,54 @@ func TestQueueSubmitBundleAtomic(t *testing.T) {
 	filed, err = q.Submit(context.Background(), bundle[:2], nil, session.Metrics{})
 	if err != nil || len(filed) != 2 || filed[0].DossierID != bundle[0].ID || filed[1].DossierID != bundle[1].ID {
 		t.Fatalf("whole bundle: %+v %v", filed, err)
+	}
+}
+
+// Issue 15.3: a scanned part is streamed into the store while it is made
+// (StagePart, here from a pipe as docpart writes one), filed with its
+// dossier without bytes in the files map, and read back whole; a part the
+// visit did not file is dropped; one past the portal's limit is refused at
+// once.
+func TestQueueStagedPart(t *testing.T) {
+	dir := t.TempDir()
+	st, err := store.OpenDir(dir, filepath.Join(dir, "data.key"), store.Options{NoSync: true, MaxAttachment: 8 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	q := &adapt.Queue{Store: st, KioskID: "KIOSK-T"}
+	page := bytes.Repeat([]byte("%PDF-1.4 trang quét "), 1<<16) // 1.25 MiB
+	pr, pw := io.Pipe()
+	go func() {
+		for range 3 {
+			pw.Write(page)
+		}
+		pw.Close()
+	}()
+	sha, n, err := q.StagePart(pr, -1)
+	if err != nil || n != int64(3*len(page)) {
+		t.Fatalf("stage: %d bytes, %v", n, err)
+	}
+	if _, _, err := q.StagePart(bytes.NewReader(page[:1000]), 1000); err != nil {
+		t.Fatal(err) // staged and never filed
+	}
+	d := bundleDossier("có bản quét", time.Now())
+	d.Attachments = []dossier.Attachment{{Key: "scan", Name: "scan.pdf", Type: "application/pdf", SHA256: sha, Size: n}}
+	filed, err := q.Submit(context.Background(), []dossier.Dossier{d}, nil, session.Metrics{})
+	if err != nil || len(filed) != 1 {
+		t.Fatalf("submit: %v %v", filed, err)
+	}
+	got, err := st.Attachment(sha)
+	if err != nil || !bytes.Equal(got, bytes.Repeat(page, 3)) {
+		t.Fatalf("stored part: %d bytes, %v", len(got), err)
+	}
+	if err := q.DropParts(); err != nil {
+		t.Fatal(err)
+	}
+	if probs, err := st.Check(); err != nil || len(probs) != 0 {
+		t.Fatalf("check: %v %v", probs, err)
+	}
+	if _, _, err := q.StagePart(bytes.NewReader(nil), 300<<20); !errors.Is(err, store.ErrTooLarge) {
+		t.Fatalf("300 MB part: %v, want ErrTooLarge", err)
 	}
 }

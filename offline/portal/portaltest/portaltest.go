@@ -1,10 +1,15 @@
 package portaltest
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
+	"io"
+	"math/rand/v2"
 	"strings"
 	"sync"
 	"testing"
@@ -31,6 +36,46 @@ type Env struct {
 	Fail func(n int)
 	// SetStatus moves a filed dossier to st, as the back office would.
 	SetStatus func(dossierID string, st portal.Status, reason string) error
+	// Held returns what the portal holds under an attachment's SHA-256
+	// (an error when it holds nothing).
+	Held func(sha string) (io.ReadCloser, error)
+	// MaxAttachment is the portal's limit for one attachment (the large
+	// upload check sends one of that size; 0 means 10 MiB).
+	MaxAttachment int64
+}
+
+// Generated is a reproducible stream of n pseudo-random bytes that is
+// never held whole: a large scanned document as an upload sees it.
+func Generated(n int64, seed uint64) io.Reader {
+	return io.LimitReader(&genReader{r: rand.New(rand.NewPCG(seed, ^seed))}, n)
+}
+
+type genReader struct{ r *rand.Rand }
+
+func (g *genReader) Read(p []byte) (int, error) {
+	for i := 0; i+8 <= len(p); i += 8 {
+		binary.LittleEndian.PutUint64(p[i:], g.r.Uint64())
+	}
+	for i := len(p) &^ 7; i < len(p); i++ {
+		p[i] = byte(g.r.Uint32())
+	}
+	return len(p), nil
+}
+
+// errReader yields n bytes, then fails.
+type errReader struct {
+	n   int64
+	err error
+}
+
+func (e *errReader) Read(p []byte) (int, error) {
+	if e.n == 0 {
+		return 0, e.err
+	}
+	m := int(min(int64(len(p)), e.n))
+	clear(p[:m])
+	e.n -= int64(m)
+	return m, nil
 }
 
 // NewDossier returns a fictional dossier with one attachment, whose
@@ -56,7 +101,7 @@ func Run(t *testing.T, newEnv func(t *testing.T) Env) {
 	ctx := context.Background()
 	file := func(t *testing.T, c portal.Client, d *dossier.Dossier, data []byte) (*portal.SubmitResponse, error) {
 		t.Helper()
-		if err := c.PutAttachment(ctx, d.Attachments[0], data); err != nil {
+		if err := c.PutAttachment(ctx, d.Attachments[0], bytes.NewReader(data)); err != nil {
 			t.Fatalf("PutAttachment: %v", err)
 		}
 		return c.Submit(ctx, d)
@@ -87,7 +132,7 @@ func Run(t *testing.T, newEnv func(t *testing.T) Env) {
 		if _, err := e.Down.Submit(ctx, d); portal.KindOf(err) != portal.Offline {
 			t.Fatalf("submit to a portal that is down: %v, want Offline", err)
 		}
-		if err := e.Down.PutAttachment(ctx, d.Attachments[0], data); portal.KindOf(err) != portal.Offline {
+		if err := e.Down.PutAttachment(ctx, d.Attachments[0], bytes.NewReader(data)); portal.KindOf(err) != portal.Offline {
 			t.Fatalf("upload to a portal that is down: %v, want Offline", err)
 		}
 	})
@@ -137,7 +182,7 @@ func Run(t *testing.T, newEnv func(t *testing.T) Env) {
 			}
 		}
 		// Uploading an attachment again is harmless.
-		if err := e.Client.PutAttachment(ctx, d.Attachments[0], data); err != nil {
+		if err := e.Client.PutAttachment(ctx, d.Attachments[0], bytes.NewReader(data)); err != nil {
 			t.Fatalf("repeated upload: %v", err)
 		}
 	})
@@ -219,11 +264,73 @@ func Run(t *testing.T, newEnv func(t *testing.T) Env) {
 		d, data := NewDossier(time.Now())
 		cctx, cancel := context.WithCancel(ctx)
 		cancel()
-		if err := e.Client.PutAttachment(cctx, d.Attachments[0], data); err == nil {
+		if err := e.Client.PutAttachment(cctx, d.Attachments[0], bytes.NewReader(data)); err == nil {
 			t.Fatal("upload with a cancelled context succeeded")
 		}
 		if r, err := e.Client.Submit(cctx, d); err == nil || r != nil {
 			t.Fatalf("submit with a cancelled context: %+v %v", r, err)
+		}
+	})
+
+	t.Run("A large attachment is streamed; the portal holds identical bytes", func(t *testing.T) {
+		e := newEnv(t)
+		size := e.MaxAttachment
+		if size <= 0 {
+			size = 10 << 20
+		}
+		h := sha256.New()
+		if _, err := io.Copy(h, Generated(size, 7)); err != nil {
+			t.Fatal(err)
+		}
+		sha := hex.EncodeToString(h.Sum(nil))
+		d, _ := NewDossier(time.Now())
+		d.Attachments[0].SHA256, d.Attachments[0].Size = sha, size
+		if err := e.Client.PutAttachment(ctx, d.Attachments[0], Generated(size, 7)); err != nil {
+			t.Fatalf("upload of %d bytes: %v", size, err)
+		}
+		r, err := e.Client.Submit(ctx, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkFiled(t, d, r)
+		if e.Held == nil {
+			return
+		}
+		rc, err := e.Held(sha)
+		if err != nil {
+			t.Fatalf("the portal does not hold the attachment: %v", err)
+		}
+		defer rc.Close()
+		got, want := bufio.NewReader(rc), bufio.NewReader(Generated(size, 7))
+		for i := int64(0); ; i++ {
+			a, errA := got.ReadByte()
+			b, errB := want.ReadByte()
+			if errA != nil || errB != nil {
+				if errA != errB || i != size {
+					t.Fatalf("held attachment differs at byte %d (%v, %v)", i, errA, errB)
+				}
+				break
+			}
+			if a != b {
+				t.Fatalf("held attachment differs at byte %d", i)
+			}
+		}
+	})
+
+	t.Run("An upload whose body fails to read fails with that error", func(t *testing.T) {
+		e := newEnv(t)
+		d, _ := NewDossier(time.Now())
+		broken := errors.New("damaged local copy")
+		d.Attachments[0].Size = 1 << 20
+		err := e.Client.PutAttachment(ctx, d.Attachments[0], &errReader{n: 300 << 10, err: broken})
+		if !errors.Is(err, broken) {
+			t.Fatalf("upload with a failing body: %v, want it to wrap the read error", err)
+		}
+		if e.Held != nil {
+			if rc, err := e.Held(d.Attachments[0].SHA256); err == nil {
+				rc.Close()
+				t.Fatal("the portal holds an attachment whose upload failed")
+			}
 		}
 	})
 

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -418,7 +419,7 @@ func testHTTP(t *testing.T, st portalserver.Store) {
 	sum := sha256.Sum256(data)
 	d := testdossier.New(0, now)
 	d.Attachments = []dossier.Attachment{{Key: "proofOfResidence", Name: "a.pdf", Type: "application/pdf", SHA256: hex.EncodeToString(sum[:]), Size: int64(len(data))}}
-	if err := ca.PutAttachment(ctx, d.Attachments[0], data); err != nil {
+	if err := ca.PutAttachment(ctx, d.Attachments[0], bytes.NewReader(data)); err != nil {
 		t.Fatal(err)
 	}
 	first, err := ca.Submit(ctx, d)
