@@ -30,7 +30,7 @@ type Kiosk struct {
 	Text    *i18n.Bundle
 	Store   *store.Store
 	Worker  *osync.Worker
-	Queue   *adapt.Queue
+	Queue   *session.Queue
 	Card    session.CardSource
 	// Kept holds each new dossier's declaration for the print that follows
 	// the filing (the store may drop it on the portal's receipt first).
@@ -105,7 +105,7 @@ func (k *Kiosk) build(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	k.Queue = &adapt.Queue{Store: k.Store, Worker: k.Worker, KioskID: c.KioskID, CounterID: c.CounterID, Wait: c.QueueWait,
+	k.Queue = &session.Queue{Store: k.Store, Worker: k.Worker, KioskID: c.KioskID, CounterID: c.CounterID, Wait: c.QueueWait,
 		Prepare: prepare}
 	k.Session = k.NewSession(c.Mode)
 	if _, ok := k.Card.(*pcsccard.Source); ok {

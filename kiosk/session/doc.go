@@ -7,9 +7,9 @@
 // The session holds the visit's form directly: an Intake over the form
 // engine (kiosk/form), one step for a procedure, one per step for a bundle.
 // The CardSource is a port because it has two real implementations
-// (virtual cards in process, or PC/SC). The Queue (the encrypted store and
-// sync worker) is still a port, with one implementation; its adapters live
-// in session/adapt.
+// (virtual cards in process, or PC/SC; session/adapt). Filing is not: the
+// session files through its Queue, the encrypted store and the sync worker,
+// the one implementation there is.
 //
 // The session owns the wipe: on cancel, idle timeout or the end of the
 // visit, every Reading is wiped and the form, dossier and receipt dropped.

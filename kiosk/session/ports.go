@@ -6,7 +6,6 @@ import (
 
 	"motcua/cardreader"
 	"motcua/cardreader/cccd"
-	"motcua/offline/dossier"
 )
 
 // Step is a stage of a card read, shown as progress.
@@ -122,18 +121,4 @@ type Event struct {
 	DossierID string
 	Detail    string
 	At        time.Time
-}
-
-// Queue files dossiers and reports on them.
-type Queue interface {
-	// Submit stores ds (encrypted: one dossier, or the dossiers of a
-	// bundle) in one transaction, all or none, and tries to deliver them
-	// at once; a portal that is down is not an error: the dossiers wait
-	// and each Filed says so. On error nothing was stored.
-	Submit(ctx context.Context, ds []dossier.Dossier, files map[string][]byte, m Metrics) ([]Filed, error)
-	Today(ctx context.Context) ([]Entry, error)
-	Status() Status
-	Rate(ctx context.Context, dossierID string, score int) error
-	Audit(ctx context.Context, e Event) error
-	Indicators(ctx context.Context) (Indicators, error)
 }

@@ -68,7 +68,7 @@ const (
 type Config struct {
 	Mode  Mode
 	Card  CardSource
-	Queue Queue
+	Queue *Queue
 	// Catalog lists the procedures; Form sets up their forms (agency,
 	// kiosk, clock).
 	Catalog   *catalog.Catalog
@@ -183,8 +183,8 @@ func (s *Session) Mode() Mode { return s.cfg.Mode }
 // Catalog returns the procedure catalog (for the picker).
 func (s *Session) Catalog() *catalog.Catalog { return s.cfg.Catalog }
 
-// Queue returns the queue port (for the counter panel and indicators).
-func (s *Session) Queue() Queue { return s.cfg.Queue }
+// Queue returns the queue (for the counter panel and indicators).
+func (s *Session) Queue() *Queue { return s.cfg.Queue }
 
 // State returns the current state.
 func (s *Session) State() State {

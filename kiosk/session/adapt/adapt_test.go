@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"testing"
-	"time"
 
 	"motcua/cardreader"
 	"motcua/cardreader/cccd"
@@ -44,15 +43,6 @@ func TestClassify(t *testing.T) {
 	}
 }
 
-func TestLocalCode(t *testing.T) {
-	// 23:30 UTC on 22 Nov is 06:30 on 23 Nov in Vietnam: the code carries
-	// the Vietnamese date.
-	at := time.Date(2026, 11, 22, 23, 30, 0, 0, time.UTC)
-	if got := adapt.LocalCode("KIOSK-01", "0190a0b0-0000-7000-8000-00000000abcd", at); got != "KIOSK-01-261123-00abcd" {
-		t.Errorf("LocalCode = %q", got)
-	}
-}
-
 func TestSimCardWithoutCard(t *testing.T) {
 	c := adapt.NewSimCard("")
 	var steps []session.Step
@@ -75,12 +65,5 @@ func TestSimCardWithoutCard(t *testing.T) {
 	}
 	if len(steps) == 0 || steps[0] != session.StepConnecting {
 		t.Errorf("steps %v", steps)
-	}
-}
-
-func TestScores(t *testing.T) {
-	// The three faces span the store's 1..5 scale, best is 5.
-	if adapt.Scores[1] != 1 || adapt.Scores[3] != 5 || adapt.Scores[2] <= adapt.Scores[1] || adapt.Scores[2] >= adapt.Scores[3] {
-		t.Errorf("Scores %v", adapt.Scores)
 	}
 }

@@ -1,5 +1,6 @@
-// Package adapt connects the session's ports to the real packages: the
-// virtual or PC/SC card reader (cardreader/simreader, cardreader/emrtd) for
-// CardSource, and the encrypted store, sync worker and portal client
-// (offline/...) for Queue.
+// Package adapt connects the session's one port, CardSource, to its two real
+// implementations: the virtual card in process (cardreader/simreader) and a
+// PC/SC reader (cardreader/emrtd through cardreader/pcsc, in pcsccard).
+// Filing has no port: the session files through its Queue (the encrypted
+// store and the sync worker) directly.
 package adapt

@@ -34,7 +34,7 @@ type Options struct {
 type Rig struct {
 	Session *session.Session
 	Card    *adapt.SimCard
-	Queue   *adapt.Queue
+	Queue   *session.Queue
 	Store   *store.Store
 	Worker  *osync.Worker
 	Portal  *portalserver.Server

@@ -1,4 +1,4 @@
-package adapt
+package session
 
 import (
 	"context"
@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"motcua/cardreader/cccd"
-	"motcua/kiosk/session"
 	"motcua/offline/audit"
 	"motcua/offline/dossier"
 	"motcua/offline/portal"
@@ -20,7 +19,8 @@ import (
 )
 
 // Queue files dossiers into the encrypted store and lets the sync worker
-// deliver them; it implements session.Queue.
+// deliver them. It is the session's one way to file: not a port, since the
+// store and the worker are the only implementation there is.
 type Queue struct {
 	Store  *store.Store
 	Worker *osync.Worker
@@ -92,8 +92,6 @@ func (q *Queue) takeParts(ds []*dossier.Dossier) []*store.Staged {
 	return out
 }
 
-var _ session.Queue = (*Queue)(nil)
-
 // Indicator names this adapter counts in the store (per day, Vietnam).
 const (
 	IndDossiers     = "d06.dossiers"
@@ -113,9 +111,9 @@ func LocalCode(kiosk string, id string, at time.Time) string {
 	return fmt.Sprintf("%s-%s-%s", kiosk, at.In(portal.Vietnam).Format("060102"), tail)
 }
 
-// Submit implements session.Queue: enqueue durably (a bundle in one
+// Submit enqueues durably (a bundle in one
 // transaction), wake the worker, and wait a little for the portal's codes.
-func (q *Queue) Submit(ctx context.Context, ds []dossier.Dossier, files map[string][]byte, m session.Metrics) ([]session.Filed, error) {
+func (q *Queue) Submit(ctx context.Context, ds []dossier.Dossier, files map[string][]byte, m Metrics) ([]Filed, error) {
 	if q.Prepare != nil && files == nil {
 		files = map[string][]byte{}
 	}
@@ -141,9 +139,9 @@ func (q *Queue) Submit(ctx context.Context, ds []dossier.Dossier, files map[stri
 	for range recs {
 		q.count(m)
 	}
-	filed := make([]session.Filed, len(recs))
+	filed := make([]Filed, len(recs))
 	for i, rec := range recs {
-		filed[i] = session.Filed{DossierID: rec.ID, LocalCode: LocalCode(q.KioskID, rec.ID, rec.CreatedAt),
+		filed[i] = Filed{DossierID: rec.ID, LocalCode: LocalCode(q.KioskID, rec.ID, rec.CreatedAt),
 			ReceivedAt: rcs[i].ReceivedAt, Due: rcs[i].AppointmentDate}
 	}
 	if q.Worker == nil {
@@ -177,7 +175,7 @@ func (q *Queue) Submit(ctx context.Context, ds []dossier.Dossier, files map[stri
 	return filed, nil
 }
 
-func (q *Queue) count(m session.Metrics) {
+func (q *Queue) count(m Metrics) {
 	add := func(name string, n int) {
 		if n != 0 {
 			q.Store.AddIndicator(name, int64(n))
@@ -196,31 +194,31 @@ func (q *Queue) count(m session.Metrics) {
 	add(IndTyped, m.Typed)
 }
 
-// Today implements session.Queue.
-func (q *Queue) Today(ctx context.Context) ([]session.Entry, error) {
+// Today is for the screens.
+func (q *Queue) Today(ctx context.Context) ([]Entry, error) {
 	recs, err := q.Store.Today()
 	if err != nil {
 		return nil, err
 	}
-	out := make([]session.Entry, 0, len(recs))
+	out := make([]Entry, 0, len(recs))
 	for _, r := range recs {
-		e := session.Entry{DossierID: r.ID, Code: r.Code, ProcedureCode: r.ProcedureCode, ProcedureName: r.ProcedureName,
+		e := Entry{DossierID: r.ID, Code: r.Code, ProcedureCode: r.ProcedureCode, ProcedureName: r.ProcedureName,
 			MaskedID: r.MaskedID, At: r.CreatedAt}
 		switch r.State {
 		case store.Queued:
-			e.State = session.SyncQueued
+			e.State = SyncQueued
 			if r.Attempts > 0 {
-				e.State = session.SyncFailed
+				e.State = SyncFailed
 			}
 		case store.NeedsAttention:
-			e.State = session.SyncFailed
+			e.State = SyncFailed
 		case store.Filed:
-			e.State = session.SyncSent
+			e.State = SyncSent
 			if r.PortalStatus != 0 {
-				e.State = session.SyncAccepted
+				e.State = SyncAccepted
 			}
 		default:
-			e.State = session.SyncAccepted
+			e.State = SyncAccepted
 		}
 		if e.Code == "" {
 			e.Code = LocalCode(q.KioskID, r.ID, r.CreatedAt)
@@ -230,23 +228,23 @@ func (q *Queue) Today(ctx context.Context) ([]session.Entry, error) {
 	return out, nil
 }
 
-// Status implements session.Queue.
-func (q *Queue) Status() session.Status {
+// Status is for the screens.
+func (q *Queue) Status() Status {
 	if q.Worker == nil {
-		return session.Status{Queued: q.Store.OutboxLen()}
+		return Status{Queued: q.Store.OutboxLen()}
 	}
 	s := q.Worker.Snapshot()
-	return session.Status{Online: s.Online, Queued: s.Queue}
+	return Status{Online: s.Online, Queued: s.Queue}
 }
 
 // Scores maps the kiosk's three faces to the store's 1..5 scale.
 var Scores = map[int]int{1: 1, 2: 4, 3: 5}
 
-// Rate implements session.Queue.
+// Rate is for the screens.
 func (q *Queue) Rate(ctx context.Context, dossierID string, score int) error {
 	s, ok := Scores[score]
 	if !ok {
-		return fmt.Errorf("adapt: rating %d out of 1..3", score)
+		return fmt.Errorf("session: rating %d out of 1..3", score)
 	}
 	r := store.Rating{Score: s, DossierID: dossierID, CounterID: q.CounterID}
 	if rec, err := q.Store.Get(dossierID); err == nil {
@@ -255,29 +253,29 @@ func (q *Queue) Rate(ctx context.Context, dossierID string, score int) error {
 	return q.Store.AddRating(r)
 }
 
-// Audit implements session.Queue: session events go to the store's
+// Audit is for the screens: session events go to the store's
 // hash-chained trail.
-func (q *Queue) Audit(ctx context.Context, e session.Event) error {
+func (q *Queue) Audit(ctx context.Context, e Event) error {
 	ev := audit.Event{Clerk: e.ClerkID, Dossier: e.DossierID, Purpose: e.Detail, Time: e.At}
 	switch e.Kind {
-	case session.ActionCardRead:
+	case ActionCardRead:
 		ev.Action, ev.CitizenID = audit.ReadCard, e.CitizenID
 	default:
 		ev.Action = audit.Action(e.Kind)
 	}
-	if e.Kind == session.ActionSubmit {
+	if e.Kind == ActionSubmit {
 		return nil // the store records the enqueue itself
 	}
 	return q.Store.RecordAudit(ev)
 }
 
-// Indicators implements session.Queue, summed over every day kept.
-func (q *Queue) Indicators(ctx context.Context) (session.Indicators, error) {
+// Indicators is for the screens, summed over every day kept.
+func (q *Queue) Indicators(ctx context.Context) (Indicators, error) {
 	m, err := q.Store.Indicators(cccd.Date{})
 	if err != nil {
-		return session.Indicators{}, err
+		return Indicators{}, err
 	}
-	ind := session.Indicators{Dossiers: int(m[IndDossiers]), ChipVerified: int(m[IndChipVerified]), NoIDPapers: int(m[IndNoIDPapers])}
+	ind := Indicators{Dossiers: int(m[IndDossiers]), ChipVerified: int(m[IndChipVerified]), NoIDPapers: int(m[IndNoIDPapers])}
 	if t := m[IndPrefilled] + m[IndTyped]; t > 0 {
 		ind.PrefillRatio = float64(m[IndPrefilled]) / float64(t)
 	}

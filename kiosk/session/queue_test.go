@@ -1,4 +1,4 @@
-package adapt_test
+package session_test
 
 import (
 	"bytes"
@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"motcua/kiosk/session"
-	"motcua/kiosk/session/adapt"
 	"motcua/offline/dossier"
 	"motcua/offline/store"
 )
@@ -21,7 +20,7 @@ func bundleDossier(name string, now time.Time) dossier.Dossier {
 		CreatedAt:  now, KioskID: "KIOSK-T", ClerkID: "CB-1"}
 }
 
-// Issue 13.4: the session's queue port stores a bundle whole or not at
+// Issue 13.4: the session's queue stores a bundle whole or not at
 // all; a failure on the third dossier leaves nothing stored and an error.
 func TestQueueSubmitBundleAtomic(t *testing.T) {
 	dir := t.TempDir()
@@ -30,7 +29,7 @@ func TestQueueSubmitBundleAtomic(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	q := &adapt.Queue{Store: st, KioskID: "KIOSK-T"}
+	q := &session.Queue{Store: st, KioskID: "KIOSK-T"}
 	now := time.Now()
 	taken := bundleDossier("đã có", now)
 	if _, err := q.Submit(context.Background(), []dossier.Dossier{taken}, nil, session.Metrics{}); err != nil {
@@ -64,7 +63,7 @@ func TestQueueStagedPart(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	q := &adapt.Queue{Store: st, KioskID: "KIOSK-T"}
+	q := &session.Queue{Store: st, KioskID: "KIOSK-T"}
 	page := bytes.Repeat([]byte("%PDF-1.4 trang quét "), 1<<16) // 1.25 MiB
 	pr, pw := io.Pipe()
 	go func() {
@@ -98,5 +97,21 @@ func TestQueueStagedPart(t *testing.T) {
 	}
 	if _, _, err := q.StagePart(bytes.NewReader(nil), 300<<20); !errors.Is(err, store.ErrTooLarge) {
 		t.Fatalf("300 MB part: %v, want ErrTooLarge", err)
+	}
+}
+
+func TestLocalCode(t *testing.T) {
+	// 23:30 UTC on 22 Nov is 06:30 on 23 Nov in Vietnam: the code carries
+	// the Vietnamese date.
+	at := time.Date(2026, 11, 22, 23, 30, 0, 0, time.UTC)
+	if got := session.LocalCode("KIOSK-01", "0190a0b0-0000-7000-8000-00000000abcd", at); got != "KIOSK-01-261123-00abcd" {
+		t.Errorf("LocalCode = %q", got)
+	}
+}
+
+func TestScores(t *testing.T) {
+	// The three faces span the store's 1..5 scale, best is 5.
+	if session.Scores[1] != 1 || session.Scores[3] != 5 || session.Scores[2] <= session.Scores[1] || session.Scores[2] >= session.Scores[3] {
+		t.Errorf("Scores %v", session.Scores)
 	}
 }
