@@ -42,35 +42,11 @@ func (k *Kiosk) startHeartbeat(ctx context.Context) error {
 	if c.HeartbeatEvery < 0 || c.PortalURL == "" {
 		return nil
 	}
-	d := &devices{}
-	check := func() {
-		r, p, s := k.checkDevices(ctx)
-		oldest := k.oldestQueued()
-		d.mu.Lock()
-		changed := r != d.reader || p != d.printer || s != d.scanDev
-		d.reader, d.printer, d.scanDev, d.oldestQueued = r, p, s, oldest
-		d.mu.Unlock()
-		if changed && k.Heartbeat != nil {
-			k.Heartbeat.Notify()
-		}
-	}
-	go func() {
-		check() // in the background: scanimage -L can take seconds
-		t := time.NewTicker(deviceCheckEvery)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				check()
-			}
-		}
-	}()
 	mode := heartbeat.ModeCounter
 	if c.Mode == session.SelfService {
 		mode = heartbeat.ModeSelfService
 	}
+	d := &devices{}
 	status := func() heartbeat.Status {
 		snap := k.Worker.Snapshot()
 		r, p, s, oldest := d.get()
@@ -81,9 +57,40 @@ func (k *Kiosk) startHeartbeat(ctx context.Context) error {
 			OldestQueued: oldest, LastSync: snap.LastContact, Online: snap.Online, Reader: r, Printer: p, Scanner: s,
 			TrustListIssued: k.trustIssued(), FreeDiskBytes: heartbeat.FreeDisk(c.DataDir)}
 	}
-	var err error
-	k.Heartbeat, err = heartbeat.Start(ctx, heartbeat.Config{URL: c.PortalURL, Token: c.Token, Interval: c.HeartbeatEvery}, status)
-	return err
+	hctx, cancel := context.WithCancel(ctx)
+	sender, err := heartbeat.Start(hctx, heartbeat.Config{URL: c.PortalURL, Token: c.Token, Interval: c.HeartbeatEvery}, status)
+	if err != nil {
+		cancel()
+		return err
+	}
+	k.Heartbeat = sender
+	checked := make(chan struct{})
+	go func() {
+		defer close(checked)
+		t := time.NewTicker(deviceCheckEvery)
+		defer t.Stop()
+		for {
+			// In the background: scanimage -L can take seconds.
+			r, p, s := k.checkDevices(hctx)
+			oldest := k.oldestQueued()
+			d.mu.Lock()
+			changed := r != d.reader || p != d.printer || s != d.scanDev
+			d.reader, d.printer, d.scanDev, d.oldestQueued = r, p, s, oldest
+			d.mu.Unlock()
+			if changed {
+				sender.Notify()
+			}
+			select {
+			case <-hctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	// Closers run last first, so this one stops the heartbeat before the
+	// worker and the store go.
+	k.closers = append(k.closers, func() { cancel(); <-sender.Done(); <-checked })
+	return nil
 }
 
 // checkDevices looks at the reader, the printer and the scanner once.
