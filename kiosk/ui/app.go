@@ -2,9 +2,9 @@ package ui
 
 import (
 	"context"
-	"crypto/subtle"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -82,13 +82,17 @@ type App struct {
 	kb      *keyboard
 	target  *TextField // the entry the on-screen keyboard types into
 	errs    map[string]*widget.Label
-	lastMsg string         // transient message shown at the top of a screen
-	thanks  bool           // a visit just ended with a rating: say thanks at Welcome
-	status  session.Status // last online/queue status
-	usage   map[string]int // today's dossiers by procedure, for "most used"
-	saved   string         // last saved PDF path
-	spool   []string       // self-service: slips written this visit, removed at its end
-	procQ   string         // procedure search text
+	lastMsg string            // transient message shown at the top of a screen
+	thanks  bool              // a visit just ended with a rating: say thanks at Welcome
+	status  session.Status    // last online/queue status
+	usage   map[string]int    // today's dossiers by procedure, for "most used"
+	saved   string            // last saved PDF path
+	spool   []string          // self-service: slips written this visit, removed at its end
+	procQ   string            // procedure search text
+	locked  bool              // counter screen lock (PIN) is on
+	wedge   []rune            // what a QR wedge typed with no field focused
+	scroll  *container.Scroll // the form's scroller, to bring a focused field into view
+	pick    pickList          // the picker's buttons, one highlighted
 }
 
 // New builds the kiosk's screens into w and starts following the session.
@@ -272,8 +276,13 @@ func (a *App) syncLocked() {
 		for _, o := range a.body.Objects {
 			scrub(o)
 		}
-		if st := a.s.State(); a.self && (st == session.StateWiped || st == session.StateWelcome) {
-			a.dropSpool()
+		if st := a.s.State(); st == session.StateWiped || st == session.StateWelcome {
+			a.mu.Lock()
+			a.procQ = "" // a new visit starts with an empty search
+			a.mu.Unlock()
+			if a.self {
+				a.dropSpool()
+			}
 		}
 		a.shown = key
 		a.buildTop()
@@ -298,7 +307,10 @@ func (a *App) screenKey() string {
 	if s.State() != session.StateReading && !adding {
 		step = 0
 	}
-	return fmt.Sprintf("%s|%d|%s|%v|%t|%s|%t|%s", st, step, s.Problem(), s.Notice(), adding, a.t.Lang(), a.theme.HighContrast, s.Clerk())
+	a.mu.Lock()
+	locked := a.locked
+	a.mu.Unlock()
+	return fmt.Sprintf("%s|%d|%s|%v|%t|%s|%t|%s|%t", st, step, s.Problem(), s.Notice(), adding, a.t.Lang(), a.theme.HighContrast, s.Clerk(), locked)
 }
 
 func (a *App) syncIdle() {
@@ -356,11 +368,14 @@ func (a *App) buildTop() {
 			state = a.T("counter.online")
 		}
 		objs = append(objs, container.NewCenter(dot), widget.NewLabel(state), widget.NewLabel(a.T("counter.queue", st.Queued)))
-		if c := a.s.Clerk(); c != "" {
+		if c := a.s.Clerk(); c != "" && !a.blocked() {
 			objs = append(objs, widget.NewLabel(a.T("counter.signedin", c)),
-				widget.NewButton(a.T("counter.signout"), func() { a.s.SignOut(a.ctx) }))
+				widget.NewButtonWithIcon(a.T("lock.button"), theme.VisibilityOffIcon(), a.Lock),
+				widget.NewButton(a.T("counter.signout"), a.signOut))
 		}
-		objs = append(objs, widget.NewButtonWithIcon(a.T("counter.indicators"), theme.InfoIcon(), a.showIndicators))
+		if !a.blocked() {
+			objs = append(objs, widget.NewButtonWithIcon(a.T("counter.indicators"), theme.InfoIcon(), a.showIndicators))
+		}
 	}
 	objs = append(objs, a.button(a.T("lang.switch"), nil, a.toggleLang))
 	if a.self {
@@ -430,16 +445,29 @@ func (m *minLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 
 func (a *App) shortcuts() {
 	c := a.w.Canvas()
-	c.SetOnTypedKey(func(ev *fyne.KeyEvent) { a.Key(ev.Name) })
-	submit := func(fyne.Shortcut) { a.ctrlEnter() }
-	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierControl}, submit)
-	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyEnter, Modifier: fyne.KeyModifierControl}, submit)
+	c.SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		if ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
+			if qr := a.takeWedge(); strings.Count(qr, "|") >= 2 && !a.blocked() {
+				a.read(qr)
+			}
+			return
+		}
+		a.Key(ev.Name)
+	})
+	c.SetOnTypedRune(a.wedgeRune)
+	for _, k := range []fyne.KeyName{fyne.KeyReturn, fyne.KeyEnter, fyne.KeyL} {
+		sc := &desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierControl}
+		c.AddShortcut(sc, func(s fyne.Shortcut) { a.appShortcut(s) })
+	}
 }
 
 // Key handles the counter's function keys: F2 reads a card, Escape goes
 // back, F9 opens the indicators.
 func (a *App) Key(k fyne.KeyName) {
 	a.s.Touch()
+	if a.blocked() {
+		return
+	}
 	switch k {
 	case fyne.KeyF2:
 		switch a.s.State() {
@@ -449,6 +477,10 @@ func (a *App) Key(k fyne.KeyName) {
 			a.read("")
 		}
 	case fyne.KeyEscape:
+		if a.s.State() == session.StateIdentity {
+			a.cancelVisit() // Esc here would end the visit: ask
+			return
+		}
 		a.s.Back(a.ctx)
 	case fyne.KeyF9:
 		a.showIndicators()
@@ -458,6 +490,9 @@ func (a *App) Key(k fyne.KeyName) {
 // ctrlEnter submits at Review and moves on elsewhere.
 func (a *App) ctrlEnter() {
 	a.s.Touch()
+	if a.blocked() {
+		return
+	}
 	switch a.s.State() {
 	case session.StateReview:
 		a.submit()
@@ -505,9 +540,7 @@ func (a *App) takeMsg() string {
 	return m
 }
 
-func (a *App) checkAdmin(pin string) bool {
-	return a.o.AdminPIN != "" && subtle.ConstantTimeCompare([]byte(pin), []byte(a.o.AdminPIN)) == 1
-}
+func (a *App) checkAdmin(pin string) bool { return checkPIN(pin, a.o.AdminPIN) }
 
 func (a *App) showAdmin() {
 	pin := widget.NewPasswordEntry()

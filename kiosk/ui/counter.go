@@ -38,8 +38,11 @@ func newCounterPanel(a *App) *counterPanel {
 }
 
 func (p *counterPanel) update(es []session.Entry) {
-	p.entries = es
 	a := p.a
+	if a.blocked() {
+		es = nil // nobody signed in (or locked): no dossier list, no reprint
+	}
+	p.entries = es
 	if t, ok := p.root.Objects[0].(*widget.Label); ok {
 		t.SetText(a.T("counter.today"))
 	}
@@ -66,6 +69,9 @@ func (p *counterPanel) update(es []session.Entry) {
 // reprint prints a slip for a past dossier from what the kiosk still knows
 // (code, procedure, masked ID: the name was deleted with the session).
 func (p *counterPanel) reprint(e session.Entry) {
+	if p.a.blocked() {
+		return
+	}
 	r := &receipt.Receipt{DossierID: e.DossierID, Code: e.Code, Local: e.State == session.SyncQueued,
 		ProcedureCode: e.ProcedureCode, ProcedureName: e.ProcedureName, ApplicantID: e.MaskedID, ReceivedAt: e.At}
 	p.a.SavePDF(r, func(path string, err error) {
@@ -89,7 +95,7 @@ func (a *App) Entries() []session.Entry {
 // the UI goroutine.
 func (a *App) showIndicators() {
 	q := a.s.Queue()
-	if q == nil {
+	if q == nil || a.blocked() {
 		return
 	}
 	go func() {

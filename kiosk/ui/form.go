@@ -20,8 +20,10 @@ import (
 // on-screen keyboard knows where to type.
 type TextField struct {
 	widget.Entry
-	path    string // the form path it edits
-	onFocus func(*TextField)
+	path     string // the form path it edits
+	onFocus  func(*TextField)
+	keys     func(fyne.KeyName) bool // the App's keys, before typing
+	shortcut func(fyne.Shortcut) bool
 }
 
 func newField(path string, onFocus func(*TextField)) *TextField {
@@ -46,7 +48,7 @@ func (a *App) nav(back bool, next *widget.Button) fyne.CanvasObject {
 	if back {
 		row.Add(a.touch(a.button(a.T("nav.back"), theme.NavigateBackIcon(), func() { a.s.Back(a.ctx) })))
 	}
-	row.Add(a.touch(a.button(a.T("nav.cancel"), theme.CancelIcon(), func() { a.s.Wipe(a.ctx, session.WipeCancel) })))
+	row.Add(a.touch(a.button(a.T("nav.cancel"), theme.CancelIcon(), a.cancelVisit)))
 	row.Add(layout.NewSpacer())
 	if next != nil {
 		next.Importance = widget.HighImportance
@@ -57,8 +59,9 @@ func (a *App) nav(back bool, next *widget.Button) fyne.CanvasObject {
 
 func (a *App) picker() fyne.CanvasObject {
 	lang := string(a.t.Lang())
-	search := widget.NewEntry()
+	search := a.field("")
 	search.SetPlaceHolder(a.T("procedure.search"))
+	a.focusNext = search
 	results := container.NewVBox()
 	a.mu.Lock()
 	use := a.usage
@@ -66,6 +69,7 @@ func (a *App) picker() fyne.CanvasObject {
 	all := session.ByUse(a.s.Catalog().All(), use) // no store read on the UI goroutine
 	fill := func(q string) {
 		results.RemoveAll()
+		a.pick = pickList{}
 		m := catalog.NewMenu(all, use, q)
 		if m.Empty() {
 			results.Add(widget.NewLabel(a.T("procedure.none")))
@@ -82,15 +86,28 @@ func (a *App) picker() fyne.CanvasObject {
 				results.Add(a.procButton(p, lang))
 			}
 		}
+		a.movePick("")
 		results.Refresh()
 	}
-	search.OnChanged = func(q string) { a.s.Touch(); a.procQ = q; fill(q) }
-	fill("")
+	search.OnSubmitted = func(string) { a.choosePick() }
+	// Back from the form, the search still holds what the clerk typed.
+	a.mu.Lock()
+	q := a.procQ
+	a.mu.Unlock()
+	search.SetValue(q)
+	fill(q)
+	search.OnChanged = func(q string) {
+		a.s.Touch()
+		a.mu.Lock()
+		a.procQ = q
+		a.mu.Unlock()
+		fill(q)
+	}
 	top := container.NewVBox(heading(a.T("procedure.title")), search)
 	bottom := container.NewVBox(a.nav(true, nil))
 	if a.self {
 		k := newKeyboard(a, false)
-		k.direct = search
+		k.direct = &search.Entry
 		bottom = container.NewVBox(k.root, a.nav(true, nil))
 	}
 	return container.NewBorder(top, bottom, nil, nil, container.NewVScroll(results))
@@ -103,6 +120,8 @@ func (a *App) procButton(p *catalog.Procedure, lang string) fyne.CanvasObject {
 	}
 	b := a.button(p.Name.In(lang)+days, nil, func() { a.s.Choose(p) })
 	b.Alignment = widget.ButtonAlignLeading
+	a.pick.procs = append(a.pick.procs, p)
+	a.pick.btns = append(a.pick.btns, b)
 	return a.touch(b)
 }
 
@@ -213,7 +232,11 @@ func (a *App) formScreen() fyne.CanvasObject {
 	if first != nil && !a.self {
 		a.focusNext = first
 	}
-	return container.NewBorder(title, bottom, nil, nil, container.NewVScroll(box))
+	sc := container.NewVScroll(box)
+	a.mu.Lock()
+	a.scroll = sc
+	a.mu.Unlock()
+	return container.NewBorder(title, bottom, nil, nil, sc)
 }
 
 // input builds the editor of one typed field.
@@ -237,7 +260,7 @@ func (a *App) input(fd session.Field, kb *keyboard) fyne.CanvasObject {
 				sel = o.Label
 			}
 		}
-		s := widget.NewSelect(labels, func(l string) { set(byLabel[l]) })
+		s := a.choice(labels, func(l string) { set(byLabel[l]) })
 		if sel != "" {
 			s.SetSelected(sel)
 		}
@@ -253,13 +276,9 @@ func (a *App) input(fd session.Field, kb *keyboard) fyne.CanvasObject {
 		c.Checked = fd.Value == "true"
 		return a.touch(c)
 	}
-	e := newField(path, func(f *TextField) {
-		a.mu.Lock()
-		a.target = f
-		a.mu.Unlock()
-	})
+	e := a.field(path)
 	e.SetPlaceHolder(hint.Placeholder)
-	e.SetText(fd.Value)
+	e.SetValue(fd.Value)
 	e.OnChanged = set
 	e.OnSubmitted = func(string) { a.w.Canvas().FocusNext() }
 	if kb != nil {
@@ -381,10 +400,70 @@ func (a *App) review() fyne.CanvasObject {
 		rows = append(rows, widget.NewLabel(a.T("review.attachments")), wrapped(strings.Join(have, "; ")))
 	}
 	submit := a.button(a.T("review.submit"), theme.MailSendIcon(), a.submit)
-	if p := a.s.Problem(); p != "" {
-		return container.NewBorder(container.NewVBox(heading(a.T("review.title")), banner(a.T(p), theme.ColorNameError)),
-			a.nav(true, submit), nil, nil, container.NewVScroll(container.New(layout.NewFormLayout(), rows...)))
+	submit.Importance = widget.HighImportance
+	// Submit sits in the middle, not where Next was on the two screens
+	// before: clicking on through the steps cannot skip the review.
+	nav := a.nav(true, nil)
+	bottom := container.NewBorder(nil, nil, nil, nav, container.NewCenter(a.touch(submit)))
+	if !a.self {
+		bottom = container.NewBorder(nil, nil, nil, nav, container.NewCenter(container.NewHBox(a.touch(submit), widget.NewLabel(a.T("review.submit.key")))))
 	}
-	return container.NewBorder(heading(a.T("review.title")), a.nav(true, submit), nil, nil,
-		container.NewVScroll(container.New(layout.NewFormLayout(), rows...)))
+	top := fyne.CanvasObject(heading(a.T("review.title")))
+	if p := a.s.Problem(); p != "" {
+		top = container.NewVBox(top, banner(a.T(p), theme.ColorNameError))
+	}
+	return container.NewBorder(top, bottom, nil, nil, container.NewVScroll(container.New(layout.NewFormLayout(), rows...)))
+}
+
+// pickList is the picker's result buttons; the highlighted one is what
+// Enter in the search box chooses.
+type pickList struct {
+	procs []*catalog.Procedure
+	btns  []*widget.Button
+	i     int
+}
+
+// movePick moves the highlight (Up/Down), or puts it on the first result.
+func (a *App) movePick(k fyne.KeyName) {
+	p := &a.pick
+	if len(p.btns) == 0 {
+		return
+	}
+	switch k {
+	case fyne.KeyUp:
+		if p.i > 0 {
+			p.i--
+		}
+	case fyne.KeyDown:
+		if p.i < len(p.btns)-1 {
+			p.i++
+		}
+	default:
+		p.i = 0
+	}
+	for i, b := range p.btns {
+		b.Importance = widget.MediumImportance
+		if i == p.i {
+			b.Importance = widget.HighImportance
+		}
+		b.Refresh()
+	}
+}
+
+// choosePick chooses the highlighted procedure (Enter in the search box).
+func (a *App) choosePick() {
+	if p := &a.pick; p.i < len(p.procs) {
+		a.s.Touch()
+		a.s.Choose(p.procs[p.i])
+	}
+}
+
+// Highlighted returns the procedure Enter would choose (for tests).
+func (a *App) Highlighted() *catalog.Procedure {
+	a.syncMu.Lock()
+	defer a.syncMu.Unlock()
+	if p := &a.pick; p.i < len(p.procs) {
+		return p.procs[p.i]
+	}
+	return nil
 }

@@ -25,6 +25,9 @@ func (a *App) screen() fyne.CanvasObject {
 	if !a.self && a.o.CheckClerk != nil && a.s.Clerk() == "" {
 		return a.signIn()
 	}
+	if a.Locked() {
+		return a.lockScreen()
+	}
 	var body fyne.CanvasObject
 	switch a.s.State() {
 	case session.StateWelcome, session.StateWiped:
@@ -98,7 +101,7 @@ func (a *App) welcome() fyne.CanvasObject {
 	title.SizeName = theme.SizeNameHeadingText
 	sub := widget.NewLabelWithStyle(a.T("welcome.subtitle"), fyne.TextAlignCenter, fyne.TextStyle{})
 	sub.Wrapping = fyne.TextWrapWord
-	qr := widget.NewEntry()
+	qr := a.field("")
 	qr.SetPlaceHolder("QR …")
 	qr.OnSubmitted = func(s string) { a.read(strings.TrimSpace(s)) }
 	label, tap := a.T("welcome.read"), func() { a.read("") }
@@ -266,7 +269,7 @@ func (a *App) identity() fyne.CanvasObject {
 	cont := a.button(a.T("identity.continue"), theme.NavigateNextIcon(), func() { a.s.Continue() })
 	cont.Importance = widget.HighImportance
 	retry := a.button(a.T("identity.retry"), theme.ViewRefreshIcon(), func() { a.read("") })
-	cancel := a.button(a.T("nav.cancel"), theme.CancelIcon(), func() { a.s.Back(a.ctx) })
+	cancel := a.button(a.T("nav.cancel"), theme.CancelIcon(), a.cancelVisit)
 	actions := container.NewHBox(layout.NewSpacer(), a.touch(cancel), a.touch(retry))
 	if a.s.CanProceed() {
 		actions.Add(a.touch(cont))
@@ -305,8 +308,9 @@ func (a *App) rate(score int) {
 }
 
 func (a *App) signIn() fyne.CanvasObject {
-	id := widget.NewEntry()
-	pin := widget.NewPasswordEntry()
+	id := a.field("")
+	pin := a.field("")
+	pin.Password = true
 	msg := widget.NewLabel("")
 	try := func() {
 		if a.o.CheckClerk(id.Text, pin.Text) {
