@@ -286,6 +286,9 @@ func (a *App) syncLocked() {
 		}
 		a.shown = key
 		a.buildTop()
+		if a.panel != nil {
+			a.panel.relabel()
+		}
 		a.body.Objects = []fyne.CanvasObject{a.screen()}
 		a.body.Refresh()
 		if f := a.focusNext; f != nil {
@@ -567,3 +570,6 @@ func (a *App) showAdmin() {
 	pop.Show()
 	a.w.Canvas().Focus(pin)
 }
+
+// SetLang switches the screens to lang (the top bar's switch does the same).
+func (a *App) SetLang(l i18n.Lang) { a.t.SetLang(l) }

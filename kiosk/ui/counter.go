@@ -28,12 +28,13 @@ type counterPanel struct {
 	a       *App
 	root    *fyne.Container
 	list    *fyne.Container
+	title   *widget.Label
 	entries []session.Entry
 }
 
 func newCounterPanel(a *App) *counterPanel {
-	p := &counterPanel{a: a, list: container.NewVBox()}
-	p.root = container.NewBorder(heading(a.T("counter.today")), nil, nil, nil, container.NewVScroll(p.list))
+	p := &counterPanel{a: a, list: container.NewVBox(), title: heading(a.T("counter.today"))}
+	p.root = container.NewBorder(p.title, nil, nil, nil, container.NewVScroll(p.list))
 	return p
 }
 
@@ -43,9 +44,7 @@ func (p *counterPanel) update(es []session.Entry) {
 		es = nil // nobody signed in (or locked): no dossier list, no reprint
 	}
 	p.entries = es
-	if t, ok := p.root.Objects[0].(*widget.Label); ok {
-		t.SetText(a.T("counter.today"))
-	}
+	p.title.SetText(a.T("counter.today"))
 	p.list.RemoveAll()
 	for i := len(es) - 1; i >= 0; i-- { // newest first
 		e := es[i]
@@ -132,3 +131,7 @@ func (a *App) indicatorsPopup(ind session.Indicators, err error) {
 	pop = widget.NewModalPopUp(box, a.w.Canvas())
 	pop.Show()
 }
+
+// relabel redraws the panel in the current language (and empties it while
+// nobody is signed in).
+func (p *counterPanel) relabel() { p.update(p.entries) }

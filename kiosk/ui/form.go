@@ -182,7 +182,7 @@ func (a *App) formScreen() fyne.CanvasObject {
 			// A whole block or table in error: its card is still to be read.
 			input = widget.NewLabel(a.T("form.addperson.short"))
 		} else if fd.Locked {
-			val := widget.NewLabelWithStyle(fd.Value, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			val := widget.NewLabelWithStyle(optionLabel(fd), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 			val.Wrapping = fyne.TextWrapWord
 			mark := widget.NewLabel(a.provenanceText(fd.Provenance))
 			mark.Importance = widget.LowImportance
@@ -377,12 +377,7 @@ func (a *App) review() fyne.CanvasObject {
 		if fd.Value == "" {
 			continue
 		}
-		v := fd.Value
-		for _, o := range fd.Options {
-			if o.Value == v {
-				v = o.Label
-			}
-		}
+		v := optionLabel(fd)
 		lb := fd.Label
 		if fd.Person != "" {
 			lb = fd.Person + " — " + lb
@@ -466,4 +461,15 @@ func (a *App) Highlighted() *catalog.Procedure {
 		return p.procs[p.i]
 	}
 	return nil
+}
+
+// optionLabel is a field's value as the reader sees it: a choice's label
+// in the screen's language ("Nữ", "Female"), never its stored code.
+func optionLabel(fd session.Field) string {
+	for _, o := range fd.Options {
+		if o.Value == fd.Value {
+			return o.Label
+		}
+	}
+	return fd.Value
 }

@@ -40,6 +40,11 @@ func texts(c fyne.Canvas) []string {
 			out = append(out, w.Text)
 		case *widget.Select:
 			out = append(out, w.Selected)
+		case *ui.Choice:
+			if w.Selected == "" {
+				out = append(out, w.PlaceHolder)
+			}
+			out = append(out, w.Selected)
 		case *canvas.Text:
 			out = append(out, w.Text)
 		case *widget.RichText:

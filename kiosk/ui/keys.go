@@ -58,14 +58,14 @@ func (f *TextField) SetValue(s string) {
 	f.Refresh()
 }
 
-// choice is a dropdown that passes the App's keys on like a TextField.
-type choice struct {
+// Choice is a dropdown that passes the App's keys on like a TextField.
+type Choice struct {
 	widget.Select
 	a *App
 }
 
-func (a *App) choice(labels []string, changed func(string)) *choice {
-	c := &choice{a: a}
+func (a *App) choice(labels []string, changed func(string)) *Choice {
+	c := &Choice{a: a}
 	c.Options = labels
 	c.OnChanged = changed
 	c.PlaceHolder = a.T("form.choose")
@@ -74,7 +74,7 @@ func (a *App) choice(labels []string, changed func(string)) *choice {
 }
 
 // TypedKey implements fyne.Focusable.
-func (c *choice) TypedKey(ev *fyne.KeyEvent) {
+func (c *Choice) TypedKey(ev *fyne.KeyEvent) {
 	if c.a.fieldKey(ev.Name) {
 		return
 	}
@@ -82,7 +82,7 @@ func (c *choice) TypedKey(ev *fyne.KeyEvent) {
 }
 
 // TypedShortcut implements fyne.Shortcutable.
-func (c *choice) TypedShortcut(s fyne.Shortcut) { c.a.appShortcut(s) }
+func (c *Choice) TypedShortcut(s fyne.Shortcut) { c.a.appShortcut(s) }
 
 // fieldKey handles the App's keys typed inside a field: F2, F9, Escape,
 // and the picker's arrows.

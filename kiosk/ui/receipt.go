@@ -63,6 +63,7 @@ func lines(s string, n int) []string {
 // Slip draws the receipt as paper: black on white whatever the theme, so
 // the screen shows what the PDF prints.
 func (a *App) Slip(r *receipt.Receipt) fyne.CanvasObject {
+	r = a.localSlip(r)
 	T := a.T
 	col := container.NewVBox(
 		text(T("receipt.motto1"), 13, true, fyne.TextAlignCenter),
@@ -268,4 +269,38 @@ func (a *App) LastSaved() string {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.saved
+}
+
+// localSlip returns r with the catalog's names (procedures, linked steps,
+// documents) in the screen's language: the dossier keeps them in
+// Vietnamese, and the slip's labels already follow the language.
+func (a *App) localSlip(r *receipt.Receipt) *receipt.Receipt {
+	lang := string(a.t.Lang())
+	if lang == "vi" || a.s.Catalog() == nil {
+		return r
+	}
+	names := map[string]string{}
+	for _, p := range a.s.Catalog().All() {
+		names[p.Name.VI] = p.Name.In(lang)
+		for _, at := range p.Attachments {
+			names[at.Name.VI] = at.Name.In(lang)
+		}
+	}
+	tr := func(s string) string {
+		if n, ok := names[s]; ok {
+			return n
+		}
+		return s
+	}
+	c := *r
+	c.ProcedureName = tr(r.ProcedureName)
+	c.Components = make([]string, len(r.Components))
+	for i, x := range r.Components {
+		c.Components[i] = tr(x)
+	}
+	c.Linked = append(c.Linked[:0:0], r.Linked...)
+	for i := range c.Linked {
+		c.Linked[i].ProcedureName = tr(c.Linked[i].ProcedureName)
+	}
+	return &c
 }

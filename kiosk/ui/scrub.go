@@ -38,7 +38,7 @@ func scrub(o fyne.CanvasObject) {
 		v.OnChanged = nil
 		v.Text = ""
 		v.Refresh()
-	case *choice:
+	case *Choice:
 		v.OnChanged = nil
 		v.Options = nil
 		v.ClearSelected()
