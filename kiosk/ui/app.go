@@ -78,21 +78,22 @@ type App struct {
 	dirty   chan bool    // a change to draw; true forces a full redraw
 	pending atomic.Int32 // notifications not yet drawn
 
-	mu      sync.Mutex
-	kb      *keyboard
-	target  *TextField // the entry the on-screen keyboard types into
-	errs    map[string]*widget.Label
-	lastMsg string            // transient message shown at the top of a screen
-	thanks  bool              // a visit just ended with a rating: say thanks at Welcome
-	status  session.Status    // last online/queue status
-	usage   map[string]int    // today's dossiers by procedure, for "most used"
-	saved   string            // last saved PDF path
-	spool   []string          // self-service: slips written this visit, removed at its end
-	procQ   string            // procedure search text
-	locked  bool              // counter screen lock (PIN) is on
-	wedge   []rune            // what a QR wedge typed with no field focused
-	scroll  *container.Scroll // the form's scroller, to bring a focused field into view
-	pick    pickList          // the picker's buttons, one highlighted
+	mu       sync.Mutex
+	kb       *keyboard
+	target   *TextField // the entry the on-screen keyboard types into
+	errs     map[string]*widget.Label
+	lastMsg  string            // transient message shown at the top of a screen
+	thanks   bool              // a visit just ended with a rating: say thanks at Welcome
+	status   session.Status    // last online/queue status
+	usage    map[string]int    // today's dossiers by procedure, for "most used"
+	saved    string            // last saved PDF path
+	spool    []string          // self-service: slips written this visit, removed at its end
+	procQ    string            // procedure search text
+	locked   bool              // counter screen lock (PIN) is on
+	wedge    []rune            // what a QR wedge typed with no field focused
+	scroll   *container.Scroll // the form's scroller, to bring a focused field into view
+	pick     pickList
+	errFirst string // path of the first field in error, to focus on the redraw          // the picker's buttons, one highlighted
 }
 
 // New builds the kiosk's screens into w and starts following the session.

@@ -22,6 +22,7 @@ type TextField struct {
 	widget.Entry
 	path     string // the form path it edits
 	onFocus  func(*TextField)
+	onBlur   func()
 	keys     func(fyne.KeyName) bool // the App's keys, before typing
 	shortcut func(fyne.Shortcut) bool
 }
@@ -34,6 +35,14 @@ func newField(path string, onFocus func(*TextField)) *TextField {
 
 // Path returns the form path the field edits.
 func (f *TextField) Path() string { return f.path }
+
+// FocusLost implements fyne.Focusable: the field's message shows now.
+func (f *TextField) FocusLost() {
+	f.Entry.FocusLost()
+	if f.onBlur != nil {
+		f.onBlur()
+	}
+}
 
 // FocusGained implements fyne.Focusable.
 func (f *TextField) FocusGained() {
@@ -177,6 +186,9 @@ func (a *App) formScreen() fyne.CanvasObject {
 			errLb.Hide()
 		}
 		a.errs[fd.Path] = errLb
+		a.mu.Lock()
+		goTo := a.errFirst == fd.Path
+		a.mu.Unlock()
 		var input fyne.CanvasObject
 		if !fd.Type.Leaf() {
 			// A whole block or table in error: its card is still to be read.
@@ -189,8 +201,13 @@ func (a *App) formScreen() fyne.CanvasObject {
 			input = container.NewBorder(nil, nil, icon("lock", 18), nil, container.NewVBox(val, mark))
 		} else {
 			input = a.input(fd, kb)
-			if foc, ok := input.(fyne.Focusable); ok && first == nil {
+			if foc, ok := input.(fyne.Focusable); ok && (first == nil || goTo) {
 				first = foc
+				if goTo {
+					a.mu.Lock()
+					a.errFirst = ""
+					a.mu.Unlock()
+				}
 			}
 			if fd.Provenance == dossier.FromQR && fd.Value != "" {
 				mark := widget.NewLabel(a.provenanceText(fd.Provenance))
@@ -242,10 +259,17 @@ func (a *App) formScreen() fyne.CanvasObject {
 // input builds the editor of one typed field.
 func (a *App) input(fd session.Field, kb *keyboard) fyne.CanvasObject {
 	path := fd.Path
+	// Typing only clears a message; a new one shows when the field is left
+	// (choices and ticks are left at once).
 	set := func(v string) {
 		a.s.Touch()
 		a.s.Set(path, v)
-		a.showError(path)
+		a.showError(path, true)
+	}
+	pick := func(v string) {
+		a.s.Touch()
+		a.s.Set(path, v)
+		a.showError(path, false)
 	}
 	hint := form.Types.Lookup(fd.Type).Hint
 	switch hint.Input {
@@ -260,7 +284,7 @@ func (a *App) input(fd session.Field, kb *keyboard) fyne.CanvasObject {
 				sel = o.Label
 			}
 		}
-		s := a.choice(labels, func(l string) { set(byLabel[l]) })
+		s := a.choice(labels, func(l string) { pick(byLabel[l]) })
 		if sel != "" {
 			s.SetSelected(sel)
 		}
@@ -268,9 +292,9 @@ func (a *App) input(fd session.Field, kb *keyboard) fyne.CanvasObject {
 	case form.InputCheck:
 		c := widget.NewCheck("", func(b bool) {
 			if b {
-				set("true")
+				pick("true")
 			} else {
-				set("false")
+				pick("false")
 			}
 		})
 		c.Checked = fd.Value == "true"
@@ -280,6 +304,7 @@ func (a *App) input(fd session.Field, kb *keyboard) fyne.CanvasObject {
 	e.SetPlaceHolder(hint.Placeholder)
 	e.SetValue(fd.Value)
 	e.OnChanged = set
+	e.onBlur = func() { a.showError(path, false) }
 	e.OnSubmitted = func(string) { a.w.Canvas().FocusNext() }
 	if kb != nil {
 		kb.fields = append(kb.fields, e)
@@ -287,8 +312,10 @@ func (a *App) input(fd session.Field, kb *keyboard) fyne.CanvasObject {
 	return e
 }
 
-// showError updates one field's inline message after a change.
-func (a *App) showError(path string) {
+// showError updates one field's inline message; onlyClear (the clerk is
+// still typing) hides it and leaves a new message for when the field is
+// left.
+func (a *App) showError(path string, onlyClear bool) {
 	f := a.s.Form()
 	if f == nil {
 		return
@@ -301,6 +328,10 @@ func (a *App) showError(path string) {
 	}
 	for _, fd := range f.Fields(string(a.t.Lang())) {
 		if fd.Path == path {
+			if onlyClear && fd.Error != "" {
+				lb.Hide() // the old message is stale; the new one waits
+				return
+			}
 			lb.SetText(fd.Error)
 			if fd.Error == "" {
 				lb.Hide()
@@ -321,10 +352,22 @@ func (a *App) afterNext(err error) {
 	if f == nil {
 		return
 	}
-	n, missing := f.Validate(string(a.t.Lang()))
+	lang := string(a.t.Lang())
+	n, missing := f.Validate(lang)
 	switch {
 	case n > 0:
-		a.setMsg(a.T("form.invalid", n))
+		// Name the first field to fix and take the clerk there.
+		msg := a.T("form.invalid", n)
+		for _, fd := range f.Fields(lang) {
+			if fd.Error != "" {
+				msg = a.T("form.invalid.first", n, fd.Label)
+				a.mu.Lock()
+				a.errFirst = fd.Path
+				a.mu.Unlock()
+				break
+			}
+		}
+		a.setMsg(msg)
 	case len(missing) > 0:
 		a.setMsg(a.T("attach.missing", strings.Join(missing, ", ")))
 	default:
