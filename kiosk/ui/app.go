@@ -314,7 +314,7 @@ func (a *App) screenKey() string {
 	a.mu.Lock()
 	locked := a.locked
 	a.mu.Unlock()
-	return fmt.Sprintf("%s|%d|%s|%v|%t|%s|%t|%s|%t", st, step, s.Problem(), s.Notice(), adding, a.t.Lang(), a.theme.HighContrast, s.Clerk(), locked)
+	return fmt.Sprintf("%s|%d|%s|%v|%t|%s|%t|%s|%t|%t", st, step, s.Problem(), s.Notice(), adding, a.t.Lang(), a.theme.HighContrast, s.Clerk(), locked, s.Overridden())
 }
 
 func (a *App) syncIdle() {

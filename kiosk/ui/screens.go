@@ -18,6 +18,7 @@ import (
 	"motcua/assets"
 	"motcua/cardreader"
 	"motcua/cardreader/cccd"
+	"motcua/internal/vntime"
 	"motcua/kiosk/session"
 )
 
@@ -163,7 +164,7 @@ func (a *App) readFailed() fyne.CanvasObject {
 	return container.NewVBox(layout.NewSpacer(),
 		container.NewCenter(icon("failed", 72)),
 		heading(a.T("error.title")),
-		wrapped(a.T(a.s.Problem())),
+		wrapped(a.problemText(a.s.Problem())),
 		container.NewCenter(container.NewHBox(a.touch(cancel), a.touch(retry))), layout.NewSpacer())
 }
 
@@ -266,6 +267,7 @@ func (a *App) identity() fyne.CanvasObject {
 		badges.Add(container.NewHBox(icon("warning", 20), widget.NewLabel(a.T("badge.mismatch", strings.Join(r.CrossCheck.Mismatches, ", ")))))
 	}
 
+	a.cardNotes(r, badges)
 	cont := a.button(a.T("identity.continue"), theme.NavigateNextIcon(), func() { a.s.Continue() })
 	cont.Importance = widget.HighImportance
 	retry := a.button(a.T("identity.retry"), theme.ViewRefreshIcon(), func() { a.read("") })
@@ -274,7 +276,7 @@ func (a *App) identity() fyne.CanvasObject {
 	if a.s.CanProceed() {
 		actions.Add(a.touch(cont))
 	} else {
-		badges.Add(banner(a.T("identity.blocked"), theme.ColorNameError))
+		badges.Add(banner(a.blockedText(), theme.ColorNameError))
 		if !a.self && a.s.Clerk() != "" {
 			actions.Add(a.touch(a.button(a.T("identity.proceed_anyway"), theme.WarningIcon(), func() { a.s.Override(a.ctx) })))
 		}
@@ -328,4 +330,34 @@ func (a *App) signIn() fyne.CanvasObject {
 	box := container.NewVBox(heading(a.T("counter.signin")), form, msg, go_)
 	a.focusNext = id
 	return container.NewCenter(container.NewGridWrap(fyne.NewSize(420, box.MinSize().Height), box))
+}
+
+// blockedText says why the identity cannot be used and, at the counter,
+// what the clerk can do (the citizen's screen sends them to the counter).
+func (a *App) blockedText() string {
+	if a.self {
+		return a.T("identity.blocked")
+	}
+	return a.T("identity.blocked.counter")
+}
+
+// problemText is a failure message for whoever reads the screen: at the
+// counter a clerk is the reader, so "ask a clerk" becomes what to do.
+func (a *App) problemText(key string) string {
+	if !a.self && a.t.Has(key+".counter") {
+		return a.T(key + ".counter")
+	}
+	return a.T(key)
+}
+
+// cardNotes adds what the clerk must see besides the badge: an expired
+// card, and a manual acceptance (which the audit trail records).
+func (a *App) cardNotes(r *cardreader.Reading, box *fyne.Container) {
+	c := r.Citizen
+	if !c.NoExpiry && c.ExpiryDate.Year > 0 && c.ExpiryDate.Before(vntime.Today(a.s.Now())) {
+		box.Add(banner(a.T("identity.expired", c.ExpiryDate.String()), theme.ColorNameWarning))
+	}
+	if a.s.Overridden() {
+		box.Add(banner(a.T("identity.overridden", a.s.Clerk()), theme.ColorNameWarning))
+	}
 }
