@@ -127,7 +127,7 @@ func (a *App) procButton(p *catalog.Procedure, lang string) fyne.CanvasObject {
 	if p.Days > 0 {
 		days = " · " + a.T("procedure.days", p.Days)
 	}
-	b := a.button(p.Name.In(lang)+days, nil, func() { a.s.Choose(p) })
+	b := a.button(p.Name.In(lang)+days+" · "+a.feeText(p), nil, func() { a.s.Choose(p) })
 	b.Alignment = widget.ButtonAlignLeading
 	a.pick.procs = append(a.pick.procs, p)
 	a.pick.btns = append(a.pick.btns, b)
@@ -415,7 +415,8 @@ func (a *App) review() fyne.CanvasObject {
 	}
 	lang := string(a.t.Lang())
 	rows := []fyne.CanvasObject{widget.NewLabel(a.T("review.procedure")),
-		widget.NewLabelWithStyle(f.Procedure().Name.In(lang), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})}
+		widget.NewLabelWithStyle(f.Procedure().Name.In(lang), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabel(a.T("review.fee")), widget.NewLabelWithStyle(a.feeText(f.Procedure()), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})}
 	for _, fd := range f.Fields(lang) {
 		if fd.Value == "" {
 			continue
@@ -515,4 +516,29 @@ func optionLabel(fd session.Field) string {
 		}
 	}
 	return fd.Value
+}
+
+// feeText is what the citizen pays for p: "Lệ phí: 50.000 đồng", or
+// "Miễn phí" (with the catalog's note when it has one).
+func (a *App) feeText(p *catalog.Procedure) string {
+	if p.Fee.AmountVND <= 0 {
+		if n := p.Fee.Note.In(string(a.t.Lang())); n != "" {
+			return a.T("procedure.fee.free") + " (" + n + ")"
+		}
+		return a.T("procedure.fee.free")
+	}
+	return a.T("procedure.fee", groupVND(p.Fee.AmountVND))
+}
+
+// groupVND writes an amount the Vietnamese way: 1.500.000.
+func groupVND(n int) string {
+	s := fmt.Sprint(n)
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"motcua/internal/vntime"
+	"motcua/kiosk/catalog"
 	"motcua/kiosk/pdfdoc"
 	"motcua/kiosk/printing"
 	"motcua/kiosk/receipt"
@@ -99,6 +100,9 @@ func (a *App) Slip(r *receipt.Receipt) fyne.CanvasObject {
 		}
 	}
 	kv("receipt.procedure", r.ProcedureName)
+	if p, ok := a.procedureOf(r); ok {
+		kv("review.fee", a.feeText(p))
+	}
 	kv("receipt.received", r.ReceivedAt.In(vntime.Zone).Format("15:04 02/01/2006"))
 	if !r.Due.IsZero() {
 		kv("receipt.appointment", r.Due.String())
@@ -303,4 +307,13 @@ func (a *App) localSlip(r *receipt.Receipt) *receipt.Receipt {
 		c.Linked[i].ProcedureName = tr(c.Linked[i].ProcedureName)
 	}
 	return &c
+}
+
+// procedureOf finds the catalog entry a receipt is for (its national code
+// or slug).
+func (a *App) procedureOf(r *receipt.Receipt) (*catalog.Procedure, bool) {
+	if a.s.Catalog() == nil || r.ProcedureCode == "" {
+		return nil, false
+	}
+	return a.s.Catalog().Lookup(r.ProcedureCode)
 }
