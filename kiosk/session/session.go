@@ -662,6 +662,18 @@ func (s *Session) SetAttachment(key string, have bool) {
 	s.mu.Unlock()
 }
 
+// AttachFile puts a document's file (a scanned part's PDF) on the
+// checklist line key, replacing what was there; nil data removes it.
+func (s *Session) AttachFile(key, name, mediaType string, data []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.lastTouch = s.cfg.Now()
+	if s.form == nil {
+		return fmt.Errorf("%w: no form", ErrState)
+	}
+	return s.form.AttachFile(key, name, mediaType, data)
+}
+
 // Next moves forward: form → attachments → review. It validates first and
 // returns ErrInvalid or ErrMissing (with the state unchanged) when the step
 // is not complete.

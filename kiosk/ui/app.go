@@ -44,6 +44,9 @@ type Options struct {
 	// The slip is the session's own (it still names the citizen when the
 	// store has already deleted the personal data).
 	Print func(slip receipt.Receipt, counter bool, update func(printing.Update))
+	// Sources are where the attachments step gets documents from (the
+	// scanner, a camera frame, a file).
+	Sources Sources
 	// Ticks is how often the idle timer and the counter panel refresh; zero
 	// means once a second. Tests drive Tick themselves and pass a negative
 	// value to start no goroutine.
@@ -93,7 +96,8 @@ type App struct {
 	wedge    []rune            // what a QR wedge typed with no field focused
 	scroll   *container.Scroll // the form's scroller, to bring a focused field into view
 	pick     pickList
-	errFirst string // path of the first field in error, to focus on the redraw          // the picker's buttons, one highlighted
+	errFirst string // path of the first field in error, to focus on the redraw
+	docs     docs   // the visit's scanned pages, dropped when it ends          // the picker's buttons, one highlighted
 }
 
 // New builds the kiosk's screens into w and starts following the session.
@@ -281,6 +285,7 @@ func (a *App) syncLocked() {
 			a.mu.Lock()
 			a.procQ = "" // a new visit starts with an empty search
 			a.mu.Unlock()
+			a.docs.wipe() // page images go with the visit (idle wipe too)
 			if a.self {
 				a.dropSpool()
 			}

@@ -384,25 +384,14 @@ func (a *App) attachments() fyne.CanvasObject {
 	lang := string(a.t.Lang())
 	box := container.NewVBox()
 	for _, at := range f.Attachments(lang) {
-		key := at.Key
-		kind := a.T("attach.copy")
-		if at.Original {
-			kind = a.T("attach.original")
-		}
-		text := fmt.Sprintf("%s (%s", at.Name, kind)
-		if at.Count > 1 {
-			text += fmt.Sprintf(" × %d", at.Count)
-		}
-		if at.Required {
-			text += ", " + a.T("attach.required")
-		}
-		text += ")"
-		c := widget.NewCheck(text, func(b bool) { a.s.Touch(); a.s.SetAttachment(key, b) })
-		c.Checked = at.Have
-		box.Add(a.touch(c))
+		box.Add(a.docRow(at))
 	}
 	if m := f.Metrics(); m.ChipVerified && !m.IDPapersAsked {
 		box.Add(banner(a.T("attach.noid"), theme.ColorNameSuccess))
+	}
+	// The originals go back: since October 2025 the scan is the dossier.
+	if !a.self {
+		box.Add(banner(a.T("scan.returnoriginal"), theme.ColorNameWarning))
 	}
 	next := a.button(a.T("nav.next"), theme.NavigateNextIcon(), a.next)
 	return container.NewBorder(heading(a.T("attach.title")), a.nav(true, next), nil, nil, container.NewVScroll(box))
