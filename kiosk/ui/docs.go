@@ -91,15 +91,18 @@ func (d *docs) wipe() {
 	d.mu.Unlock()
 }
 
-// Pages returns the page count of the document on checklist line key (for
-// tests and the screenshots).
-func (a *App) Pages(key string) int {
+// Document returns what the attachments step holds for checklist line
+// key: its page count, the part made of them, and whether work is still
+// under way (for tests and the screenshots).
+func (a *App) Document(key string) (pages int, part docpart.Part, busy bool) {
+	a.syncMu.Lock()
+	defer a.syncMu.Unlock()
 	a.docs.mu.Lock()
 	defer a.docs.mu.Unlock()
 	if s, ok := a.docs.all[key]; ok {
-		return len(s.pages) + s.pdfPages
+		return len(s.pages) + s.pdfPages, s.part, s.busy
 	}
-	return 0
+	return 0, docpart.Part{}, false
 }
 
 // docRow draws one document: its name, the three sources, then a

@@ -48,6 +48,7 @@ type kitOpts struct {
 	portalDown bool
 	idle       time.Duration
 	now        func() time.Time
+	sources    ui.Sources
 }
 
 type kit struct {
@@ -81,7 +82,7 @@ func newKit(t testing.TB, o kitOpts) *kit {
 	w := test.NewWindow(nil)
 	w.Resize(fyne.NewSize(1280, 800))
 	k.w = w
-	k.app = ui.New(w, ui.Options{Session: k.rig.Session, Text: i18n.Default(), AdminPIN: "2468", SaveDir: k.dir, Ticks: -1,
+	k.app = ui.New(w, ui.Options{Session: k.rig.Session, Text: i18n.Default(), AdminPIN: "2468", SaveDir: k.dir, Ticks: -1, Sources: o.sources,
 		CheckClerk: func(id, pin string) bool { return id == "CB-01" && pin == "1357" },
 		OnExit:     func() { k.exits.Add(1) }})
 	t.Cleanup(func() { k.app.Close(); w.Close() })
