@@ -13,6 +13,7 @@ import (
 	"motcua/assets"
 	kapp "motcua/kiosk/app"
 	"motcua/kiosk/config"
+	"motcua/kiosk/scanner"
 	"motcua/kiosk/session"
 	"motcua/kiosk/ui"
 )
@@ -121,7 +122,7 @@ func buildParts(ctx context.Context, g *guiFlags) (*kioskParts, error) {
 	}
 	p := &kioskParts{k: k, full: g.fullscreen || c.Mode == session.SelfService}
 	p.opts = ui.Options{Session: k.Session, Text: k.Text, AdminPIN: c.AdminPIN, SaveDir: c.ReceiptsDir(), CheckClerk: c.Clerks.Check,
-		Print: printAction(ctx, k)}
+		Print: printAction(ctx, k), Sources: docSources(c)}
 	return p, nil
 }
 
@@ -160,4 +161,14 @@ func runGUI(ctx context.Context, e *env, args []string) error {
 	})
 	w.ShowAndRun()
 	return nil
+}
+
+// docSources is where the attachments step gets documents: the configured
+// SANE scanner (unless "none"), the camera's frame file, a file dialog.
+func docSources(c kapp.Config) ui.Sources {
+	src := ui.Sources{CameraFrame: c.CameraFrame, Scan: scanner.Options{Device: c.Scanner, DPI: 200}}
+	if c.Scanner != "none" {
+		src.Scanner = &scanner.SANE{}
+	}
+	return src
 }

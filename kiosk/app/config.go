@@ -110,6 +110,10 @@ type Config struct {
 	// ReceiptPaper the receipt's layout (A4, A5 or roll80).
 	Printer      string
 	ReceiptPaper pdfdoc.Paper
+	// Scanner is the SANE device for the attachments step ("" the first
+	// found, "none" no scanner); CameraFrame the document camera's frame
+	// file ("" asks for a file).
+	Scanner, CameraFrame string
 
 	// Sync tunes the worker's timings (zero values take its defaults);
 	// Build sets its Store and Client.
@@ -133,7 +137,7 @@ func FromConfig(c config.Config) (Config, error) {
 	out := Config{Profile: c.Profile, Mode: session.Mode(c.Mode), DataDir: c.DataDir, KeyPath: c.KeyPath(),
 		PortalURL: c.PortalURL, Token: c.Token, KioskID: c.KioskID, CounterID: c.CounterID,
 		AgencyName: c.AgencyName, AdminPIN: c.AdminPIN, IdleWipe: time.Duration(c.IdleWipeS) * time.Second,
-		Printer: c.Printer}
+		Printer: c.Printer, Scanner: c.Scanner, CameraFrame: c.CameraFrame}
 	if paper, err := pdfdoc.ParsePaper(c.ReceiptPaper); err != nil {
 		bad("receiptPaper", "%v", err)
 	} else {

@@ -48,6 +48,13 @@ type Config struct {
 	// ReceiptPaper is the receipt's layout: "A4", "A5" or "roll80" (an
 	// 80 mm kiosk receipt printer).
 	ReceiptPaper string `json:"receiptPaper"`
+	// Scanner is the SANE device the attachments step scans with (e.g.
+	// "genesys:libusb:001:004"; `kiosk scan --list` names them): "" is the
+	// first one SANE finds, "none" hides "Quét" on a kiosk without one.
+	Scanner string `json:"scanner"`
+	// CameraFrame is the file a document camera writes its last frame to;
+	// "" makes "Chụp" ask for an image file.
+	CameraFrame string `json:"cameraFrame"`
 }
 
 // Default returns settings that work out of the box on a developer machine:
