@@ -70,7 +70,11 @@ func (a *App) screen() fyne.CanvasObject {
 }
 
 func banner(text string, c fyne.ThemeColorName) fyne.CanvasObject {
-	bg := canvas.NewRectangle(theme.Color(c))
+	// A light tint of the status colour with a strong edge: the text keeps
+	// the normal foreground colour, which reads on it at AA.
+	bg := canvas.NewRectangle(tint(theme.Color(c), theme.Color(theme.ColorNameBackground)))
+	bg.StrokeColor = theme.Color(c)
+	bg.StrokeWidth = 2
 	bg.CornerRadius = 4
 	l := widget.NewLabelWithStyle(text, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	l.Wrapping = fyne.TextWrapWord
