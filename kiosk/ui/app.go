@@ -113,9 +113,7 @@ func New(w fyne.Window, o Options) *App {
 	var center fyne.CanvasObject = a.body
 	if !a.self {
 		a.panel = newCounterPanel(a)
-		split := container.NewHSplit(a.body, a.panel.root)
-		split.Offset = 0.72
-		center = split
+		center = container.New(&sideLayout{}, a.body, a.panel.root)
 	}
 	a.root = container.NewBorder(a.top, nil, nil, nil, center)
 	w.SetContent(a.root)
@@ -362,7 +360,11 @@ func (a *App) buildTop() {
 	if a.self {
 		mode = a.T("mode.self")
 	}
-	objs := []fyne.CanvasObject{logo, title, widget.NewLabel("· " + mode), layout.NewSpacer()}
+	objs := []fyne.CanvasObject{logo, title}
+	if a.self {
+		objs = append(objs, widget.NewLabel("· "+mode))
+	}
+	objs = append(objs, layout.NewSpacer())
 	if a.self {
 		objs = append(objs, a.button(a.T("admin.contrast"), theme.ColorPaletteIcon(), a.ToggleContrast))
 	} else {
@@ -376,7 +378,7 @@ func (a *App) buildTop() {
 		if st.Online {
 			state = a.T("counter.online")
 		}
-		objs = append(objs, container.NewCenter(dot), widget.NewLabel(state), widget.NewLabel(a.T("counter.queue", st.Queued)))
+		objs = append(objs, container.NewCenter(dot), widget.NewLabel(state+" · "+a.T("counter.queue", st.Queued)))
 		if c := a.s.Clerk(); c != "" && !a.blocked() {
 			objs = append(objs, widget.NewLabel(a.T("counter.signedin", c)),
 				widget.NewButtonWithIcon(a.T("lock.button"), theme.VisibilityOffIcon(), a.Lock),
@@ -579,3 +581,37 @@ func (a *App) showAdmin() {
 
 // SetLang switches the screens to lang (the top bar's switch does the same).
 func (a *App) SetLang(l i18n.Lang) { a.t.SetLang(l) }
+
+// sideLayout puts the counter's dossier list beside the screen on wide
+// windows and drops it below SideMinWidth, where the form needs the room
+// (a 1024×768 counter PC).
+type sideLayout struct{}
+
+// SideMinWidth is the narrowest window that still shows the side list.
+const SideMinWidth = 1200
+
+// Layout implements fyne.Layout: objs are the screen and the side list.
+func (l *sideLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	body, side := objs[0], objs[1]
+	body.Move(fyne.NewPos(0, 0))
+	if size.Width < SideMinWidth {
+		side.Hide()
+		body.Resize(size)
+		return
+	}
+	side.Show()
+	sw := min(size.Width*0.26, 420)
+	body.Resize(fyne.NewSize(size.Width-sw, size.Height))
+	side.Move(fyne.NewPos(size.Width-sw, 0))
+	side.Resize(fyne.NewSize(sw, size.Height))
+}
+
+// MinSize implements fyne.Layout: the screen's own (the list can go).
+func (l *sideLayout) MinSize(objs []fyne.CanvasObject) fyne.Size { return objs[0].MinSize() }
+
+// SideShown reports whether the counter's dossier list is on screen.
+func (a *App) SideShown() bool {
+	a.syncMu.Lock()
+	defer a.syncMu.Unlock()
+	return a.panel != nil && a.panel.root.Visible()
+}

@@ -127,7 +127,15 @@ func (a *App) procButton(p *catalog.Procedure, lang string) fyne.CanvasObject {
 	if p.Days > 0 {
 		days = " · " + a.T("procedure.days", p.Days)
 	}
-	b := a.button(p.Name.In(lang)+days+" · "+a.feeText(p), nil, func() { a.s.Choose(p) })
+	// Buttons do not wrap: break a long name into lines so the list never
+	// widens the window (a self-service screen at 1024 px).
+	width := 90
+	if a.self {
+		width = 56
+	}
+	facts := strings.TrimPrefix(days+" · "+a.feeText(p), " · ")
+	label := strings.Join(append(lines(p.Name.In(lang), width), lines(facts, width+20)...), "\n")
+	b := a.button(label, nil, func() { a.s.Choose(p) })
 	b.Alignment = widget.ButtonAlignLeading
 	a.pick.procs = append(a.pick.procs, p)
 	a.pick.btns = append(a.pick.btns, b)

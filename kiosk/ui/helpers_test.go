@@ -68,9 +68,10 @@ func button(t *testing.T, a *ui.App, label string) *widget.Button {
 	var found, exact *widget.Button
 	a.Inspect(func(c fyne.Canvas) {
 		for _, o := range objects(c) {
-			if b, ok := o.(*widget.Button); ok && b.Visible() && strings.Contains(b.Text, label) && !b.Disabled() {
+			// Long labels are broken into lines (procedure names).
+			if b, ok := o.(*widget.Button); ok && b.Visible() && strings.Contains(strings.ReplaceAll(b.Text, "\n", " "), label) && !b.Disabled() {
 				found = b
-				if b.Text == label && exact == nil {
+				if strings.ReplaceAll(b.Text, "\n", " ") == label && exact == nil {
 					exact = b
 				}
 			}
