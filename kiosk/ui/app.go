@@ -96,8 +96,10 @@ type App struct {
 	wedge    []rune            // what a QR wedge typed with no field focused
 	scroll   *container.Scroll // the form's scroller, to bring a focused field into view
 	pick     pickList
-	errFirst string // path of the first field in error, to focus on the redraw
-	docs     docs   // the visit's scanned pages, dropped when it ends          // the picker's buttons, one highlighted
+	errFirst string            // path of the first field in error, to focus on the redraw
+	docs     docs              // the visit's scanned pages, dropped when it ends
+	help     *widget.Label     // the form's help line (the focused field's)
+	helps    map[string]string // help text by field path          // the picker's buttons, one highlighted
 }
 
 // New builds the kiosk's screens into w and starts following the session.

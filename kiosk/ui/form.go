@@ -169,20 +169,34 @@ func (a *App) formScreen() fyne.CanvasObject {
 		kb = newKeyboard(a, false)
 		a.kb = kb
 	}
-	box := container.NewVBox()
+	g := newGrid()
 	section, person := "", ""
 	var first fyne.Focusable
-	for _, fd := range f.Fields(lang) {
+	fields := f.Fields(lang)
+	help := wrapped("")
+	help.Importance = widget.LowImportance
+	a.mu.Lock()
+	a.help = help
+	a.helps = map[string]string{}
+	a.mu.Unlock()
+	for i, fd := range fields {
 		if fd.Section != section {
 			section = fd.Section
-			box.Add(heading(section))
+			g.span(heading(section))
 		}
 		if fd.Person != person {
 			person = fd.Person
 			if person != "" {
-				box.Add(widget.NewLabelWithStyle(person, fyne.TextAlignLeading, fyne.TextStyle{Bold: true, Italic: true}))
+				g.span(widget.NewLabelWithStyle(person, fyne.TextAlignLeading, fyne.TextStyle{Bold: true, Italic: true}))
+				// One provenance line for the person, not one per field.
+				if p := a.blockProvenance(fields[i:]); p != "" {
+					mark := wrapped(p)
+					mark.Importance = widget.LowImportance
+					g.span(mark)
+				}
 			}
 		}
+		a.helps[fd.Path] = fd.Help
 		label := fd.Label
 		if fd.Required {
 			label += " *"
@@ -204,9 +218,15 @@ func (a *App) formScreen() fyne.CanvasObject {
 		} else if fd.Locked {
 			val := widget.NewLabelWithStyle(optionLabel(fd), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 			val.Wrapping = fyne.TextWrapWord
-			mark := widget.NewLabel(a.provenanceText(fd.Provenance))
-			mark.Importance = widget.LowImportance
-			input = container.NewBorder(nil, nil, icon("lock", 18), nil, container.NewVBox(val, mark))
+			// The lock is a narrow column; the person's line says why.
+			var mark fyne.CanvasObject = icon("lock", 18)
+			if fd.Person == "" {
+				why := widget.NewLabel(a.provenanceText(fd.Provenance))
+				why.Importance = widget.LowImportance
+				val = widget.NewLabelWithStyle(optionLabel(fd)+" — "+why.Text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+				val.Wrapping = fyne.TextWrapWord
+			}
+			input = container.NewBorder(nil, nil, nil, mark, val)
 		} else {
 			input = a.input(fd, kb)
 			if foc, ok := input.(fyne.Focusable); ok && (first == nil || goTo) {
@@ -226,8 +246,11 @@ func (a *App) formScreen() fyne.CanvasObject {
 		if n := a.addressNote(fd); n != nil {
 			input = container.NewVBox(input, n)
 		}
-		box.Add(container.New(layout.NewFormLayout(), widget.NewLabel(label), container.NewVBox(input, errLb)))
+		lb := widget.NewLabel(label)
+		lb.Wrapping = fyne.TextWrapWord
+		g.row(lb, container.NewVBox(input, errLb))
 	}
+	box := container.NewVBox(g.container())
 	// A second person joins by tapping their card.
 	slots := container.NewVBox()
 	if a.s.Adding() {
@@ -250,9 +273,9 @@ func (a *App) formScreen() fyne.CanvasObject {
 	box.Add(slots)
 	title := heading(f.Procedure().Name.In(lang))
 	next := a.button(a.T("nav.next"), theme.NavigateNextIcon(), a.next)
-	bottom := a.nav(true, next)
+	bottom := container.NewVBox(help, a.nav(true, next))
 	if kb != nil {
-		bottom = container.NewVBox(kb.root, bottom)
+		bottom = container.NewVBox(help, kb.root, a.nav(true, next))
 	}
 	if first != nil && !a.self {
 		a.focusNext = first
@@ -411,20 +434,40 @@ func (a *App) review() fyne.CanvasObject {
 		return a.welcome()
 	}
 	lang := string(a.t.Lang())
-	rows := []fyne.CanvasObject{widget.NewLabel(a.T("review.procedure")),
-		widget.NewLabelWithStyle(f.Procedure().Name.In(lang), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		widget.NewLabel(a.T("review.fee")), widget.NewLabelWithStyle(a.feeText(f.Procedure()), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})}
-	for _, fd := range f.Fields(lang) {
+	// The form's own grid, section by section, each with "sửa" back to it.
+	g := newGrid()
+	g.row(widget.NewLabel(a.T("review.procedure")),
+		widget.NewLabelWithStyle(f.Procedure().Name.In(lang), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	g.row(widget.NewLabel(a.T("review.fee")), widget.NewLabelWithStyle(a.feeText(f.Procedure()), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	section, person := "\x00", ""
+	fields := f.Fields(lang)
+	for i, fd := range fields {
+		if fd.Section != section {
+			section, person = fd.Section, ""
+			path := fd.Path
+			for _, e := range fields[i:] {
+				if e.Section != section {
+					break
+				}
+				if !e.Locked && e.Type.Leaf() {
+					path = e.Path // the cursor goes to the first field to type
+					break
+				}
+			}
+			edit := a.button(a.T("review.edit"), theme.DocumentCreateIcon(), func() { a.editAt(path) })
+			edit.Importance = widget.LowImportance
+			g.span(container.NewBorder(nil, nil, nil, a.touch(edit), heading(section)))
+		}
+		if fd.Person != person {
+			person = fd.Person
+			if person != "" {
+				g.span(widget.NewLabelWithStyle(person, fyne.TextAlignLeading, fyne.TextStyle{Bold: true, Italic: true}))
+			}
+		}
 		if fd.Value == "" {
 			continue
 		}
-		v := optionLabel(fd)
-		lb := fd.Label
-		if fd.Person != "" {
-			lb = fd.Person + " — " + lb
-		}
-		val := wrapped(v)
-		rows = append(rows, wrapped(lb), val)
+		g.row(wrapped(fd.Label), wrapped(optionLabel(fd)))
 	}
 	var have []string
 	for _, at := range f.Attachments(lang) {
@@ -433,7 +476,7 @@ func (a *App) review() fyne.CanvasObject {
 		}
 	}
 	if len(have) > 0 {
-		rows = append(rows, widget.NewLabel(a.T("review.attachments")), wrapped(strings.Join(have, "; ")))
+		g.row(widget.NewLabel(a.T("review.attachments")), wrapped(strings.Join(have, "; ")))
 	}
 	submit := a.button(a.T("review.submit"), theme.MailSendIcon(), a.submit)
 	submit.Importance = widget.HighImportance
@@ -448,7 +491,17 @@ func (a *App) review() fyne.CanvasObject {
 	if p := a.s.Problem(); p != "" {
 		top = container.NewVBox(top, banner(a.T(p), theme.ColorNameError))
 	}
-	return container.NewBorder(top, bottom, nil, nil, container.NewVScroll(container.New(layout.NewFormLayout(), rows...)))
+	return container.NewBorder(top, bottom, nil, nil, container.NewVScroll(g.container()))
+}
+
+// editAt goes from the review back to the form with the cursor in the
+// field at path (the first of the section whose "sửa" was pressed).
+func (a *App) editAt(path string) {
+	a.mu.Lock()
+	a.errFirst = path
+	a.mu.Unlock()
+	a.s.Back(a.ctx) // review → attachments
+	a.s.Back(a.ctx) // attachments → form
 }
 
 // pickList is the picker's result buttons; the highlighted one is what
@@ -538,4 +591,30 @@ func groupVND(n int) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// blockProvenance is the one line a person block gets about where its
+// locked values came from ("from the chip: not editable"), from the fields
+// of the block (fields starts at its first one).
+func (a *App) blockProvenance(fields []session.Field) string {
+	person := fields[0].Person
+	for _, fd := range fields {
+		if fd.Person != person {
+			break
+		}
+		if fd.Locked {
+			return a.provenanceText(fd.Provenance)
+		}
+	}
+	return ""
+}
+
+// showHelp shows the catalog's help of the field that has the focus.
+func (a *App) showHelp(path string) {
+	a.mu.Lock()
+	lb, text := a.help, a.helps[path]
+	a.mu.Unlock()
+	if lb != nil {
+		lb.SetText(text)
+	}
 }

@@ -26,6 +26,7 @@ func (a *App) field(path string) *TextField {
 		a.target = f
 		a.mu.Unlock()
 		a.reveal(f)
+		a.showHelp(f.path)
 	})
 	f.Scroll = container.ScrollNone
 	f.keys = a.fieldKey
