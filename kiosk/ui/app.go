@@ -512,7 +512,7 @@ func (a *App) ctrlEnter() {
 	case session.StateIdentity, session.StateForm, session.StateAttachments:
 		a.next()
 	case session.StateReceipt:
-		a.s.Finish()
+		a.finish()
 	}
 }
 
@@ -571,7 +571,7 @@ func (a *App) showAdmin() {
 			a.o.OnExit()
 		}
 	})
-	cancel := a.button(a.T("nav.back"), theme.CancelIcon(), func() { pop.Hide() })
+	cancel := a.button(a.keyLabel("nav.back"), theme.CancelIcon(), func() { pop.Hide() })
 	kb := newKeyboard(a, true)
 	kb.direct = pin
 	pop = widget.NewModalPopUp(container.NewVBox(
@@ -616,4 +616,29 @@ func (a *App) SideShown() bool {
 	a.syncMu.Lock()
 	defer a.syncMu.Unlock()
 	return a.panel != nil && a.panel.root.Visible()
+}
+
+// finish ends the visit from the receipt. The rating is the citizen's, on
+// the kiosk: at the counter the clerk's own screen never asks for it.
+func (a *App) finish() {
+	a.s.Finish()
+	if !a.self {
+		go a.s.Rate(a.ctx, 0) // no score: nothing is recorded; the visit is wiped
+	}
+}
+
+// keyLabel is a button's text with its key hint ("Quay lại (Esc)") at the
+// counter, and without it on the kiosk's touch screen, which has no keys.
+func (a *App) keyLabel(key string) string {
+	s := a.T(key)
+	if !a.self {
+		return s
+	}
+	if i := strings.LastIndex(s, " ("); i > 0 && strings.HasSuffix(s, ")") {
+		hint := s[i+2 : len(s)-1]
+		if strings.Contains(hint, "Esc") || strings.Contains(hint, "Ctrl") || strings.HasPrefix(hint, "F") {
+			return s[:i]
+		}
+	}
+	return s
 }

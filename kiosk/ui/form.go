@@ -55,7 +55,7 @@ func (f *TextField) FocusGained() {
 func (a *App) nav(back bool, next *widget.Button) fyne.CanvasObject {
 	row := container.NewHBox()
 	if back {
-		row.Add(a.touch(a.button(a.T("nav.back"), theme.NavigateBackIcon(), func() { a.s.Back(a.ctx) })))
+		row.Add(a.touch(a.button(a.keyLabel("nav.back"), theme.NavigateBackIcon(), func() { a.s.Back(a.ctx) })))
 	}
 	row.Add(a.touch(a.button(a.T("nav.cancel"), theme.CancelIcon(), a.cancelVisit)))
 	row.Add(layout.NewSpacer())
@@ -281,6 +281,7 @@ func (a *App) formScreen() fyne.CanvasObject {
 		a.focusNext = first
 	}
 	sc := container.NewVScroll(box)
+	sc.OnScrolled = func(fyne.Position) { a.s.Touch() } // reading the form is activity
 	a.mu.Lock()
 	a.scroll = sc
 	a.mu.Unlock()
@@ -478,15 +479,12 @@ func (a *App) review() fyne.CanvasObject {
 	if len(have) > 0 {
 		g.row(widget.NewLabel(a.T("review.attachments")), wrapped(strings.Join(have, "; ")))
 	}
-	submit := a.button(a.T("review.submit"), theme.MailSendIcon(), a.submit)
+	submit := a.button(a.keyLabel("review.submit"), theme.MailSendIcon(), a.submit)
 	submit.Importance = widget.HighImportance
 	// Submit sits in the middle, not where Next was on the two screens
 	// before: clicking on through the steps cannot skip the review.
 	nav := a.nav(true, nil)
 	bottom := container.NewBorder(nil, nil, nil, nav, container.NewCenter(a.touch(submit)))
-	if !a.self {
-		bottom = container.NewBorder(nil, nil, nil, nav, container.NewCenter(container.NewHBox(a.touch(submit), widget.NewLabel(a.T("review.submit.key")))))
-	}
 	top := fyne.CanvasObject(heading(a.T("review.title")))
 	if p := a.s.Problem(); p != "" {
 		top = container.NewVBox(top, banner(a.T(p), theme.ColorNameError))

@@ -246,7 +246,7 @@ func (a *App) receiptScreen() fyne.CanvasObject {
 			status.SetText(a.T("receipt.saved", filepath.Base(path)))
 		})
 	}
-	done := a.button(a.T("receipt.done"), theme.ConfirmIcon(), func() { a.s.Finish() })
+	done := a.button(a.T("receipt.done"), theme.ConfirmIcon(), a.finish)
 	done.Importance = widget.HighImportance
 	actions := container.NewHBox(layout.NewSpacer(), a.touch(print), a.touch(done))
 	return container.NewBorder(heading(a.T("receipt.title")), container.NewVBox(status, actions), nil, nil,

@@ -53,6 +53,9 @@ func (a *App) screen() fyne.CanvasObject {
 		body = a.receiptScreen()
 	case session.StateRating:
 		body = a.rating()
+		if !a.self {
+			body = a.welcome() // for the instant before the wipe
+		}
 	default:
 		body = widget.NewLabel(a.s.State().String())
 	}
@@ -130,6 +133,10 @@ func (a *App) welcome() fyne.CanvasObject {
 		objs = append(objs, attract)
 	}
 	objs = append(objs, container.NewCenter(a.touch(read)), container.NewCenter(container.NewGridWrap(fyne.NewSize(420, qr.MinSize().Height), qr)), layout.NewSpacer())
+	if a.self {
+		// Touch anywhere starts: the whole screen is the button.
+		return container.NewStack(newTapArea(func() { a.s.Touch(); a.read("") }), container.NewVBox(objs...))
+	}
 	return container.NewVBox(objs...)
 }
 

@@ -267,8 +267,6 @@ func TestCounterPanelAndIndicators(t *testing.T) {
 	waitFor(t, a, session.StateReceipt)
 	code := a.Session().Receipt().Code
 	tap(t, a, "Xong")
-	waitFor(t, a, session.StateRating)
-	tap(t, a, "Bỏ qua")
 	waitFor(t, a, session.StateWelcome)
 	a.Poll()
 	waitText(t, a, code)
