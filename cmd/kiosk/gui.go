@@ -15,7 +15,9 @@ import (
 	"motcua/kiosk/config"
 	"motcua/kiosk/scanner"
 	"motcua/kiosk/session"
+	"motcua/kiosk/session/adapt"
 	"motcua/kiosk/ui"
+	"motcua/seeds"
 )
 
 // This file is the only place that imports fyne.io/fyne/v2/app: the screens
@@ -122,7 +124,7 @@ func buildParts(ctx context.Context, g *guiFlags) (*kioskParts, error) {
 	}
 	p := &kioskParts{k: k, full: g.fullscreen || c.Mode == session.SelfService}
 	p.opts = ui.Options{Session: k.Session, Text: k.Text, AdminPIN: c.AdminPIN, SaveDir: c.ReceiptsDir(), CheckClerk: c.Clerks.Check,
-		Print: printAction(ctx, k), Sources: docSources(c)}
+		Print: printAction(ctx, k), Sources: docSources(c), Tester: testerMenu(c, k.Card)}
 	return p, nil
 }
 
@@ -171,4 +173,19 @@ func docSources(c kapp.Config) ui.Sources {
 		src.Scanner = &scanner.SANE{}
 	}
 	return src
+}
+
+// testerMenu lets a development build place any shipped card on the
+// simulated reader (a second person's card for marriage, a guest's stay);
+// production builds and real readers get none.
+func testerMenu(c kapp.Config, card session.CardSource) *ui.Tester {
+	sim, ok := card.(*adapt.SimCard)
+	if !ok || c.Profile == config.Production {
+		return nil
+	}
+	return &ui.Tester{Cards: seeds.Names(), Place: func(name string) {
+		if path, err := seeds.Fixture(name); err == nil {
+			sim.Put(path)
+		}
+	}}
 }

@@ -47,6 +47,8 @@ type Options struct {
 	// Sources are where the attachments step gets documents from (the
 	// scanner, a camera frame, a file).
 	Sources Sources
+	// Tester, in development builds, places cards on the simulated reader.
+	Tester *Tester
 	// Ticks is how often the idle timer and the counter panel refresh; zero
 	// means once a second. Tests drive Tick themselves and pass a negative
 	// value to start no goroutine.
@@ -99,6 +101,7 @@ type App struct {
 	errFirst string            // path of the first field in error, to focus on the redraw
 	docs     docs              // the visit's scanned pages, dropped when it ends
 	help     *widget.Label     // the form's help line (the focused field's)
+	placed   string            // the tester's last card on the simulated reader
 	helps    map[string]string // help text by field path          // the picker's buttons, one highlighted
 }
 
@@ -389,6 +392,16 @@ func (a *App) buildTop() {
 		if !a.blocked() {
 			objs = append(objs, widget.NewButtonWithIcon(a.T("counter.indicators"), theme.InfoIcon(), a.showIndicators))
 		}
+	}
+	if a.o.Tester != nil {
+		a.mu.Lock()
+		placed := a.placed
+		a.mu.Unlock()
+		label := a.T("tester.menu")
+		if placed != "" {
+			label = a.T("tester.placed", placed)
+		}
+		objs = append(objs, widget.NewButtonWithIcon(label, theme.ComputerIcon(), a.showTester))
 	}
 	objs = append(objs, a.button(a.T("lang.switch"), nil, a.toggleLang))
 	if a.self {
