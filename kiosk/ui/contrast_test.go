@@ -49,7 +49,7 @@ func TestContrastFormula(t *testing.T) {
 	// The check bites: Fyne's own light palette fails it, which is why the
 	// kiosk's theme sets these colours.
 	def := theme.DefaultTheme()
-	for _, n := range []fyne.ThemeColorName{theme.ColorNamePlaceHolder, theme.ColorNameWarning, theme.ColorNameSuccess} {
+	for _, n := range []fyne.ThemeColorName{theme.ColorNamePlaceHolder, theme.ColorNameWarning, theme.ColorNameSuccess, theme.ColorNameDisabled} {
 		if r := contrast(def.Color(n, theme.VariantLight), white); r >= 4.5 {
 			t.Errorf("Fyne's default %s is %.2f:1 now: drop the override?", n, r)
 		}
@@ -79,6 +79,7 @@ func TestThemeContrast(t *testing.T) {
 			{"warning text", c(theme.ColorNameWarning), bg},
 			{"success text", c(theme.ColorNameSuccess), bg},
 			{"link", c(theme.ColorNameHyperlink), bg},
+			{"low-importance label", c(theme.ColorNameDisabled), bg},
 			{"error banner", c(theme.ColorNameForeground), tint(c(theme.ColorNameError), bg)},
 			{"warning banner", c(theme.ColorNameForeground), tint(c(theme.ColorNameWarning), bg)},
 			{"success banner", c(theme.ColorNameForeground), tint(c(theme.ColorNameSuccess), bg)},

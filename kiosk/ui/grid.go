@@ -3,7 +3,17 @@ package ui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 )
+
+// natural is the width o takes on one line: a wrapping label's MinSize is
+// one character wide, which would fold the label column to nothing.
+func natural(o fyne.CanvasObject) float32 {
+	if l, ok := o.(*widget.Label); ok && l.Wrapping != fyne.TextWrapOff {
+		return fyne.MeasureText(l.Text, theme.TextSize(), l.TextStyle).Width + 2*theme.InnerPadding()
+	}
+	return o.MinSize().Width
+}
 
 // grid lays a form out as the paper form reads: one label column for the
 // whole form, one value column beside it, and full-width rows (section and
@@ -44,7 +54,7 @@ func (g *grid) labelWidth(objs []fyne.CanvasObject) float32 {
 		if g.full[objs[i]] {
 			continue
 		}
-		w = max(w, objs[i].MinSize().Width)
+		w = max(w, natural(objs[i]))
 		i++ // skip the value
 	}
 	return min(w, maxLabelWidth)
@@ -72,6 +82,8 @@ func (g *grid) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 		o.Resize(fyne.NewSize(lw, o.MinSize().Height))
 		v.Resize(fyne.NewSize(vw, v.MinSize().Height))
 		h := max(o.MinSize().Height, v.MinSize().Height)
+		o.Resize(fyne.NewSize(lw, h))
+		v.Resize(fyne.NewSize(vw, h))
 		o.Move(fyne.NewPos(0, y))
 		v.Move(fyne.NewPos(lw+pad, y))
 		y += h + pad

@@ -42,6 +42,20 @@ func TestFormGrid(t *testing.T) {
 	if len(xs) != 1 {
 		t.Errorf("typed fields start at %d different x: %v", len(xs), xs)
 	}
+	// The label column is as wide as its labels (up to its limit), never
+	// folded to a letter per line.
+	labels := map[string]bool{}
+	for _, fd := range a.Session().Form().Fields("vi") {
+		labels[fd.Label] = true
+		labels[fd.Label+" *"] = true
+	}
+	a.Inspect(func(c fyne.Canvas) {
+		for _, o := range objects(c) {
+			if l, ok := o.(*widget.Label); ok && labels[l.Text] && l.Size().Width < 150 {
+				t.Errorf("the label %q is %v wide", l.Text, l.Size().Width)
+			}
+		}
+	})
 
 	// Two cards read: one "from the chip" line per person, not per field.
 	chipLines := 0

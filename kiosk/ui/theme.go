@@ -28,6 +28,10 @@ func (t *Theme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
 			return color.NRGBA{0x1f, 0x4e, 0x79, 0xff}
 		case theme.ColorNamePlaceHolder:
 			return color.NRGBA{0x5f, 0x5f, 0x5f, 0xff}
+		case theme.ColorNameDisabled:
+			// Also the colour of low-importance labels (provenance lines,
+			// notes): they are read, so they must reach AA too.
+			return color.NRGBA{0x6b, 0x6b, 0x6b, 0xff}
 		case theme.ColorNameError:
 			return color.NRGBA{0xb0, 0x00, 0x20, 0xff}
 		case theme.ColorNameWarning:
