@@ -255,3 +255,35 @@ func TestScreenLock(t *testing.T) {
 	}
 	contains(t, a, k.first.name)
 }
+
+// 17.1: a field taking the focus below the fold is scrolled into view.
+func TestFocusedFieldScrolledIntoView(t *testing.T) {
+	k := newKit(t, kitOpts{mode: session.Counter})
+	a := k.app
+	k.w.Resize(fyne.NewSize(1024, 768))
+	toForm(t, k, "ket-hon")
+	var last *ui.TextField
+	var lastY float32
+	a.Inspect(func(c fyne.Canvas) {
+		for _, o := range objects(c) {
+			if f, ok := o.(*ui.TextField); ok && f.Visible() && f.Path() != "" {
+				if y := f.Position().Y; last == nil || y >= lastY {
+					last, lastY = f, y
+				}
+			}
+		}
+	})
+	if last == nil {
+		t.Fatal("no field")
+	}
+	a.Inspect(func(c fyne.Canvas) { c.Focus(last) })
+	quiet(a)
+	var y, h float32
+	a.Inspect(func(c fyne.Canvas) {
+		y = fyne.CurrentApp().Driver().AbsolutePositionForObject(last).Y
+		h = c.Size().Height
+	})
+	if y < 0 || y+last.Size().Height > h {
+		t.Errorf("the focused field %s is at y=%v in a %v-high window", last.Path(), y, h)
+	}
+}
