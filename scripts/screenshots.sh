@@ -11,5 +11,5 @@ if ! "$bin/kiosk" help | grep -q '^  screenshots '; then
   exit 1
 fi
 case "${LANG:-C}" in C|C.*|POSIX) export LANG=en_US.UTF-8 ;; esac
-xvfb-run -a -s "-screen 0 1280x800x24" "$bin/kiosk" screenshots --out "$out" "$@"
+xvfb-run -a -s "-screen 0 1920x1080x24" "$bin/kiosk" screenshots --out "$out" "$@"
 ls -1 "$out"

@@ -16,9 +16,12 @@ import (
 	kapp "motcua/kiosk/app"
 	"motcua/kiosk/config"
 	"motcua/kiosk/i18n"
+	"motcua/kiosk/scanner"
 	"motcua/kiosk/session"
+	"motcua/kiosk/session/adapt"
 	"motcua/kiosk/ui"
 	"motcua/offline/store"
+	"motcua/seeds"
 )
 
 // This file is the only place that imports fyne.io/fyne/v2/app: the screens
@@ -126,7 +129,7 @@ func buildParts(ctx context.Context, g *guiFlags) (*kioskParts, error) {
 	}
 	p := &kioskParts{k: k, full: g.fullscreen || c.Mode == session.SelfService}
 	p.opts = ui.Options{Session: k.Session, Text: k.Text, AdminPIN: c.AdminPIN, SaveDir: c.ReceiptsDir(), CheckClerk: c.Clerks.Check,
-		Print: printAction(ctx, k)}
+		Print: printAction(ctx, k), Sources: docSources(c), Tester: testerMenu(c, k.Card)}
 	return p, nil
 }
 
@@ -188,4 +191,29 @@ func showStoreError(ctx context.Context, key string) {
 		fyne.Do(a.Quit)
 	}()
 	w.ShowAndRun()
+}
+
+// docSources is where the attachments step gets documents: the configured
+// SANE scanner (unless "none"), the camera's frame file, a file dialog.
+func docSources(c kapp.Config) ui.Sources {
+	src := ui.Sources{CameraFrame: c.CameraFrame, Scan: scanner.Options{Device: c.Scanner, DPI: 200}}
+	if c.Scanner != "none" {
+		src.Scanner = &scanner.SANE{}
+	}
+	return src
+}
+
+// testerMenu lets a development build place any shipped card on the
+// simulated reader (a second person's card for marriage, a guest's stay);
+// production builds and real readers get none.
+func testerMenu(c kapp.Config, card session.CardSource) *ui.Tester {
+	sim, ok := card.(*adapt.SimCard)
+	if !ok || c.Profile == config.Production {
+		return nil
+	}
+	return &ui.Tester{Cards: seeds.Names(), Place: func(name string) {
+		if path, err := seeds.Fixture(name); err == nil {
+			sim.Put(path)
+		}
+	}}
 }

@@ -25,11 +25,13 @@ var screenshotsCommand = &command{name: "screenshots", summary: "render each mai
 
 // shooter drives a real window through the journey and captures it.
 type shooter struct {
-	w    fyne.Window
-	app  *ui.App
-	out  string
-	n    int
-	errs []error
+	w   fyne.Window
+	app *ui.App
+	out string
+	n   int
+	// prefix names the size and language of the shots being taken.
+	prefix string
+	errs   []error
 }
 
 func (s *shooter) settle() {
@@ -50,7 +52,7 @@ func (s *shooter) shot(name string) {
 		}
 	})
 	s.n++
-	path := filepath.Join(s.out, fmt.Sprintf("%02d-%s.png", s.n, name))
+	path := filepath.Join(s.out, fmt.Sprintf("%s%02d-%s.png", s.prefix, s.n, name))
 	if blank(img) {
 		// Mesa's software GL under Xvfb can read back an empty frame
 		// buffer; the X server's copy of the screen is then the picture.
@@ -128,84 +130,141 @@ func runScreenshots(ctx context.Context, e *env, args []string) error {
 
 	script := func() {
 		defer fyne.Do(a.Quit)
-		s := sh.app.Session()
 		bg := context.Background()
-		sh.shot("counter-sign-in")
-		s.SignIn(bg, "CB-01")
-		sh.app.Poll()
-		sh.shot("counter-welcome")
-		s.StartRead(bg, session.ReadRequest{})
-		sh.until(session.StateIdentity)
-		sh.shot("identity-chip-verified")
-		s.Continue()
-		sh.shot("procedure-picker")
-		p, _ := cat.Lookup("ket-hon")
-		s.Choose(p)
-		sim.Put(card("tran-thi-binh"))
-		s.AddPerson(bg, "")
-		for s.Adding() {
-			time.Sleep(10 * time.Millisecond)
+		resize := func(sz fyne.Size) {
+			fyne.DoAndWait(func() { w.Resize(sz) })
+			time.Sleep(300 * time.Millisecond)
 		}
-		sh.shot("form-two-cards-prefilled")
-		demofill.Fill(s, time.Now())
-		s.Next()
-		sh.shot("attachments")
-		s.Next()
-		sh.shot("review")
-		s.Submit(bg)
-		sh.until(session.StateReceipt)
-		sh.shot("receipt")
-		s.Finish()
-		sh.shot("rating")
-		s.Rate(bg, 3)
-		sh.app.Poll()
-		fyne.DoAndWait(func() { sh.app.Key(fyne.KeyF9) })
-		time.Sleep(300 * time.Millisecond)
-		sh.shot("counter-today-and-indicators")
-
-		// A forged chip.
-		fyne.DoAndWait(func() {
-			for _, o := range w.Canvas().Overlays().List() {
-				w.Canvas().Overlays().Remove(o)
+		clearOverlays := func() {
+			fyne.DoAndWait(func() {
+				for _, o := range w.Canvas().Overlays().List() {
+					w.Canvas().Overlays().Remove(o)
+				}
+			})
+		}
+		restart := func(mode session.Mode, sz fyne.Size) *session.Session {
+			fyne.DoAndWait(func() {
+				sh.app.Close()
+				opts.Session = newSession(mode)
+				sh.app = ui.New(w, opts)
+				// The theme grew the old screen for a moment; back to the
+				// size being shot.
+				w.Resize(sz)
+			})
+			return sh.app.Session()
+		}
+		// The counter's journey, a two-card marriage, at one size and
+		// language.
+		counter := func(sz fyne.Size, lang i18n.Lang, prefix string) {
+			text.SetLang(lang)
+			sim.Put(card("nguyen-van-an"))
+			s := restart(session.Counter, sz)
+			sh.prefix, sh.n = prefix, 0
+			sh.shot("counter-sign-in")
+			s.SignIn(bg, "CB-01")
+			sh.app.Poll()
+			sh.shot("counter-welcome")
+			s.StartRead(bg, session.ReadRequest{})
+			sh.until(session.StateIdentity)
+			sh.shot("identity-chip-verified")
+			s.Continue()
+			sh.shot("procedure-picker")
+			p, _ := cat.Lookup("ket-hon")
+			s.Choose(p)
+			sim.Put(card("tran-thi-binh"))
+			s.AddPerson(bg, "")
+			for s.Adding() {
+				time.Sleep(10 * time.Millisecond)
 			}
-		})
-		sim.Put(card("faults/tamper-dg13"))
-		s.StartRead(bg, session.ReadRequest{})
-		sh.until(session.StateIdentity)
-		sh.shot("identity-failed-passive-auth")
-		s.Wipe(bg, session.WipeCancel)
+			sh.shot("form-two-cards-prefilled")
+			s.Next()
+			sh.shot("form-errors")
+			demofill.Fill(s, time.Now())
+			s.Next()
+			sh.shot("attachments")
+			for _, at := range s.Form().Attachments(string(lang)) {
+				s.SetAttachment(at.Key, true)
+			}
+			s.Next()
+			sh.shot("review")
+			s.Submit(bg)
+			sh.until(session.StateReceipt)
+			sh.shot("receipt")
+			fyne.DoAndWait(func() { sh.app.Key(fyne.KeyF9) })
+			time.Sleep(300 * time.Millisecond)
+			sh.shot("counter-today-and-indicators")
+			clearOverlays()
+			s.Finish()
+			s.Rate(bg, 0)
+			sh.until(session.StateWelcome)
+			sh.app.Lock()
+			sh.shot("counter-screen-lock")
+			// A forged chip.
+			s = restart(session.Counter, sz)
+			s.SignIn(bg, "CB-01")
+			sim.Put(card("faults/tamper-dg13"))
+			s.StartRead(bg, session.ReadRequest{})
+			sh.until(session.StateIdentity)
+			sh.shot("identity-failed-passive-auth")
+			s.Wipe(bg, session.WipeCancel)
+		}
+		self := func(sz fyne.Size, lang i18n.Lang, prefix string) {
+			text.SetLang(lang)
+			sim.Put(card("tran-thi-binh"))
+			s := restart(session.SelfService, sz)
+			sh.prefix = prefix
+			sh.shot("self-service-attract")
+			s.StartRead(bg, session.ReadRequest{})
+			sh.until(session.StateIdentity)
+			sh.shot("self-service-identity")
+			s.Continue()
+			sh.shot("self-service-picker")
+			p, _ := cat.Lookup("tam-tru")
+			s.Choose(p)
+			sh.shot("self-service-form-telex-keyboard")
+			demofill.Fill(s, time.Now())
+			s.Next()
+			sh.shot("self-service-attachments")
+			for _, at := range s.Form().Attachments(string(lang)) {
+				s.SetAttachment(at.Key, true)
+			}
+			s.Next()
+			sh.shot("self-service-review")
+			s.Submit(bg)
+			sh.until(session.StateReceipt)
+			sh.shot("self-service-receipt")
+			s.Finish()
+			sh.shot("self-service-rating")
+			s.Rate(bg, 3)
+			sh.until(session.StateWelcome)
+		}
+		sizes := []fyne.Size{{Width: 1366, Height: 768}, {Width: 1024, Height: 768}, {Width: 1920, Height: 1080}}
+		for _, sz := range sizes {
+			name := fmt.Sprintf("%.0fx%.0f", sz.Width, sz.Height)
+			resize(sz)
+			counter(sz, i18n.VI, name+"-vi-")
+			self(sz, i18n.VI, name+"-vi-")
+		}
+		resize(sizes[0])
+		counter(sizes[0], i18n.EN, "1366x768-en-")
+		self(sizes[0], i18n.EN, "1366x768-en-")
 
-		// Self-service mode.
+		// The idle warning and the high-contrast theme, once.
+		text.SetLang(i18n.VI)
 		sim.Put(card("tran-thi-binh"))
-		fyne.DoAndWait(func() {
-			sh.app.Close()
-			opts.Session = newSession(session.SelfService)
-			sh.app = ui.New(w, opts)
-			// The theme grew the old screen for a moment; back to the
-			// screen's size.
-			w.Resize(fyne.NewSize(1280, 800))
-		})
-		s = sh.app.Session()
-		sh.shot("self-service-attract")
+		s := restart(session.SelfService, sizes[0])
+		sh.prefix = "1366x768-vi-"
 		s.StartRead(bg, session.ReadRequest{})
 		sh.until(session.StateIdentity)
 		s.Continue()
-		p, _ = cat.Lookup("tam-tru")
+		p, _ := cat.Lookup("tam-tru")
 		s.Choose(p)
-		sh.shot("self-service-form-telex-keyboard")
 		time.Sleep(6 * time.Second) // past IdleWipe-IdleWarn
 		s.Tick(bg)
 		sh.shot("self-service-idle-warning")
 		s.Touch()
-		text.SetLang(i18n.EN)
-		sh.shot("self-service-form-english")
-		text.SetLang(i18n.VI)
 		s.Wipe(bg, session.WipeCancel)
-		fyne.DoAndWait(func() {
-			for _, o := range w.Canvas().Overlays().List() {
-				w.Canvas().Overlays().Remove(o)
-			}
-		})
+		clearOverlays()
 		sh.settle()
 		fyne.DoAndWait(func() { tapContrast(sh.app) })
 		sh.shot("self-service-high-contrast")

@@ -117,6 +117,10 @@ type Config struct {
 	// ReceiptPaper the receipt's layout (A4, A5 or roll80).
 	Printer      string
 	ReceiptPaper pdfdoc.Paper
+	// Scanner is the SANE device for the attachments step ("" the first
+	// found, "none" no scanner); CameraFrame the document camera's frame
+	// file ("" asks for a file).
+	Scanner, CameraFrame string
 
 	// Version is the build's version, for the heartbeat.
 	Version string
@@ -146,7 +150,7 @@ func FromConfig(c config.Config) (Config, error) {
 	out := Config{Profile: c.Profile, Mode: session.Mode(c.Mode), DataDir: c.DataDir, KeyPath: c.KeyPath(),
 		PortalURL: c.PortalURL, Token: c.Token, KioskID: c.KioskID, CounterID: c.CounterID,
 		AgencyName: c.AgencyName, AdminPIN: c.AdminPIN, IdleWipe: time.Duration(c.IdleWipeS) * time.Second,
-		Printer: c.Printer, MaxAttachment: int64(c.MaxAttachmentMB) << 20,
+		Printer: c.Printer, Scanner: c.Scanner, CameraFrame: c.CameraFrame, MaxAttachment: int64(c.MaxAttachmentMB) << 20,
 		Portal: portal.Settings{Kind: c.PortalKind, CAFile: c.PortalCA, Pins: c.PortalPins}}
 	if paper, err := pdfdoc.ParsePaper(c.ReceiptPaper); err != nil {
 		bad("receiptPaper", "%v", err)

@@ -58,6 +58,13 @@ type Config struct {
 	// MaxAttachmentMB is the portal's size limit for one attachment,
 	// enforced at intake (0: no limit).
 	MaxAttachmentMB int `json:"maxAttachmentMB,omitempty"`
+	// Scanner is the SANE device the attachments step scans with (e.g.
+	// "genesys:libusb:001:004"; `kiosk scan --list` names them): "" is the
+	// first one SANE finds, "none" hides "Quét" on a kiosk without one.
+	Scanner string `json:"scanner"`
+	// CameraFrame is the file a document camera writes its last frame to;
+	// "" makes "Chụp" ask for an image file.
+	CameraFrame string `json:"cameraFrame"`
 }
 
 // ErrConfigMode means a config file holding secrets (the portal token,

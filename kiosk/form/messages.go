@@ -34,6 +34,7 @@ const (
 	CodePhonePrefix        Code = "phone-prefix"
 	CodeEmail              Code = "email"
 	CodeDate               Code = "date"
+	CodeDateImpossible     Code = "date-impossible"
 	CodeDateYearOnly       Code = "date-year-only"
 	CodeDateFuture         Code = "date-future"
 	CodeDatePast           Code = "date-past"
@@ -66,6 +67,7 @@ var messages = map[Code]Message{
 	CodePhonePrefix:        {"Đầu số điện thoại không tồn tại ở Việt Nam.", "No Vietnamese phone number starts like this."},
 	CodeEmail:              {"Địa chỉ thư điện tử không hợp lệ.", "The email address is not valid."},
 	CodeDate:               {"Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm.", "Not a valid date; use day/month/year."},
+	CodeDateImpossible:     {"Ngày này không có trong lịch (tháng từ 1 đến 12; tháng 2 có 28 hoặc 29 ngày; tháng 4, 6, 9, 11 có 30 ngày).", "This day does not exist (months 1 to 12; February has 28 or 29 days; April, June, September, November have 30)."},
 	CodeDateYearOnly:       {"Cần nhập đủ ngày, tháng, năm.", "A full date is needed, not just the year."},
 	CodeDateFuture:         {"Ngày này không được sau ngày hôm nay.", "This date cannot be after today."},
 	CodeDatePast:           {"Ngày này không được trước ngày hôm nay.", "This date cannot be before today."},

@@ -142,12 +142,32 @@ func ParseDate(s string, yearOnlyAllowed bool) (cccd.Date, error) {
 		}
 	}
 	if err != nil {
+		if wellFormedDMY(s) {
+			return cccd.Date{}, invalid(CodeDateImpossible) // 31/02, 13/13: say so
+		}
 		return cccd.Date{}, invalid(CodeDate)
 	}
 	if d.Partial() && !yearOnlyAllowed { // year only, or month and year
 		return cccd.Date{}, invalid(CodeDateYearOnly)
 	}
 	return d, nil
+}
+
+// wellFormedDMY reports whether s has the shape of a typed date, D/M/YYYY
+// or DD-MM-YYYY, so a parse failure means the day does not exist.
+func wellFormedDMY(s string) bool {
+	p := strings.FieldsFunc(s, func(r rune) bool { return r == '/' || r == '-' })
+	if len(p) != 3 || len(p[2]) != 4 || len(p[0]) > 2 || len(p[1]) > 2 {
+		return false
+	}
+	for _, x := range p {
+		for _, r := range x {
+			if r < '0' || r > '9' {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func pad2(s string) string {

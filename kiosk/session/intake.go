@@ -358,6 +358,34 @@ func (x *Intake) SetAttachment(key string, have bool) {
 	}
 }
 
+// AttachFile makes data (a scanned document's PDF) the attachment key,
+// replacing what was there (a paper tick or an earlier scan); nil data
+// removes it. The bytes travel by hash in Files like every attachment.
+func (x *Intake) AttachFile(key, name, mediaType string, data []byte) error {
+	s, rest, ok := x.split(key)
+	if !ok {
+		return form.ErrUnknownAttach
+	}
+	if s.attached == nil {
+		s.attached, s.notes = map[string]dossier.Attachment{}, map[string][]byte{}
+	}
+	if old, ok := s.attached[rest]; ok {
+		s.f.Detach(rest, old.SHA256)
+		delete(s.notes, old.SHA256)
+		delete(s.attached, rest)
+	}
+	if data == nil {
+		return nil
+	}
+	at := form.NewAttachment(rest, name, mediaType, data)
+	if err := s.f.Attach(at); err != nil {
+		return err
+	}
+	s.attached[rest] = at
+	s.notes[at.SHA256] = data
+	return nil
+}
+
 // Files returns the attachments' bytes by SHA-256, to store with the
 // dossier.
 func (x *Intake) Files() map[string][]byte {

@@ -541,6 +541,17 @@ func (s *Session) canProceedLocked() bool {
 	return v != VerdictFailed || s.override
 }
 
+// Now is the session's clock (tests move it).
+func (s *Session) Now() time.Time { return s.cfg.Now() }
+
+// Overridden reports whether the clerk accepted this visit's identity by
+// hand after its verification failed (the screens show it).
+func (s *Session) Overridden() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.override
+}
+
 // Override lets a signed-in clerk accept an identity whose verification
 // failed, after checking the physical card; it is audited. Values then keep
 // the provenance the form gives unverified data.
@@ -649,6 +660,18 @@ func (s *Session) SetAttachment(key string, have bool) {
 	}
 	s.lastTouch = s.cfg.Now()
 	s.mu.Unlock()
+}
+
+// AttachFile puts a document's file (a scanned part's PDF) on the
+// checklist line key, replacing what was there; nil data removes it.
+func (s *Session) AttachFile(key, name, mediaType string, data []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.lastTouch = s.cfg.Now()
+	if s.form == nil {
+		return fmt.Errorf("%w: no form", ErrState)
+	}
+	return s.form.AttachFile(key, name, mediaType, data)
 }
 
 // Next moves forward: form → attachments → review. It validates first and

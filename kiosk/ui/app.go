@@ -2,9 +2,9 @@ package ui
 
 import (
 	"context"
-	"crypto/subtle"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -44,6 +44,11 @@ type Options struct {
 	// The slip is the session's own (it still names the citizen when the
 	// store has already deleted the personal data).
 	Print func(slip receipt.Receipt, counter bool, update func(printing.Update))
+	// Sources are where the attachments step gets documents from (the
+	// scanner, a camera frame, a file).
+	Sources Sources
+	// Tester, in development builds, places cards on the simulated reader.
+	Tester *Tester
 	// Ticks is how often the idle timer and the counter panel refresh; zero
 	// means once a second. Tests drive Tick themselves and pass a negative
 	// value to start no goroutine.
@@ -78,17 +83,26 @@ type App struct {
 	dirty   chan bool    // a change to draw; true forces a full redraw
 	pending atomic.Int32 // notifications not yet drawn
 
-	mu      sync.Mutex
-	kb      *keyboard
-	target  *TextField // the entry the on-screen keyboard types into
-	errs    map[string]*widget.Label
-	lastMsg string         // transient message shown at the top of a screen
-	thanks  bool           // a visit just ended with a rating: say thanks at Welcome
-	status  session.Status // last online/queue status
-	usage   map[string]int // today's dossiers by procedure, for "most used"
-	saved   string         // last saved PDF path
-	spool   []string       // self-service: slips written this visit, removed at its end
-	procQ   string         // procedure search text
+	mu       sync.Mutex
+	kb       *keyboard
+	target   *TextField // the entry the on-screen keyboard types into
+	errs     map[string]*widget.Label
+	lastMsg  string            // transient message shown at the top of a screen
+	thanks   bool              // a visit just ended with a rating: say thanks at Welcome
+	status   session.Status    // last online/queue status
+	usage    map[string]int    // today's dossiers by procedure, for "most used"
+	saved    string            // last saved PDF path
+	spool    []string          // self-service: slips written this visit, removed at its end
+	procQ    string            // procedure search text
+	locked   bool              // counter screen lock (PIN) is on
+	wedge    []rune            // what a QR wedge typed with no field focused
+	scroll   *container.Scroll // the form's scroller, to bring a focused field into view
+	pick     pickList
+	errFirst string            // path of the first field in error, to focus on the redraw
+	docs     docs              // the visit's scanned pages, dropped when it ends
+	help     *widget.Label     // the form's help line (the focused field's)
+	placed   string            // the tester's last card on the simulated reader
+	helps    map[string]string // help text by field path          // the picker's buttons, one highlighted
 }
 
 // New builds the kiosk's screens into w and starts following the session.
@@ -104,9 +118,7 @@ func New(w fyne.Window, o Options) *App {
 	var center fyne.CanvasObject = a.body
 	if !a.self {
 		a.panel = newCounterPanel(a)
-		split := container.NewHSplit(a.body, a.panel.root)
-		split.Offset = 0.72
-		center = split
+		center = container.New(&sideLayout{}, a.body, a.panel.root)
 	}
 	a.root = container.NewBorder(a.top, nil, nil, nil, center)
 	w.SetContent(a.root)
@@ -272,11 +284,20 @@ func (a *App) syncLocked() {
 		for _, o := range a.body.Objects {
 			scrub(o)
 		}
-		if st := a.s.State(); a.self && (st == session.StateWiped || st == session.StateWelcome) {
-			a.dropSpool()
+		if st := a.s.State(); st == session.StateWiped || st == session.StateWelcome {
+			a.mu.Lock()
+			a.procQ = "" // a new visit starts with an empty search
+			a.mu.Unlock()
+			a.docs.wipe() // page images go with the visit (idle wipe too)
+			if a.self {
+				a.dropSpool()
+			}
 		}
 		a.shown = key
 		a.buildTop()
+		if a.panel != nil {
+			a.panel.relabel()
+		}
 		a.body.Objects = []fyne.CanvasObject{a.screen()}
 		a.body.Refresh()
 		if f := a.focusNext; f != nil {
@@ -298,7 +319,10 @@ func (a *App) screenKey() string {
 	if s.State() != session.StateReading && !adding {
 		step = 0
 	}
-	return fmt.Sprintf("%s|%d|%s|%v|%t|%s|%t|%s", st, step, s.Problem(), s.Notice(), adding, a.t.Lang(), a.theme.HighContrast, s.Clerk())
+	a.mu.Lock()
+	locked := a.locked
+	a.mu.Unlock()
+	return fmt.Sprintf("%s|%d|%s|%v|%t|%s|%t|%s|%t|%t", st, step, s.Problem(), s.Notice(), adding, a.t.Lang(), a.theme.HighContrast, s.Clerk(), locked, s.Overridden())
 }
 
 func (a *App) syncIdle() {
@@ -341,7 +365,11 @@ func (a *App) buildTop() {
 	if a.self {
 		mode = a.T("mode.self")
 	}
-	objs := []fyne.CanvasObject{logo, title, widget.NewLabel("· " + mode), layout.NewSpacer()}
+	objs := []fyne.CanvasObject{logo, title}
+	if a.self {
+		objs = append(objs, widget.NewLabel("· "+mode))
+	}
+	objs = append(objs, layout.NewSpacer())
 	if a.self {
 		objs = append(objs, a.button(a.T("admin.contrast"), theme.ColorPaletteIcon(), a.ToggleContrast))
 	} else {
@@ -355,12 +383,25 @@ func (a *App) buildTop() {
 		if st.Online {
 			state = a.T("counter.online")
 		}
-		objs = append(objs, container.NewCenter(dot), widget.NewLabel(state), widget.NewLabel(a.T("counter.queue", st.Queued)))
-		if c := a.s.Clerk(); c != "" {
+		objs = append(objs, container.NewCenter(dot), widget.NewLabel(state+" · "+a.T("counter.queue", st.Queued)))
+		if c := a.s.Clerk(); c != "" && !a.blocked() {
 			objs = append(objs, widget.NewLabel(a.T("counter.signedin", c)),
-				widget.NewButton(a.T("counter.signout"), func() { a.s.SignOut(a.ctx) }))
+				widget.NewButtonWithIcon(a.T("lock.button"), theme.VisibilityOffIcon(), a.Lock),
+				widget.NewButton(a.T("counter.signout"), a.signOut))
 		}
-		objs = append(objs, widget.NewButtonWithIcon(a.T("counter.indicators"), theme.InfoIcon(), a.showIndicators))
+		if !a.blocked() {
+			objs = append(objs, widget.NewButtonWithIcon(a.T("counter.indicators"), theme.InfoIcon(), a.showIndicators))
+		}
+	}
+	if a.o.Tester != nil {
+		a.mu.Lock()
+		placed := a.placed
+		a.mu.Unlock()
+		label := a.T("tester.menu")
+		if placed != "" {
+			label = a.T("tester.placed", placed)
+		}
+		objs = append(objs, widget.NewButtonWithIcon(label, theme.ComputerIcon(), a.showTester))
 	}
 	objs = append(objs, a.button(a.T("lang.switch"), nil, a.toggleLang))
 	if a.self {
@@ -430,16 +471,29 @@ func (m *minLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 
 func (a *App) shortcuts() {
 	c := a.w.Canvas()
-	c.SetOnTypedKey(func(ev *fyne.KeyEvent) { a.Key(ev.Name) })
-	submit := func(fyne.Shortcut) { a.ctrlEnter() }
-	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierControl}, submit)
-	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyEnter, Modifier: fyne.KeyModifierControl}, submit)
+	c.SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		if ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
+			if qr := a.takeWedge(); strings.Count(qr, "|") >= 2 && !a.blocked() {
+				a.read(qr)
+			}
+			return
+		}
+		a.Key(ev.Name)
+	})
+	c.SetOnTypedRune(a.wedgeRune)
+	for _, k := range []fyne.KeyName{fyne.KeyReturn, fyne.KeyEnter, fyne.KeyL} {
+		sc := &desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierControl}
+		c.AddShortcut(sc, func(s fyne.Shortcut) { a.appShortcut(s) })
+	}
 }
 
 // Key handles the counter's function keys: F2 reads a card, Escape goes
 // back, F9 opens the indicators.
 func (a *App) Key(k fyne.KeyName) {
 	a.s.Touch()
+	if a.blocked() {
+		return
+	}
 	switch k {
 	case fyne.KeyF2:
 		switch a.s.State() {
@@ -449,6 +503,10 @@ func (a *App) Key(k fyne.KeyName) {
 			a.read("")
 		}
 	case fyne.KeyEscape:
+		if a.s.State() == session.StateIdentity {
+			a.cancelVisit() // Esc here would end the visit: ask
+			return
+		}
 		a.s.Back(a.ctx)
 	case fyne.KeyF9:
 		a.showIndicators()
@@ -458,13 +516,16 @@ func (a *App) Key(k fyne.KeyName) {
 // ctrlEnter submits at Review and moves on elsewhere.
 func (a *App) ctrlEnter() {
 	a.s.Touch()
+	if a.blocked() {
+		return
+	}
 	switch a.s.State() {
 	case session.StateReview:
 		a.submit()
 	case session.StateIdentity, session.StateForm, session.StateAttachments:
 		a.next()
 	case session.StateReceipt:
-		a.s.Finish()
+		a.finish()
 	}
 }
 
@@ -505,9 +566,7 @@ func (a *App) takeMsg() string {
 	return m
 }
 
-func (a *App) checkAdmin(pin string) bool {
-	return a.o.AdminPIN != "" && subtle.ConstantTimeCompare([]byte(pin), []byte(a.o.AdminPIN)) == 1
-}
+func (a *App) checkAdmin(pin string) bool { return checkPIN(pin, a.o.AdminPIN) }
 
 func (a *App) showAdmin() {
 	pin := widget.NewPasswordEntry()
@@ -525,7 +584,7 @@ func (a *App) showAdmin() {
 			a.o.OnExit()
 		}
 	})
-	cancel := a.button(a.T("nav.back"), theme.CancelIcon(), func() { pop.Hide() })
+	cancel := a.button(a.keyLabel("nav.back"), theme.CancelIcon(), func() { pop.Hide() })
 	kb := newKeyboard(a, true)
 	kb.direct = pin
 	pop = widget.NewModalPopUp(container.NewVBox(
@@ -533,4 +592,66 @@ func (a *App) showAdmin() {
 		widget.NewLabel(a.T("admin.pin")), pin, msg, kb.root, container.NewGridWithColumns(2, cancel, exit)), a.w.Canvas())
 	pop.Show()
 	a.w.Canvas().Focus(pin)
+}
+
+// SetLang switches the screens to lang (the top bar's switch does the same).
+func (a *App) SetLang(l i18n.Lang) { a.t.SetLang(l) }
+
+// sideLayout puts the counter's dossier list beside the screen on wide
+// windows and drops it below SideMinWidth, where the form needs the room
+// (a 1024×768 counter PC).
+type sideLayout struct{}
+
+// SideMinWidth is the narrowest window that still shows the side list.
+const SideMinWidth = 1200
+
+// Layout implements fyne.Layout: objs are the screen and the side list.
+func (l *sideLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	body, side := objs[0], objs[1]
+	body.Move(fyne.NewPos(0, 0))
+	if size.Width < SideMinWidth {
+		side.Hide()
+		body.Resize(size)
+		return
+	}
+	side.Show()
+	sw := min(size.Width*0.26, 420)
+	body.Resize(fyne.NewSize(size.Width-sw, size.Height))
+	side.Move(fyne.NewPos(size.Width-sw, 0))
+	side.Resize(fyne.NewSize(sw, size.Height))
+}
+
+// MinSize implements fyne.Layout: the screen's own (the list can go).
+func (l *sideLayout) MinSize(objs []fyne.CanvasObject) fyne.Size { return objs[0].MinSize() }
+
+// SideShown reports whether the counter's dossier list is on screen.
+func (a *App) SideShown() bool {
+	a.syncMu.Lock()
+	defer a.syncMu.Unlock()
+	return a.panel != nil && a.panel.root.Visible()
+}
+
+// finish ends the visit from the receipt. The rating is the citizen's, on
+// the kiosk: at the counter the clerk's own screen never asks for it.
+func (a *App) finish() {
+	a.s.Finish()
+	if !a.self {
+		go a.s.Rate(a.ctx, 0) // no score: nothing is recorded; the visit is wiped
+	}
+}
+
+// keyLabel is a button's text with its key hint ("Quay lại (Esc)") at the
+// counter, and without it on the kiosk's touch screen, which has no keys.
+func (a *App) keyLabel(key string) string {
+	s := a.T(key)
+	if !a.self {
+		return s
+	}
+	if i := strings.LastIndex(s, " ("); i > 0 && strings.HasSuffix(s, ")") {
+		hint := s[i+2 : len(s)-1]
+		if strings.Contains(hint, "Esc") || strings.Contains(hint, "Ctrl") || strings.HasPrefix(hint, "F") {
+			return s[:i]
+		}
+	}
+	return s
 }

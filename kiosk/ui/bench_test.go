@@ -41,7 +41,7 @@ func BenchmarkTapToIdentity(b *testing.B) {
 				settle(b, a, session.StateIdentity)
 				b.StopTimer()
 				chip += a.Session().Requester().Stats.Duration
-				a.Key(fyne.KeyEscape)
+				a.Session().Wipe(context.Background(), session.WipeCancel)
 				settle(b, a, session.StateWelcome)
 				b.StartTimer()
 			}

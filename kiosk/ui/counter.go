@@ -28,21 +28,23 @@ type counterPanel struct {
 	a       *App
 	root    *fyne.Container
 	list    *fyne.Container
+	title   *widget.Label
 	entries []session.Entry
 }
 
 func newCounterPanel(a *App) *counterPanel {
-	p := &counterPanel{a: a, list: container.NewVBox()}
-	p.root = container.NewBorder(heading(a.T("counter.today")), nil, nil, nil, container.NewVScroll(p.list))
+	p := &counterPanel{a: a, list: container.NewVBox(), title: heading(a.T("counter.today"))}
+	p.root = container.NewBorder(p.title, nil, nil, nil, container.NewVScroll(p.list))
 	return p
 }
 
 func (p *counterPanel) update(es []session.Entry) {
-	p.entries = es
 	a := p.a
-	if t, ok := p.root.Objects[0].(*widget.Label); ok {
-		t.SetText(a.T("counter.today"))
+	if a.blocked() {
+		es = nil // nobody signed in (or locked): no dossier list, no reprint
 	}
+	p.entries = es
+	p.title.SetText(a.T("counter.today"))
 	p.list.RemoveAll()
 	for i := len(es) - 1; i >= 0; i-- { // newest first
 		e := es[i]
@@ -66,6 +68,9 @@ func (p *counterPanel) update(es []session.Entry) {
 // reprint prints a slip for a past dossier from what the kiosk still knows
 // (code, procedure, masked ID: the name was deleted with the session).
 func (p *counterPanel) reprint(e session.Entry) {
+	if p.a.blocked() {
+		return
+	}
 	r := &receipt.Receipt{DossierID: e.DossierID, Code: e.Code, Local: e.State == session.SyncQueued,
 		ProcedureCode: e.ProcedureCode, ProcedureName: e.ProcedureName, ApplicantID: e.MaskedID, ReceivedAt: e.At}
 	p.a.SavePDF(r, func(path string, err error) {
@@ -89,7 +94,7 @@ func (a *App) Entries() []session.Entry {
 // the UI goroutine.
 func (a *App) showIndicators() {
 	q := a.s.Queue()
-	if q == nil {
+	if q == nil || a.blocked() {
 		return
 	}
 	go func() {
@@ -126,3 +131,7 @@ func (a *App) indicatorsPopup(ind session.Indicators, err error) {
 	pop = widget.NewModalPopUp(box, a.w.Canvas())
 	pop.Show()
 }
+
+// relabel redraws the panel in the current language (and empties it while
+// nobody is signed in).
+func (p *counterPanel) relabel() { p.update(p.entries) }

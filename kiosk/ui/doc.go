@@ -5,10 +5,21 @@
 // Fyne widgets but never fyne.io/fyne/v2/app, so its tests run headless.
 //
 // Counter keys: F2 reads a card (on the form: the next person's card), Esc
-// goes back (from the identity panel it ends the visit), Ctrl+Enter submits
-// at the review and moves on elsewhere, F9 opens the Decision 06
-// indicators; Tab follows the form's order and the first typed field has
-// the focus.
+// goes back (from the identity panel it asks, then ends the visit),
+// Ctrl+Enter submits at the review and moves on elsewhere, F9 opens the
+// Decision 06 indicators, Ctrl+L locks the screen behind the clerk's PIN;
+// Tab follows the form's order and the first typed field has the focus.
+// The keys work with the cursor in a field too: every input the App builds
+// (TextField, the dropdowns) hands them to the App before typing, because
+// Fyne gives keys to the focused widget only. In the picker the search box
+// has the focus, Up/Down move the highlight and Enter chooses. A keyboard
+// wedge QR scanner is read on any screen where no field has the focus.
+//
+// Destructive actions ask first, with the safe answer focused: cancelling
+// a visit, Esc at the identity panel, signing out (which also ends the
+// visit). Submit sits in the middle of the review's bar, not where Next was.
+// While nobody is signed in, or the screen is locked, no card is read and
+// no dossier list, reprint or indicator is reachable.
 //
 // Threading: card reads, submissions and store queries run on their own
 // goroutines (in package session or here); every change reaches the screen

@@ -20,8 +20,11 @@ import (
 // on-screen keyboard knows where to type.
 type TextField struct {
 	widget.Entry
-	path    string // the form path it edits
-	onFocus func(*TextField)
+	path     string // the form path it edits
+	onFocus  func(*TextField)
+	onBlur   func()
+	keys     func(fyne.KeyName) bool // the App's keys, before typing
+	shortcut func(fyne.Shortcut) bool
 }
 
 func newField(path string, onFocus func(*TextField)) *TextField {
@@ -32,6 +35,14 @@ func newField(path string, onFocus func(*TextField)) *TextField {
 
 // Path returns the form path the field edits.
 func (f *TextField) Path() string { return f.path }
+
+// FocusLost implements fyne.Focusable: the field's message shows now.
+func (f *TextField) FocusLost() {
+	f.Entry.FocusLost()
+	if f.onBlur != nil {
+		f.onBlur()
+	}
+}
 
 // FocusGained implements fyne.Focusable.
 func (f *TextField) FocusGained() {
@@ -44,9 +55,9 @@ func (f *TextField) FocusGained() {
 func (a *App) nav(back bool, next *widget.Button) fyne.CanvasObject {
 	row := container.NewHBox()
 	if back {
-		row.Add(a.touch(a.button(a.T("nav.back"), theme.NavigateBackIcon(), func() { a.s.Back(a.ctx) })))
+		row.Add(a.touch(a.button(a.keyLabel("nav.back"), theme.NavigateBackIcon(), func() { a.s.Back(a.ctx) })))
 	}
-	row.Add(a.touch(a.button(a.T("nav.cancel"), theme.CancelIcon(), func() { a.s.Wipe(a.ctx, session.WipeCancel) })))
+	row.Add(a.touch(a.button(a.T("nav.cancel"), theme.CancelIcon(), a.cancelVisit)))
 	row.Add(layout.NewSpacer())
 	if next != nil {
 		next.Importance = widget.HighImportance
@@ -57,8 +68,9 @@ func (a *App) nav(back bool, next *widget.Button) fyne.CanvasObject {
 
 func (a *App) picker() fyne.CanvasObject {
 	lang := string(a.t.Lang())
-	search := widget.NewEntry()
+	search := a.field("")
 	search.SetPlaceHolder(a.T("procedure.search"))
+	a.focusNext = search
 	results := container.NewVBox()
 	a.mu.Lock()
 	use := a.usage
@@ -66,6 +78,7 @@ func (a *App) picker() fyne.CanvasObject {
 	all := session.ByUse(a.s.Catalog().All(), use) // no store read on the UI goroutine
 	fill := func(q string) {
 		results.RemoveAll()
+		a.pick = pickList{}
 		m := catalog.NewMenu(all, use, q)
 		if m.Empty() {
 			results.Add(widget.NewLabel(a.T("procedure.none")))
@@ -82,15 +95,28 @@ func (a *App) picker() fyne.CanvasObject {
 				results.Add(a.procButton(p, lang))
 			}
 		}
+		a.movePick("")
 		results.Refresh()
 	}
-	search.OnChanged = func(q string) { a.s.Touch(); a.procQ = q; fill(q) }
-	fill("")
+	search.OnSubmitted = func(string) { a.choosePick() }
+	// Back from the form, the search still holds what the clerk typed.
+	a.mu.Lock()
+	q := a.procQ
+	a.mu.Unlock()
+	search.SetValue(q)
+	fill(q)
+	search.OnChanged = func(q string) {
+		a.s.Touch()
+		a.mu.Lock()
+		a.procQ = q
+		a.mu.Unlock()
+		fill(q)
+	}
 	top := container.NewVBox(heading(a.T("procedure.title")), search)
 	bottom := container.NewVBox(a.nav(true, nil))
 	if a.self {
 		k := newKeyboard(a, false)
-		k.direct = search
+		k.direct = &search.Entry
 		bottom = container.NewVBox(k.root, a.nav(true, nil))
 	}
 	return container.NewBorder(top, bottom, nil, nil, container.NewVScroll(results))
@@ -101,8 +127,18 @@ func (a *App) procButton(p *catalog.Procedure, lang string) fyne.CanvasObject {
 	if p.Days > 0 {
 		days = " · " + a.T("procedure.days", p.Days)
 	}
-	b := a.button(p.Name.In(lang)+days, nil, func() { a.s.Choose(p) })
+	// Buttons do not wrap: break a long name into lines so the list never
+	// widens the window (a self-service screen at 1024 px).
+	width := 90
+	if a.self {
+		width = 56
+	}
+	facts := strings.TrimPrefix(days+" · "+a.feeText(p), " · ")
+	label := strings.Join(append(lines(p.Name.In(lang), width), lines(facts, width+20)...), "\n")
+	b := a.button(label, nil, func() { a.s.Choose(p) })
 	b.Alignment = widget.ButtonAlignLeading
+	a.pick.procs = append(a.pick.procs, p)
+	a.pick.btns = append(a.pick.btns, b)
 	return a.touch(b)
 }
 
@@ -133,20 +169,34 @@ func (a *App) formScreen() fyne.CanvasObject {
 		kb = newKeyboard(a, false)
 		a.kb = kb
 	}
-	box := container.NewVBox()
+	g := newGrid()
 	section, person := "", ""
 	var first fyne.Focusable
-	for _, fd := range f.Fields(lang) {
+	fields := f.Fields(lang)
+	help := wrapped("")
+	help.Importance = widget.LowImportance
+	a.mu.Lock()
+	a.help = help
+	a.helps = map[string]string{}
+	a.mu.Unlock()
+	for i, fd := range fields {
 		if fd.Section != section {
 			section = fd.Section
-			box.Add(heading(section))
+			g.span(heading(section))
 		}
 		if fd.Person != person {
 			person = fd.Person
 			if person != "" {
-				box.Add(widget.NewLabelWithStyle(person, fyne.TextAlignLeading, fyne.TextStyle{Bold: true, Italic: true}))
+				g.span(widget.NewLabelWithStyle(person, fyne.TextAlignLeading, fyne.TextStyle{Bold: true, Italic: true}))
+				// One provenance line for the person, not one per field.
+				if p := a.blockProvenance(fields[i:]); p != "" {
+					mark := wrapped(p)
+					mark.Importance = widget.LowImportance
+					g.span(mark)
+				}
 			}
 		}
+		a.helps[fd.Path] = fd.Help
 		label := fd.Label
 		if fd.Required {
 			label += " *"
@@ -158,20 +208,34 @@ func (a *App) formScreen() fyne.CanvasObject {
 			errLb.Hide()
 		}
 		a.errs[fd.Path] = errLb
+		a.mu.Lock()
+		goTo := a.errFirst == fd.Path
+		a.mu.Unlock()
 		var input fyne.CanvasObject
 		if !fd.Type.Leaf() {
 			// A whole block or table in error: its card is still to be read.
 			input = widget.NewLabel(a.T("form.addperson.short"))
 		} else if fd.Locked {
-			val := widget.NewLabelWithStyle(fd.Value, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			val := widget.NewLabelWithStyle(optionLabel(fd), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 			val.Wrapping = fyne.TextWrapWord
-			mark := widget.NewLabel(a.provenanceText(fd.Provenance))
-			mark.Importance = widget.LowImportance
-			input = container.NewBorder(nil, nil, icon("lock", 18), nil, container.NewVBox(val, mark))
+			// The lock is a narrow column; the person's line says why.
+			var mark fyne.CanvasObject = icon("lock", 18)
+			if fd.Person == "" {
+				why := widget.NewLabel(a.provenanceText(fd.Provenance))
+				why.Importance = widget.LowImportance
+				val = widget.NewLabelWithStyle(optionLabel(fd)+" — "+why.Text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+				val.Wrapping = fyne.TextWrapWord
+			}
+			input = container.NewBorder(nil, nil, nil, mark, val)
 		} else {
 			input = a.input(fd, kb)
-			if foc, ok := input.(fyne.Focusable); ok && first == nil {
+			if foc, ok := input.(fyne.Focusable); ok && (first == nil || goTo) {
 				first = foc
+				if goTo {
+					a.mu.Lock()
+					a.errFirst = ""
+					a.mu.Unlock()
+				}
 			}
 			if fd.Provenance == dossier.FromQR && fd.Value != "" {
 				mark := widget.NewLabel(a.provenanceText(fd.Provenance))
@@ -182,8 +246,11 @@ func (a *App) formScreen() fyne.CanvasObject {
 		if n := a.addressNote(fd); n != nil {
 			input = container.NewVBox(input, n)
 		}
-		box.Add(container.New(layout.NewFormLayout(), widget.NewLabel(label), container.NewVBox(input, errLb)))
+		lb := widget.NewLabel(label)
+		lb.Wrapping = fyne.TextWrapWord
+		g.row(lb, container.NewVBox(input, errLb))
 	}
+	box := container.NewVBox(g.container())
 	// A second person joins by tapping their card.
 	slots := container.NewVBox()
 	if a.s.Adding() {
@@ -206,23 +273,35 @@ func (a *App) formScreen() fyne.CanvasObject {
 	box.Add(slots)
 	title := heading(f.Procedure().Name.In(lang))
 	next := a.button(a.T("nav.next"), theme.NavigateNextIcon(), a.next)
-	bottom := a.nav(true, next)
+	bottom := container.NewVBox(help, a.nav(true, next))
 	if kb != nil {
-		bottom = container.NewVBox(kb.root, bottom)
+		bottom = container.NewVBox(help, kb.root, a.nav(true, next))
 	}
 	if first != nil && !a.self {
 		a.focusNext = first
 	}
-	return container.NewBorder(title, bottom, nil, nil, container.NewVScroll(box))
+	sc := container.NewVScroll(box)
+	sc.OnScrolled = func(fyne.Position) { a.s.Touch() } // reading the form is activity
+	a.mu.Lock()
+	a.scroll = sc
+	a.mu.Unlock()
+	return container.NewBorder(title, bottom, nil, nil, sc)
 }
 
 // input builds the editor of one typed field.
 func (a *App) input(fd session.Field, kb *keyboard) fyne.CanvasObject {
 	path := fd.Path
+	// Typing only clears a message; a new one shows when the field is left
+	// (choices and ticks are left at once).
 	set := func(v string) {
 		a.s.Touch()
 		a.s.Set(path, v)
-		a.showError(path)
+		a.showError(path, true)
+	}
+	pick := func(v string) {
+		a.s.Touch()
+		a.s.Set(path, v)
+		a.showError(path, false)
 	}
 	hint := form.Types.Lookup(fd.Type).Hint
 	switch hint.Input {
@@ -237,7 +316,7 @@ func (a *App) input(fd session.Field, kb *keyboard) fyne.CanvasObject {
 				sel = o.Label
 			}
 		}
-		s := widget.NewSelect(labels, func(l string) { set(byLabel[l]) })
+		s := a.choice(labels, func(l string) { pick(byLabel[l]) })
 		if sel != "" {
 			s.SetSelected(sel)
 		}
@@ -245,22 +324,19 @@ func (a *App) input(fd session.Field, kb *keyboard) fyne.CanvasObject {
 	case form.InputCheck:
 		c := widget.NewCheck("", func(b bool) {
 			if b {
-				set("true")
+				pick("true")
 			} else {
-				set("false")
+				pick("false")
 			}
 		})
 		c.Checked = fd.Value == "true"
 		return a.touch(c)
 	}
-	e := newField(path, func(f *TextField) {
-		a.mu.Lock()
-		a.target = f
-		a.mu.Unlock()
-	})
+	e := a.field(path)
 	e.SetPlaceHolder(hint.Placeholder)
-	e.SetText(fd.Value)
+	e.SetValue(fd.Value)
 	e.OnChanged = set
+	e.onBlur = func() { a.showError(path, false) }
 	e.OnSubmitted = func(string) { a.w.Canvas().FocusNext() }
 	if kb != nil {
 		kb.fields = append(kb.fields, e)
@@ -268,8 +344,10 @@ func (a *App) input(fd session.Field, kb *keyboard) fyne.CanvasObject {
 	return e
 }
 
-// showError updates one field's inline message after a change.
-func (a *App) showError(path string) {
+// showError updates one field's inline message; onlyClear (the clerk is
+// still typing) hides it and leaves a new message for when the field is
+// left.
+func (a *App) showError(path string, onlyClear bool) {
 	f := a.s.Form()
 	if f == nil {
 		return
@@ -282,6 +360,10 @@ func (a *App) showError(path string) {
 	}
 	for _, fd := range f.Fields(string(a.t.Lang())) {
 		if fd.Path == path {
+			if onlyClear && fd.Error != "" {
+				lb.Hide() // the old message is stale; the new one waits
+				return
+			}
 			lb.SetText(fd.Error)
 			if fd.Error == "" {
 				lb.Hide()
@@ -302,10 +384,22 @@ func (a *App) afterNext(err error) {
 	if f == nil {
 		return
 	}
-	n, missing := f.Validate(string(a.t.Lang()))
+	lang := string(a.t.Lang())
+	n, missing := f.Validate(lang)
 	switch {
 	case n > 0:
-		a.setMsg(a.T("form.invalid", n))
+		// Name the first field to fix and take the clerk there.
+		msg := a.T("form.invalid", n)
+		for _, fd := range f.Fields(lang) {
+			if fd.Error != "" {
+				msg = a.T("form.invalid.first", n, fd.Label)
+				a.mu.Lock()
+				a.errFirst = fd.Path
+				a.mu.Unlock()
+				break
+			}
+		}
+		a.setMsg(msg)
 	case len(missing) > 0:
 		a.setMsg(a.T("attach.missing", strings.Join(missing, ", ")))
 	default:
@@ -322,25 +416,14 @@ func (a *App) attachments() fyne.CanvasObject {
 	lang := string(a.t.Lang())
 	box := container.NewVBox()
 	for _, at := range f.Attachments(lang) {
-		key := at.Key
-		kind := a.T("attach.copy")
-		if at.Original {
-			kind = a.T("attach.original")
-		}
-		text := fmt.Sprintf("%s (%s", at.Name, kind)
-		if at.Count > 1 {
-			text += fmt.Sprintf(" × %d", at.Count)
-		}
-		if at.Required {
-			text += ", " + a.T("attach.required")
-		}
-		text += ")"
-		c := widget.NewCheck(text, func(b bool) { a.s.Touch(); a.s.SetAttachment(key, b) })
-		c.Checked = at.Have
-		box.Add(a.touch(c))
+		box.Add(a.docRow(at))
 	}
 	if m := f.Metrics(); m.ChipVerified && !m.IDPapersAsked {
 		box.Add(banner(a.T("attach.noid"), theme.ColorNameSuccess))
+	}
+	// The originals go back: since October 2025 the scan is the dossier.
+	if !a.self {
+		box.Add(banner(a.T("scan.returnoriginal"), theme.ColorNameWarning))
 	}
 	next := a.button(a.T("nav.next"), theme.NavigateNextIcon(), a.next)
 	return container.NewBorder(heading(a.T("attach.title")), a.nav(true, next), nil, nil, container.NewVScroll(box))
@@ -352,24 +435,40 @@ func (a *App) review() fyne.CanvasObject {
 		return a.welcome()
 	}
 	lang := string(a.t.Lang())
-	rows := []fyne.CanvasObject{widget.NewLabel(a.T("review.procedure")),
-		widget.NewLabelWithStyle(f.Procedure().Name.In(lang), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})}
-	for _, fd := range f.Fields(lang) {
+	// The form's own grid, section by section, each with "sửa" back to it.
+	g := newGrid()
+	g.row(widget.NewLabel(a.T("review.procedure")),
+		widget.NewLabelWithStyle(f.Procedure().Name.In(lang), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	g.row(widget.NewLabel(a.T("review.fee")), widget.NewLabelWithStyle(a.feeText(f.Procedure()), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	section, person := "\x00", ""
+	fields := f.Fields(lang)
+	for i, fd := range fields {
+		if fd.Section != section {
+			section, person = fd.Section, ""
+			path := fd.Path
+			for _, e := range fields[i:] {
+				if e.Section != section {
+					break
+				}
+				if !e.Locked && e.Type.Leaf() {
+					path = e.Path // the cursor goes to the first field to type
+					break
+				}
+			}
+			edit := a.button(a.T("review.edit"), theme.DocumentCreateIcon(), func() { a.editAt(path) })
+			edit.Importance = widget.LowImportance
+			g.span(container.NewBorder(nil, nil, nil, a.touch(edit), heading(section)))
+		}
+		if fd.Person != person {
+			person = fd.Person
+			if person != "" {
+				g.span(widget.NewLabelWithStyle(person, fyne.TextAlignLeading, fyne.TextStyle{Bold: true, Italic: true}))
+			}
+		}
 		if fd.Value == "" {
 			continue
 		}
-		v := fd.Value
-		for _, o := range fd.Options {
-			if o.Value == v {
-				v = o.Label
-			}
-		}
-		lb := fd.Label
-		if fd.Person != "" {
-			lb = fd.Person + " — " + lb
-		}
-		val := wrapped(v)
-		rows = append(rows, wrapped(lb), val)
+		g.row(wrapped(fd.Label), wrapped(optionLabel(fd)))
 	}
 	var have []string
 	for _, at := range f.Attachments(lang) {
@@ -378,13 +477,142 @@ func (a *App) review() fyne.CanvasObject {
 		}
 	}
 	if len(have) > 0 {
-		rows = append(rows, widget.NewLabel(a.T("review.attachments")), wrapped(strings.Join(have, "; ")))
+		g.row(widget.NewLabel(a.T("review.attachments")), wrapped(strings.Join(have, "; ")))
 	}
-	submit := a.button(a.T("review.submit"), theme.MailSendIcon(), a.submit)
+	submit := a.button(a.keyLabel("review.submit"), theme.MailSendIcon(), a.submit)
+	submit.Importance = widget.HighImportance
+	// Submit sits in the middle, not where Next was on the two screens
+	// before: clicking on through the steps cannot skip the review.
+	nav := a.nav(true, nil)
+	bottom := container.NewBorder(nil, nil, nil, nav, container.NewCenter(a.touch(submit)))
+	top := fyne.CanvasObject(heading(a.T("review.title")))
 	if p := a.s.Problem(); p != "" {
-		return container.NewBorder(container.NewVBox(heading(a.T("review.title")), banner(a.T(p), theme.ColorNameError)),
-			a.nav(true, submit), nil, nil, container.NewVScroll(container.New(layout.NewFormLayout(), rows...)))
+		top = container.NewVBox(top, banner(a.T(p), theme.ColorNameError))
 	}
-	return container.NewBorder(heading(a.T("review.title")), a.nav(true, submit), nil, nil,
-		container.NewVScroll(container.New(layout.NewFormLayout(), rows...)))
+	return container.NewBorder(top, bottom, nil, nil, container.NewVScroll(g.container()))
+}
+
+// editAt goes from the review back to the form with the cursor in the
+// field at path (the first of the section whose "sửa" was pressed).
+func (a *App) editAt(path string) {
+	a.mu.Lock()
+	a.errFirst = path
+	a.mu.Unlock()
+	a.s.Back(a.ctx) // review → attachments
+	a.s.Back(a.ctx) // attachments → form
+}
+
+// pickList is the picker's result buttons; the highlighted one is what
+// Enter in the search box chooses.
+type pickList struct {
+	procs []*catalog.Procedure
+	btns  []*widget.Button
+	i     int
+}
+
+// movePick moves the highlight (Up/Down), or puts it on the first result.
+func (a *App) movePick(k fyne.KeyName) {
+	p := &a.pick
+	if len(p.btns) == 0 {
+		return
+	}
+	switch k {
+	case fyne.KeyUp:
+		if p.i > 0 {
+			p.i--
+		}
+	case fyne.KeyDown:
+		if p.i < len(p.btns)-1 {
+			p.i++
+		}
+	default:
+		p.i = 0
+	}
+	for i, b := range p.btns {
+		b.Importance = widget.MediumImportance
+		if i == p.i {
+			b.Importance = widget.HighImportance
+		}
+		b.Refresh()
+	}
+}
+
+// choosePick chooses the highlighted procedure (Enter in the search box).
+func (a *App) choosePick() {
+	if p := &a.pick; p.i < len(p.procs) {
+		a.s.Touch()
+		a.s.Choose(p.procs[p.i])
+	}
+}
+
+// Highlighted returns the procedure Enter would choose (for tests).
+func (a *App) Highlighted() *catalog.Procedure {
+	a.syncMu.Lock()
+	defer a.syncMu.Unlock()
+	if p := &a.pick; p.i < len(p.procs) {
+		return p.procs[p.i]
+	}
+	return nil
+}
+
+// optionLabel is a field's value as the reader sees it: a choice's label
+// in the screen's language ("Nữ", "Female"), never its stored code.
+func optionLabel(fd session.Field) string {
+	for _, o := range fd.Options {
+		if o.Value == fd.Value {
+			return o.Label
+		}
+	}
+	return fd.Value
+}
+
+// feeText is what the citizen pays for p: "Lệ phí: 50.000 đồng", or
+// "Miễn phí" (with the catalog's note when it has one).
+func (a *App) feeText(p *catalog.Procedure) string {
+	if p.Fee.AmountVND <= 0 {
+		if n := p.Fee.Note.In(string(a.t.Lang())); n != "" {
+			return a.T("procedure.fee.free") + " (" + n + ")"
+		}
+		return a.T("procedure.fee.free")
+	}
+	return a.T("procedure.fee", groupVND(p.Fee.AmountVND))
+}
+
+// groupVND writes an amount the Vietnamese way: 1.500.000.
+func groupVND(n int) string {
+	s := fmt.Sprint(n)
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// blockProvenance is the one line a person block gets about where its
+// locked values came from ("from the chip: not editable"), from the fields
+// of the block (fields starts at its first one).
+func (a *App) blockProvenance(fields []session.Field) string {
+	person := fields[0].Person
+	for _, fd := range fields {
+		if fd.Person != person {
+			break
+		}
+		if fd.Locked {
+			return a.provenanceText(fd.Provenance)
+		}
+	}
+	return ""
+}
+
+// showHelp shows the catalog's help of the field that has the focus.
+func (a *App) showHelp(path string) {
+	a.mu.Lock()
+	lb, text := a.help, a.helps[path]
+	a.mu.Unlock()
+	if lb != nil {
+		lb.SetText(text)
+	}
 }

@@ -40,6 +40,11 @@ func texts(c fyne.Canvas) []string {
 			out = append(out, w.Text)
 		case *widget.Select:
 			out = append(out, w.Selected)
+		case *ui.Choice:
+			if w.Selected == "" {
+				out = append(out, w.PlaceHolder)
+			}
+			out = append(out, w.Selected)
 		case *canvas.Text:
 			out = append(out, w.Text)
 		case *widget.RichText:
@@ -63,9 +68,10 @@ func button(t *testing.T, a *ui.App, label string) *widget.Button {
 	var found, exact *widget.Button
 	a.Inspect(func(c fyne.Canvas) {
 		for _, o := range objects(c) {
-			if b, ok := o.(*widget.Button); ok && b.Visible() && strings.Contains(b.Text, label) && !b.Disabled() {
+			// Long labels are broken into lines (procedure names).
+			if b, ok := o.(*widget.Button); ok && b.Visible() && strings.Contains(strings.ReplaceAll(b.Text, "\n", " "), label) && !b.Disabled() {
 				found = b
-				if b.Text == label && exact == nil {
+				if strings.ReplaceAll(b.Text, "\n", " ") == label && exact == nil {
 					exact = b
 				}
 			}

@@ -48,6 +48,8 @@ type kitOpts struct {
 	portalDown bool
 	idle       time.Duration
 	now        func() time.Time
+	sources    ui.Sources
+	tester     bool // the development build's test-card menu
 }
 
 type kit struct {
@@ -81,7 +83,11 @@ func newKit(t testing.TB, o kitOpts) *kit {
 	w := test.NewWindow(nil)
 	w.Resize(fyne.NewSize(1280, 800))
 	k.w = w
-	k.app = ui.New(w, ui.Options{Session: k.rig.Session, Text: i18n.Default(), AdminPIN: "2468", SaveDir: k.dir, Ticks: -1,
+	var tester *ui.Tester
+	if o.tester {
+		tester = &ui.Tester{Cards: []string{"nguyen-van-an", secondCard}, Place: func(n string) { k.rig.Card.Put(sessiontest.Fixture(n)) }}
+	}
+	k.app = ui.New(w, ui.Options{Tester: tester, Session: k.rig.Session, Text: i18n.Default(), AdminPIN: "2468", SaveDir: k.dir, Ticks: -1, Sources: o.sources,
 		CheckClerk: func(id, pin string) bool { return id == "CB-01" && pin == "1357" },
 		OnExit:     func() { k.exits.Add(1) }})
 	t.Cleanup(func() { k.app.Close(); w.Close() })

@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"motcua/internal/vntime"
+	"motcua/kiosk/catalog"
 	"motcua/kiosk/pdfdoc"
 	"motcua/kiosk/printing"
 	"motcua/kiosk/receipt"
@@ -63,6 +64,7 @@ func lines(s string, n int) []string {
 // Slip draws the receipt as paper: black on white whatever the theme, so
 // the screen shows what the PDF prints.
 func (a *App) Slip(r *receipt.Receipt) fyne.CanvasObject {
+	r = a.localSlip(r)
 	T := a.T
 	col := container.NewVBox(
 		text(T("receipt.motto1"), 13, true, fyne.TextAlignCenter),
@@ -98,6 +100,9 @@ func (a *App) Slip(r *receipt.Receipt) fyne.CanvasObject {
 		}
 	}
 	kv("receipt.procedure", r.ProcedureName)
+	if p, ok := a.procedureOf(r); ok {
+		kv("review.fee", a.feeText(p))
+	}
 	kv("receipt.received", r.ReceivedAt.In(vntime.Zone).Format("15:04 02/01/2006"))
 	if !r.Due.IsZero() {
 		kv("receipt.appointment", r.Due.String())
@@ -241,7 +246,7 @@ func (a *App) receiptScreen() fyne.CanvasObject {
 			status.SetText(a.T("receipt.saved", filepath.Base(path)))
 		})
 	}
-	done := a.button(a.T("receipt.done"), theme.ConfirmIcon(), func() { a.s.Finish() })
+	done := a.button(a.T("receipt.done"), theme.ConfirmIcon(), a.finish)
 	done.Importance = widget.HighImportance
 	actions := container.NewHBox(layout.NewSpacer(), a.touch(print), a.touch(done))
 	return container.NewBorder(heading(a.T("receipt.title")), container.NewVBox(status, actions), nil, nil,
@@ -268,4 +273,47 @@ func (a *App) LastSaved() string {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.saved
+}
+
+// localSlip returns r with the catalog's names (procedures, linked steps,
+// documents) in the screen's language: the dossier keeps them in
+// Vietnamese, and the slip's labels already follow the language.
+func (a *App) localSlip(r *receipt.Receipt) *receipt.Receipt {
+	lang := string(a.t.Lang())
+	if lang == "vi" || a.s.Catalog() == nil {
+		return r
+	}
+	names := map[string]string{}
+	for _, p := range a.s.Catalog().All() {
+		names[p.Name.VI] = p.Name.In(lang)
+		for _, at := range p.Attachments {
+			names[at.Name.VI] = at.Name.In(lang)
+		}
+	}
+	tr := func(s string) string {
+		if n, ok := names[s]; ok {
+			return n
+		}
+		return s
+	}
+	c := *r
+	c.ProcedureName = tr(r.ProcedureName)
+	c.Components = make([]string, len(r.Components))
+	for i, x := range r.Components {
+		c.Components[i] = tr(x)
+	}
+	c.Linked = append(c.Linked[:0:0], r.Linked...)
+	for i := range c.Linked {
+		c.Linked[i].ProcedureName = tr(c.Linked[i].ProcedureName)
+	}
+	return &c
+}
+
+// procedureOf finds the catalog entry a receipt is for (its national code
+// or slug).
+func (a *App) procedureOf(r *receipt.Receipt) (*catalog.Procedure, bool) {
+	if a.s.Catalog() == nil || r.ProcedureCode == "" {
+		return nil, false
+	}
+	return a.s.Catalog().Lookup(r.ProcedureCode)
 }

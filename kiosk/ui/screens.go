@@ -18,12 +18,16 @@ import (
 	"motcua/assets"
 	"motcua/cardreader"
 	"motcua/cardreader/cccd"
+	"motcua/internal/vntime"
 	"motcua/kiosk/session"
 )
 
 func (a *App) screen() fyne.CanvasObject {
 	if !a.self && a.o.CheckClerk != nil && a.s.Clerk() == "" {
 		return a.signIn()
+	}
+	if a.Locked() {
+		return a.lockScreen()
 	}
 	var body fyne.CanvasObject
 	switch a.s.State() {
@@ -49,6 +53,9 @@ func (a *App) screen() fyne.CanvasObject {
 		body = a.receiptScreen()
 	case session.StateRating:
 		body = a.rating()
+		if !a.self {
+			body = a.welcome() // for the instant before the wipe
+		}
 	default:
 		body = widget.NewLabel(a.s.State().String())
 	}
@@ -66,7 +73,11 @@ func (a *App) screen() fyne.CanvasObject {
 }
 
 func banner(text string, c fyne.ThemeColorName) fyne.CanvasObject {
-	bg := canvas.NewRectangle(theme.Color(c))
+	// A light tint of the status colour with a strong edge: the text keeps
+	// the normal foreground colour, which reads on it at AA.
+	bg := canvas.NewRectangle(tint(theme.Color(c), theme.Color(theme.ColorNameBackground)))
+	bg.StrokeColor = theme.Color(c)
+	bg.StrokeWidth = 2
 	bg.CornerRadius = 4
 	l := widget.NewLabelWithStyle(text, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	l.Wrapping = fyne.TextWrapWord
@@ -98,7 +109,7 @@ func (a *App) welcome() fyne.CanvasObject {
 	title.SizeName = theme.SizeNameHeadingText
 	sub := widget.NewLabelWithStyle(a.T("welcome.subtitle"), fyne.TextAlignCenter, fyne.TextStyle{})
 	sub.Wrapping = fyne.TextWrapWord
-	qr := widget.NewEntry()
+	qr := a.field("")
 	qr.SetPlaceHolder("QR …")
 	qr.OnSubmitted = func(s string) { a.read(strings.TrimSpace(s)) }
 	label, tap := a.T("welcome.read"), func() { a.read("") }
@@ -122,6 +133,10 @@ func (a *App) welcome() fyne.CanvasObject {
 		objs = append(objs, attract)
 	}
 	objs = append(objs, container.NewCenter(a.touch(read)), container.NewCenter(container.NewGridWrap(fyne.NewSize(420, qr.MinSize().Height), qr)), layout.NewSpacer())
+	if a.self {
+		// Touch anywhere starts: the whole screen is the button.
+		return container.NewStack(newTapArea(func() { a.s.Touch(); a.read("") }), container.NewVBox(objs...))
+	}
 	return container.NewVBox(objs...)
 }
 
@@ -160,7 +175,7 @@ func (a *App) readFailed() fyne.CanvasObject {
 	return container.NewVBox(layout.NewSpacer(),
 		container.NewCenter(icon("failed", 72)),
 		heading(a.T("error.title")),
-		wrapped(a.T(a.s.Problem())),
+		wrapped(a.problemText(a.s.Problem())),
 		container.NewCenter(container.NewHBox(a.touch(cancel), a.touch(retry))), layout.NewSpacer())
 }
 
@@ -267,15 +282,16 @@ func (a *App) identity() fyne.CanvasObject {
 		badges.Add(container.NewBorder(nil, nil, icon(l.Icon, 20), nil, wrapped(a.lineText(l))))
 	}
 
+	a.cardNotes(r, badges)
 	cont := a.button(a.T("identity.continue"), theme.NavigateNextIcon(), func() { a.s.Continue() })
 	cont.Importance = widget.HighImportance
 	retry := a.button(a.T("identity.retry"), theme.ViewRefreshIcon(), func() { a.read("") })
-	cancel := a.button(a.T("nav.cancel"), theme.CancelIcon(), func() { a.s.Back(a.ctx) })
+	cancel := a.button(a.T("nav.cancel"), theme.CancelIcon(), a.cancelVisit)
 	actions := container.NewHBox(layout.NewSpacer(), a.touch(cancel), a.touch(retry))
 	if a.s.CanProceed() {
 		actions.Add(a.touch(cont))
 	} else {
-		badges.Add(banner(a.T("identity.blocked"), theme.ColorNameError))
+		badges.Add(banner(a.blockedText(), theme.ColorNameError))
 		if !a.self && a.s.Clerk() != "" {
 			actions.Add(a.touch(a.button(a.T("identity.proceed_anyway"), theme.WarningIcon(), func() { a.s.Override(a.ctx) })))
 		}
@@ -309,8 +325,9 @@ func (a *App) rate(score int) {
 }
 
 func (a *App) signIn() fyne.CanvasObject {
-	id := widget.NewEntry()
-	pin := widget.NewPasswordEntry()
+	id := a.field("")
+	pin := a.field("")
+	pin.Password = true
 	msg := widget.NewLabel("")
 	try := func() {
 		if a.o.CheckClerk(id.Text, pin.Text) {
@@ -328,4 +345,34 @@ func (a *App) signIn() fyne.CanvasObject {
 	box := container.NewVBox(heading(a.T("counter.signin")), form, msg, go_)
 	a.focusNext = id
 	return container.NewCenter(container.NewGridWrap(fyne.NewSize(420, box.MinSize().Height), box))
+}
+
+// blockedText says why the identity cannot be used and, at the counter,
+// what the clerk can do (the citizen's screen sends them to the counter).
+func (a *App) blockedText() string {
+	if a.self {
+		return a.T("identity.blocked")
+	}
+	return a.T("identity.blocked.counter")
+}
+
+// problemText is a failure message for whoever reads the screen: at the
+// counter a clerk is the reader, so "ask a clerk" becomes what to do.
+func (a *App) problemText(key string) string {
+	if !a.self && a.t.Has(key+".counter") {
+		return a.T(key + ".counter")
+	}
+	return a.T(key)
+}
+
+// cardNotes adds what the clerk must see besides the badge: an expired
+// card, and a manual acceptance (which the audit trail records).
+func (a *App) cardNotes(r *cardreader.Reading, box *fyne.Container) {
+	c := r.Citizen
+	if !c.NoExpiry && c.ExpiryDate.Year > 0 && c.ExpiryDate.Before(vntime.Today(a.s.Now())) {
+		box.Add(banner(a.T("identity.expired", c.ExpiryDate.String()), theme.ColorNameWarning))
+	}
+	if a.s.Overridden() {
+		box.Add(banner(a.T("identity.overridden", a.s.Clerk()), theme.ColorNameWarning))
+	}
 }

@@ -38,6 +38,10 @@ func scrub(o fyne.CanvasObject) {
 		v.OnChanged = nil
 		v.Text = ""
 		v.Refresh()
+	case *Choice:
+		v.OnChanged = nil
+		v.Options = nil
+		v.ClearSelected()
 	case *widget.Select:
 		v.OnChanged = nil
 		v.Options = nil
