@@ -35,6 +35,10 @@ type Field struct {
 	// 1 July 2025: the card's text, the result and, when the old ward was
 	// split, the candidates to choose among (Session.ChooseAddress).
 	Address *address.Result
+	// CardUnparsed is set when the card holds this field but the chip's
+	// text could not be read (an unknown date form, odd wording): the
+	// clerk types it from the card, and it is never locked.
+	CardUnparsed bool
 }
 
 // Option is one choice of a choice field.
@@ -162,6 +166,7 @@ func (s *step) fields(lang string) []Field {
 			Label: fd.Label.In(lang), Help: fd.Help.In(lang), Type: fd.Type,
 			Value: display(fd, st.Value.Value), Provenance: st.Value.Provenance,
 			Locked: st.Value.Locked != "", Required: st.Required, Address: st.Value.Address,
+			CardUnparsed: st.CardUnparsed != nil,
 		}
 		for _, o := range fd.Options {
 			sf.Options = append(sf.Options, Option{Value: o.Value, Label: o.Label.In(lang)})

@@ -18,6 +18,12 @@ const (
 	StepReading                // reading the data groups
 	StepVerifying              // passive and anti-clone authentication
 	StepDone
+
+	// StepCardLifted is not a stage: the card left the reader mid-read and
+	// the read waits for it to be put back (the files read so far are
+	// kept). The current stage stays; CardLifted reports it until the
+	// next stage arrives.
+	StepCardLifted Step = 100
 )
 
 // String returns the step's message key suffix.

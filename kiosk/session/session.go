@@ -94,6 +94,7 @@ type Session struct {
 	mu        sync.Mutex
 	state     State
 	step      Step
+	lifted    bool   // the card left the reader mid-read (StepCardLifted)
 	problem   string // message key of the last read failure
 	notice    Notice // a transient note (card removed mid-flow, a person added)
 	readings  []*cardreader.Reading
@@ -367,7 +368,7 @@ func (s *Session) StartRead(ctx context.Context, req ReadRequest) error {
 	rctx, cancel := context.WithCancel(ctx)
 	s.cancel = cancel
 	s.moveLocked(InRead)
-	s.step, s.problem, s.notice = StepConnecting, "", Notice{}
+	s.step, s.lifted, s.problem, s.notice = StepConnecting, false, "", Notice{}
 	s.lastTouch = s.cfg.Now()
 	s.mu.Unlock()
 	s.changed()
@@ -385,7 +386,7 @@ func (s *Session) AddPerson(ctx context.Context, path string) error {
 	}
 	rctx, cancel := context.WithCancel(ctx)
 	s.cancel = cancel
-	s.adding, s.step, s.problem, s.notice = true, StepConnecting, "", Notice{}
+	s.adding, s.step, s.lifted, s.problem, s.notice = true, StepConnecting, false, "", Notice{}
 	s.mu.Unlock()
 	s.changed()
 	go s.readPerson(rctx, path)
@@ -398,9 +399,21 @@ func (s *Session) progress(st Step) {
 		s.mu.Unlock()
 		return
 	}
-	s.step = st
+	if st == StepCardLifted {
+		s.lifted = true
+	} else {
+		s.step, s.lifted = st, false
+	}
 	s.mu.Unlock()
 	s.changed()
+}
+
+// CardLifted reports that the card left the reader in the middle of the
+// read, which waits for it to come back and then goes on where it stopped.
+func (s *Session) CardLifted() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.lifted
 }
 
 func (s *Session) read(ctx context.Context, req ReadRequest) {
@@ -428,7 +441,7 @@ func (s *Session) read(ctx context.Context, req ReadRequest) {
 	s.readings = append(s.readings, r)
 	s.requester = r
 	s.moveLocked(InReadDone)
-	s.step = StepDone
+	s.step, s.lifted = StepDone, false
 	s.lastTouch = s.cfg.Now()
 	ev := Event{Kind: ActionCardRead, ClerkID: s.clerk, CitizenID: r.Citizen.ID, Detail: verificationDetail(r)}
 	s.mu.Unlock()
@@ -869,7 +882,7 @@ func (s *Session) dropLocked() {
 	}
 	s.readings, s.requester, s.form, s.receipt = nil, nil, nil, nil
 	s.filed = Filed{}
-	s.step, s.problem, s.notice = StepConnecting, "", Notice{}
+	s.step, s.lifted, s.problem, s.notice = StepConnecting, false, "", Notice{}
 	s.override, s.adding, s.warning = false, false, false
 	s.lastTouch = s.cfg.Now()
 }

@@ -139,3 +139,18 @@ func TestBuildReceipt(t *testing.T) {
 		})
 	}
 }
+
+// A card lifted mid-read (issue 12.7) is shown as such, on the stage the
+// read had reached, until the read goes on.
+func TestCardLiftedShown(t *testing.T) {
+	s := &Session{state: StateReading}
+	s.progress(StepReading)
+	s.progress(StepCardLifted)
+	if !s.CardLifted() || s.Step() != StepReading {
+		t.Fatalf("lifted %v at step %v", s.CardLifted(), s.Step())
+	}
+	s.progress(StepReading) // put back: the read resumes
+	if s.CardLifted() {
+		t.Error("still lifted after the read went on")
+	}
+}

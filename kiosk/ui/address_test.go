@@ -86,3 +86,30 @@ func TestSlipAddress(t *testing.T) {
 		}
 	}
 }
+
+// A field the chip holds but whose text could not be read (issue 12.2) is
+// asked for on the form, flagged as such, and left open for typing.
+func TestUnparsedCardFieldOnForm(t *testing.T) {
+	k := newKit(t, kitOpts{mode: session.SelfService, fixture: "faults/odd-date-dg13"})
+	a := k.app
+	tap(t, a, "Bắt đầu")
+	waitFor(t, a, session.StateIdentity)
+	tap(t, a, "Tiếp tục")
+	waitFor(t, a, session.StateChooseProcedure)
+	p, _ := k.catalog.Lookup("ket-hon")
+	tap(t, a, p.Name.VI)
+	waitFor(t, a, session.StateForm)
+	contains(t, a, "Chip có thông tin này nhưng không đọc được")
+	var unparsed int
+	for _, f := range a.Session().Form().Fields("vi") {
+		if f.CardUnparsed {
+			unparsed++
+			if f.Locked {
+				t.Errorf("%s: unparsed on the chip yet locked", f.Path)
+			}
+		}
+	}
+	if unparsed == 0 {
+		t.Error("no field marked as unparsed on the chip")
+	}
+}

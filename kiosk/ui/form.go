@@ -246,6 +246,14 @@ func (a *App) formScreen() fyne.CanvasObject {
 		if n := a.addressNote(fd); n != nil {
 			input = container.NewVBox(input, n)
 		}
+		if fd.CardUnparsed {
+			// The chip holds the field but its text could not be read: say
+			// so, and let the clerk type it from the card (never locked).
+			n := widget.NewLabel(a.T("cards.unparsed.field"))
+			n.Wrapping = fyne.TextWrapWord
+			n.Importance = widget.WarningImportance
+			input = container.NewVBox(input, n)
+		}
 		lb := widget.NewLabel(label)
 		lb.Wrapping = fyne.TextWrapWord
 		g.row(lb, container.NewVBox(input, errLb))

@@ -165,7 +165,17 @@ func (a *App) steps() fyne.CanvasObject {
 }
 
 func (a *App) reading() fyne.CanvasObject {
-	return container.NewVBox(layout.NewSpacer(), heading(a.T("reading.title")), container.NewCenter(a.steps()), layout.NewSpacer())
+	box := container.NewVBox(layout.NewSpacer(), heading(a.T("reading.title")))
+	if a.s.CardLifted() {
+		// A card lifted mid-read resumes where it stopped once it is back.
+		l := widget.NewLabelWithStyle(a.T("reading.lifted"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+		l.Importance = widget.WarningImportance
+		l.Wrapping = fyne.TextWrapWord
+		box.Add(l)
+	}
+	box.Add(container.NewCenter(a.steps()))
+	box.Add(layout.NewSpacer())
+	return box
 }
 
 func (a *App) readFailed() fyne.CanvasObject {

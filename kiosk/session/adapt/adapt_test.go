@@ -67,3 +67,15 @@ func TestSimCardWithoutCard(t *testing.T) {
 		t.Errorf("steps %v", steps)
 	}
 }
+
+func TestProgressLiftedCard(t *testing.T) {
+	var got []session.Step
+	p := adapt.Progress(func(s session.Step) { got = append(got, s) })
+	p(emrtd.StepReading)
+	p(emrtd.StepCardLifted)
+	p(emrtd.StepResuming)
+	want := []session.Step{session.StepReading, session.StepCardLifted, session.StepReading}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("steps %v, want %v", got, want)
+	}
+}

@@ -29,9 +29,9 @@ func Progress(f func(session.Step)) func(emrtd.Step) {
 		case emrtd.StepVerifying:
 			f(session.StepVerifying)
 		case emrtd.StepCardLifted:
-			// The card left mid-read: the screen goes back to "connecting"
-			// (place the card) until it is put back.
-			f(session.StepConnecting)
+			// The card left mid-read: the screen asks for it back; what
+			// was read is kept.
+			f(session.StepCardLifted)
 		case emrtd.StepResuming:
 			f(session.StepReading)
 		}
