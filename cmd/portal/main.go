@@ -346,7 +346,7 @@ func stats(args []string, stdout, stderr io.Writer) error {
 	var day cccd.Date
 	if *dayFlag != "" {
 		d, err := cccd.ParseISO(*dayFlag)
-		if err != nil || d.YearOnly() {
+		if err != nil || d.Partial() {
 			fmt.Fprintln(stderr, "portal stats: --day must be YYYY-MM-DD")
 			return errUsage
 		}

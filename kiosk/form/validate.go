@@ -180,16 +180,14 @@ func pad2(s string) string {
 // CheckDateBounds checks a date against today: notAfterToday for births and
 // deaths, notBeforeToday for the end of a stay.
 func CheckDateBounds(d, today cccd.Date, notAfterToday, notBeforeToday bool) error {
-	if notAfterToday && today.Before(d) {
-		// A year-only date is after today only when its year is.
-		if !d.YearOnly() || d.Year > today.Year {
-			return invalid(CodeDateFuture)
-		}
+	// A partial date (year only, or month and year) is after today only
+	// when its first possible day is, and before today only when its last
+	// possible day is.
+	if notAfterToday && today.Before(d.First()) {
+		return invalid(CodeDateFuture)
 	}
-	if notBeforeToday && d.Before(today) {
-		if !d.YearOnly() || d.Year < today.Year {
-			return invalid(CodeDatePast)
-		}
+	if notBeforeToday && d.Last().Before(today) {
+		return invalid(CodeDatePast)
 	}
 	return nil
 }

@@ -258,3 +258,28 @@ func FuzzFormSet(f *testing.F) {
 		fm.Missing()
 	})
 }
+
+// A partial date (year only, month and year) is in the future only when
+// its first possible day is, and in the past only when its last one is.
+func TestCheckDateBoundsPartial(t *testing.T) {
+	today := cccd.Date{Year: 2026, Month: 12, Day: 2}
+	for _, tt := range []struct {
+		d              cccd.Date
+		future, past   bool
+		wantFut, wantP bool
+	}{
+		{cccd.Date{Year: 2026, Month: 12}, true, false, false, false},
+		{cccd.Date{Year: 2027, Month: 1}, true, false, true, false},
+		{cccd.Date{Year: 2026}, true, false, false, false},
+		{cccd.Date{Year: 2026, Month: 12}, false, true, false, false},
+		{cccd.Date{Year: 2026, Month: 11}, false, true, false, true},
+		{cccd.Date{Year: 2025}, false, true, false, true},
+	} {
+		err := CheckDateBounds(tt.d, today, tt.future, tt.past)
+		gotFut := err != nil && err.(*Invalid).Code == CodeDateFuture
+		gotPast := err != nil && err.(*Invalid).Code == CodeDatePast
+		if gotFut != tt.wantFut || gotPast != tt.wantP {
+			t.Errorf("%v (future %v, past %v): err %v", tt.d, tt.future, tt.past, err)
+		}
+	}
+}

@@ -115,7 +115,7 @@ func ParseQR(s string) (QRFields, error) {
 			return QRFields{}, fmt.Errorf("%w: due date", ErrBadQR)
 		}
 		d, err := cccd.ParseISO(p[7][:4] + "-" + p[7][4:6] + "-" + p[7][6:])
-		if err != nil || d.YearOnly() { // an appointment is a full date
+		if err != nil || d.Partial() { // an appointment is a full date
 			return QRFields{}, fmt.Errorf("%w: due date", ErrBadQR)
 		}
 		f.Due = d

@@ -95,7 +95,7 @@ func (s *Server) getStats(w http.ResponseWriter, r *http.Request, kiosk string) 
 	var day cccd.Date
 	if q := r.URL.Query().Get("day"); q != "" {
 		d, err := cccd.ParseISO(q)
-		if err != nil || d.YearOnly() {
+		if err != nil || d.Partial() {
 			writeErr(w, http.StatusBadRequest, portal.ErrCodeBadRequest, "day must be YYYY-MM-DD")
 			return
 		}

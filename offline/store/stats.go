@@ -223,7 +223,7 @@ func indicatorTotal(k, v []byte) (portal.IndicatorTotal, bool) {
 		return portal.IndicatorTotal{}, false
 	}
 	d, err := cccd.ParseISO(day)
-	if err != nil || d.YearOnly() {
+	if err != nil || d.Partial() {
 		return portal.IndicatorTotal{}, false
 	}
 	return portal.IndicatorTotal{Day: d, Name: name, Value: int64(binary.BigEndian.Uint64(v))}, true
