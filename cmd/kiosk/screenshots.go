@@ -45,8 +45,10 @@ func (s *shooter) settle() {
 func (s *shooter) shot(name string) {
 	s.settle()
 	var img image.Image
+	var size fyne.Size
 	fyne.DoAndWait(func() {
 		img = s.w.Canvas().Capture()
+		size = s.w.Canvas().Size()
 		if os.Getenv("KIOSK_SHOT_DEBUG") != "" {
 			fmt.Fprintln(os.Stderr, name, s.w.Content().MinSize(), s.w.Canvas().Size())
 		}
@@ -56,7 +58,9 @@ func (s *shooter) shot(name string) {
 	if blank(img) {
 		// Mesa's software GL under Xvfb can read back an empty frame
 		// buffer; the X server's copy of the screen is then the picture.
-		if err := exec.Command("import", "-window", "root", path).Run(); err == nil {
+		// Cropped to the window, which sits at the screen's top left.
+		crop := fmt.Sprintf("%dx%d+0+0", int(size.Width), int(size.Height))
+		if err := exec.Command("import", "-window", "root", "-crop", crop, "+repage", path).Run(); err == nil {
 			return
 		}
 	}
