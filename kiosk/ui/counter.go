@@ -58,9 +58,11 @@ func (p *counterPanel) update(es []session.Entry) {
 			state.Importance = widget.SuccessImportance
 		}
 		head := widget.NewLabelWithStyle(fmt.Sprintf("%s  %s", e.At.In(vntime.Zone).Format("15:04"), e.Code), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
-		name := wrapped(e.ProcedureName + " · " + e.MaskedID)
+		name := wrapped(a.procedureName(e.ProcedureCode, e.ProcedureName) + " · " + e.MaskedID)
 		re := widget.NewButtonWithIcon(a.T("counter.reprint"), theme.DocumentPrintIcon(), func() { p.reprint(e) })
-		p.list.Add(container.NewVBox(container.NewHBox(head, layout.NewSpacer(), state), name, container.NewHBox(layout.NewSpacer(), re), widget.NewSeparator()))
+		// The state goes beside the reprint button, not after the code:
+		// code and state on one line overflow the side list at 1366 px.
+		p.list.Add(container.NewVBox(head, name, container.NewHBox(state, layout.NewSpacer(), re), widget.NewSeparator()))
 	}
 	p.list.Refresh()
 }
@@ -135,3 +137,12 @@ func (a *App) indicatorsPopup(ind session.Indicators, err error) {
 // relabel redraws the panel in the current language (and empties it while
 // nobody is signed in).
 func (p *counterPanel) relabel() { p.update(p.entries) }
+
+// procedureName is the catalog's name of the procedure with national code
+// code in the screen's language; the stored name (Vietnamese) otherwise.
+func (a *App) procedureName(code, stored string) string {
+	if p, ok := a.s.Catalog().Lookup(code); ok {
+		return p.Name.In(string(a.t.Lang()))
+	}
+	return stored
+}
