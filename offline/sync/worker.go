@@ -30,6 +30,11 @@ type Config struct {
 	// PollInterval is how often a filed dossier's status is looked up
 	// (default 10 min).
 	PollInterval time.Duration
+	// IdleProbe is the longest the worker goes without a word from the
+	// portal while it has nothing to send (default 30 s): it then probes,
+	// so the screen's online indicator is the portal's real state within
+	// seconds, not the last send's.
+	IdleProbe time.Duration
 	// RequestTimeout bounds each portal call (default 30 s); an upload
 	// also gets the time its size takes at MinUploadRate.
 	RequestTimeout time.Duration
@@ -102,6 +107,7 @@ func New(cfg Config) (*Worker, error) {
 	def(&cfg.ProbeBase, time.Second)
 	def(&cfg.ProbeMax, 30*time.Second)
 	def(&cfg.PollInterval, 10*time.Minute)
+	def(&cfg.IdleProbe, 30*time.Second)
 	def(&cfg.RequestTimeout, 30*time.Second)
 	if cfg.MinUploadRate <= 0 {
 		cfg.MinUploadRate = 128 << 10
@@ -301,11 +307,16 @@ func (w *Worker) Run(ctx context.Context) error {
 				continue
 			}
 		}
+		if w.idleProbeDue() {
+			if _, up := w.probe(ctx); !up {
+				continue // offline: the branch above takes over
+			}
+		}
 		r, err := w.pass(ctx)
 		if w.isDown() {
 			continue
 		}
-		wait = w.untilDue()
+		wait = min(w.untilDue(), w.cfg.IdleProbe)
 		if err != nil && ctx.Err() == nil {
 			w.log.Error("sync pass", "err", err)
 			wait = max(wait, w.cfg.RetryBase)
@@ -317,6 +328,13 @@ func (w *Worker) Run(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// idleProbeDue reports whether the portal has not been heard from for
+// IdleProbe (or ever): the worker then probes before its next pass.
+func (w *Worker) idleProbeDue() bool {
+	last := w.Snapshot().LastContact
+	return last.IsZero() || w.cfg.Now().Sub(last) >= w.cfg.IdleProbe
 }
 
 // sleep waits d, or until a wake signal (not sooner than minGap after it

@@ -360,3 +360,32 @@ func TestCorruptLocalCopyNeedsAttention(t *testing.T) {
 		t.Fatalf("%+v", rec)
 	}
 }
+
+// With nothing to send, the worker still follows the portal's real state
+// (issue 17.8): a portal that goes away is seen as offline within the idle
+// probe interval, and seen again once it is back.
+func TestIdleProbeFollowsThePortal(t *testing.T) {
+	r := newRig(t, store.Options{})
+	w := r.worker(Config{IdleProbe: 50 * time.Millisecond})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go w.Run(ctx)
+	until := func(online bool) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for w.Snapshot().Online != online || w.Snapshot().Probes == 0 {
+			if time.Now().After(deadline) {
+				t.Fatalf("online %v, want %v (probes %d)", w.Snapshot().Online, online, w.Snapshot().Probes)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	until(true)
+	r.stop()
+	until(false)
+	r.start()
+	until(true)
+	if s := w.Snapshot(); s.SendAttempts != 0 {
+		t.Errorf("sent %d times with nothing queued", s.SendAttempts)
+	}
+}
