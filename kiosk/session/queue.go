@@ -230,11 +230,14 @@ func (q *Queue) Today(ctx context.Context) ([]Entry, error) {
 
 // Status is for the screens.
 func (q *Queue) Status() Status {
-	if q.Worker == nil {
-		return Status{Queued: q.Store.OutboxLen()}
+	// The count comes from the store itself: the worker's own count is
+	// only refreshed by a sending pass, which does not run while the
+	// portal is down.
+	st := Status{Queued: q.Store.OutboxLen()}
+	if q.Worker != nil {
+		st.Online = q.Worker.Snapshot().Online
 	}
-	s := q.Worker.Snapshot()
-	return Status{Online: s.Online, Queued: s.Queue}
+	return st
 }
 
 // Scores maps the kiosk's three faces to the store's 1..5 scale.
