@@ -421,3 +421,17 @@ func TestSelfServiceKeepsNoSlip(t *testing.T) {
 	}
 	t.Errorf("the slip %s is still on disk after the visit", a.LastSaved())
 }
+
+// The citizen's one-tap rating at a self-service kiosk lands in the store
+// on the store's 1..5 scale ("Rất hài lòng" is 5).
+func TestSelfServiceRating(t *testing.T) {
+	k := newKit(t, kitOpts{mode: session.SelfService})
+	a := k.app
+	tap(t, a, "Bắt đầu")
+	waitFor(t, a, session.StateIdentity)
+	k.fileFromIdentity(t, "tam-vang")
+	tap(t, a, "Xong")
+	waitFor(t, a, session.StateRating)
+	tap(t, a, "Rất hài lòng")
+	k.checkRating(t, 5)
+}
