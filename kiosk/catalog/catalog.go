@@ -194,6 +194,12 @@ type Field struct {
 	// have reached today (marriage: 18 for the bride, 20 for the groom).
 	// It is an eligibility rule, so it applies to chip values too.
 	MinAge int `json:"minAge,omitempty"`
+	// NotBefore, on a date, names another date field of the same form that
+	// this one may not precede: an end after its start ("toDate" names
+	// "fromDate"), a death after the birth. Like a condition, it names a
+	// sibling in the same person block or table row when there is one, else
+	// a top-level field or "block.sub".
+	NotBefore string `json:"notBefore,omitempty"`
 	// DefaultFrom proposes a value from other fields ("father.ethnicity",
 	// then "mother.ethnicity"): the first non-empty one fills this field,
 	// editable, until someone types here. A newborn's nationality, ethnicity

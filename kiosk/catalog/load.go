@@ -343,6 +343,9 @@ func (c *checker) field(p *Procedure, fp string, f *Field, parent *Field) {
 	if f.MinAge != 0 && (f.Type != TypeDate || f.MinAge < 0 || f.MinAge > 150) {
 		c.add(fp+".minAge", "applies to dates only, 1 to 150 years")
 	}
+	if f.NotBefore != "" {
+		c.notBefore(p, fp+".notBefore", f, parent)
+	}
 	if f.NotAfterToday && f.NotBeforeToday {
 		c.add(fp, "notAfterToday and notBeforeToday together leave only today; use a kiosk.today prefill")
 	}
@@ -478,6 +481,46 @@ func (c *checker) condition(p *Procedure, cp string, cond *Condition, parent *Fi
 	if !resolves(p, cond.Field) {
 		c.add(cp+".field", "names no field (%q)", cond.Field)
 	}
+}
+
+// notBefore checks that a date range rule names another date field: a
+// sibling when inside a block, else a top-level field or "block.sub".
+func (c *checker) notBefore(p *Procedure, np string, f *Field, parent *Field) {
+	if f.Type != TypeDate {
+		c.add(np, "applies to dates only")
+		return
+	}
+	var other *Field
+	if parent != nil {
+		if sf, ok := parent.Sub(f.NotBefore); ok {
+			other = sf
+		}
+	}
+	if other == nil {
+		other = leaf(p, f.NotBefore)
+	}
+	switch {
+	case other == nil:
+		c.add(np, "names no field (%q)", f.NotBefore)
+	case f.NotBefore == f.Key:
+		c.add(np, "names the field itself")
+	case other.Type != TypeDate:
+		c.add(np, "names a field that is not a date (%q)", f.NotBefore)
+	}
+}
+
+// leaf returns the leaf field a path names ("key" or "block.sub"), or nil.
+func leaf(p *Procedure, fieldPath string) *Field {
+	if !resolves(p, fieldPath) {
+		return nil
+	}
+	top, sub, nested := strings.Cut(fieldPath, ".")
+	f, _ := p.Field(top)
+	if !nested {
+		return f
+	}
+	sf, _ := f.Sub(sub)
+	return sf
 }
 
 // resolves reports whether path names a leaf: "key" or "block.sub".

@@ -96,6 +96,10 @@ func TestParseErrorsNameFileAndPath(t *testing.T) {
 		{"default from nowhere", `"required":true,"prefill":"citizen.fullName"`, `"required":true,"defaultFrom":["p.nope"]`, "sections[0].fields[0].fields[0].defaultFrom[0]"},
 		{"syntax error", `"schema":1,`, `"schema":1,,`, ""},
 		{"requiredIf to nowhere", `"required":true,"prefill"`, `"requiredIf":{"field":"nope","in":["a"]},"prefill"`, "sections[0].fields[0].fields[0].requiredIf.field"},
+		{"notBefore to nowhere", `"required":true,"prefill":"citizen.fullName"`, `"type":"date","notBefore":"nope"`, "sections[0].fields[0].fields[0].notBefore"},
+		{"notBefore on a text", `"required":true,"prefill":"citizen.fullName"`, `"notBefore":"fullName"`, "sections[0].fields[0].fields[0].notBefore"},
+		{"notBefore to itself", `"type":"text","required":true,"prefill":"citizen.fullName"`, `"type":"date","notBefore":"fullName"`, "sections[0].fields[0].fields[0].notBefore"},
+		{"notBefore to a text", `"type":"text","required":true,"prefill":"citizen.fullName"`, `"type":"date","notBefore":"p.other"},{"key":"other","label":{"vi":"O","en":"O"},"type":"text"`, "sections[0].fields[0].fields[0].notBefore"},
 		{"slug vs file name", `"slug":"x"`, `"slug":"y"`, "slug"},
 	}
 	for _, tc := range cases {

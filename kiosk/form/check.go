@@ -97,7 +97,26 @@ func (f *Form) state(section, path, personPath string, fd *catalog.Field, p *per
 			s.Problems = append(s.Problems, problem(path, invalidLimit(CodeTooYoung, "min %d", fd.MinAge)))
 		}
 	}
+	if fd.NotBefore != "" && s.Value.Value != "" && len(s.Problems) == 0 && precedes(s.Value.Value, f.relValue(fd.NotBefore, p)) {
+		s.Problems = append(s.Problems, problem(path, invalidLimit(CodeDateOrder, "not before %s", fd.NotBefore)))
+	}
 	return s
+}
+
+// precedes reports whether date v is surely before date start: a partial
+// date (a year) counts as its whole span, so "2024" is not before
+// 2024-06-01. An empty or unparsable start is not checked here (it has its
+// own problem).
+func precedes(v, start string) bool {
+	a, err := cccd.ParseISO(v)
+	if err != nil {
+		return false
+	}
+	b, err := cccd.ParseISO(start)
+	if err != nil || b.IsZero() {
+		return false
+	}
+	return a.Last().Before(b.First())
 }
 
 // blockRequired reports whether a person block must be filled.
@@ -108,12 +127,19 @@ func (f *Form) blockRequired(fd *catalog.Field) bool {
 // condValue is the value a condition looks at: a sibling in p when p has
 // that field, else a top-level or "block.sub" path.
 func (f *Form) condValue(c *catalog.Condition, p *person) string {
+	return f.relValue(c.Field, p)
+}
+
+// relValue is the value of a field another field refers to (a condition, a
+// date range): a sibling in p when p has that field, else a top-level or
+// "block.sub" path.
+func (f *Form) relValue(field string, p *person) string {
 	if p != nil {
-		if _, ok := p.field.Sub(c.Field); ok {
-			return p.get(c.Field)
+		if _, ok := p.field.Sub(field); ok {
+			return p.get(field)
 		}
 	}
-	v, _ := f.Get(c.Field)
+	v, _ := f.Get(field)
 	return v.Value
 }
 

@@ -38,6 +38,7 @@ const (
 	CodeDateYearOnly       Code = "date-year-only"
 	CodeDateFuture         Code = "date-future"
 	CodeDatePast           Code = "date-past"
+	CodeDateOrder          Code = "date-order"
 	CodeChoice             Code = "choice"
 	CodeNumber             Code = "number"
 	CodeNumberRange        Code = "number-range"
@@ -71,6 +72,7 @@ var messages = map[Code]Message{
 	CodeDateYearOnly:       {"Cần nhập đủ ngày, tháng, năm.", "A full date is needed, not just the year."},
 	CodeDateFuture:         {"Ngày này không được sau ngày hôm nay.", "This date cannot be after today."},
 	CodeDatePast:           {"Ngày này không được trước ngày hôm nay.", "This date cannot be before today."},
+	CodeDateOrder:          {"Ngày này không được trước ngày bắt đầu của nó (ví dụ: “Đến ngày” trước “Từ ngày”, ngày mất trước ngày sinh).", "This date cannot be before the date it follows (e.g. “Until” before “From”, a death before the birth)."},
 	CodeChoice:             {"Hãy chọn một giá trị trong danh sách.", "Choose one of the listed values."},
 	CodeNumber:             {"Chỉ nhập chữ số.", "Digits only."},
 	CodeNumberRange:        {"Giá trị nằm ngoài khoảng cho phép.", "The value is outside the allowed range."},
