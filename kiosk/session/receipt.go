@@ -46,3 +46,58 @@ func (f Filed) shownCode() string {
 	}
 	return f.LocalCode
 }
+
+// RefreshReceipt puts the portal's codes on a receipt made offline: once
+// the sync worker has filed a dossier the slip showed with the kiosk's local
+// code, the store record has the portal's code, and the receipt (and
+// Filed) switch to it. It reports whether anything changed, and tells the
+// listeners when it did. The screens call it from their refresh tick while
+// the receipt is shown; it reads the store only while a code is missing.
+func (s *Session) RefreshReceipt() bool {
+	s.mu.Lock()
+	r := s.receipt
+	q := s.cfg.Queue
+	s.mu.Unlock()
+	if r == nil || !r.Local || q == nil || q.Store == nil {
+		return false
+	}
+	codes := map[string]string{}
+	look := func(id string) {
+		if rec, err := q.Store.Get(id); err == nil && rec.Code != "" {
+			codes[id] = rec.Code
+		}
+	}
+	look(r.DossierID)
+	for _, l := range r.Linked {
+		if l.Local {
+			look(l.DossierID)
+		}
+	}
+	if len(codes) == 0 {
+		return false
+	}
+	s.mu.Lock()
+	if s.receipt != r { // the visit moved on meanwhile
+		s.mu.Unlock()
+		return false
+	}
+	c := *r
+	c.Linked = append(c.Linked[:0:0], r.Linked...)
+	if code, ok := codes[c.DossierID]; ok {
+		c.Code = code
+		s.filed.Code, s.filed.Synced = code, true
+	}
+	local := !s.filed.Synced
+	for i := range c.Linked {
+		l := &c.Linked[i]
+		if code, ok := codes[l.DossierID]; ok && l.Local {
+			l.Code, l.Local = code, false
+		}
+		local = local || l.Local
+	}
+	c.Local = local
+	s.receipt = &c
+	s.mu.Unlock()
+	s.changed()
+	return true
+}

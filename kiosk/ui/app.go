@@ -203,6 +203,11 @@ func (a *App) Poll() {
 	if q == nil {
 		return
 	}
+	// A receipt made offline takes the portal's code once the worker has
+	// filed the dossier (the session redraws the slip when it changes).
+	if a.s.State() == session.StateReceipt {
+		a.s.RefreshReceipt()
+	}
 	st := q.Status()
 	entries, _ := q.Today(a.ctx)
 	use := session.Usage(entries)
@@ -322,7 +327,13 @@ func (a *App) screenKey() string {
 	a.mu.Lock()
 	locked := a.locked
 	a.mu.Unlock()
-	return fmt.Sprintf("%s|%d|%s|%v|%t|%s|%t|%s|%t|%t", st, step, s.Problem(), s.Notice(), adding, a.t.Lang(), a.theme.HighContrast, s.Clerk(), locked, s.Overridden())
+	code := ""
+	if st == session.StateReceipt {
+		if r := s.Receipt(); r != nil {
+			code = r.Code // the slip changes when the portal's code arrives
+		}
+	}
+	return code + "|" + fmt.Sprintf("%s|%d|%s|%v|%t|%s|%t|%s|%t|%t", st, step, s.Problem(), s.Notice(), adding, a.t.Lang(), a.theme.HighContrast, s.Clerk(), locked, s.Overridden())
 }
 
 func (a *App) syncIdle() {
