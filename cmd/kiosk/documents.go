@@ -73,19 +73,36 @@ func printAction(ctx context.Context, k *kapp.Kiosk) func(receipt.Receipt, bool,
 			what = []printout.What{printout.Declaration, printout.Receipt}
 			receiver = s.Clerk()
 		}
-		go func() {
-			ls, err := declaration.EmbeddedLayouts(k.Catalog)
-			var docs []printing.Doc
-			if err == nil {
-				src := &printout.Source{Store: k.Store, Catalog: k.Catalog, Layouts: ls, AgencyName: c.AgencyName,
-					Receiver: receiver, Paper: c.ReceiptPaper, Kept: k.Kept}
-				docs, err = src.DocsFor(slip.DossierID, &slip, what, store.Actor{Clerk: s.Clerk(), Purpose: "in giấy tờ tại quầy"})
-			}
-			if err != nil {
-				update(printing.Update{Title: string(what[0]) + "-" + slip.DossierID, Err: err, Done: true})
-				return
-			}
-			(&printing.Spooler{Printer: c.Printer}).Print(ctx, docs, update)
-		}()
+		go spoolDocs(ctx, k, slip, what, receiver, "in giấy tờ tại quầy", update)
 	}
+}
+
+// reprintAction is the counter panel's "In lại": the full receipt of a
+// past dossier, rendered from the store like printAction's (code, parts,
+// appointment, signature lines), signed by the clerk at the counter. The
+// slip only carries the dossier ID and what the panel shows: once the
+// store has deleted the personal data (delete-on-receipt) the receipt
+// names the masked ID and says why.
+func reprintAction(ctx context.Context, k *kapp.Kiosk) func(receipt.Receipt, func(printing.Update)) {
+	return func(slip receipt.Receipt, update func(printing.Update)) {
+		go spoolDocs(ctx, k, slip, []printout.What{printout.Receipt}, k.Session.Clerk(), "in lại giấy tiếp nhận tại quầy", update)
+	}
+}
+
+// spoolDocs renders the papers what of the slip's dossier from the store
+// and sends them to the configured printer, reporting to update.
+func spoolDocs(ctx context.Context, k *kapp.Kiosk, slip receipt.Receipt, what []printout.What, receiver, purpose string, update func(printing.Update)) {
+	c := k.Config
+	ls, err := declaration.EmbeddedLayouts(k.Catalog)
+	var docs []printing.Doc
+	if err == nil {
+		src := &printout.Source{Store: k.Store, Catalog: k.Catalog, Layouts: ls, AgencyName: c.AgencyName,
+			Receiver: receiver, Paper: c.ReceiptPaper, Kept: k.Kept}
+		docs, err = src.DocsFor(slip.DossierID, &slip, what, store.Actor{Clerk: k.Session.Clerk(), Purpose: purpose})
+	}
+	if err != nil {
+		update(printing.Update{Title: string(what[0]) + "-" + slip.DossierID, Err: err, Done: true})
+		return
+	}
+	(&printing.Spooler{Printer: c.Printer}).Print(ctx, docs, update)
 }

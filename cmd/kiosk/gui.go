@@ -129,7 +129,7 @@ func buildParts(ctx context.Context, g *guiFlags) (*kioskParts, error) {
 	}
 	p := &kioskParts{k: k, full: g.fullscreen || c.Mode == session.SelfService}
 	p.opts = ui.Options{Session: k.Session, Text: k.Text, AdminPIN: c.AdminPIN, SaveDir: c.ReceiptsDir(), CheckClerk: c.Clerks.Check,
-		Print: printAction(ctx, k), Sources: docSources(c), Tester: testerMenu(c, k.Card)}
+		Print: printAction(ctx, k), Reprint: reprintAction(ctx, k), Sources: docSources(c), Tester: testerMenu(c, k.Card)}
 	return p, nil
 }
 

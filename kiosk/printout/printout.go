@@ -239,9 +239,9 @@ func (s *Source) receipt(id string, hint *receipt.Receipt, who store.Actor) (rec
 		// Personal data gone from the store: the session's own slip still
 		// names the citizen at the counter; a later reprint shows the
 		// masked ID only.
-		r.ApplicantName, r.ApplicantID = "", rec.MaskedID
+		r.ApplicantName, r.ApplicantID, r.NameDeleted = "", rec.MaskedID, !rec.PersonalData
 		if hint != nil && hint.DossierID == id && hint.ApplicantName != "" {
-			r.ApplicantName, r.ApplicantID = hint.ApplicantName, hint.ApplicantID
+			r.ApplicantName, r.ApplicantID, r.NameDeleted = hint.ApplicantName, hint.ApplicantID, false
 		}
 	}
 	var proc *catalog.Procedure

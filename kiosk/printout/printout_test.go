@@ -191,6 +191,9 @@ func TestRetention(t *testing.T) {
 			t.Errorf("receipt lacks %q:\n%s", w, rc)
 		}
 	}
+	if strings.Contains(rc, "Bản in lại") {
+		t.Error("the session's own slip says the name was deleted")
+	}
 	if s.Kept.Len() != 0 {
 		t.Error("the declaration stays in memory after printing")
 	}
@@ -201,8 +204,9 @@ func TestRetention(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rc := flat(pdftest.Text(t, docs[0].PDF)); strings.Contains(rc, name) || !strings.Contains(rc, "2345") {
-		t.Errorf("reprint after purge:\n%s", rc)
+	if rc := flat(pdftest.Text(t, docs[0].PDF)); strings.Contains(rc, name) || !strings.Contains(rc, "2345") ||
+		!strings.Contains(rc, "Bản in lại: họ tên người nộp không còn lưu tại kiosk") {
+		t.Errorf("reprint after purge (masked ID, and why):\n%s", rc)
 	}
 	// Kept entries expire.
 	now := time.Now()

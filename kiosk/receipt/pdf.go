@@ -23,6 +23,7 @@ const (
 	localNote    = "Mã tạm của kiosk: hồ sơ đang chờ gửi lên hệ thống một cửa; mã chính thức được thông báo khi hồ sơ được tiếp nhận."
 	lookupNote   = "Tra cứu tình trạng hồ sơ: quét mã QR hoặc nhập mã hồ sơ tại Cổng Dịch vụ công quốc gia (dichvucong.gov.vn) hoặc tại Bộ phận tiếp nhận và trả kết quả."
 	copiesNote   = "Giấy này lập thành 02 liên: 01 liên giao người nộp hồ sơ, 01 liên lưu tại Bộ phận tiếp nhận và trả kết quả. Trường hợp hồ sơ được giải quyết xong trước thời hạn, người nộp được thông báo để nhận kết quả sớm."
+	deletedNote  = "Bản in lại: họ tên người nộp không còn lưu tại kiosk (dữ liệu cá nhân được xóa sau khi hệ thống một cửa tiếp nhận hồ sơ); người nộp được xác định theo số định danh đã che."
 	signSubmit   = "NGƯỜI NỘP HỒ SƠ"
 	signReceive  = "NGƯỜI TIẾP NHẬN HỒ SƠ"
 	signHint     = "(Ký và ghi rõ họ tên)"
@@ -178,6 +179,10 @@ func (r Receipt) layout(g geometry) (*fpdf.Fpdf, error) {
 		who = strings.TrimSpace(who + " – Số định danh cá nhân: " + r.ApplicantID)
 	}
 	kv("Tiếp nhận hồ sơ của:", who)
+	if r.NameDeleted {
+		p.SetFont(pdfdoc.Font, "I", g.small)
+		p.MultiCell(0, g.line*0.85, deletedNote, "", "L", false)
+	}
 	if r.ApplicantAddress != "" {
 		addr := r.ApplicantAddress
 		if r.AddressOnCard != "" {

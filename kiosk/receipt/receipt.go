@@ -29,6 +29,11 @@ type Receipt struct {
 	Agency        string // receiving unit code
 	ApplicantName string
 	ApplicantID   string // 12-digit personal ID
+	// NameDeleted marks a later copy of the slip made after the kiosk
+	// deleted the citizen's personal data (delete-on-receipt, once the
+	// portal confirmed the dossier): it names the masked ID only, by
+	// design, and says so.
+	NameDeleted bool
 	// ApplicantAddress is the applicant's residence as filed, in the units
 	// after 1 July 2025; AddressOnCard is the card's text when the kiosk
 	// converted it (empty otherwise).

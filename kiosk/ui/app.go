@@ -44,6 +44,13 @@ type Options struct {
 	// The slip is the session's own (it still names the citizen when the
 	// store has already deleted the personal data).
 	Print func(slip receipt.Receipt, counter bool, update func(printing.Update))
+	// Reprint is the counter panel's "In lại": it prints the full receipt
+	// of a past dossier from the store (code, parts, appointment,
+	// signatures) on the same printer as Print, receipt only, in the
+	// background, and reports each step to update. slip carries what the
+	// panel knows (dossier ID, code, masked ID). It must return at once.
+	// Nil saves a short slip as a PDF to SaveDir instead.
+	Reprint func(slip receipt.Receipt, update func(printing.Update))
 	// Sources are where the attachments step gets documents from (the
 	// scanner, a camera frame, a file).
 	Sources Sources

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"image/color"
+	"path/filepath"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -11,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"motcua/internal/vntime"
+	"motcua/kiosk/printing"
 	"motcua/kiosk/receipt"
 	"motcua/kiosk/session"
 )
@@ -29,19 +31,29 @@ type counterPanel struct {
 	root    *fyne.Container
 	list    *fyne.Container
 	title   *widget.Label
+	status  *widget.Label // the last reprint's progress
 	entries []session.Entry
 }
 
 func newCounterPanel(a *App) *counterPanel {
-	p := &counterPanel{a: a, list: container.NewVBox(), title: heading(a.T("counter.today"))}
-	p.root = container.NewBorder(p.title, nil, nil, nil, container.NewVScroll(p.list))
+	p := &counterPanel{a: a, list: container.NewVBox(), title: heading(a.T("counter.today")), status: widget.NewLabel("")}
+	p.status.Wrapping = fyne.TextWrapWord
+	p.status.Hide()
+	p.root = container.NewBorder(p.title, p.status, nil, nil, container.NewVScroll(p.list))
 	return p
+}
+
+// say shows a reprint's progress under the list (on the UI goroutine).
+func (p *counterPanel) say(s string) {
+	p.status.SetText(s)
+	p.status.Show()
 }
 
 func (p *counterPanel) update(es []session.Entry) {
 	a := p.a
 	if a.blocked() {
 		es = nil // nobody signed in (or locked): no dossier list, no reprint
+		p.status.Hide()
 	}
 	p.entries = es
 	p.title.SetText(a.T("counter.today"))
@@ -67,20 +79,38 @@ func (p *counterPanel) update(es []session.Entry) {
 	p.list.Refresh()
 }
 
-// reprint prints a slip for a past dossier from what the kiosk still knows
-// (code, procedure, masked ID: the name was deleted with the session).
+// reprint prints the receipt of a past dossier through the print action
+// (Options.Reprint): the full slip from the store, with the code, parts,
+// appointment and signature lines. Under delete-on-receipt the name is
+// gone once the portal has the dossier: the slip shows the masked ID and
+// says why. Without a print action it saves a short slip as a PDF.
 func (p *counterPanel) reprint(e session.Entry) {
-	if p.a.blocked() {
+	a := p.a
+	if a.blocked() {
 		return
 	}
 	r := &receipt.Receipt{DossierID: e.DossierID, Code: e.Code, Local: e.State == session.SyncQueued,
-		ProcedureCode: e.ProcedureCode, ProcedureName: e.ProcedureName, ApplicantID: e.MaskedID, ReceivedAt: e.At}
-	p.a.SavePDF(r, func(path string, err error) {
-		if err == nil {
-			p.a.mu.Lock()
-			p.a.saved = path
-			p.a.mu.Unlock()
+		ProcedureCode: e.ProcedureCode, ProcedureName: e.ProcedureName, ApplicantID: e.MaskedID, ReceivedAt: e.At, NameDeleted: true}
+	if a.o.Reprint != nil {
+		p.say(a.T("print.sending"))
+		a.o.Reprint(*r, func(u printing.Update) {
+			fyne.Do(func() {
+				a.syncMu.Lock()
+				defer a.syncMu.Unlock()
+				p.say(a.printStatus(u))
+			})
+		})
+		return
+	}
+	a.SavePDF(r, func(path string, err error) {
+		if err != nil {
+			p.say(err.Error())
+			return
 		}
+		a.mu.Lock()
+		a.saved = path
+		a.mu.Unlock()
+		p.say(a.T("receipt.saved", filepath.Base(path)))
 	})
 }
 
