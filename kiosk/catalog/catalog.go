@@ -277,6 +277,11 @@ type Step struct {
 	// Set fixes values of this step's form (provenance "system"), e.g. the
 	// reason "death" for removing a deceased person's residence.
 	Set map[string]string `json:"set,omitempty"`
+	// Provided names this step's documents that an earlier step of the
+	// bundle produces (attachment key → that step's slug), e.g. the death
+	// extract that khai tử issues for xóa thường trú: the citizen is not
+	// asked for them.
+	Provided map[string]string `json:"provided,omitempty"`
 }
 
 // Carry copies one value or a whole person block from an earlier step. From

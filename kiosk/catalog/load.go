@@ -640,10 +640,27 @@ func crossCheck(ps []*Procedure) []error {
 					errs = append(errs, &Error{File: b.file, Path: sp + ".set." + to, Problem: fmt.Sprintf("names no field of %s", step.Slug)})
 				}
 			}
+			for _, key := range slices.Sorted(maps.Keys(s.Provided)) {
+				if !hasAttachment(step, key) {
+					errs = append(errs, &Error{File: b.file, Path: sp + ".provided." + key, Problem: fmt.Sprintf("names no document of %s", step.Slug)})
+				}
+				if by := s.Provided[key]; !earlier[by] {
+					errs = append(errs, &Error{File: b.file, Path: sp + ".provided." + key, Problem: fmt.Sprintf("%q is not an earlier step", by)})
+				}
+			}
 			earlier[s.Procedure] = true
 		}
 	}
 	return errs
+}
+
+func hasAttachment(p *Procedure, key string) bool {
+	for _, a := range p.Attachments {
+		if a.Key == key {
+			return true
+		}
+	}
+	return false
 }
 
 func isBlock(p *Procedure, key string) bool {

@@ -164,6 +164,17 @@ func TestCrossFileChecks(t *testing.T) {
 	if _, err := LoadFS(fsys, testTypes); err == nil || !strings.Contains(err.Error(), "steps[1].carry[0].or") {
 		t.Errorf("bad fallback not reported: %v", err)
 	}
+	// A document "provided" by a step must be one of the step's own, and
+	// its producer an earlier step.
+	for _, tc := range []struct{ provided, want string }{
+		{`"provided":{"nope":"x"}`, `steps[1].provided.nope: names no document of y`},
+		{`"provided":{"nope":"y"}`, `steps[1].provided.nope: "y" is not an earlier step`},
+	} {
+		fsys["b.json"] = &fstest.MapFile{Data: []byte(strings.Replace(bundle, `"to":"p"}]`, `"to":"p"}],`+tc.provided, 1))}
+		if _, err := LoadFS(fsys, testTypes); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: err %v, want %q", tc.provided, err, tc.want)
+		}
+	}
 	fsys["b.json"] = &fstest.MapFile{Data: []byte(bundle)}
 	fsys["y.json"] = &fstest.MapFile{Data: []byte(strings.Replace(good, `"slug":"x"`, `"slug":"x"`, 1))}
 	if _, err := LoadFS(fsys, testTypes); err == nil || !strings.Contains(err.Error(), "duplicate slug") && !strings.Contains(err.Error(), "file name") {

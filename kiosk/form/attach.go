@@ -66,6 +66,9 @@ type AttachmentState struct {
 	Required bool                 `json:"required"` // given the current values
 	Files    []dossier.Attachment `json:"files,omitempty"`
 	Missing  bool                 `json:"missing"`
+	// ProvidedBy is the bundle step (procedure slug) that produces this
+	// document itself: the citizen is not asked for it.
+	ProvidedBy string `json:"providedBy,omitempty"`
 }
 
 // Attachments is the checklist of documents, in catalog order.
@@ -78,8 +81,12 @@ func (f *Form) Attachments() []AttachmentState {
 			v, _ := f.Get(a.RequiredIf.Field)
 			req = a.RequiredIf.Holds(v.Value)
 		}
+		by := f.provided[a.Key]
+		if by != "" {
+			req = false
+		}
 		files := append([]dossier.Attachment(nil), f.attach[a.Key]...)
-		out = append(out, AttachmentState{Spec: a, Key: a.Key, Required: req, Files: files, Missing: req && len(files) == 0})
+		out = append(out, AttachmentState{Spec: a, Key: a.Key, Required: req, Files: files, Missing: req && len(files) == 0, ProvidedBy: by})
 	}
 	return out
 }

@@ -124,6 +124,9 @@ type Form struct {
 	blocks map[string]*person
 	tables map[string][]*person
 	attach map[string][]dossier.Attachment
+	// provided are documents an earlier step of the bundle produces
+	// (attachment key → that step's slug): not asked of the citizen.
+	provided map[string]string
 }
 
 // Errors from editing a form. Each is matched with errors.Is.

@@ -39,6 +39,7 @@ func NewIntake(c *catalog.Catalog, b *catalog.Procedure, opts Options) (*Intake,
 		if err != nil {
 			return nil, err
 		}
+		f.provided = s.Provided
 		in.steps = append(in.steps, f)
 	}
 	in.Flow()

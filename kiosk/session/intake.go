@@ -326,6 +326,9 @@ func (x *Intake) Attachments(lang string) []Attachment {
 	var out []Attachment
 	for _, s := range x.steps {
 		for _, a := range s.f.Attachments() {
+			if a.ProvidedBy != "" {
+				continue // an earlier step of the bundle issues it: not asked
+			}
 			out = append(out, Attachment{Key: x.path(s, a.Key), Name: a.Spec.Name.In(lang), Original: a.Spec.Original,
 				Count: a.Spec.Count, Required: a.Required, Have: len(a.Files) > 0})
 		}
