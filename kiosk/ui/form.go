@@ -450,6 +450,7 @@ func (a *App) review() fyne.CanvasObject {
 	fields := f.Fields(lang)
 	pairs := pairSections(fields)
 	g := newSheet(a.winWidth)
+	g.aside()
 	g.row(widget.NewLabel(a.T("review.procedure")),
 		widget.NewLabelWithStyle(f.Procedure().Name.In(lang), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	g.row(widget.NewLabel(a.T("review.fee")), widget.NewLabelWithStyle(a.feeText(f.Procedure()), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
@@ -491,7 +492,7 @@ func (a *App) review() fyne.CanvasObject {
 		}
 	}
 	if len(have) > 0 {
-		g.section(false)
+		g.aside()
 		g.row(widget.NewLabel(a.T("review.attachments")), wrapped(strings.Join(have, "; ")))
 	}
 	submit := a.button(a.keyLabel("review.submit"), theme.MailSendIcon(), a.submit)

@@ -46,8 +46,14 @@ type sheet struct {
 type sheetSec struct {
 	head    *grid
 	pair    bool
+	alone   bool // never shares a column split (the review's procedure line)
 	parties []*grid
 }
+
+// minSplit is the fewest grid objects (rows count two) a run of sections
+// needs before it is worth two columns: a couple of short sections read
+// better as one.
+const minSplit = 16
 
 func newSheet(win func() float32) *sheet {
 	s := &sheet{win: win, labels: &labelCol{}}
@@ -67,6 +73,13 @@ func (s *sheet) section(pair bool) {
 	sec := &sheetSec{head: s.grid(), pair: pair}
 	s.secs = append(s.secs, sec)
 	s.cur = sec.head
+}
+
+// aside starts a section that stays on its own, full width (the review's
+// procedure and fee, its documents).
+func (s *sheet) aside() {
+	s.section(false)
+	s.secs[len(s.secs)-1].alone = true
 }
 
 // party starts the next party's block in a two-party section (a no-op in
@@ -94,7 +107,11 @@ func (s *sheet) container() *fyne.Container {
 	}
 	var run []*sheetSec
 	flush := func() {
-		if len(run) >= 2 {
+		n := 0
+		for _, sec := range run {
+			n += len(sec.head.objs)
+		}
+		if len(run) >= 2 && n >= minSplit {
 			k := balance(run)
 			out.Add(s.split(WideMinWidth, column(run[:k]), column(run[k:])))
 		} else {
@@ -106,6 +123,9 @@ func (s *sheet) container() *fyne.Container {
 	}
 	for _, sec := range s.secs {
 		switch {
+		case sec.alone:
+			flush()
+			add(sec.head)
 		case len(sec.parties) == 0 && len(sec.head.objs) > 0:
 			run = append(run, sec)
 		case len(sec.parties) == 2:
@@ -175,7 +195,9 @@ func (l *splitLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	a, b := objs[0], objs[1]
 	a.Move(fyne.NewPos(0, 0))
 	if l.wide() {
-		w := (size.Width - gutter()) / 2
+		// Keep the right column clear of the scroll bar that overlays the
+		// form's right edge.
+		w := (size.Width - gutter() - theme.ScrollBarSize() - theme.Padding()) / 2
 		a.Resize(fyne.NewSize(w, a.MinSize().Height))
 		b.Move(fyne.NewPos(w+gutter(), 0))
 		b.Resize(fyne.NewSize(w, b.MinSize().Height))
@@ -191,7 +213,7 @@ func (l *splitLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 func (l *splitLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	a, b := objs[0].MinSize(), objs[1].MinSize()
 	if l.wide() {
-		return fyne.NewSize(a.Width+gutter()+b.Width, max(a.Height, b.Height))
+		return fyne.NewSize(a.Width+gutter()+theme.ScrollBarSize()+theme.Padding()+b.Width, max(a.Height, b.Height))
 	}
 	return fyne.NewSize(max(a.Width, b.Width), a.Height+theme.Padding()+b.Height)
 }
