@@ -169,10 +169,11 @@ func (a *App) formScreen() fyne.CanvasObject {
 		kb = newKeyboard(a, false)
 		a.kb = kb
 	}
-	g := newGrid()
+	fields := f.Fields(lang)
+	g := newSheet(a.winWidth)
+	pairs := pairSections(fields)
 	section, person := "", ""
 	var first fyne.Focusable
-	fields := f.Fields(lang)
 	help := wrapped("")
 	help.Importance = widget.LowImportance
 	a.mu.Lock()
@@ -182,11 +183,13 @@ func (a *App) formScreen() fyne.CanvasObject {
 	for i, fd := range fields {
 		if fd.Section != section {
 			section = fd.Section
+			g.section(pairs[section])
 			g.span(heading(section))
 		}
 		if fd.Person != person {
 			person = fd.Person
 			if person != "" {
+				g.party()
 				g.span(widget.NewLabelWithStyle(person, fyne.TextAlignLeading, fyne.TextStyle{Bold: true, Italic: true}))
 				// One provenance line for the person, not one per field.
 				if p := a.blockProvenance(fields[i:]); p != "" {
@@ -444,15 +447,18 @@ func (a *App) review() fyne.CanvasObject {
 	}
 	lang := string(a.t.Lang())
 	// The form's own grid, section by section, each with "sửa" back to it.
-	g := newGrid()
+	fields := f.Fields(lang)
+	pairs := pairSections(fields)
+	g := newSheet(a.winWidth)
+	g.aside()
 	g.row(widget.NewLabel(a.T("review.procedure")),
 		widget.NewLabelWithStyle(f.Procedure().Name.In(lang), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	g.row(widget.NewLabel(a.T("review.fee")), widget.NewLabelWithStyle(a.feeText(f.Procedure()), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	section, person := "\x00", ""
-	fields := f.Fields(lang)
 	for i, fd := range fields {
 		if fd.Section != section {
 			section, person = fd.Section, ""
+			g.section(pairs[section])
 			path := fd.Path
 			for _, e := range fields[i:] {
 				if e.Section != section {
@@ -470,6 +476,7 @@ func (a *App) review() fyne.CanvasObject {
 		if fd.Person != person {
 			person = fd.Person
 			if person != "" {
+				g.party()
 				g.span(widget.NewLabelWithStyle(person, fyne.TextAlignLeading, fyne.TextStyle{Bold: true, Italic: true}))
 			}
 		}
@@ -485,6 +492,7 @@ func (a *App) review() fyne.CanvasObject {
 		}
 	}
 	if len(have) > 0 {
+		g.aside()
 		g.row(widget.NewLabel(a.T("review.attachments")), wrapped(strings.Join(have, "; ")))
 	}
 	submit := a.button(a.keyLabel("review.submit"), theme.MailSendIcon(), a.submit)
@@ -614,6 +622,10 @@ func (a *App) blockProvenance(fields []session.Field) string {
 	}
 	return ""
 }
+
+// winWidth is the window's width, which decides how many columns a form
+// gets (PairMinWidth, WideMinWidth).
+func (a *App) winWidth() float32 { return a.w.Canvas().Size().Width }
 
 // showHelp shows the catalog's help of the field that has the focus.
 func (a *App) showHelp(path string) {

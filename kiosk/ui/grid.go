@@ -22,6 +22,9 @@ func natural(o fyne.CanvasObject) float32 {
 type grid struct {
 	objs []fyne.CanvasObject
 	full map[fyne.CanvasObject]bool
+	// shared is the label column of the whole sheet the grid is part of,
+	// so every grid of one form puts its values at the same x.
+	shared *labelCol
 }
 
 // MaxValueWidth is the widest a form's value column grows.
@@ -48,6 +51,14 @@ func (g *grid) container() *fyne.Container {
 	return &fyne.Container{Layout: g, Objects: g.objs}
 }
 
+// lw is the label column's width: the sheet's when the grid is part of one.
+func (g *grid) lw(objs []fyne.CanvasObject) float32 {
+	if g.shared != nil {
+		return g.shared.width()
+	}
+	return g.labelWidth(objs)
+}
+
 func (g *grid) labelWidth(objs []fyne.CanvasObject) float32 {
 	var w float32
 	for i := 0; i < len(objs); i++ {
@@ -63,7 +74,7 @@ func (g *grid) labelWidth(objs []fyne.CanvasObject) float32 {
 // Layout implements fyne.Layout.
 func (g *grid) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	pad := theme.Padding()
-	lw := g.labelWidth(objs)
+	lw := g.lw(objs)
 	vw := min(size.Width-lw-pad, MaxValueWidth)
 	var y float32
 	for i := 0; i < len(objs); i++ {
@@ -94,7 +105,7 @@ func (g *grid) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 // MinSize implements fyne.Layout.
 func (g *grid) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	pad := theme.Padding()
-	lw := g.labelWidth(objs)
+	lw := g.lw(objs)
 	var w, h float32
 	for i := 0; i < len(objs); i++ {
 		o := objs[i]
