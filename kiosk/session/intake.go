@@ -61,6 +61,16 @@ type PersonSlot struct {
 	Path   string // the block key, e.g. "wife"
 	Label  string
 	Filled bool
+	// Table is set for a list of people (guests, household members): a
+	// row can also be added by typing (TypePerson).
+	Table bool
+}
+
+// Person is someone on the form who can be taken off it: a row of a list,
+// or a block a card filled (the wrong card was read).
+type Person struct {
+	Path  string // "guests[1]", "wife" ("slug:path" in a bundle)
+	Label string
 }
 
 // DossierMeta is what the kiosk adds to every dossier.
@@ -275,11 +285,71 @@ func (x *Intake) Slots(lang string) []PersonSlot {
 				} else if fd.MaxRows > 0 && s.f.Rows(fd.Key) >= fd.MaxRows {
 					filled = true
 				}
-				out = append(out, PersonSlot{Path: x.path(s, fd.Key), Label: x.title(s, fd.Label.In(lang), lang), Filled: filled})
+				out = append(out, PersonSlot{Path: x.path(s, fd.Key), Label: x.title(s, fd.Label.In(lang), lang), Filled: filled,
+					Table: fd.Type == catalog.TypePersonTable})
 			}
 		}
 	}
 	return out
+}
+
+// TypePerson adds an empty row to the list at table for a person with no
+// card at hand (a child, an absent guest, a foreigner): every value of the
+// row is typed, never locked. It returns the row's label.
+func (x *Intake) TypePerson(table, lang string) (string, error) {
+	s, rest, ok := x.split(table)
+	if !ok {
+		return "", form.ErrUnknownField
+	}
+	row, err := s.f.AddRow(rest)
+	x.in.Flow()
+	return personResult(s, row, err, lang)
+}
+
+// People lists who can be taken off the form: every row of every list,
+// and every block a card filled.
+func (x *Intake) People(lang string) []Person {
+	var out []Person
+	for _, s := range x.steps {
+		for _, sec := range s.f.Procedure().Sections {
+			for _, fd := range sec.Fields {
+				switch fd.Type {
+				case catalog.TypePersonTable:
+					for i := range s.f.Rows(fd.Key) {
+						p := fmt.Sprintf("%s[%d]", fd.Key, i)
+						out = append(out, Person{Path: x.path(s, p), Label: x.title(s, personLabel(s.f.Procedure(), p, lang), lang)})
+					}
+				case catalog.TypePerson:
+					if _, carded := s.f.Card(fd.Key); carded {
+						out = append(out, Person{Path: x.path(s, fd.Key), Label: x.title(s, fd.Label.In(lang), lang)})
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// RemovePerson takes a person off the form: a row of a list is deleted
+// (later rows move up), a block is emptied so another card (or typing) can
+// fill it.
+func (x *Intake) RemovePerson(path string) error {
+	s, rest, ok := x.split(path)
+	if !ok {
+		return form.ErrUnknownField
+	}
+	var err error
+	if key, idx, isRow := strings.Cut(rest, "["); isRow {
+		i, perr := strconv.Atoi(strings.TrimSuffix(idx, "]"))
+		if perr != nil {
+			return form.ErrUnknownField
+		}
+		err = s.f.RemoveRow(key, i)
+	} else {
+		err = s.f.ClearPerson(rest)
+	}
+	x.in.Flow()
+	return err
 }
 
 // AddPerson fills the block at path from r, or, when path is "", the first

@@ -272,7 +272,31 @@ func (a *App) formScreen() fyne.CanvasObject {
 				continue
 			}
 			path := sl.Path
-			slots.Add(a.touch(a.button(a.T("form.addperson", sl.Label), theme.ContentAddIcon(), func() { a.addPerson(path) })))
+			add := a.touch(a.button(a.T("form.addperson", sl.Label), theme.ContentAddIcon(), func() { a.addPerson(path) }))
+			if !sl.Table {
+				slots.Add(add)
+				continue
+			}
+			// A person with no card at hand (a child, an absent guest, a
+			// foreigner) is typed in: a new row, never locked.
+			typed := a.touch(a.button(a.T("people.type", sl.Label), theme.DocumentCreateIcon(), func() {
+				if _, err := a.s.TypePerson(path); err == nil {
+					a.notify(true)
+				}
+			}))
+			slots.Add(container.NewHBox(add, typed))
+		}
+		// Someone added by mistake (the wrong card, a row too many) is
+		// taken off, after a question: it empties what was entered.
+		for _, p := range f.People(lang) {
+			path, label := p.Path, p.Label
+			slots.Add(a.touch(a.button(a.T("people.remove", label), theme.ContentRemoveIcon(), func() {
+				a.confirm(a.T("people.remove.confirm", label), a.T("people.remove.yes"), func() {
+					if a.s.RemovePerson(path) == nil {
+						a.notify(true)
+					}
+				})
+			})))
 		}
 	}
 	if n := a.s.Notice(); n.Kind == session.NoticePersonAdded {
