@@ -6,7 +6,7 @@ bin=$1 data=$2 addr=$3 token=$4 card=$5
 # Fyne warns about the C locale; a UTF-8 locale silences it.
 case "${LANG:-C}" in C|C.*|POSIX) export LANG=en_US.UTF-8 ;; esac
 
-mkdir -p "$data/portal"
+mkdir -p -m 700 "$data" "$data/portal" # personal data lives here: owner only
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
