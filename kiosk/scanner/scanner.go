@@ -227,6 +227,18 @@ func (s *SANE) Scan(ctx context.Context, opts Options, pages int, progress Progr
 	if pages == 0 || pages > MaxPages {
 		pages = MaxPages
 	}
+	if opts.Device == "" {
+		// Look the device up once, not per page: listing probes every bus
+		// and can take seconds.
+		devs, err := s.List(ctx)
+		if err != nil {
+			return 0, err
+		}
+		if len(devs) == 0 {
+			return 0, ErrNoScanner
+		}
+		opts.Device = devs[0].Name
+	}
 	n := 0
 	for n < pages {
 		img, err := s.Page(ctx, opts, n+1, progress)
