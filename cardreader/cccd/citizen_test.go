@@ -3,6 +3,7 @@ package cccd
 import (
 	"encoding/json"
 	"reflect"
+	"sync"
 	"testing"
 
 	"golang.org/x/text/unicode/norm"
@@ -33,4 +34,23 @@ func TestSex(t *testing.T) {
 	if err := json.Unmarshal(b, &back); err != nil || !reflect.DeepEqual(back, c) {
 		t.Errorf("Citizen JSON round trip: %+v, %v (%s)", back, err, b)
 	}
+}
+
+// Fold runs on every card read, and reads may run at once: under -race this
+// catches state shared between calls.
+func TestFoldConcurrent(t *testing.T) {
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 50 {
+				if got := Fold("Không  Thời Hạn"); got != "khong thoi han" {
+					t.Errorf("Fold = %q", got)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -231,16 +231,20 @@ func ParseExpiry(s string) (d Date, noExpiry bool, err error) {
 	return d, false, nil
 }
 
-var foldChain = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+// foldD writes đ as d; a Replacer is safe for concurrent use.
+var foldD = strings.NewReplacer("đ", "d", "Đ", "d")
 
 // Fold returns s without diacritics, đ as d, in lower case with white space
 // folded: the form to compare card wordings written in any way.
 func Fold(s string) string {
-	plain, _, err := transform.String(foldChain, s)
+	// A transform.Chain keeps its buffers in itself, so it is built per call:
+	// one shared by concurrent reads would race.
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	plain, _, err := transform.String(t, s)
 	if err != nil {
 		plain = s
 	}
-	plain = strings.NewReplacer("đ", "d", "Đ", "d").Replace(plain)
+	plain = foldD.Replace(plain)
 	return strings.ToLower(NormalizeText(plain))
 }
 
