@@ -112,7 +112,7 @@ type Files struct {
 	COM, SOD []byte
 	DG       map[int][]byte
 
-	done map[uint16]bool // files read (or found absent), for a resumed read
+	done map[uint16][]byte // files read (nil: found absent) by FID, for a resumed read
 }
 
 // Read opens the card behind t, reads EF.COM, EF.SOD, DG1, DG2, DG13, DG14
@@ -314,11 +314,11 @@ func ReadFiles(ctx context.Context, s *Session) (*Files, error) {
 // told after each file how many are done.
 func readFiles(ctx context.Context, s *Session, f *Files, progress func(done, total int)) error {
 	if f.done == nil {
-		f.done = map[uint16]bool{}
+		f.done = map[uint16][]byte{}
 	}
 	read := func(fid uint16, opt bool) ([]byte, error) {
-		if f.done[fid] {
-			return f.file(fid), nil
+		if b, ok := f.done[fid]; ok {
+			return b, nil
 		}
 		b, err := s.ReadFile(ctx, fid)
 		if opt {
@@ -327,7 +327,7 @@ func readFiles(ctx context.Context, s *Session, f *Files, progress func(done, to
 		if err != nil {
 			return nil, err
 		}
-		f.done[fid] = true
+		f.done[fid] = b
 		return b, nil
 	}
 	var err error
@@ -374,22 +374,6 @@ func readFiles(ctx context.Context, s *Session, f *Files, progress func(done, to
 		if f.DG[n] == nil {
 			fid, _ := lds.DGFID(n)
 			return &FileError{Name: lds.FileName(fid), FID: fid, Err: errors.New("not listed in EF.COM")}
-		}
-	}
-	return nil
-}
-
-// file returns a file already read, by FID (nil when absent).
-func (f *Files) file(fid uint16) []byte {
-	switch fid {
-	case lds.FIDCOM:
-		return f.COM
-	case lds.FIDSOD:
-		return f.SOD
-	}
-	for n, b := range f.DG {
-		if g, _ := lds.DGFID(n); g == fid {
-			return b
 		}
 	}
 	return nil
