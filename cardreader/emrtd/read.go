@@ -147,7 +147,7 @@ func Read(ctx context.Context, t iso7816.Transport, opts Options) (*cardreader.R
 
 	step(StepOpening)
 	r := &resumer{t: t, s: s, opts: opts, rnd: rnd, step: step}
-	if err := open(ctx, s, opts, rnd); errors.Is(err, iso7816.ErrTransient) || errors.Is(err, iso7816.ErrCardRemoved) {
+	if err := open(ctx, s, opts, rnd); cardLeft(err) {
 		// A card just placed may not be settled in the field yet: its
 		// first exchanges fail as if it had left (PC/SC cannot tell the
 		// two apart). One more try from the start, after reconnecting
@@ -241,7 +241,7 @@ type resumer struct {
 func (r *resumer) do(ctx context.Context, f func() error) error {
 	for {
 		err := f()
-		if err == nil || !(errors.Is(err, iso7816.ErrCardRemoved) || errors.Is(err, iso7816.ErrTransient)) || ctx.Err() != nil {
+		if !cardLeft(err) || ctx.Err() != nil {
 			return err
 		}
 		rc, ok := r.t.(iso7816.Reconnector)
@@ -286,7 +286,7 @@ func (r *resumer) reopen(ctx context.Context, rc iso7816.Reconnector, wait time.
 		}
 		r.s.sm = nil // the card was powered afresh: its session is gone
 		err := open(ctx, r.s, r.opts, r.rnd)
-		if err == nil || !(errors.Is(err, iso7816.ErrCardRemoved) || errors.Is(err, iso7816.ErrTransient)) {
+		if !cardLeft(err) {
 			return err
 		}
 		select {

@@ -140,6 +140,12 @@ func errStatus(op string, sw iso7816.Status) error { return &iso7816.StatusError
 
 // isTransportError reports errors that end the read whatever step we are in.
 func isTransportError(err error) bool {
-	return errors.Is(err, iso7816.ErrCardRemoved) || errors.Is(err, iso7816.ErrTransient) ||
-		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+	return cardLeft(err) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// cardLeft reports the errors of a card that left the field, or of a link
+// that failed in a way a retry may cure: those after which a read may wait
+// for the card and go on.
+func cardLeft(err error) bool {
+	return errors.Is(err, iso7816.ErrCardRemoved) || errors.Is(err, iso7816.ErrTransient)
 }
