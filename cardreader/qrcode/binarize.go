@@ -25,7 +25,7 @@ const (
 
 // minRange is the flat-block range Decode uses, chosen on the tuning
 // corpus.
-var minRange = 16
+const minRange = 16
 
 // localThreshold returns the bit matrix (true = black) of p.
 func (p *plane) localThreshold(minRange int) (*gozxing.BitMatrix, error) {

@@ -12,8 +12,19 @@ import (
 // binarizer turns a plane into a bit matrix (true = black).
 type binarizer func(*plane) (*gozxing.BitMatrix, error)
 
-// local is the local threshold with the flat-block range Decode uses.
-func local(p *plane) (*gozxing.BitMatrix, error) { return p.binarize(minRange) }
+// local is localThreshold with the flat-block range Decode uses, or
+// gozxing's hybrid binarizer for planes too small for 5×5 blocks of 8
+// pixels (which falls back to a global one).
+func local(p *plane) (*gozxing.BitMatrix, error) {
+	if p.w < 5*blockSize || p.h < 5*blockSize {
+		src, err := p.source()
+		if err != nil {
+			return nil, err
+		}
+		return gozxing.NewHybridBinarizer(src).GetBlackMatrix()
+	}
+	return p.localThreshold(minRange)
+}
 
 // global is gozxing's global-histogram binarizer.
 func global(p *plane) (*gozxing.BitMatrix, error) {
@@ -27,19 +38,6 @@ func global(p *plane) (*gozxing.BitMatrix, error) {
 // source is the plane as a gozxing luminance source, without a copy.
 func (p *plane) source() (gozxing.LuminanceSource, error) {
 	return gozxing.NewPlanarYUVLuminanceSource(p.pix, p.stride, len(p.pix)/p.stride, 0, 0, p.w, p.h, false)
-}
-
-// binarize is localThreshold, or gozxing's hybrid binarizer for planes too
-// small for 5×5 blocks of 8 pixels (which falls back to a global one).
-func (p *plane) binarize(minRange int) (*gozxing.BitMatrix, error) {
-	if p.w < 5*blockSize || p.h < 5*blockSize {
-		src, err := p.source()
-		if err != nil {
-			return nil, err
-		}
-		return gozxing.NewHybridBinarizer(src).GetBlackMatrix()
-	}
-	return p.localThreshold(minRange)
 }
 
 // Limits of the search, measured on the tuning corpus: the right triple is
