@@ -165,14 +165,13 @@ func ParseQR(s string) (QRData, error) {
 	if q.IssueDate.Partial() || q.IssueDate.Before(q.DateOfBirth) {
 		return QRData{}, &QRError{Problem: QRBadIssue, Err: ErrBadDate}
 	}
-	for _, p := range []IDProblem{IDSexMismatch, IDYearMismatch} {
-		sex, dob := q.Sex, Date{}
-		if p == IDYearMismatch {
-			sex, dob = SexUnknown, q.DateOfBirth
-		}
-		if _, err := CheckID(q.ID, sex, dob); err != nil {
-			q.Warnings = append(q.Warnings, p)
-		}
+	// The sex and the birth year are checked apart, so each disagreement
+	// is its own warning.
+	if _, err := CheckID(q.ID, q.Sex, Date{}); err != nil {
+		q.Warnings = append(q.Warnings, IDSexMismatch)
+	}
+	if _, err := CheckID(q.ID, SexUnknown, q.DateOfBirth); err != nil {
+		q.Warnings = append(q.Warnings, IDYearMismatch)
 	}
 	if len(f) > QRFields {
 		q.Extra = append([]string(nil), f[QRFields:]...)
