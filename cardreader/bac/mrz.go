@@ -26,11 +26,11 @@ type MRZInfo struct {
 // fills unknown parts with '<' (YY<<<<, YYMM<<); the virtual chip uses the
 // same rule; check against a real card.
 func NewMRZInfo(id string, dob, expiry cccd.Date, noExpiry bool) MRZInfo {
-	m := MRZInfo{DocumentNumber: cccd.DocumentNumber(id), DateOfBirth: MRZDate(dob)}
+	m := MRZInfo{DocumentNumber: cccd.DocumentNumber(id), DateOfBirth: lds.MRZDate(dob)}
 	if noExpiry || expiry.IsZero() {
 		m.DateOfExpiry = lds.NoExpiryMRZ
 	} else {
-		m.DateOfExpiry = MRZDate(expiry)
+		m.DateOfExpiry = lds.MRZDate(expiry)
 	}
 	return m
 }
@@ -42,10 +42,6 @@ func (m MRZInfo) WithFillerExpiry() MRZInfo {
 	m.DateOfExpiry = lds.FillerDate
 	return m
 }
-
-// MRZDate writes a date as YYMMDD, YY<<<< when only the year is known,
-// YYMM<< with month and year.
-func MRZDate(d cccd.Date) string { return lds.MRZDate(d) }
 
 // String is the MRZ information the key seed hashes: document number, date
 // of birth and date of expiry, each followed by its check digit. A document
