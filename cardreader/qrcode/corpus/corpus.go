@@ -97,7 +97,7 @@ func Make(set uint64, i int) (Frame, error) {
 		modules = make([][]bool, 53) // only sets the card's scale
 	}
 	s := newScene(rng, &f, modules)
-	pix := s.render(rng)
+	pix := s.render()
 	blur(pix, f.BlurSigma)
 	rgba := s.finish(rng, pix)
 	var buf bytes.Buffer
@@ -280,7 +280,7 @@ func (s *scene) at(u, v, x, y float64) float64 {
 }
 
 // render samples the scene 2×2 per pixel into a luminance plane.
-func (s *scene) render(rng *rand.Rand) []float32 {
+func (s *scene) render() []float32 {
 	pix := make([]float32, Width*Height)
 	m := s.inv
 	for y := 0; y < Height; y++ {
