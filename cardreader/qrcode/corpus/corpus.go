@@ -111,6 +111,22 @@ func Make(set uint64, i int) (Frame, error) {
 // pick returns a value uniform in [lo, hi).
 func pick(rng *rand.Rand, lo, hi float64) float64 { return lo + (hi-lo)*rng.Float64() }
 
+// band is a range [lo, hi) chosen while a uniform draw is below upTo.
+type band struct{ upTo, lo, hi float64 }
+
+// pickBand draws once to choose a band (the first whose upTo exceeds the
+// draw; the last one otherwise), then picks a value in it.
+func pickBand(rng *rand.Rand, bands ...band) float64 {
+	r, b := rng.Float64(), bands[len(bands)-1]
+	for _, c := range bands {
+		if r < c.upTo {
+			b = c
+			break
+		}
+	}
+	return pick(rng, b.lo, b.hi)
+}
+
 // scene is the card and code placed in front of the camera.
 type scene struct {
 	mod        [][]bool
@@ -133,32 +149,9 @@ func newScene(rng *rand.Rand, f *Frame, modules [][]bool) *scene {
 		s.mod = nil
 	}
 	// Size: mostly 3–4 pixels per module, the hard case the issue names.
-	switch r := rng.Float64(); {
-	case r < 0.15:
-		f.PxPerModule = pick(rng, 2.5, 3)
-	case r < 0.55:
-		f.PxPerModule = pick(rng, 3, 4)
-	case r < 0.85:
-		f.PxPerModule = pick(rng, 4, 6)
-	default:
-		f.PxPerModule = pick(rng, 6, 9)
-	}
-	switch r := rng.Float64(); {
-	case r < 0.15:
-		f.TiltDeg = pick(rng, 0, 10)
-	case r < 0.35:
-		f.TiltDeg = pick(rng, 10, 20)
-	default:
-		f.TiltDeg = pick(rng, 20, 45)
-	}
-	switch r := rng.Float64(); {
-	case r < 0.4:
-		f.BlurSigma = pick(rng, 0, 0.5)
-	case r < 0.8:
-		f.BlurSigma = pick(rng, 0.5, 1.2)
-	default:
-		f.BlurSigma = pick(rng, 1.2, 1.8)
-	}
+	f.PxPerModule = pickBand(rng, band{0.15, 2.5, 3}, band{0.55, 3, 4}, band{0.85, 4, 6}, band{1, 6, 9})
+	f.TiltDeg = pickBand(rng, band{0.15, 0, 10}, band{0.35, 10, 20}, band{1, 20, 45})
+	f.BlurSigma = pickBand(rng, band{0.4, 0, 0.5}, band{0.8, 0.5, 1.2}, band{1, 1.2, 1.8})
 	if rng.Float64() < 0.25 { // dim, washed out
 		s.dark, s.lite = pick(rng, 70, 110), pick(rng, 130, 170)
 	} else {
