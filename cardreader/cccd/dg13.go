@@ -151,9 +151,10 @@ func DecodeDG13(b []byte) (*DG13, error) {
 		if !ok {
 			continue
 		}
+		at := "field " + strconv.Itoa(f.DG13) + ": "
 		strs, err := allStrings(vs[0])
 		if err != nil {
-			c.markUnparsed(f.Path, "field "+strconv.Itoa(f.DG13)+": not readable text", printable(vs[0]))
+			c.markUnparsed(f.Path, at+"not readable text", printable(vs[0]))
 			continue
 		}
 		raw := ""
@@ -161,15 +162,15 @@ func DecodeDG13(b []byte) (*DG13, error) {
 			raw = strs[f.DG13Part]
 		}
 		if len(strs) > f.DG13Part+1 && f.Kind != KindText && f.DG13 != DG13Parents {
-			c.markUnparsed(f.Path, "field "+strconv.Itoa(f.DG13)+": more than one value", strings.Join(strs, " | "))
+			c.markUnparsed(f.Path, at+"more than one value", strings.Join(strs, " | "))
 			continue
 		}
 		if differ(vs) {
-			c.markUnparsed(f.Path, "field "+strconv.Itoa(f.DG13)+": appears twice with different values", raw)
+			c.markUnparsed(f.Path, at+"appears twice with different values", raw)
 			continue
 		}
 		if err := f.set(c, raw); err != nil {
-			c.markUnparsed(f.Path, "field "+strconv.Itoa(f.DG13)+": "+reasonOf(err), raw)
+			c.markUnparsed(f.Path, at+reasonOf(err), raw)
 		}
 	}
 	if vs, ok := fields[DG13Field16]; ok {
