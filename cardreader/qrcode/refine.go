@@ -132,18 +132,12 @@ func refineGrid(bits *gozxing.BitMatrix, tl, tr, bl gozxing.ResultPoint, predict
 		if !ok {
 			return ""
 		}
-		if text := sampleHomography(bits, &h, dim); text != "" {
+		if text := sampleMap(bits, h.apply, dim); text != "" {
 			return text
 		}
 		predict = h.apply
 	}
 	return ""
-}
-
-// sampleHomography reads the dim×dim grid at module centres through h and
-// decodes it.
-func sampleHomography(bits *gozxing.BitMatrix, h *homography, dim int) string {
-	return sampleMap(bits, h.apply, dim)
 }
 
 // sampleMap reads the dim×dim grid at module centres through the map m
