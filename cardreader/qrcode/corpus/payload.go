@@ -52,7 +52,7 @@ func sex(rng *rand.Rand) string {
 	return "Nữ"
 }
 
-// payload2021 is the 2021 CCCD's seven fields (reference/cccd-tech.md §3.1).
+// payload2021 is the 2021 CCCD's seven fields (docs/reference/cccd-tech.md §3.1).
 func payload2021(rng *rand.Rand) string {
 	id, dob := person(rng, 1940, 2008)
 	old := ""
