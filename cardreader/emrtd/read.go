@@ -316,6 +316,9 @@ func readFiles(ctx context.Context, s *Session, f *Files, progress func(done, to
 	if f.done == nil {
 		f.done = map[uint16][]byte{}
 	}
+	if progress == nil {
+		progress = func(done, total int) {}
+	}
 	read := func(fid uint16, opt bool) ([]byte, error) {
 		if b, ok := f.done[fid]; ok {
 			return b, nil
@@ -348,15 +351,11 @@ func readFiles(ctx context.Context, s *Session, f *Files, progress func(done, to
 		}
 	}
 	total := 2 + len(dgs)
-	if progress != nil {
-		progress(1, total)
-	}
+	progress(1, total)
 	if f.SOD, err = read(lds.FIDSOD, true); err != nil {
 		return err
 	}
-	if progress != nil {
-		progress(2, total)
-	}
+	progress(2, total)
 	for i, n := range dgs {
 		fid, _ := lds.DGFID(n) // n came from EF.COM's tag list: 1-16
 		b, err := read(fid, n != 1 && n != 13)
@@ -366,9 +365,7 @@ func readFiles(ctx context.Context, s *Session, f *Files, progress func(done, to
 		if b != nil {
 			f.DG[n] = b
 		}
-		if progress != nil {
-			progress(3+i, total)
-		}
+		progress(3+i, total)
 	}
 	for _, n := range []int{1, 13} {
 		if f.DG[n] == nil {
