@@ -2,7 +2,6 @@ package bac
 
 import (
 	"crypto/sha1"
-	"strings"
 
 	"motcua/cardreader/cccd"
 	"motcua/cardreader/lds"
@@ -57,18 +56,8 @@ func (m MRZInfo) String() string {
 	b = append(b, m.DateOfBirth...)
 	b = append(b, lds.CheckDigit(m.DateOfBirth))
 	b = append(b, m.DateOfExpiry...)
-	b = append(b, fieldCheck(m.DateOfExpiry))
+	b = append(b, lds.FieldCheck(m.DateOfExpiry))
 	return string(b)
-}
-
-// fieldCheck is the check digit of an MRZ field, except that a field of
-// nothing but fillers gets a filler as its check digit (ICAO practice for
-// absent data), as lds reads it.
-func fieldCheck(s string) byte {
-	if strings.Trim(s, "<") == "" {
-		return '<'
-	}
-	return lds.CheckDigit(s)
 }
 
 // KeySeed is Kseed = SHA-1(MRZ information)[0:16].

@@ -91,6 +91,16 @@ func CheckDigit(s string) byte {
 	return byte('0' + sum%10)
 }
 
+// FieldCheck is the check digit of an MRZ field, except that a field of
+// nothing but fillers gets a filler as its check digit (ICAO practice for
+// absent data): how an expiry of fillers is written, and read back.
+func FieldCheck(s string) byte {
+	if strings.Trim(s, "<") == "" {
+		return '<'
+	}
+	return CheckDigit(s)
+}
+
 func charValue(c byte) int {
 	switch {
 	case c >= '0' && c <= '9':
@@ -299,10 +309,7 @@ func MRZFromCitizen(c cccd.Citizen) *MRZ {
 // only) and the composite check digit.
 func (m *MRZ) SetExpiry(yymmdd string) {
 	m.DateOfExpiry = yymmdd
-	m.ExpiryCheck = CheckDigit(yymmdd)
-	if strings.Trim(yymmdd, "<") == "" {
-		m.ExpiryCheck = '<'
-	}
+	m.ExpiryCheck = FieldCheck(yymmdd)
 	l := m.Lines()
 	m.Composite = CheckDigit(l[0][5:30] + l[1][0:7] + l[1][8:15] + l[1][18:29])
 }
