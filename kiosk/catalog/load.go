@@ -631,7 +631,7 @@ func crossCheck(ps []*Procedure) []error {
 				}
 			}
 			for _, key := range slices.Sorted(maps.Keys(s.Provided)) {
-				if !hasAttachment(step, key) {
+				if _, ok := step.Attachment(key); !ok {
 					errs = append(errs, &Error{File: b.file, Path: sp + ".provided." + key, Problem: fmt.Sprintf("names no document of %s", step.Slug)})
 				}
 				if by := s.Provided[key]; !earlier[by] {
@@ -642,15 +642,6 @@ func crossCheck(ps []*Procedure) []error {
 		}
 	}
 	return errs
-}
-
-func hasAttachment(p *Procedure, key string) bool {
-	for _, a := range p.Attachments {
-		if a.Key == key {
-			return true
-		}
-	}
-	return false
 }
 
 func isBlock(p *Procedure, key string) bool {

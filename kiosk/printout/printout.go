@@ -279,10 +279,8 @@ func part(p *catalog.Procedure, key, file string) receipt.Part {
 		return receipt.Part{Name: name, Original: true, Count: 1}
 	}
 	if p != nil {
-		for _, a := range p.Attachments {
-			if a.Key == key {
-				return receipt.Part{Name: a.Name.VI, Original: a.Original, Count: a.Count}
-			}
+		if a, ok := p.Attachment(key); ok {
+			return receipt.Part{Name: a.Name.VI, Original: a.Original, Count: a.Count}
 		}
 	}
 	return receipt.Part{Name: file, Count: 1}
