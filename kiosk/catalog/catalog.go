@@ -422,6 +422,16 @@ func (p *Procedure) Field(key string) (*Field, bool) {
 	return nil, false
 }
 
+// Attachment finds a document of the attachments checklist by key.
+func (p *Procedure) Attachment(key string) (*Attach, bool) {
+	for i := range p.Attachments {
+		if p.Attachments[i].Key == key {
+			return &p.Attachments[i], true
+		}
+	}
+	return nil, false
+}
+
 // Sub finds a sub-field of a person block or table by key.
 func (f *Field) Sub(key string) (*Field, bool) {
 	for i := range f.Fields {

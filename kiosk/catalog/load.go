@@ -492,9 +492,7 @@ func (c *checker) notBefore(p *Procedure, np string, f *Field, parent *Field) {
 	}
 	var other *Field
 	if parent != nil {
-		if sf, ok := parent.Sub(f.NotBefore); ok {
-			other = sf
-		}
+		other, _ = parent.Sub(f.NotBefore)
 	}
 	if other == nil {
 		other = leaf(p, f.NotBefore)
@@ -509,36 +507,28 @@ func (c *checker) notBefore(p *Procedure, np string, f *Field, parent *Field) {
 	}
 }
 
-// leaf returns the leaf field a path names ("key" or "block.sub"), or nil.
+// leaf returns the leaf field a path names ("key" or "block.sub", the
+// block a person block), or nil.
 func leaf(p *Procedure, fieldPath string) *Field {
-	if !resolves(p, fieldPath) {
-		return nil
-	}
 	top, sub, nested := strings.Cut(fieldPath, ".")
-	f, _ := p.Field(top)
-	if !nested {
-		return f
+	f, ok := p.Field(top)
+	switch {
+	case !ok:
+		return nil
+	case !nested:
+		if f.Type.Leaf() {
+			return f
+		}
+		return nil
+	case f.Type != TypePerson:
+		return nil
 	}
 	sf, _ := f.Sub(sub)
 	return sf
 }
 
 // resolves reports whether path names a leaf: "key" or "block.sub".
-func resolves(p *Procedure, fieldPath string) bool {
-	top, sub, nested := strings.Cut(fieldPath, ".")
-	f, ok := p.Field(top)
-	if !ok {
-		return false
-	}
-	if !nested {
-		return f.Type.Leaf()
-	}
-	if f.Type != TypePerson {
-		return false
-	}
-	_, ok = f.Sub(sub)
-	return ok
-}
+func resolves(p *Procedure, fieldPath string) bool { return leaf(p, fieldPath) != nil }
 
 func (c *checker) attachments(p *Procedure) {
 	seen := map[string]bool{}
@@ -641,7 +631,7 @@ func crossCheck(ps []*Procedure) []error {
 				}
 			}
 			for _, key := range slices.Sorted(maps.Keys(s.Provided)) {
-				if !hasAttachment(step, key) {
+				if _, ok := step.Attachment(key); !ok {
 					errs = append(errs, &Error{File: b.file, Path: sp + ".provided." + key, Problem: fmt.Sprintf("names no document of %s", step.Slug)})
 				}
 				if by := s.Provided[key]; !earlier[by] {
@@ -652,15 +642,6 @@ func crossCheck(ps []*Procedure) []error {
 		}
 	}
 	return errs
-}
-
-func hasAttachment(p *Procedure, key string) bool {
-	for _, a := range p.Attachments {
-		if a.Key == key {
-			return true
-		}
-	}
-	return false
 }
 
 func isBlock(p *Procedure, key string) bool {

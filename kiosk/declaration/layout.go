@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -99,14 +101,7 @@ func (l *Layouts) Get(slug string) (*Layout, bool) {
 }
 
 // Slugs lists the procedures that have a layout, sorted.
-func (l *Layouts) Slugs() []string {
-	out := make([]string, 0, len(l.bySlug))
-	for s := range l.bySlug {
-		out = append(out, s)
-	}
-	sort.Strings(out)
-	return out
-}
+func (l *Layouts) Slugs() []string { return slices.Sorted(maps.Keys(l.bySlug)) }
 
 // ErrLayout matches every layout problem.
 var ErrLayout = errors.New("declaration: bad form layout")

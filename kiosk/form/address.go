@@ -65,8 +65,8 @@ func conversion(v Value) *dossier.AddressConversion {
 	if r.New != nil {
 		c.Unit, c.UnitID = r.New.Name+", "+r.New.Province.Name, r.New.ID
 	}
-	for _, u := range r.Candidates {
-		if r.Status == address.Ambiguous {
+	if r.Status == address.Ambiguous {
+		for _, u := range r.Candidates {
 			c.Candidates = append(c.Candidates, u.Name+", "+u.Province.Name)
 		}
 	}

@@ -19,7 +19,7 @@ func NewAttachment(key, name, mediaType string, data []byte) dossier.Attachment 
 // Attach adds a file to the attachment the catalog names key. Attaching the
 // same file (same hash) twice is a no-op.
 func (f *Form) Attach(a dossier.Attachment) error {
-	if _, ok := f.attachSpec(a.Key); !ok {
+	if _, ok := f.proc.Attachment(a.Key); !ok {
 		return ErrUnknownAttach
 	}
 	if !isHex64(a.SHA256) {
@@ -37,7 +37,7 @@ func (f *Form) Attach(a dossier.Attachment) error {
 // Detach removes the file with the given hash from attachment key.
 // Removing a file that is not attached is a no-op.
 func (f *Form) Detach(key, sha256hex string) error {
-	if _, known := f.attachSpec(key); !known {
+	if _, known := f.proc.Attachment(key); !known {
 		return ErrUnknownAttach
 	}
 	files := f.attach[key]
@@ -48,15 +48,6 @@ func (f *Form) Detach(key, sha256hex string) error {
 		}
 	}
 	return nil
-}
-
-func (f *Form) attachSpec(key string) (*catalog.Attach, bool) {
-	for i := range f.proc.Attachments {
-		if f.proc.Attachments[i].Key == key {
-			return &f.proc.Attachments[i], true
-		}
-	}
-	return nil, false
 }
 
 // AttachmentState is one line of the attachments checklist.

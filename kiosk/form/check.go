@@ -78,7 +78,7 @@ func (f *Form) state(section, path, personPath string, fd *catalog.Field, p *per
 	} else if e := f.top[fd.Key]; e != nil {
 		s.Value = e.Value
 	}
-	s.Required = active && (fd.Required || fd.RequiredIf != nil && fd.RequiredIf.Holds(f.condValue(fd.RequiredIf, p)))
+	s.Required = active && (fd.Required || fd.RequiredIf != nil && fd.RequiredIf.Holds(f.relValue(fd.RequiredIf.Field, p)))
 	s.Missing = s.Required && s.Value.Value == "" && !s.FromCard
 	// Chip-verified values are signed by the issuing state: the citizen
 	// cannot change them, so they are not second-guessed here.
@@ -121,13 +121,7 @@ func precedes(v, start string) bool {
 
 // blockRequired reports whether a person block must be filled.
 func (f *Form) blockRequired(fd *catalog.Field) bool {
-	return fd.Required || fd.RequiredIf != nil && fd.RequiredIf.Holds(f.condValue(fd.RequiredIf, nil))
-}
-
-// condValue is the value a condition looks at: a sibling in p when p has
-// that field, else a top-level or "block.sub" path.
-func (f *Form) condValue(c *catalog.Condition, p *person) string {
-	return f.relValue(c.Field, p)
+	return fd.Required || fd.RequiredIf != nil && fd.RequiredIf.Holds(f.relValue(fd.RequiredIf.Field, nil))
 }
 
 // relValue is the value of a field another field refers to (a condition, a

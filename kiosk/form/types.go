@@ -79,20 +79,8 @@ func (tt TypeTable) Lookup(t catalog.FieldType) Type {
 // a row here (with its tests); the catalog loader then accepts it, and the
 // form engine, the screens and the demo filler all use the row.
 var Types = TypeTable{
-	catalog.TypeText: {
-		Normalize: func(_ *catalog.Field, s string) string { return cccd.NormalizeText(s) },
-		Check:     func(fd *catalog.Field, v string, _ Context) error { return checkText(v, fd.MaxLength) },
-		Sample: func(*catalog.Field, time.Time) string {
-			return "Số 12 phố Lê Lợi, phường Hoàn Kiếm, Hà Nội"
-		},
-	},
-	catalog.TypeAddress: {
-		Normalize: func(_ *catalog.Field, s string) string { return cccd.NormalizeText(s) },
-		Check:     func(fd *catalog.Field, v string, _ Context) error { return checkText(v, fd.MaxLength) },
-		Sample: func(*catalog.Field, time.Time) string {
-			return "Số 12 phố Lê Lợi, phường Hoàn Kiếm, Hà Nội"
-		},
-	},
+	catalog.TypeText:    textRow,
+	catalog.TypeAddress: textRow,
 	catalog.TypeDate: {
 		Normalize: func(_ *catalog.Field, s string) string {
 			if d, err := ParseDate(s, true); err == nil {
@@ -195,6 +183,16 @@ var Types = TypeTable{
 		Sample: func(*catalog.Field, time.Time) string { return strings.Repeat("ab", 32) },
 	},
 	catalog.TypeVehiclePlate: parsed(NormalizePlate, Hint{Placeholder: "30A-123.45"}, "30A-123.45"),
+}
+
+// textRow is the row of free text (an address too: the conversion to the
+// 2025 units is the form's, not the type's).
+var textRow = Type{
+	Normalize: func(_ *catalog.Field, s string) string { return cccd.NormalizeText(s) },
+	Check:     func(fd *catalog.Field, v string, _ Context) error { return checkText(v, fd.MaxLength) },
+	Sample: func(*catalog.Field, time.Time) string {
+		return "Số 12 phố Lê Lợi, phường Hoàn Kiếm, Hà Nội"
+	},
 }
 
 // parsed is the row of a type whose values one parser both checks and puts

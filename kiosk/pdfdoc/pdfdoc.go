@@ -151,18 +151,14 @@ func MottoBlock(p *fpdf.Fpdf, size float64) {
 }
 
 // Label writes "label: value" as one paragraph: the label regular, the
-// value bold, wrapped to the text width. mark, when true, adds a small
-// superscript "(*)" after the value (a value read from a verified chip).
-func Label(p *fpdf.Fpdf, label, value string, size, lineH float64, mark bool) {
+// value bold, wrapped to the text width.
+func Label(p *fpdf.Fpdf, label, value string, size, lineH float64) {
 	p.SetFont(Font, "", size)
 	p.Write(lineH, NFC(label))
 	if value != "" {
 		p.Write(lineH, " ")
 		p.SetFont(Font, "B", size)
 		p.Write(lineH, NFC(value))
-	}
-	if mark {
-		Mark(p, size, lineH)
 	}
 	p.SetFont(Font, "", size)
 	p.Ln(lineH)

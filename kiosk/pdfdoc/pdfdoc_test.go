@@ -34,7 +34,8 @@ func TestNewDocument(t *testing.T) {
 		}
 		AddPage(d)
 		MottoBlock(d, 12)
-		Label(d, "Họ và tên:", norm.NFD.String("ĐẶNG THỊ HOÀ – Ỹ Ự Ặ"), 11, 5, true)
+		Label(d, "Họ và tên:", norm.NFD.String("ĐẶNG THỊ HOÀ – Ỹ Ự Ặ"), 11, 5)
+		Mark(d, 11, 5)
 		b, err := Bytes(d)
 		if err != nil {
 			t.Fatal(err)

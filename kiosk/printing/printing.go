@@ -161,6 +161,16 @@ func (c *Client) Ready(ctx context.Context, name string) error {
 	return ps.Err()
 }
 
+// held returns why the printer holds its queued jobs (stopped, out of
+// paper), or nil when it does not or its state cannot be read.
+func (c *Client) held(ctx context.Context, printer string) error {
+	ps, err := c.Printer(ctx, printer)
+	if err != nil {
+		return nil
+	}
+	return ps.Err()
+}
+
 // Job is a submitted print job.
 type Job struct {
 	ID      string // e.g. "PDF-12"
@@ -232,10 +242,8 @@ func (c *Client) State(ctx context.Context, j Job) (JobState, error) {
 			case a.State == ippAborted:
 				return JobFailed, fmt.Errorf("%w: aborted by the printer (%s)", ErrJobFailed, a.Message)
 			default:
-				if ps, err := c.Printer(ctx, j.Printer); err == nil {
-					if err := ps.Err(); err != nil {
-						return JobQueued, err
-					}
+				if err := c.held(ctx, j.Printer); err != nil {
+					return JobQueued, err
 				}
 				if a.State == ippProcessing {
 					return JobPrinting, nil
@@ -254,10 +262,8 @@ func (c *Client) State(ctx context.Context, j Job) (JobState, error) {
 		if ji.ID != j.ID {
 			continue
 		}
-		if ps, err := c.Printer(ctx, j.Printer); err == nil {
-			if err := ps.Err(); err != nil {
-				return JobQueued, err
-			}
+		if err := c.held(ctx, j.Printer); err != nil {
+			return JobQueued, err
 		}
 		if ji.Printing {
 			return JobPrinting, nil

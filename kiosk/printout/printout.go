@@ -133,13 +133,21 @@ func (k *Kept) expire() {
 
 // Part returns the declaration part Declare added to d, if any.
 func Part(d *dossier.Dossier, files map[string][]byte) ([]byte, bool) {
-	for _, a := range d.Attachments {
-		if a.Key == PartKey {
-			b, ok := files[a.SHA256]
-			return b, ok
-		}
+	if a, ok := partEntry(d); ok {
+		b, ok := files[a.SHA256]
+		return b, ok
 	}
 	return nil, false
+}
+
+// partEntry is d's attachment entry of the declaration part, if any.
+func partEntry(d *dossier.Dossier) (dossier.Attachment, bool) {
+	for _, a := range d.Attachments {
+		if a.Key == PartKey {
+			return a, true
+		}
+	}
+	return dossier.Attachment{}, false
 }
 
 // Declare renders the declaration of a dossier that is about to be filed
@@ -147,10 +155,8 @@ func Part(d *dossier.Dossier, files map[string][]byte) ([]byte, bool) {
 // (keyed by SHA-256), as store.Enqueue takes them. A dossier that already
 // has the part is left alone.
 func Declare(d *dossier.Dossier, files map[string][]byte, c *catalog.Catalog, ls *declaration.Layouts, agency string) error {
-	for _, a := range d.Attachments {
-		if a.Key == PartKey {
-			return nil
-		}
+	if _, ok := partEntry(d); ok {
+		return nil
 	}
 	pdf, err := renderDeclaration(d, c, ls, agency)
 	if err != nil {
@@ -188,11 +194,9 @@ func (s *Source) DeclarationPDF(id string, who store.Actor) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, a := range d.Attachments {
-		if a.Key == PartKey {
-			if b, err := s.Store.Attachment(a.SHA256); err == nil {
-				return b, nil
-			}
+	if a, ok := partEntry(d); ok {
+		if b, err := s.Store.Attachment(a.SHA256); err == nil {
+			return b, nil
 		}
 	}
 	return renderDeclaration(d, s.Catalog, s.Layouts, s.AgencyName)
@@ -275,10 +279,8 @@ func part(p *catalog.Procedure, key, file string) receipt.Part {
 		return receipt.Part{Name: name, Original: true, Count: 1}
 	}
 	if p != nil {
-		for _, a := range p.Attachments {
-			if a.Key == key {
-				return receipt.Part{Name: a.Name.VI, Original: a.Original, Count: a.Count}
-			}
+		if a, ok := p.Attachment(key); ok {
+			return receipt.Part{Name: a.Name.VI, Original: a.Original, Count: a.Count}
 		}
 	}
 	return receipt.Part{Name: file, Count: 1}

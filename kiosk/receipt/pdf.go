@@ -165,7 +165,7 @@ func (r Receipt) layout(g geometry) (*fpdf.Fpdf, error) {
 		p.SetY(max(p.GetY(), y+g.qr) + 3)
 	}
 
-	kv := func(label, value string) { pdfdoc.Label(p, label, value, g.size, g.line, false) }
+	kv := func(label, value string) { pdfdoc.Label(p, label, value, g.size, g.line) }
 	codeLabel := "Mã hồ sơ:"
 	if r.Local {
 		codeLabel = "Mã tạm (chờ đồng bộ):"

@@ -128,14 +128,10 @@ type Progress func(page int, fraction float64)
 func (s *SANE) Page(ctx context.Context, opts Options, page int, progress Progress) (image.Image, error) {
 	dev := opts.Device
 	if dev == "" {
-		devs, err := s.List(ctx)
-		if err != nil {
+		var err error
+		if dev, err = s.first(ctx); err != nil {
 			return nil, err
 		}
-		if len(devs) == 0 {
-			return nil, ErrNoScanner
-		}
-		dev = devs[0].Name
 	}
 	dpi := opts.DPI
 	if dpi == 0 {
@@ -230,14 +226,11 @@ func (s *SANE) Scan(ctx context.Context, opts Options, pages int, progress Progr
 	if opts.Device == "" {
 		// Look the device up once, not per page: listing probes every bus
 		// and can take seconds.
-		devs, err := s.List(ctx)
+		dev, err := s.first(ctx)
 		if err != nil {
 			return 0, err
 		}
-		if len(devs) == 0 {
-			return 0, ErrNoScanner
-		}
-		opts.Device = devs[0].Name
+		opts.Device = dev
 	}
 	n := 0
 	for n < pages {
@@ -254,6 +247,18 @@ func (s *SANE) Scan(ctx context.Context, opts Options, pages int, progress Progr
 		n++
 	}
 	return n, nil
+}
+
+// first names the first scanner SANE lists, or ErrNoScanner.
+func (s *SANE) first(ctx context.Context) (string, error) {
+	devs, err := s.List(ctx)
+	if err != nil {
+		return "", err
+	}
+	if len(devs) == 0 {
+		return "", ErrNoScanner
+	}
+	return devs[0].Name, nil
 }
 
 func (s *SANE) run(ctx context.Context, args ...string) *exec.Cmd {
