@@ -9,10 +9,10 @@ build=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
 # Real parts the tests start privately: pcscd + vpcd (card), SANE's test
 # device (scanner), cupsd + cups-pdf (printer), PostgreSQL (province intake),
 # Chromium (fleet dashboard), poppler-utils (pdftotext on printed PDFs),
-# dpkg-dev/fakeroot (the Debian package test), the QR peers (zxing-cpp, zbar) for
+# dpkg-dev (the Debian package test), the QR peers (zxing-cpp, zbar) for
 # make bench, ImageMagick (make screenshots reads the X screen when GL cannot).
 test=(pcscd vsmartcard-vpcd xvfb sane-utils libsane1 cups cups-client
-      printer-driver-cups-pdf poppler-utils postgresql chromium dpkg-dev fakeroot
+      printer-driver-cups-pdf poppler-utils postgresql chromium dpkg-dev
       python3-zxing-cpp python3-numpy zbar-tools imagemagick)
 
 want=("${build[@]}")

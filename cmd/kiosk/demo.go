@@ -9,9 +9,7 @@ import (
 	"time"
 
 	kapp "motcua/kiosk/app"
-	"motcua/kiosk/catalog"
 	"motcua/kiosk/config"
-	"motcua/kiosk/i18n"
 	"motcua/kiosk/session"
 	"motcua/kiosk/session/adapt"
 	"motcua/offline/portalserver"
@@ -21,10 +19,8 @@ import (
 // portal on loopback and a kiosk built by kapp.Build (encrypted store, sync
 // worker) reading virtual cards. The screenshots and soak commands drive it.
 type demo struct {
-	k     *kapp.Kiosk
-	cat   *catalog.Catalog
+	k     *kapp.Kiosk // its Catalog and Text are the demo's
 	sim   *adapt.SimCard
-	text  *i18n.Bundle
 	seeds string
 	dir   string // throwaway directory for the store, portal and receipts
 	close func()
@@ -82,5 +78,5 @@ func newDemo(ctx context.Context, seeds string) (*demo, error) {
 		return nil, err
 	}
 	closers = append(closers, k.Close)
-	return &demo{k: k, cat: k.Catalog, sim: sim, text: k.Text, seeds: seeds, dir: tmp, close: closeAll}, nil
+	return &demo{k: k, sim: sim, seeds: seeds, dir: tmp, close: closeAll}, nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"sync"
 
 	kapp "motcua/kiosk/app"
 	"motcua/kiosk/config"
@@ -60,21 +61,33 @@ func (f docFlags) docs(cfg config.Config, st *store.Store, ws []printout.What, p
 	return src.Docs(*f.id, ws, store.Actor{Clerk: *f.clerk, Purpose: purpose})
 }
 
+// kioskPrinter prints the app's papers. The form layouts are loaded and
+// checked on the first print and reused by every later one (the catalog
+// and the embedded layouts do not change while the app runs).
+type kioskPrinter struct {
+	ctx     context.Context
+	k       *kapp.Kiosk
+	layouts func() (*declaration.Layouts, error)
+}
+
+func newKioskPrinter(ctx context.Context, k *kapp.Kiosk) *kioskPrinter {
+	return &kioskPrinter{ctx: ctx, k: k, layouts: sync.OnceValues(func() (*declaration.Layouts, error) {
+		return declaration.EmbeddedLayouts(k.Catalog)
+	})}
+}
+
 // printAction is the receipt screen's "In": it renders the papers of the
 // dossier and spools them to the configured printer in the background.
 // Counter mode prints the declaration and the receipt; self-service, the
 // receipt.
-func printAction(ctx context.Context, k *kapp.Kiosk) func(receipt.Receipt, bool, func(printing.Update)) {
-	c, s := k.Config, k.Session
-	return func(slip receipt.Receipt, counter bool, update func(printing.Update)) {
-		what := []printout.What{printout.Receipt}
-		receiver := "Kiosk tự phục vụ " + c.KioskID
-		if counter {
-			what = []printout.What{printout.Declaration, printout.Receipt}
-			receiver = s.Clerk()
-		}
-		go spoolDocs(ctx, k, slip, what, receiver, "in giấy tờ tại quầy", update)
+func (p *kioskPrinter) printAction(slip receipt.Receipt, counter bool, update func(printing.Update)) {
+	what := []printout.What{printout.Receipt}
+	receiver := "Kiosk tự phục vụ " + p.k.Config.KioskID
+	if counter {
+		what = []printout.What{printout.Declaration, printout.Receipt}
+		receiver = p.k.Session.Clerk()
 	}
+	go p.spoolDocs(slip, what, receiver, "in giấy tờ tại quầy", update)
 }
 
 // reprintAction is the counter panel's "In lại": the full receipt of a
@@ -83,17 +96,16 @@ func printAction(ctx context.Context, k *kapp.Kiosk) func(receipt.Receipt, bool,
 // slip only carries the dossier ID and what the panel shows: once the
 // store has deleted the personal data (delete-on-receipt) the receipt
 // names the masked ID and says why.
-func reprintAction(ctx context.Context, k *kapp.Kiosk) func(receipt.Receipt, func(printing.Update)) {
-	return func(slip receipt.Receipt, update func(printing.Update)) {
-		go spoolDocs(ctx, k, slip, []printout.What{printout.Receipt}, k.Session.Clerk(), "in lại giấy tiếp nhận tại quầy", update)
-	}
+func (p *kioskPrinter) reprintAction(slip receipt.Receipt, update func(printing.Update)) {
+	go p.spoolDocs(slip, []printout.What{printout.Receipt}, p.k.Session.Clerk(), "in lại giấy tiếp nhận tại quầy", update)
 }
 
 // spoolDocs renders the papers what of the slip's dossier from the store
 // and sends them to the configured printer, reporting to update.
-func spoolDocs(ctx context.Context, k *kapp.Kiosk, slip receipt.Receipt, what []printout.What, receiver, purpose string, update func(printing.Update)) {
+func (p *kioskPrinter) spoolDocs(slip receipt.Receipt, what []printout.What, receiver, purpose string, update func(printing.Update)) {
+	k := p.k
 	c := k.Config
-	ls, err := declaration.EmbeddedLayouts(k.Catalog)
+	ls, err := p.layouts()
 	var docs []printing.Doc
 	if err == nil {
 		src := &printout.Source{Store: k.Store, Catalog: k.Catalog, Layouts: ls, AgencyName: c.AgencyName,
@@ -104,5 +116,5 @@ func spoolDocs(ctx context.Context, k *kapp.Kiosk, slip receipt.Receipt, what []
 		update(printing.Update{Title: string(what[0]) + "-" + slip.DossierID, Err: err, Done: true})
 		return
 	}
-	(&printing.Spooler{Printer: c.Printer}).Print(ctx, docs, update)
+	(&printing.Spooler{Printer: c.Printer}).Print(p.ctx, docs, update)
 }

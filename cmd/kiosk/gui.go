@@ -128,8 +128,9 @@ func buildParts(ctx context.Context, g *guiFlags) (*kioskParts, error) {
 		return nil, err
 	}
 	p := &kioskParts{k: k, full: g.fullscreen || c.Mode == session.SelfService}
+	pr := newKioskPrinter(ctx, k)
 	p.opts = ui.Options{Session: k.Session, Text: k.Text, AdminPIN: c.AdminPIN, SaveDir: c.ReceiptsDir(), CheckClerk: c.Clerks.Check,
-		Print: printAction(ctx, k), Reprint: reprintAction(ctx, k), Sources: docSources(c), Tester: testerMenu(c, k.Card)}
+		Print: pr.printAction, Reprint: pr.reprintAction, Sources: docSources(c), Tester: testerMenu(c, k.Card)}
 	return p, nil
 }
 

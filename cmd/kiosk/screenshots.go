@@ -121,7 +121,7 @@ func runScreenshots(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer d.close()
-	cat, sim, text, newSession, card := d.cat, d.sim, d.text, d.session, d.card
+	cat, sim, text, newSession, card := d.k.Catalog, d.sim, d.k.Text, d.session, d.card
 	a := newApp()
 	w := a.NewWindow("Một cửa")
 	w.Resize(fyne.NewSize(1280, 800))

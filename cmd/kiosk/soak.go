@@ -43,7 +43,7 @@ func runSoak(ctx context.Context, e *env, args []string) error {
 	w := a.NewWindow("soak")
 	w.Resize(fyne.NewSize(1280, 800))
 	s := d.session(session.SelfService)
-	k := ui.New(w, ui.Options{Session: s, Text: d.text, AdminPIN: d.k.Config.AdminPIN, SaveDir: d.dir, Ticks: -1})
+	k := ui.New(w, ui.Options{Session: s, Text: d.k.Text, AdminPIN: d.k.Config.AdminPIN, SaveDir: d.dir, Ticks: -1})
 	heap := func() (float64, int) {
 		runtime.GC()
 		var ms runtime.MemStats
@@ -73,7 +73,7 @@ func runSoak(ctx context.Context, e *env, args []string) error {
 				func() error { s.StartRead(bg, session.ReadRequest{}); return wait(session.StateIdentity) },
 				func() error { s.Continue(); return wait(session.StateChooseProcedure) },
 				func() error {
-					p, _ := d.cat.Lookup(slugs[i%len(slugs)])
+					p, _ := d.k.Catalog.Lookup(slugs[i%len(slugs)])
 					s.Choose(p)
 					return wait(session.StateForm)
 				},

@@ -6,14 +6,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"motcua/kiosk/catalog"
-	"motcua/kiosk/docpart"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"motcua/cardreader/simreader"
+	"motcua/kiosk/catalog"
 	"motcua/kiosk/config"
+	"motcua/kiosk/docpart"
 	"motcua/kiosk/form"
 	"motcua/offline/dossier"
 	"motcua/offline/store"
@@ -89,7 +89,7 @@ func runSubmit(ctx context.Context, e *env, args []string) error {
 		if !ok || key == "" {
 			return fmt.Errorf("--attach %q: want KEY=FILE", a)
 		}
-		part, staged, err := stagePart(st, file, key, docTypeName(p, key), maxPart(cfg))
+		part, staged, err := stagePart(st, file, key, docTypeName(p, key), int64(cfg.MaxAttachmentMB)<<20)
 		if err != nil {
 			return scanError(fmt.Errorf("--attach %s: %w", key, err))
 		}
@@ -221,7 +221,8 @@ func runSubmit(ctx context.Context, e *env, args []string) error {
 // stagePart makes the dossier part of file (docpart.ImportFile) and
 // streams it into the store as it is written, through a pipe: the store
 // seals it chunk by chunk and hashes it on the way, and refuses it
-// (store.ErrTooLarge) past the portal's limit.
+// (store.ErrTooLarge) past the portal's limit. A limit of 0 or less is
+// docpart's default (DefaultMaxBytes).
 func stagePart(st *store.Store, file, key, docType string, limit int64) (docpart.Part, *store.Staged, error) {
 	pr, pw := io.Pipe()
 	type made struct {
@@ -250,15 +251,6 @@ func stagePart(st *store.Store, file, key, docType string, limit int64) (docpart
 		return docpart.Part{}, nil, fmt.Errorf("store: the part changed on its way in")
 	}
 	return m.part, staged, nil
-}
-
-// maxPart is the portal's limit for one dossier part: the config's
-// maxAttachmentMB, else docpart's default.
-func maxPart(cfg config.Config) int64 {
-	if cfg.MaxAttachmentMB > 0 {
-		return int64(cfg.MaxAttachmentMB) << 20
-	}
-	return docpart.DefaultMaxBytes
 }
 
 // docTypeName is the catalog's (Vietnamese) name of attachment key of p.

@@ -97,9 +97,8 @@ type trustEntry struct {
 }
 
 func describeCert(c *pki.Certificate, file string, now time.Time) trustEntry {
-	sum := sha256.Sum256(c.Raw)
 	return trustEntry{Kind: "csca", File: file, Country: strings.Join(c.Subject.Country, ","), Subject: c.Subject.String(),
-		NotBefore: c.NotBefore.UTC(), NotAfter: c.NotAfter.UTC(), Expired: now.After(c.NotAfter), Fingerprint: hex.EncodeToString(sum[:])}
+		NotBefore: c.NotBefore.UTC(), NotAfter: c.NotAfter.UTC(), Expired: now.After(c.NotAfter), Fingerprint: fingerprint(c.Raw)}
 }
 
 func (t trustEntry) String() string {
@@ -245,8 +244,7 @@ func trustList(e *env, dir string, asJSON bool) error {
 		for _, en := range entries {
 			if b, err := os.ReadFile(filepath.Join(dir, en.Name())); err == nil {
 				for _, der := range certsIn(b) {
-					sum := sha256.Sum256(der)
-					files[hex.EncodeToString(sum[:])] = en.Name()
+					files[fingerprint(der)] = en.Name()
 				}
 			}
 		}
@@ -277,6 +275,8 @@ func trustList(e *env, dir string, asJSON bool) error {
 	return nil
 }
 
+// fingerprint is the hex SHA-256 of b, the trust list's identity of a
+// certificate or CRL.
 func fingerprint(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])

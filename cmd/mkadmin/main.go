@@ -143,9 +143,8 @@ func build(raw []byte, corrections []correction, w io.Writer) (stats, error) {
 	}
 
 	// Corrections: the facts win over the data set.
-	ncorr := 0
+	ncorr := len(corrections)
 	for _, c := range corrections {
-		ncorr++
 		switch c.kind {
 		case addWholeDistrict:
 			pid := oldProvs[c.oldProvince][1]

@@ -46,10 +46,8 @@ const (
 func Prerequisites() error {
 	var missing []string
 	for _, c := range []string{"cupsd", "lpadmin", "lp", "lpstat", "cupsenable", "gs", "unshare", "pdftocairo"} {
-		if _, err := exec.LookPath(c); err != nil {
-			if _, err2 := os.Stat("/usr/sbin/" + c); err2 != nil {
-				missing = append(missing, c)
-			}
+		if _, err := os.Stat(lookPath(c)); err != nil {
+			missing = append(missing, c)
 		}
 	}
 	for _, f := range []string{cupsPDF, ppd, sysConf} {

@@ -20,11 +20,7 @@ func Env(t testing.TB) []string {
 	if _, err := exec.LookPath("scanimage"); err != nil {
 		t.Fatal("scanimage not found: apt-get install -y --no-install-recommends sane-utils libsane1")
 	}
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "dll.conf"), []byte("test\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return []string{"SANE_CONFIG_DIR=" + dir}
+	return configDir(t, "test\n")
 }
 
 // Setenv points this process's SANE at the test backend until t ends
@@ -40,8 +36,15 @@ func Setenv(t testing.TB) {
 // EmptyEnv is a SANE configuration with no backend at all: no scanner.
 func EmptyEnv(t testing.TB) []string {
 	t.Helper()
+	return configDir(t, "")
+}
+
+// configDir writes a SANE_CONFIG_DIR whose dll.conf is dllConf and returns
+// the environment entry that names it.
+func configDir(t testing.TB, dllConf string) []string {
+	t.Helper()
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "dll.conf"), nil, 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "dll.conf"), []byte(dllConf), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return []string{"SANE_CONFIG_DIR=" + dir}

@@ -175,7 +175,7 @@ func (s *Share) Watch(w Watch) int {
 		w.Stop()
 		return 1
 	}
-	defer users.Close()
+	defer users.Close() // releases the lock of an idle tick, if held
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
 	defer signal.Stop(sigs)
@@ -195,10 +195,7 @@ func (s *Share) Watch(w Watch) int {
 			if err := w.Check(busy); err != nil {
 				log.Print(err)
 				w.Stop()
-				if !busy {
-					syscall.Flock(int(users.Fd()), syscall.LOCK_UN)
-				}
-				return 1
+				return 1 // closing users releases a lock we hold
 			}
 		}
 		if busy {
@@ -216,7 +213,6 @@ func (s *Share) Watch(w Watch) int {
 		// daemon is gone, then starts a fresh supervisor.
 		log.Printf("no users for %v: stopping %s", w.Grace, w.Daemon)
 		w.Stop()
-		syscall.Flock(int(users.Fd()), syscall.LOCK_UN)
-		return 0
+		return 0 // closing users releases the lock
 	}
 }
