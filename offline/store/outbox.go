@@ -220,7 +220,7 @@ func (s *Store) MarkFiledFor(id, citizenID string, resp *portal.SubmitResponse, 
 		citizen := citizenID
 		if citizen == "" {
 			if d, err := s.openDossier(tx, r); err == nil {
-				citizen = requester(d).ID
+				citizen = d.Requester().ID
 			}
 		}
 		r.State, r.Code, r.PortalStatus, r.FiledAt, r.UpdatedAt = Filed, resp.Code, resp.Status, now, now
@@ -519,7 +519,7 @@ func (s *Store) Purge(who Actor) (int, error) {
 		for _, r := range todo {
 			citizen := ""
 			if d, err := s.openDossier(tx, r); err == nil {
-				citizen = requester(d).ID
+				citizen = d.Requester().ID
 			}
 			if err := s.purgeTx(tx, r, who, citizen); err != nil {
 				return err

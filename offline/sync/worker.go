@@ -204,18 +204,6 @@ const (
 
 func classify(err error) outcome { return portal.KindOf(err) }
 
-// requesterID is the ID of the dossier's requester (the first applicant
-// when none has that role), as the store names the citizen in the audit
-// trail.
-func requesterID(d *dossier.Dossier) string {
-	for _, a := range d.Applicants {
-		if a.Role == "requester" {
-			return a.ID
-		}
-	}
-	return d.Applicants[0].ID
-}
-
 // refusal returns a refusal's machine code and the portal's reason (which
 // may name a person: it goes to the store sealed, never to a log).
 func refusal(err error) (code, reason string, httpStatus int) {
@@ -532,8 +520,8 @@ func (w *Worker) sendOne(ctx context.Context, id string, count func(func(*Result
 	switch classify(err) {
 	case ok:
 		citizen := ""
-		if len(out.Dossier.Applicants) > 0 {
-			citizen = requesterID(out.Dossier)
+		if r := out.Dossier.Requester(); r != nil {
+			citizen = r.ID
 		}
 		if err := w.cfg.Store.MarkFiledFor(id, citizen, resp, now.Add(w.cfg.PollInterval)); err != nil {
 			w.log.Error("recording receipt", "dossier", id, "err", err)
