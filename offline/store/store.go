@@ -135,11 +135,12 @@ func Open(path string, kr *seal.Keyring, opt Options) (_ *Store, err error) {
 	if now == nil {
 		now = time.Now
 	}
-	if !opt.Create && !fileHasData(path) {
+	exists := fileHasData(path)
+	if !opt.Create && !exists {
 		return nil, fmt.Errorf("%w (%s)", ErrStoreMissing, filepath.Base(path))
 	}
 	defer guard(&err, debug.SetPanicOnFault(true))
-	if fileHasData(path) {
+	if exists {
 		// bbolt rebuilds the free list at open on a goroutine of its own,
 		// where a damaged page panics beyond any recover: walk the file
 		// read-only first, here, where a panic becomes ErrCorrupt.
