@@ -117,3 +117,17 @@ func (d Dossier) Hash() (string, error) {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:]), nil
 }
+
+// Requester is the dossier's requester: the applicant with role
+// "requester", else the first applicant; nil when there is none.
+func (d *Dossier) Requester() *Applicant {
+	for i := range d.Applicants {
+		if d.Applicants[i].Role == "requester" {
+			return &d.Applicants[i]
+		}
+	}
+	if len(d.Applicants) > 0 {
+		return &d.Applicants[0]
+	}
+	return nil
+}

@@ -8,13 +8,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
+
+	"motcua/offline/portal"
 )
 
 // Config configures a Sender.
@@ -60,7 +61,7 @@ func Start(ctx context.Context, cfg Config, status func() Status) (*Sender, erro
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return nil, fmt.Errorf("%w: portal URL must be https://host…", ErrConfig)
 	}
-	if u.Scheme == "http" && !loopback(u.Hostname()) {
+	if u.Scheme == "http" && !portal.Loopback(u.Hostname()) {
 		return nil, fmt.Errorf("%w: plain http:// only to this machine; use https://", ErrConfig)
 	}
 	if cfg.Token == "" || status == nil {
@@ -88,14 +89,6 @@ func Start(ctx context.Context, cfg Config, status func() Status) (*Sender, erro
 	s := &Sender{cfg: cfg, status: status, poke: make(chan struct{}, 1), done: make(chan struct{})}
 	go s.run(ctx)
 	return s, nil
-}
-
-func loopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // Notify tells the sender the state may have changed: it looks at once

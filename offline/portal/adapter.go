@@ -84,17 +84,21 @@ var ErrInsecure = errors.New("portal: plain http is allowed only to this machine
 
 // checkTransport refuses http:// to anything but loopback.
 func checkTransport(u *url.URL) error {
-	if u.Scheme != "http" {
+	if u.Scheme != "http" || Loopback(u.Hostname()) {
 		return nil
 	}
-	host := u.Hostname()
+	return fmt.Errorf("%w (host %s)", ErrInsecure, u.Hostname())
+}
+
+// Loopback reports whether host (a URL's host name, without port) is this
+// machine: "localhost" or a loopback address, the only hosts plain http://
+// may go to.
+func Loopback(host string) bool {
 	if host == "localhost" {
-		return nil
+		return true
 	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
-		return nil
-	}
-	return fmt.Errorf("%w (host %s)", ErrInsecure, host)
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // ErrPin means the portal's certificate matches none of the pinned keys.

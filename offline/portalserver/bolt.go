@@ -7,15 +7,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	berrors "go.etcd.io/bbolt/errors"
-	"motcua/offline/internal/groupcommit"
 	"os"
 	"path/filepath"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 
 	"motcua/cardreader/cccd"
+	"motcua/offline/internal/groupcommit"
 	"motcua/offline/portal"
 )
 
@@ -37,7 +37,7 @@ var (
 )
 
 // boltStore is the embedded Store: one bbolt file. Concurrent intakes share
-// a commit (db.Batch); the file lock keeps a second process out.
+// a commit (groupcommit); the file lock keeps a second process out.
 type boltStore struct {
 	db *bolt.DB
 	// commit shares one fsync among concurrent writers without bbolt
@@ -76,9 +76,6 @@ func OpenBolt(dir string, noSync bool) (Store, error) {
 		db.Close()
 		return nil, err
 	}
-	// Concurrent intakes share one commit (one fsync); a short window keeps
-	// a lone intake fast.
-	db.MaxBatchDelay = 2 * time.Millisecond
 	return &boltStore{db: db, commit: groupcommit.New(db)}, nil
 }
 

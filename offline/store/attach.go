@@ -225,16 +225,19 @@ func (p *Staged) Discard() error {
 	if p.linked || !p.committed {
 		return nil
 	}
-	err := p.s.updateTx(func(tx *bolt.Tx) error {
-		if err := deleteChunks(tx, p.obj); err != nil {
-			return err
-		}
-		return tx.Bucket(bStaging).Delete(p.obj)
-	})
+	err := p.s.updateTx(func(tx *bolt.Tx) error { return unstageTx(tx, p.obj) })
 	if err == nil {
 		p.committed = false
 	}
 	return err
+}
+
+// unstageTx deletes a staged object: its chunks and its staging entry.
+func unstageTx(tx *bolt.Tx, obj []byte) error {
+	if err := deleteChunks(tx, obj); err != nil {
+		return err
+	}
+	return tx.Bucket(bStaging).Delete(obj)
 }
 
 // deleteChunks deletes every chunk of obj.
@@ -289,13 +292,7 @@ func (s *Store) dropStaged() error {
 		})
 	})
 	for _, obj := range objs {
-		err := s.updateTx(func(tx *bolt.Tx) error {
-			if err := deleteChunks(tx, obj); err != nil {
-				return err
-			}
-			return tx.Bucket(bStaging).Delete(obj)
-		})
-		if err != nil {
+		if err := s.updateTx(func(tx *bolt.Tx) error { return unstageTx(tx, obj) }); err != nil {
 			return err
 		}
 	}

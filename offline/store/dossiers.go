@@ -95,17 +95,6 @@ func u64(t time.Time) []byte {
 	return b[:]
 }
 func fromU64(b []byte) time.Time { return time.Unix(0, int64(binary.BigEndian.Uint64(b))) }
-func requester(d *dossier.Dossier) *dossier.Applicant {
-	for i := range d.Applicants {
-		if d.Applicants[i].Role == "requester" {
-			return &d.Applicants[i]
-		}
-	}
-	if len(d.Applicants) > 0 {
-		return &d.Applicants[0]
-	}
-	return nil
-}
 
 func getRecord(tx *bolt.Tx, id string) (*Record, error) {
 	raw := tx.Bucket(bDossiers).Get([]byte(id))
@@ -197,7 +186,7 @@ func (s *Store) prepare(d *dossier.Dossier, parts map[string]*Staged, now time.T
 			return nil, fmt.Errorf("%w: %q is %d bytes (limit %d)", ErrTooLarge, a.Key, p.Size, s.opt.MaxAttachment)
 		}
 	}
-	req := requester(d)
+	req := d.Requester()
 	p := &pending{d: d, rc: provisionalReceipt(d, now), citizen: req.ID}
 	p.rec = &Record{ID: d.ID, ProcedureCode: d.ProcedureCode, ProcedureName: d.ProcedureName, MaskedID: cccd.MaskID(req.ID),
 		Applicants: len(d.Applicants), Hash: hash, State: Queued, CreatedAt: now.UTC(), UpdatedAt: now.UTC(),
@@ -352,7 +341,7 @@ func (s *Store) putTx(tx *bolt.Tx, p *pending, parts map[string]*Staged, linked 
 func provisionalReceipt(d *dossier.Dossier, now time.Time) portal.Receipt {
 	rc := portal.Receipt{ProcedureCode: d.ProcedureCode, ProcedureName: d.ProcedureName, ReceivedAt: now.In(portal.Vietnam),
 		ProcessingDays: d.ProcessingDays, Channel: 1, Documents: []portal.Document{}}
-	if r := requester(d); r != nil {
+	if r := d.Requester(); r != nil {
 		rc.Applicant = r.FullName
 	}
 	if d.ProcessingDays > 0 {
@@ -521,7 +510,7 @@ func (s *Store) Dossier(id string, who Actor) (*dossier.Dossier, error) {
 		if d, err = s.openDossier(tx, r); err != nil {
 			return err
 		}
-		return s.record(tx, audit.Event{Clerk: who.Clerk, Action: audit.ViewDossier, CitizenID: requester(d).ID,
+		return s.record(tx, audit.Event{Clerk: who.Clerk, Action: audit.ViewDossier, CitizenID: d.Requester().ID,
 			Dossier: id, Purpose: who.Purpose})
 	})
 	return d, err
@@ -561,7 +550,7 @@ func (s *Store) Receipt(id string, who Actor) (*portal.Receipt, error) {
 		ev := audit.Event{Clerk: who.Clerk, Action: audit.PrintReceipt, Dossier: id, Purpose: who.Purpose}
 		if r.PersonalData {
 			if d, err := s.openDossier(tx, r); err == nil {
-				ev.CitizenID = requester(d).ID
+				ev.CitizenID = d.Requester().ID
 			}
 		}
 		return s.record(tx, ev)

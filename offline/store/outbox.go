@@ -44,7 +44,7 @@ func (s *Store) scan(bucket []byte, now time.Time, after string, limit int) ([]s
 				k, v = c.Next()
 			}
 		}
-		horizon := now.Add(s.maxAhead())
+		horizon := now.Add(s.MaxAhead())
 		for ; k != nil && len(ids) < limit; k, v = c.Next() {
 			if len(v) != 8 {
 				continue // a damaged entry: Check reports it
@@ -63,7 +63,7 @@ func (s *Store) scan(bucket []byte, now time.Time, after string, limit int) ([]s
 // NextDue returns the earliest next attempt in the outbox and in the poll
 // list; ok is false when both are empty.
 func (s *Store) NextDue() (send, poll time.Time, ok bool) {
-	horizon := s.now().Add(s.maxAhead())
+	horizon := s.now().Add(s.MaxAhead())
 	s.viewTx(func(tx *bolt.Tx) error {
 		for i, b := range [][]byte{bOutbox, bPoll} {
 			tx.Bucket(b).ForEach(func(_, v []byte) error {
@@ -98,20 +98,18 @@ var dueNow = time.Unix(0, 0)
 // DefaultMaxAhead is Options.MaxAhead's default.
 const DefaultMaxAhead = time.Hour
 
-func (s *Store) maxAhead() time.Duration {
+// MaxAhead is the furthest ahead an attempt or status lookup is scheduled;
+// an entry further ahead (the clock went back) is due at once.
+func (s *Store) MaxAhead() time.Duration {
 	if s.opt.MaxAhead > 0 {
 		return s.opt.MaxAhead
 	}
 	return DefaultMaxAhead
 }
 
-// MaxAhead is the furthest ahead an attempt or status lookup is scheduled;
-// an entry further ahead (the clock went back) is due at once.
-func (s *Store) MaxAhead() time.Duration { return s.maxAhead() }
-
 // clamp keeps t within MaxAhead of now.
 func (s *Store) clamp(t time.Time) time.Time {
-	if h := s.now().Add(s.maxAhead()); t.After(h) {
+	if h := s.now().Add(s.MaxAhead()); t.After(h) {
 		return h
 	}
 	return t
@@ -220,7 +218,7 @@ func (s *Store) MarkFiledFor(id, citizenID string, resp *portal.SubmitResponse, 
 		citizen := citizenID
 		if citizen == "" {
 			if d, err := s.openDossier(tx, r); err == nil {
-				citizen = requester(d).ID
+				citizen = d.Requester().ID
 			}
 		}
 		r.State, r.Code, r.PortalStatus, r.FiledAt, r.UpdatedAt = Filed, resp.Code, resp.Status, now, now
@@ -519,7 +517,7 @@ func (s *Store) Purge(who Actor) (int, error) {
 		for _, r := range todo {
 			citizen := ""
 			if d, err := s.openDossier(tx, r); err == nil {
-				citizen = requester(d).ID
+				citizen = d.Requester().ID
 			}
 			if err := s.purgeTx(tx, r, who, citizen); err != nil {
 				return err

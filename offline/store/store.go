@@ -135,11 +135,12 @@ func Open(path string, kr *seal.Keyring, opt Options) (_ *Store, err error) {
 	if now == nil {
 		now = time.Now
 	}
-	if !opt.Create && !fileHasData(path) {
+	exists := fileHasData(path)
+	if !opt.Create && !exists {
 		return nil, fmt.Errorf("%w (%s)", ErrStoreMissing, filepath.Base(path))
 	}
 	defer guard(&err, debug.SetPanicOnFault(true))
-	if fileHasData(path) {
+	if exists {
 		// bbolt rebuilds the free list at open on a goroutine of its own,
 		// where a damaged page panics beyond any recover: walk the file
 		// read-only first, here, where a panic becomes ErrCorrupt.
@@ -310,33 +311,31 @@ var (
 )
 
 // migrations[i] brings the schema from version i to i+1. Append only.
-var migrations = []func(tx *bolt.Tx) error{
-	func(tx *bolt.Tx) error { // 0 -> 1: the initial layout
-		for _, b := range [][]byte{bDossiers, bPersonal, bReceipts, bHistory, bOutbox, bPoll, bAttach, bAttachRefs,
-			bSettings, bRatings, bIndicators} {
-			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-				return err
-			}
+var migrations = []func(s *Store, tx *bolt.Tx) error{
+	func(_ *Store, tx *bolt.Tx) error { // 0 -> 1: the initial layout
+		if err := createBuckets(tx, bDossiers, bPersonal, bReceipts, bHistory, bOutbox, bPoll, bAttach, bAttachRefs,
+			bSettings, bRatings, bIndicators); err != nil {
+			return err
 		}
 		return audit.CreateBuckets(tx)
 	},
-	func(tx *bolt.Tx) error { // 1 -> 2: ratings and indicators are delivered to the portal
-		for _, b := range [][]byte{bStats, bIndicatorsSent, bStatsRefused} {
-			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-				return err
-			}
-		}
-		return nil
+	func(_ *Store, tx *bolt.Tx) error { // 1 -> 2: ratings and indicators are delivered to the portal
+		return createBuckets(tx, bStats, bIndicatorsSent, bStatsRefused)
 	},
-	nil, // 2 -> 3: damaged entries set aside; portal reasons sealed (sealReasons: needs the key)
-	func(tx *bolt.Tx) error { // 3 -> 4: attachments streamed in sealed chunks; old ones stay whole until rotated
-		for _, b := range [][]byte{bChunks, bStaging} {
-			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-				return err
-			}
-		}
-		return nil
+	(*Store).sealReasons, // 2 -> 3: damaged entries set aside; portal reasons sealed (needs the key)
+	func(_ *Store, tx *bolt.Tx) error { // 3 -> 4: attachments streamed in sealed chunks; old ones stay whole until rotated
+		return createBuckets(tx, bChunks, bStaging)
 	},
+}
+
+// createBuckets creates the buckets that do not exist yet.
+func createBuckets(tx *bolt.Tx, names ...[]byte) error {
+	for _, b := range names {
+		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // SchemaVersion is the schema this code writes.
@@ -349,10 +348,8 @@ var keyCheck = []byte("key-check")
 // sealReasons is migration 2 -> 3: it adds the damaged and reasons buckets
 // and moves the portal reasons kept in clear in records into sealed values.
 func (s *Store) sealReasons(tx *bolt.Tx) error {
-	for _, b := range [][]byte{bDamaged, bReasons} {
-		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-			return err
-		}
+	if err := createBuckets(tx, bDamaged, bReasons); err != nil {
+		return err
 	}
 	var todo []*Record
 	err := tx.Bucket(bDossiers).ForEach(func(_, v []byte) error {
@@ -410,11 +407,7 @@ func (s *Store) migrate() error {
 			return ErrKeyMismatch
 		}
 		for ; v < len(migrations); v++ {
-			fn := migrations[v]
-			if fn == nil {
-				fn = s.sealReasons
-			}
-			if err := fn(tx); err != nil {
+			if err := migrations[v](s, tx); err != nil {
 				return fmt.Errorf("store: migration to schema %d: %w", v+1, err)
 			}
 		}

@@ -204,18 +204,6 @@ const (
 
 func classify(err error) outcome { return portal.KindOf(err) }
 
-// requesterID is the ID of the dossier's requester (the first applicant
-// when none has that role), as the store names the citizen in the audit
-// trail.
-func requesterID(d *dossier.Dossier) string {
-	for _, a := range d.Applicants {
-		if a.Role == "requester" {
-			return a.ID
-		}
-	}
-	return d.Applicants[0].ID
-}
-
 // refusal returns a refusal's machine code and the portal's reason (which
 // may name a person: it goes to the store sealed, never to a log).
 func refusal(err error) (code, reason string, httpStatus int) {
@@ -495,15 +483,11 @@ func (w *Worker) sendOne(ctx context.Context, id string, count func(func(*Result
 	if errors.Is(err, store.ErrState) || errors.Is(err, store.ErrNotFound) {
 		return // filed meanwhile
 	}
-	if errors.Is(err, store.ErrCorrupt) || errors.Is(err, store.ErrPurged) || errors.Is(err, seal.ErrAuth) || errors.Is(err, seal.ErrUnknownKey) {
+	if local(err) {
 		// Cannot be sent as it is, ever: set it aside for a clerk (or for
 		// `kiosk queue check` when its record itself is damaged), so the
 		// outbox never loops on it.
-		w.log.Error("dossier unreadable; set aside", "dossier", id, "err", err)
-		if err := w.cfg.Store.SetAside(id, err); err != nil {
-			w.log.Error("setting dossier aside", "dossier", id, "err", err)
-		}
-		count(func(r *Result) { r.Refused++ })
+		w.setAside(id, "dossier unreadable; set aside", err, count)
 		return
 	}
 	if err != nil {
@@ -519,11 +503,7 @@ func (w *Worker) sendOne(ctx context.Context, id string, count func(func(*Result
 		}
 	}
 	if local(err) {
-		w.log.Error("attachment unreadable; dossier set aside", "dossier", id, "err", err)
-		if err := w.cfg.Store.SetAside(id, err); err != nil {
-			w.log.Error("setting dossier aside", "dossier", id, "err", err)
-		}
-		count(func(r *Result) { r.Refused++ })
+		w.setAside(id, "attachment unreadable; dossier set aside", err, count)
 		return
 	}
 	rctx, cancel := context.WithTimeout(ctx, w.cfg.RequestTimeout)
@@ -540,8 +520,8 @@ func (w *Worker) sendOne(ctx context.Context, id string, count func(func(*Result
 	switch classify(err) {
 	case ok:
 		citizen := ""
-		if len(out.Dossier.Applicants) > 0 {
-			citizen = requesterID(out.Dossier)
+		if r := out.Dossier.Requester(); r != nil {
+			citizen = r.ID
 		}
 		if err := w.cfg.Store.MarkFiledFor(id, citizen, resp, now.Add(w.cfg.PollInterval)); err != nil {
 			w.log.Error("recording receipt", "dossier", id, "err", err)
@@ -583,6 +563,16 @@ func (w *Worker) upload(ctx context.Context, out *store.Outgoing, a dossier.Atta
 	uctx, cancel := context.WithTimeout(ctx, w.cfg.RequestTimeout+time.Duration(float64(size)/float64(w.cfg.MinUploadRate)*float64(time.Second)))
 	defer cancel()
 	return w.cfg.Client.PutAttachment(uctx, a, rc)
+}
+
+// setAside logs why a dossier cannot be sent, takes it out of the outbox
+// (Store.SetAside) and counts it as refused.
+func (w *Worker) setAside(id, msg string, cause error, count func(func(*Result))) {
+	w.log.Error(msg, "dossier", id, "err", cause)
+	if err := w.cfg.Store.SetAside(id, cause); err != nil {
+		w.log.Error("setting dossier aside", "dossier", id, "err", err)
+	}
+	count(func(r *Result) { r.Refused++ })
 }
 
 // local reports whether err means the kiosk's own copy cannot be sent (a
