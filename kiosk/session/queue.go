@@ -155,7 +155,7 @@ func (q *Queue) Submit(ctx context.Context, ds []dossier.Dossier, files map[stri
 	deadline := time.Now().Add(wait)
 	for i := range filed {
 		for time.Now().Before(deadline) {
-			if !q.Worker.Snapshot().Online && q.Worker.Snapshot().Probes > 0 {
+			if snap := q.Worker.Snapshot(); !snap.Online && snap.Probes > 0 {
 				return filed, nil // the portal is known to be down: do not keep the citizen waiting
 			}
 			r, err := q.Store.Get(filed[i].DossierID)
