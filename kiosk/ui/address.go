@@ -20,8 +20,7 @@ func (a *App) addressNote(fd session.Field) fyne.CanvasObject {
 		return nil
 	}
 	note := func(key string, imp widget.Importance, args ...any) *widget.Label {
-		l := widget.NewLabel(a.T(key, args...))
-		l.Wrapping = fyne.TextWrapWord
+		l := noteLabel(a.T(key, args...))
 		l.Importance = imp
 		return l
 	}
