@@ -63,8 +63,7 @@ func (a *App) residence(card string) (value, note string) {
 
 // noteLabel is a small wrapped line under a value.
 func noteLabel(text string) *widget.Label {
-	l := widget.NewLabel(text)
-	l.Wrapping = fyne.TextWrapWord
+	l := wrapped(text)
 	l.Importance = widget.LowImportance
 	return l
 }

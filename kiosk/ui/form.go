@@ -174,8 +174,7 @@ func (a *App) formScreen() fyne.CanvasObject {
 	pairs := pairSections(fields)
 	section, person := "", ""
 	var first fyne.Focusable
-	help := wrapped("")
-	help.Importance = widget.LowImportance
+	help := noteLabel("")
 	a.mu.Lock()
 	a.help = help
 	a.helps = map[string]string{}
@@ -193,9 +192,7 @@ func (a *App) formScreen() fyne.CanvasObject {
 				g.span(widget.NewLabelWithStyle(person, fyne.TextAlignLeading, fyne.TextStyle{Bold: true, Italic: true}))
 				// One provenance line for the person, not one per field.
 				if p := a.blockProvenance(fields[i:]); p != "" {
-					mark := wrapped(p)
-					mark.Importance = widget.LowImportance
-					g.span(mark)
+					g.span(noteLabel(p))
 				}
 			}
 		}
