@@ -4,15 +4,15 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
-	"motcua/kiosk/pdfdoc"
-	"motcua/offline/portal"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"motcua/kiosk/config"
 	"motcua/kiosk/i18n"
+	"motcua/kiosk/pdfdoc"
 	"motcua/kiosk/session"
+	"motcua/offline/portal"
 	"motcua/offline/store"
 	osync "motcua/offline/sync"
 )

@@ -198,14 +198,6 @@ func (c *Config) LoadFile(path string, optional bool) error {
 		}
 		return fmt.Errorf("config: %w", err)
 	}
-	// A production file starts from the production defaults (toProduction)
-	// before its own values overlay them.
-	var peek struct {
-		Profile string `json:"profile"`
-	}
-	if json.Unmarshal(b, &peek) == nil && peek.Profile == Production && c.Profile != Production {
-		c.toProduction()
-	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	var file Config
@@ -221,7 +213,12 @@ func (c *Config) LoadFile(path string, optional bool) error {
 			return fmt.Errorf("%w: %s has mode %v", ErrConfigMode, path, st.Mode().Perm())
 		}
 	}
-	// Overlay: decode again onto c (the check above saw the file alone).
+	// A production file starts from the production defaults (toProduction)
+	// before its own values overlay them.
+	if file.Profile == Production && c.Profile != Production {
+		c.toProduction()
+	}
+	// Overlay: decode again onto c (the checks above saw the file alone).
 	return json.Unmarshal(b, c)
 }
 

@@ -182,9 +182,8 @@ func (s *step) fields(lang string) []Field {
 			sf.Options = append(sf.Options, Option{Value: o.Value, Label: o.Label.In(lang)})
 		}
 		if s.showAll || s.touched[st.Path] {
-			for _, p := range st.Problems {
-				sf.Error = p.Message.In(lang)
-				break
+			if len(st.Problems) > 0 {
+				sf.Error = st.Problems[0].Message.In(lang)
 			}
 			if sf.Error == "" && st.Missing && s.showAll {
 				sf.Error = form.MessageFor(form.CodeRequired).In(lang)

@@ -155,7 +155,7 @@ func (q *Queue) Submit(ctx context.Context, ds []dossier.Dossier, files map[stri
 	deadline := time.Now().Add(wait)
 	for i := range filed {
 		for time.Now().Before(deadline) {
-			if !q.Worker.Snapshot().Online && q.Worker.Snapshot().Probes > 0 {
+			if snap := q.Worker.Snapshot(); !snap.Online && snap.Probes > 0 {
 				return filed, nil // the portal is known to be down: do not keep the citizen waiting
 			}
 			r, err := q.Store.Get(filed[i].DossierID)
@@ -259,15 +259,12 @@ func (q *Queue) Rate(ctx context.Context, dossierID string, score int) error {
 // Audit is for the screens: session events go to the store's
 // hash-chained trail.
 func (q *Queue) Audit(ctx context.Context, e Event) error {
-	ev := audit.Event{Clerk: e.ClerkID, Dossier: e.DossierID, Purpose: e.Detail, Time: e.At}
-	switch e.Kind {
-	case ActionCardRead:
-		ev.Action, ev.CitizenID = audit.ReadCard, e.CitizenID
-	default:
-		ev.Action = audit.Action(e.Kind)
-	}
 	if e.Kind == ActionSubmit {
 		return nil // the store records the enqueue itself
+	}
+	ev := audit.Event{Action: audit.Action(e.Kind), Clerk: e.ClerkID, Dossier: e.DossierID, Purpose: e.Detail, Time: e.At}
+	if e.Kind == ActionCardRead {
+		ev.Action, ev.CitizenID = audit.ReadCard, e.CitizenID
 	}
 	return q.Store.RecordAudit(ev)
 }

@@ -20,8 +20,7 @@ func (a *App) addressNote(fd session.Field) fyne.CanvasObject {
 		return nil
 	}
 	note := func(key string, imp widget.Importance, args ...any) *widget.Label {
-		l := widget.NewLabel(a.T(key, args...))
-		l.Wrapping = fyne.TextWrapWord
+		l := noteLabel(a.T(key, args...))
 		l.Importance = imp
 		return l
 	}
@@ -64,8 +63,7 @@ func (a *App) residence(card string) (value, note string) {
 
 // noteLabel is a small wrapped line under a value.
 func noteLabel(text string) *widget.Label {
-	l := widget.NewLabel(text)
-	l.Wrapping = fyne.TextWrapWord
+	l := wrapped(text)
 	l.Importance = widget.LowImportance
 	return l
 }

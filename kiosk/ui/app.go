@@ -104,12 +104,12 @@ type App struct {
 	locked   bool              // counter screen lock (PIN) is on
 	wedge    []rune            // what a QR wedge typed with no field focused
 	scroll   *container.Scroll // the form's scroller, to bring a focused field into view
-	pick     pickList
+	pick     pickList          // the picker's buttons, one highlighted
 	errFirst string            // path of the first field in error, to focus on the redraw
 	docs     docs              // the visit's scanned pages, dropped when it ends
 	help     *widget.Label     // the form's help line (the focused field's)
 	placed   string            // the tester's last card on the simulated reader
-	helps    map[string]string // help text by field path          // the picker's buttons, one highlighted
+	helps    map[string]string // help text by field path
 }
 
 // New builds the kiosk's screens into w and starts following the session.

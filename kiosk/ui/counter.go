@@ -107,9 +107,6 @@ func (p *counterPanel) reprint(e session.Entry) {
 			p.say(err.Error())
 			return
 		}
-		a.mu.Lock()
-		a.saved = path
-		a.mu.Unlock()
 		p.say(a.T("receipt.saved", filepath.Base(path)))
 	})
 }

@@ -204,12 +204,12 @@ func (a *App) docErr(err error) string {
 		return a.T(k)
 	}
 	if k := docpart.MessageKey(err); k != "" {
-		limit := a.o.Sources.Part.MaxBytes
-		if limit <= 0 {
-			limit = 10 << 20
-		}
 		if k == "scan.err.toomanypages" {
 			return a.T(k, 100)
+		}
+		limit := a.o.Sources.Part.MaxBytes
+		if limit <= 0 {
+			limit = docpart.DefaultMaxBytes
 		}
 		return a.T(k, kb(limit))
 	}

@@ -174,8 +174,7 @@ func (a *App) formScreen() fyne.CanvasObject {
 	pairs := pairSections(fields)
 	section, person := "", ""
 	var first fyne.Focusable
-	help := wrapped("")
-	help.Importance = widget.LowImportance
+	help := noteLabel("")
 	a.mu.Lock()
 	a.help = help
 	a.helps = map[string]string{}
@@ -193,9 +192,7 @@ func (a *App) formScreen() fyne.CanvasObject {
 				g.span(widget.NewLabelWithStyle(person, fyne.TextAlignLeading, fyne.TextStyle{Bold: true, Italic: true}))
 				// One provenance line for the person, not one per field.
 				if p := a.blockProvenance(fields[i:]); p != "" {
-					mark := wrapped(p)
-					mark.Importance = widget.LowImportance
-					g.span(mark)
+					g.span(noteLabel(p))
 				}
 			}
 		}
@@ -219,17 +216,15 @@ func (a *App) formScreen() fyne.CanvasObject {
 			// A whole block or table in error: its card is still to be read.
 			input = widget.NewLabel(a.T("form.addperson.short"))
 		} else if fd.Locked {
-			val := widget.NewLabelWithStyle(optionLabel(fd), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-			val.Wrapping = fyne.TextWrapWord
-			// The lock is a narrow column; the person's line says why.
-			var mark fyne.CanvasObject = icon("lock", 18)
+			// The lock is a narrow column; the person's line says why, and
+			// a field outside a person block says it after its value.
+			text := optionLabel(fd)
 			if fd.Person == "" {
-				why := widget.NewLabel(a.provenanceText(fd.Provenance))
-				why.Importance = widget.LowImportance
-				val = widget.NewLabelWithStyle(optionLabel(fd)+" — "+why.Text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-				val.Wrapping = fyne.TextWrapWord
+				text += " — " + a.provenanceText(fd.Provenance)
 			}
-			input = container.NewBorder(nil, nil, nil, mark, val)
+			val := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			val.Wrapping = fyne.TextWrapWord
+			input = container.NewBorder(nil, nil, nil, icon("lock", 18), val)
 		} else {
 			input = a.input(fd, kb)
 			if foc, ok := input.(fyne.Focusable); ok && (first == nil || goTo) {

@@ -179,8 +179,9 @@ func safeName(s string) string {
 	}, s)
 }
 
-// SavePDF writes the slip as a text PDF (A4) to SaveDir; done gets the
-// path (on the UI goroutine). The work runs off the UI goroutine.
+// SavePDF writes the slip as a text PDF (A4) to SaveDir; a written file
+// becomes LastSaved, and done gets the path (on the UI goroutine). The work
+// runs off the UI goroutine.
 func (a *App) SavePDF(r *receipt.Receipt, done func(path string, err error)) {
 	rc := *r
 	dir := a.o.SaveDir
@@ -199,6 +200,11 @@ func (a *App) SavePDF(r *receipt.Receipt, done func(path string, err error)) {
 		fyne.DoAndWait(func() {
 			a.syncMu.Lock()
 			defer a.syncMu.Unlock()
+			if err == nil {
+				a.mu.Lock()
+				a.saved = path
+				a.mu.Unlock()
+			}
 			if done != nil {
 				done(path, err)
 			}
@@ -237,12 +243,11 @@ func (a *App) receiptScreen() fyne.CanvasObject {
 				status.SetText(err.Error())
 				return
 			}
-			a.mu.Lock()
-			a.saved = path
 			if a.self {
+				a.mu.Lock()
 				a.spool = append(a.spool, path)
+				a.mu.Unlock()
 			}
-			a.mu.Unlock()
 			status.SetText(a.T("receipt.saved", filepath.Base(path)))
 		})
 	}
