@@ -189,14 +189,36 @@ func (s *SANE) Page(ctx context.Context, opts Options, page int, progress Progre
 	var tail bytes.Buffer
 	var wg sync.WaitGroup
 	wg.Add(1)
+	// scanimage has been seen to hang, holding its output open, after it
+	// reported a failed read (SANE's test backend, after a SIGPIPE from
+	// its reader process): once it has said what went wrong it gets
+	// pipeGrace to exit and is then stopped.
+	var stop sync.Once
+	failed := func() {
+		stop.Do(func() { time.AfterFunc(pipeGrace, func() { _ = cmd.Process.Kill() }) })
+	}
 	go func() {
 		defer wg.Done()
-		watchProgress(errR, page, progress, &tail)
+		watchProgress(errR, page, progress, &tail, failed)
 	}()
 	img, decErr := DecodePNM(bufio.NewReaderSize(outR, 1<<16))
-	_, _ = io.Copy(io.Discard, outR) // let the frontend finish writing
-	waitErr := <-exited
+	// The page is read (or the stream broke off): scanimage has nothing
+	// more to say. It has been seen to hang instead of exiting after a
+	// failed read (SANE's test backend, a SIGPIPE from its reader
+	// process), so it gets pipeGrace to exit and is then stopped; its
+	// stderr still says what went wrong.
+	var waitErr error
+	killed := false
+	select {
+	case waitErr = <-exited:
+	case <-time.After(pipeGrace):
+		_ = cmd.Process.Kill()
+		waitErr, killed = <-exited, true
+	}
 	wg.Wait()
+	if killed && decErr == nil {
+		waitErr = nil // the page came whole before the frontend hung
+	}
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
@@ -305,15 +327,27 @@ func (s *SANE) classify(err error, stderr []byte) error {
 // watchProgress reads scanimage's stderr: "Progress: 12.3%" records with no
 // newline between them, then any error text, which is kept (last 4 KiB) for
 // classify.
-func watchProgress(r io.Reader, page int, progress Progress, tail *bytes.Buffer) {
+func watchProgress(r io.Reader, page int, progress Progress, tail *bytes.Buffer, failed func()) {
 	br := bufio.NewReader(r)
+	var rec []byte
 	for {
-		chunk, err := br.ReadString('%')
+		c, err := br.ReadByte()
+		if err == nil {
+			rec = append(rec, c)
+			if c != '%' && c != '\n' && len(rec) < 512 {
+				continue
+			}
+		}
+		chunk := string(rec)
+		rec = rec[:0]
 		if i := strings.LastIndex(chunk, "Progress: "); i >= 0 && strings.HasSuffix(chunk, "%") {
 			if f, perr := strconv.ParseFloat(chunk[i+len("Progress: "):len(chunk)-1], 64); perr == nil && progress != nil {
 				progress(page, f/100)
 			}
 			chunk = chunk[:i]
+		}
+		if strings.Contains(chunk, "scanimage: ") && failed != nil {
+			failed() // the frontend reported an error: the scan is over
 		}
 		tail.WriteString(chunk)
 		if tail.Len() > 4096 {
