@@ -53,8 +53,10 @@ func Sniff(head []byte) Kind {
 // AddImage decodes a JPEG or PNG (a photo or a camera frame of a document)
 // and adds it as a page. Its dimensions are checked before it is decoded.
 func (b *Builder) AddImage(r io.Reader) error {
-	br := bufio.NewReader(r)
-	head, _ := br.Peek(512)
+	br := bufio.NewReaderSize(r, 64<<10)
+	// JPEGs from phones carry EXIF before the frame header: look far
+	// enough to read the size before decoding.
+	head, _ := br.Peek(64 << 10)
 	if k := Sniff(head); k != JPEG && k != PNG {
 		return fmt.Errorf("%w: not a JPEG or PNG", ErrBadFile)
 	}

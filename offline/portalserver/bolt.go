@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"motcua/internal/vntime"
 	"os"
 	"path/filepath"
 	"time"
@@ -271,7 +272,7 @@ func (s *boltStore) PutStats(_ context.Context, in StatsIntake) (resp []byte, re
 			if err != nil {
 				return err
 			}
-			k := []byte(cccd.DateOf(rt.At.In(portal.Vietnam)).ISO() + "\x00" + in.Kiosk + "\x00" + in.BatchID + "\x00")
+			k := []byte(vntime.Today(rt.At).ISO() + "\x00" + in.Kiosk + "\x00" + in.BatchID + "\x00")
 			if err := ratings.Put(binary.BigEndian.AppendUint32(k, uint32(i)), raw); err != nil {
 				return err
 			}

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"motcua/internal/vntime"
 	"strings"
 	"time"
 
@@ -85,7 +86,7 @@ func (s *Store) AddIndicator(name string, delta int64) error {
 	if !portal.ValidIndicatorName(name) {
 		return fmt.Errorf("store: bad indicator name %q", name)
 	}
-	day := cccd.DateOf(s.now().In(portal.Vietnam)).ISO()
+	day := vntime.Today(s.now()).ISO()
 	key := []byte(day + "|" + name)
 	return s.updateTx(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bIndicators)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"motcua/internal/vntime"
 	"slices"
 	"strings"
 	"time"
@@ -269,7 +270,7 @@ func (s *Store) PutStats(ctx context.Context, in portalserver.StatsIntake) (resp
 		for i, rt := range in.Batch.Ratings {
 			b.Queue(`INSERT INTO ratings (kiosk_id, batch_id, idx, day, score, at, procedure_code, counter_id, dossier_id)
 				VALUES ($1, $2, $3, $4::date, $5, $6, $7, $8, $9)`,
-				in.Kiosk, in.BatchID, i, cccd.DateOf(rt.At.In(portal.Vietnam)).ISO(), rt.Score, rt.At.UTC(), rt.ProcedureCode, rt.CounterID, rt.DossierID)
+				in.Kiosk, in.BatchID, i, vntime.Today(rt.At).ISO(), rt.Score, rt.At.UTC(), rt.ProcedureCode, rt.CounterID, rt.DossierID)
 		}
 		// Totals are absolute and a kiosk's batches arrive in order: the
 		// latest write is the truth.

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"motcua/internal/vntime"
 	"net/http/httptest"
 	"slices"
 	"strings"
@@ -307,7 +308,7 @@ func batch(id string, at time.Time, scores []int, inds map[string]int64) *portal
 			}
 		}
 	}) {
-		b.Indicators = append(b.Indicators, portal.IndicatorTotal{Day: cccd.DateOf(at.In(portal.Vietnam)), Name: n, Value: inds[n]})
+		b.Indicators = append(b.Indicators, portal.IndicatorTotal{Day: vntime.Today(at), Name: n, Value: inds[n]})
 	}
 	return b
 }
