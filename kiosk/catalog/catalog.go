@@ -103,6 +103,10 @@ const (
 	TypeAttachment  FieldType = "attachment"  // holds the SHA-256 of an attached file
 	TypePerson      FieldType = "person"      // a block of person fields, one card fills it
 	TypePersonTable FieldType = "personTable" // rows of persons, each card adds a row
+	// TypeTable is rows of values the citizen types, one row per line of
+	// the paper form's table (the criminal-record request's residence
+	// history: from, to, place, occupation, workplace). No card fills it.
+	TypeTable FieldType = "table"
 )
 
 // TypeVehiclePlate is a Vietnamese vehicle registration plate (biển số xe),
@@ -110,7 +114,11 @@ const (
 const TypeVehiclePlate FieldType = "vehiclePlate"
 
 // Leaf reports whether the type holds a value itself (not a block).
-func (t FieldType) Leaf() bool { return t != TypePerson && t != TypePersonTable }
+func (t FieldType) Leaf() bool { return t != TypePerson && !t.Rows() }
+
+// Rows reports whether the type is a table: rows of its sub-fields, the
+// columns, addressed as "key[i].col".
+func (t FieldType) Rows() bool { return t == TypePersonTable || t == TypeTable }
 
 // Procedure is one administrative procedure (thủ tục hành chính), or a
 // bundle of procedures when Kind is KindBundle.
@@ -401,7 +409,7 @@ func (p *Procedure) Walk(fn func(path string, f *Field, parent *Field)) {
 				for ci := range f.Fields {
 					fn(f.Key+"."+f.Fields[ci].Key, &f.Fields[ci], f)
 				}
-			case TypePersonTable:
+			case TypePersonTable, TypeTable:
 				for ci := range f.Fields {
 					fn(f.Key+"[]."+f.Fields[ci].Key, &f.Fields[ci], f)
 				}

@@ -312,9 +312,9 @@ func (c *checker) field(p *Procedure, fp string, f *Field, parent *Field) {
 	c.text(fp+".label", f.Label, true)
 	c.text(fp+".help", f.Help, false)
 	switch {
-	case f.Type == TypePerson || f.Type == TypePersonTable:
+	case !f.Type.Leaf():
 		if parent != nil {
-			c.add(fp+".type", "person blocks cannot nest")
+			c.add(fp+".type", "person blocks and tables cannot nest")
 		}
 	case c.types.Has(f.Type):
 	default:
@@ -358,8 +358,11 @@ func (c *checker) field(p *Procedure, fp string, f *Field, parent *Field) {
 	if f.MaxLength < 0 {
 		c.add(fp+".maxLength", "must not be negative")
 	}
-	block := f.Type == TypePerson || f.Type == TypePersonTable
-	if block {
+	block := !f.Type.Leaf()
+	switch {
+	case f.Type == TypeTable:
+		c.table(p, fp, f)
+	case block:
 		if f.Role == "" || !slugRE.MatchString(f.Role) {
 			c.add(fp+".role", "a person block needs a lower-case role (e.g. \"wife\")")
 		}
@@ -391,7 +394,7 @@ func (c *checker) field(p *Procedure, fp string, f *Field, parent *Field) {
 				c.add(sp+".prefill", "a cardless person has no card to prefill from")
 			}
 		}
-	} else {
+	default:
 		if len(f.Fields) > 0 {
 			c.add(fp+".fields", "only person blocks have sub-fields")
 		}
@@ -504,6 +507,33 @@ func (c *checker) notBefore(p *Procedure, np string, f *Field, parent *Field) {
 		c.add(np, "names the field itself")
 	case other.Type != TypeDate:
 		c.add(np, "names a field that is not a date (%q)", f.NotBefore)
+	}
+}
+
+// table checks a table of typed rows: columns, row bounds, and nothing a
+// card would fill (no card is read into a row).
+func (c *checker) table(p *Procedure, fp string, f *Field) {
+	if f.Role != "" || f.Sex != "" || f.Cardless || f.Prefill != "" {
+		c.add(fp, "a table of typed rows has no role, sex, cardless or prefill")
+	}
+	if len(f.Fields) == 0 {
+		c.add(fp+".fields", "a table needs columns")
+	}
+	if f.MinRows < 0 || f.MaxRows < 0 || (f.MaxRows > 0 && f.MinRows > f.MaxRows) {
+		c.add(fp+".minRows", "rows must satisfy 0 <= minRows <= maxRows")
+	}
+	seen := map[string]bool{}
+	for i := range f.Fields {
+		col := &f.Fields[i]
+		cp := fmt.Sprintf("%s.fields[%d]", fp, i)
+		if seen[col.Key] {
+			c.add(cp+".key", "duplicate field key %q", col.Key)
+		}
+		seen[col.Key] = true
+		c.field(p, cp, col, f)
+		if col.Identity() {
+			c.add(cp+".prefill", "no card is read into a table of typed rows")
+		}
 	}
 }
 

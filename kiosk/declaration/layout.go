@@ -70,6 +70,7 @@ type Block struct {
 	// Table: Table names the person table (or a person block, printed as
 	// one row); Columns give header and sub-field (Value) with a relative
 	// Width; MinRows blank rows are printed for hand-written additions.
+	// A table of typed rows (a residence history) prints the same way.
 	Table   string   `json:"table,omitempty"`
 	Columns []Column `json:"columns,omitempty"`
 	MinRows int      `json:"minRows,omitempty"`
@@ -253,7 +254,7 @@ func Check(l *Layout, c *catalog.Catalog) []string {
 	roles := map[string]string{}
 	p.Walk(func(path string, f *catalog.Field, parent *catalog.Field) {
 		fields[path] = f
-		if f.Type == catalog.TypePersonTable {
+		if f.Type.Rows() {
 			tables[f.Key] = true
 		}
 		if f.Type == catalog.TypePerson || f.Type == catalog.TypePersonTable {

@@ -269,6 +269,28 @@ func (r *renderer) sub(bf *catalog.Field, a dossier.Applicant, key string) (stri
 	return r.format(f, v.Value), v.Provenance == dossier.FromChip
 }
 
+// rows returns a table's rows as the dossier keeps them: its people by
+// role, or for a table of typed rows the values "key[i].col", each row as
+// an applicant with those values so both print alike.
+func (r *renderer) rows(tf *catalog.Field) []dossier.Applicant {
+	if tf.Type != catalog.TypeTable {
+		return r.applicants(tf)
+	}
+	var out []dossier.Applicant
+	for i := 0; ; i++ {
+		row := dossier.Applicant{Values: map[string]dossier.Value{}}
+		for _, col := range tf.Fields {
+			if v, ok := r.d.Values[fmt.Sprintf("%s[%d].%s", tf.Key, i, col.Key)]; ok {
+				row.Values[col.Key] = v
+			}
+		}
+		if len(row.Values) == 0 {
+			return out
+		}
+		out = append(out, row)
+	}
+}
+
 // applicants returns the dossier's people of a block's role, in order.
 func (r *renderer) applicants(bf *catalog.Field) []dossier.Applicant {
 	var out []dossier.Applicant
@@ -366,7 +388,7 @@ func (r *renderer) table(b Block) {
 		pdf.MultiCell(0, lh, pdfdoc.NFC(b.Label), "", "L", false)
 	}
 	tf, _ := r.p.Field(b.Table)
-	people := r.applicants(tf)
+	people := r.rows(tf)
 	var total float64
 	for _, c := range b.Columns {
 		total += c.Width

@@ -73,6 +73,22 @@ func (f *Form) build(id string) dossier.Dossier {
 						d.Applicants = append(d.Applicants, applicant(fd, p))
 					}
 				}
+			case catalog.TypeTable:
+				// Typed rows are nobody's: their cells go in the dossier's
+				// values as "key[i].col", empty rows dropped and the rest
+				// numbered from 0 again.
+				i := 0
+				for _, p := range f.tables[fd.Key] {
+					if p.empty() {
+						continue
+					}
+					for col, e := range p.values {
+						if e.Value.Value != "" {
+							d.Values[fmt.Sprintf("%s[%d].%s", fd.Key, i, col)] = dossier.Value{Value: e.Value.Value, Provenance: e.Value.Provenance}
+						}
+					}
+					i++
+				}
 			default:
 				if e := f.top[fd.Key]; e != nil && e.Value.Value != "" {
 					d.Values[fd.Key] = dossier.Value{Value: e.Value.Value, Provenance: e.Value.Provenance}

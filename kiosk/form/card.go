@@ -22,7 +22,7 @@ func (f *Form) ApplyCard(path string, rd *cardreader.Reading) (string, error) {
 		return "", err
 	}
 	fd := r.field
-	if r.block != nil || fd.Type.Leaf() {
+	if r.block != nil || fd.Type.Leaf() || fd.Type == catalog.TypeTable {
 		return "", ErrNotPerson
 	}
 	if fd.Cardless {

@@ -51,7 +51,7 @@ func (f *Form) each(fn func(FieldState)) {
 				for ci := range fd.Fields {
 					fn(f.state(sec.Key, fd.Key+"."+fd.Fields[ci].Key, fd.Key, &fd.Fields[ci], p, active, today))
 				}
-			case catalog.TypePersonTable:
+			case catalog.TypePersonTable, catalog.TypeTable:
 				for ri, p := range f.tables[fd.Key] {
 					row := fmt.Sprintf("%s[%d]", fd.Key, ri)
 					for ci := range fd.Fields {
@@ -232,7 +232,7 @@ func (f *Form) tableShort() []*catalog.Field {
 	for si := range f.proc.Sections {
 		for fi := range f.proc.Sections[si].Fields {
 			fd := &f.proc.Sections[si].Fields[fi]
-			if fd.Type == catalog.TypePersonTable && len(f.tables[fd.Key]) < fd.MinRows {
+			if fd.Type.Rows() && len(f.tables[fd.Key]) < fd.MinRows {
 				out = append(out, fd)
 			}
 		}

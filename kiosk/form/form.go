@@ -183,7 +183,7 @@ func New(p *catalog.Procedure, opts Options) (*Form, error) {
 			switch fd.Type {
 			case catalog.TypePerson:
 				f.blocks[fd.Key] = newPerson(fd)
-			case catalog.TypePersonTable:
+			case catalog.TypePersonTable, catalog.TypeTable:
 				f.tables[fd.Key] = nil
 			default:
 				f.top[fd.Key] = &entry{}
@@ -247,7 +247,7 @@ func (f *Form) parse(path string) (ref, error) {
 		return r, ErrUnknownField
 	}
 	r.top = head
-	if r.row >= 0 && fd.Type != catalog.TypePersonTable || fd.Type == catalog.TypePersonTable && nested && r.row < 0 {
+	if r.row >= 0 && !fd.Type.Rows() || fd.Type.Rows() && nested && r.row < 0 {
 		return r, ErrUnknownField
 	}
 	if !nested {
@@ -381,7 +381,7 @@ func normalize(fd *catalog.Field, s string) string { return Types.Lookup(fd.Type
 // AddRow appends an empty row to a table and returns its path ("members[2]").
 func (f *Form) AddRow(table string) (string, error) {
 	fd, ok := f.proc.Field(table)
-	if !ok || fd.Type != catalog.TypePersonTable {
+	if !ok || !fd.Type.Rows() {
 		return "", ErrNotPerson
 	}
 	if fd.MaxRows > 0 && len(f.tables[table]) >= fd.MaxRows {
@@ -417,7 +417,7 @@ func (f *Form) ClearPerson(path string) error {
 	switch {
 	case r.field.Type == catalog.TypePerson:
 		f.blocks[r.top] = newPerson(r.field)
-	case r.field.Type == catalog.TypePersonTable && r.row >= 0 && r.row < len(f.tables[r.top]):
+	case r.field.Type.Rows() && r.row >= 0 && r.row < len(f.tables[r.top]):
 		f.tables[r.top][r.row] = newPerson(r.field)
 	default:
 		return ErrNotPerson

@@ -39,6 +39,13 @@ type Field struct {
 	// text could not be read (an unknown date form, odd wording): the
 	// clerk types it from the card, and it is never locked.
 	CardUnparsed bool
+	// Table is, on a cell of a table of typed rows (a residence history),
+	// the table's path; Row is the cell's row. The table itself comes
+	// first as a Field of type catalog.TypeTable, with Rows its row count,
+	// so a screen can draw it as a table even while it has no row.
+	Table string
+	Row   int
+	Rows  int
 }
 
 // Option is one choice of a choice field.
@@ -160,6 +167,9 @@ func (x *Intake) Fields(lang string) []Field {
 	for _, s := range x.steps {
 		for _, f := range s.fields(lang) {
 			f.Path, f.Section = x.path(s, f.Path), x.title(s, f.Section, lang)
+			if f.Table != "" {
+				f.Table = x.path(s, f.Table)
+			}
 			out = append(out, f)
 		}
 	}
@@ -168,45 +178,86 @@ func (x *Intake) Fields(lang string) []Field {
 
 func (s *step) fields(lang string) []Field {
 	states := s.f.Fields()
-	out := make([]Field, 0, len(states))
+	byTop := map[string][]form.FieldState{}
 	for _, st := range states {
-		fd := st.Field
-		sf := Field{
-			Path: st.Path, Spec: fd, Section: sectionTitle(s.f.Procedure(), st.Section, lang), Person: personLabel(s.f.Procedure(), st.Person, lang),
-			Label: fd.Label.In(lang), Help: fd.Help.In(lang), Type: fd.Type,
-			Value: display(fd, st.Value.Value), Provenance: st.Value.Provenance,
-			Locked: st.Value.Locked != "", Required: st.Required, Address: st.Value.Address,
-			CardUnparsed: st.CardUnparsed != nil,
-		}
-		for _, o := range fd.Options {
-			sf.Options = append(sf.Options, Option{Value: o.Value, Label: o.Label.In(lang)})
-		}
-		if s.showAll || s.touched[st.Path] {
-			if len(st.Problems) > 0 {
-				sf.Error = st.Problems[0].Message.In(lang)
-			}
-			if sf.Error == "" && st.Missing && s.showAll {
-				sf.Error = form.MessageFor(form.CodeRequired).In(lang)
-			}
-		}
-		out = append(out, sf)
+		top := topKey(st.Path)
+		byTop[top] = append(byTop[top], st)
 	}
+	var probs map[string]string // problems of a whole block or table
 	if s.showAll {
-		// Problems of a whole block or table (a table short of rows) have
-		// no leaf to show on: they come as a field of their own.
+		probs = map[string]string{}
 		for _, p := range s.f.Validate() {
-			if strings.ContainsAny(p.Path, ".[") {
-				continue
+			if _, seen := probs[p.Path]; !seen && !strings.ContainsAny(p.Path, ".[") {
+				probs[p.Path] = p.Message.In(lang)
 			}
-			fd, ok := s.f.Procedure().Field(p.Path)
-			if !ok || fd.Type.Leaf() {
-				continue
-			}
-			out = append(out, Field{Path: p.Path, Spec: fd, Person: fd.Label.In(lang), Label: fd.Label.In(lang),
-				Type: fd.Type, Required: true, Error: p.Message.In(lang)})
 		}
 	}
-	return out
+	p := s.f.Procedure()
+	out := make([]Field, 0, len(states))
+	var blocks []Field
+	for _, sec := range p.Sections {
+		for i := range sec.Fields {
+			fd := &sec.Fields[i]
+			if fd.Type == catalog.TypeTable {
+				// The table heads its rows, even while it has none.
+				out = append(out, Field{Path: fd.Key, Spec: fd, Section: sec.Title.In(lang),
+					Label: fd.Label.In(lang), Help: fd.Help.In(lang), Type: fd.Type,
+					Required: fd.Required || fd.MinRows > 0, Rows: s.f.Rows(fd.Key), Error: probs[fd.Key]})
+			} else if msg := probs[fd.Key]; msg != "" && !fd.Type.Leaf() {
+				// A block or list in error has no leaf to show it on
+				// (its card is still to be read): it comes at the end.
+				blocks = append(blocks, Field{Path: fd.Key, Spec: fd, Person: fd.Label.In(lang), Label: fd.Label.In(lang),
+					Type: fd.Type, Required: true, Error: msg})
+			}
+			for _, st := range byTop[fd.Key] {
+				sf := s.field(st, lang)
+				if fd.Type == catalog.TypeTable {
+					sf.Table, sf.Row = fd.Key, rowOf(st.Person)
+				}
+				out = append(out, sf)
+			}
+		}
+	}
+	return append(out, blocks...)
+}
+
+// field is one value of the form as the screen shows it.
+func (s *step) field(st form.FieldState, lang string) Field {
+	fd := st.Field
+	sf := Field{
+		Path: st.Path, Spec: fd, Section: sectionTitle(s.f.Procedure(), st.Section, lang), Person: personLabel(s.f.Procedure(), st.Person, lang),
+		Label: fd.Label.In(lang), Help: fd.Help.In(lang), Type: fd.Type,
+		Value: display(fd, st.Value.Value), Provenance: st.Value.Provenance,
+		Locked: st.Value.Locked != "", Required: st.Required, Address: st.Value.Address,
+		CardUnparsed: st.CardUnparsed != nil,
+	}
+	for _, o := range fd.Options {
+		sf.Options = append(sf.Options, Option{Value: o.Value, Label: o.Label.In(lang)})
+	}
+	if s.showAll || s.touched[st.Path] {
+		if len(st.Problems) > 0 {
+			sf.Error = st.Problems[0].Message.In(lang)
+		}
+		if sf.Error == "" && st.Missing && s.showAll {
+			sf.Error = form.MessageFor(form.CodeRequired).In(lang)
+		}
+	}
+	return sf
+}
+
+// topKey is the top-level field a path lives in: "members" for
+// "members[1].sex", "wife" for "wife.fullName".
+func topKey(path string) string {
+	top, _, _ := strings.Cut(path, ".")
+	top, _, _ = strings.Cut(top, "[")
+	return top
+}
+
+// rowOf is the row of a row path ("history[2]" is 2).
+func rowOf(person string) int {
+	_, idx, _ := strings.Cut(person, "[")
+	n, _ := strconv.Atoi(strings.TrimSuffix(idx, "]"))
+	return n
 }
 
 // display turns a stored value into what people read (form.Types' Display).
@@ -275,8 +326,8 @@ func (x *Intake) Slots(lang string) []PersonSlot {
 	for _, s := range x.steps {
 		for _, sec := range s.f.Procedure().Sections {
 			for _, fd := range sec.Fields {
-				if fd.Cardless || fd.Type.Leaf() {
-					continue
+				if fd.Cardless || fd.Type.Leaf() || fd.Type == catalog.TypeTable {
+					continue // no card goes in a table of typed rows
 				}
 				filled := false
 				if fd.Type == catalog.TypePerson {

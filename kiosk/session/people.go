@@ -38,3 +38,11 @@ func (s *Session) RemovePerson(path string) error {
 	}
 	return err
 }
+
+// AddRow adds an empty row to a table of typed rows (a residence history)
+// and returns its label: the same as TypePerson, which is its name for a
+// list of people.
+func (s *Session) AddRow(table string) (string, error) { return s.TypePerson(table) }
+
+// RemoveRow deletes a row of a table ("history[1]"); later rows move up.
+func (s *Session) RemoveRow(path string) error { return s.RemovePerson(path) }

@@ -180,10 +180,32 @@ func (a *App) formScreen() fyne.CanvasObject {
 	a.helps = map[string]string{}
 	a.mu.Unlock()
 	for i, fd := range fields {
+		if fd.Table != "" {
+			continue // a table's cells are drawn with the table
+		}
 		if fd.Section != section {
 			section = fd.Section
 			g.section(pairs[section])
 			g.span(heading(section))
+		}
+		if fd.Type == catalog.TypeTable {
+			person = ""
+			obj, cells := a.tableEditor(fd, cellsOf(fields, fd.Path), kb)
+			g.span(obj)
+			a.mu.Lock()
+			goTo := a.errFirst
+			a.mu.Unlock()
+			for _, c := range cells {
+				if first == nil || c.path == goTo {
+					first = c.focus
+				}
+			}
+			if goTo != "" && (goTo == fd.Path || strings.HasPrefix(goTo, fd.Path+"[")) {
+				a.mu.Lock()
+				a.errFirst = ""
+				a.mu.Unlock()
+			}
+			continue
 		}
 		if fd.Person != person {
 			person = fd.Person
@@ -475,6 +497,9 @@ func (a *App) review() fyne.CanvasObject {
 	g.row(widget.NewLabel(a.T("review.fee")), widget.NewLabelWithStyle(a.feeText(f.Procedure()), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	section, person := "\x00", ""
 	for i, fd := range fields {
+		if fd.Table != "" {
+			continue // a table's cells are shown with the table
+		}
 		if fd.Section != section {
 			section, person = fd.Section, ""
 			g.section(pairs[section])
@@ -491,6 +516,13 @@ func (a *App) review() fyne.CanvasObject {
 			edit := a.button(a.T("review.edit"), theme.DocumentCreateIcon(), func() { a.editAt(path) })
 			edit.Importance = widget.LowImportance
 			g.span(container.NewBorder(nil, nil, nil, a.touch(edit), heading(section)))
+		}
+		if fd.Type == catalog.TypeTable {
+			person = ""
+			if fd.Rows > 0 {
+				g.span(a.tableView(fd, cellsOf(fields, fd.Path)))
+			}
+			continue
 		}
 		if fd.Person != person {
 			person = fd.Person

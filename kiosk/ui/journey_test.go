@@ -24,8 +24,8 @@ func fillForm(t *testing.T, a *ui.App, now time.Time) {
 	f := a.Session().Form()
 	onScreen := fields(a)
 	for _, fd := range f.Fields("vi") {
-		if fd.Locked || fd.Value != "" || !fd.Required {
-			continue
+		if fd.Locked || fd.Value != "" || !fd.Required || !fd.Type.Leaf() {
+			continue // a table's rows are added by demofill.Fill below
 		}
 		v := demofill.TypedValue(fd.Spec, now)
 		if e, ok := onScreen[fd.Path]; ok {

@@ -44,7 +44,7 @@ func Todo(s *session.Session, now time.Time) map[string]string {
 	f := s.Form()
 	out := map[string]string{}
 	for _, fd := range f.Fields("vi") {
-		if fd.Locked || fd.Value != "" || !fd.Required {
+		if fd.Locked || fd.Value != "" || !fd.Required || !fd.Type.Leaf() {
 			continue
 		}
 		spec := fd.Spec
@@ -58,6 +58,17 @@ func Todo(s *session.Session, now time.Time) map[string]string {
 
 // Fill types every required value the card did not give, through the session.
 func Fill(s *session.Session, now time.Time) error {
+	// A table of typed rows (a residence history) gets the rows it needs.
+	for _, fd := range s.Form().Fields("vi") {
+		if fd.Type != catalog.TypeTable {
+			continue
+		}
+		for n := fd.Rows; n < max(fd.Spec.MinRows, 1) && fd.Required; n++ {
+			if _, err := s.AddRow(fd.Path); err != nil {
+				return fmt.Errorf("add a row to %s: %w", fd.Path, err)
+			}
+		}
+	}
 	for range 5 {
 		todo := Todo(s, now)
 		if len(todo) == 0 {
