@@ -80,10 +80,14 @@ func (in *Intake) Step(slug string) (*Form, bool) {
 // the bundle's fixed values. Carried values are locked in the later step
 // (edit them where they were entered) and keep their provenance. A person
 // block is carried with its card, so a chip-verified declarant stays
-// chip-verified in every dossier. Flow is idempotent.
+// chip-verified in every dossier. Besides the bundle's carries, a person's
+// answers follow the person (see follow). Every carried value is carried
+// again from its source each time, so one whose source was cleared (or is
+// now someone else) goes. Flow is idempotent.
 func (in *Intake) Flow() {
 	for i, s := range in.bundle.Steps {
 		dst := in.steps[i]
+		dst.dropCarried()
 		for _, c := range s.Carry {
 			ref := c.From
 			if c.Or != "" && in.empty(c.From) {
@@ -106,6 +110,7 @@ func (in *Intake) Flow() {
 				carryValue(v, e)
 			}
 		}
+		in.follow(i)
 		for _, to := range slices.Sorted(maps.Keys(s.Set)) {
 			if e := dst.entry(to, true); e != nil {
 				e.Value = Value{Value: s.Set[to], Provenance: dossier.FromStaff, Locked: LockBundle}
@@ -113,6 +118,98 @@ func (in *Intake) Flow() {
 		}
 		dst.changed()
 	}
+}
+
+// follow lets a person's answers follow the person through the bundle, so
+// that nothing is asked twice: a block or row of step i that holds an ID
+// number (read from a card, carried or typed) takes, for each sub-field
+// where nothing is recorded (not typed, not carried, not from its card),
+// what the same person (same ID number) answered to the same sub-field
+// (same key and type) in an earlier step. The nearest earlier step wins:
+// it already holds what it took from the steps before it, and it is where
+// the clerk last saw the person; within a step, the first block in form
+// order with an answer.
+func (in *Intake) follow(i int) {
+	for _, p := range in.steps[i].people() {
+		id := p.id()
+		if id == "" {
+			continue
+		}
+		for k := range p.field.Fields {
+			sf := &p.field.Fields[k]
+			e := p.values[sf.Key]
+			if e != nil && (e.typed || e.Value != (Value{})) {
+				continue
+			}
+			v, ok := in.answer(i, id, sf)
+			if !ok {
+				continue
+			}
+			if e == nil {
+				e = &entry{}
+				p.values[sf.Key] = e
+			}
+			carryValue(v, e)
+		}
+	}
+}
+
+// answer is the nearest answer, in the steps before step i, of the person
+// with ID number id to a sub-field like sf.
+func (in *Intake) answer(i int, id string, sf *catalog.Field) (Value, bool) {
+	for j := i - 1; j >= 0; j-- {
+		for _, q := range in.steps[j].people() {
+			if q.id() != id {
+				continue
+			}
+			if qf, ok := q.field.Sub(sf.Key); !ok || qf.Type != sf.Type {
+				continue
+			}
+			if e := q.values[sf.Key]; e != nil && e.Value.Value != "" {
+				return e.Value, true
+			}
+		}
+	}
+	return Value{}, false
+}
+
+// dropCarried empties every value carried into f's people, for Flow to
+// carry again from the sources as they are now.
+func (f *Form) dropCarried() {
+	for _, p := range f.people() {
+		for _, e := range p.values {
+			if e.Value.Carried {
+				e.Value = Value{}
+			}
+		}
+	}
+}
+
+// people are f's person blocks and table rows, in form order.
+func (f *Form) people() []*person {
+	var out []*person
+	for si := range f.proc.Sections {
+		for _, fd := range f.proc.Sections[si].Fields {
+			switch fd.Type {
+			case catalog.TypePerson:
+				out = append(out, f.blocks[fd.Key])
+			case catalog.TypePersonTable:
+				out = append(out, f.tables[fd.Key]...)
+			}
+		}
+	}
+	return out
+}
+
+// id is the person's ID number (the sub-field a card fills from
+// citizen.id), "" when none is known.
+func (p *person) id() string {
+	for i := range p.field.Fields {
+		if sf := &p.field.Fields[i]; sf.Prefill == "citizen.id" {
+			return p.get(sf.Key)
+		}
+	}
+	return ""
 }
 
 // empty reports whether the "slug:path" a carry names holds nothing.
