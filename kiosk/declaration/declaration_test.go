@@ -107,6 +107,14 @@ func sample(p *catalog.Procedure) dossier.Dossier {
 				d.Applicants = append(d.Applicants, person(f))
 			case catalog.TypePersonTable:
 				d.Applicants = append(d.Applicants, person(f), person(f))
+			case catalog.TypeTable:
+				for row := range 2 {
+					for ci := range f.Fields {
+						if v := val(&f.Fields[ci]); v.Value != "" {
+							d.Values[fmt.Sprintf("%s[%d].%s", f.Key, row, f.Fields[ci].Key)] = v
+						}
+					}
+				}
 			default:
 				if v := val(f); v.Value != "" {
 					d.Values[f.Key] = v
@@ -197,7 +205,9 @@ func TestLayoutShapes(t *testing.T) {
 		{"ket-hon", []string{"Bên nữ Bên nam", "Họ, chữ đệm, tên TRẦN THỊ BÌNH", "NGUYỄN VĂN AN", "UBND phường Ba Đình", "Kết hôn lần thứ mấy", "BÊN NỮ", "BÊN NAM", "Tờ khai đăng ký kết hôn"}},
 		{"thuong-tru", []string{"Mẫu CT01", "66/2023/TT-BCA", "Kính gửi", "1. Họ, chữ đệm và tên", "11. Những thành viên trong hộ gia đình cùng thay đổi",
 			"Mối quan hệ với chủ hộ", "NGƯỜI KÊ KHAI", "Ý KIẾN CỦA CHỦ HỘ", "15/03/1990"}},
-		{"ly-lich-tu-phap", []string{"Kính gửi: Sở Tư pháp / Trung tâm Lý lịch tư pháp quốc gia", "18. Số lượng Phiếu lý lịch tư pháp yêu cầu cấp: 2 Phiếu"}},
+		{"ly-lich-tu-phap", []string{"Kính gửi: Sở Tư pháp / Trung tâm Lý lịch tư pháp quốc gia", "18. Số lượng Phiếu lý lịch tư pháp yêu cầu cấp: 2 Phiếu",
+			// The residence history is the paper form's table: header, then a line per row.
+			"14. Quá trình cư trú, nghề nghiệp, nơi làm việc (từ đủ 14 tuổi):", "Nơi thường trú/tạm trú", "Nơi làm việc mẫu"}},
 		{"khai-sinh", []string{"04/2024/TT-BTP", "ghi bằng chữ: ngày", "Đề nghị cơ quan đăng ký khai sinh cho người dưới đây", "NGƯỜI YÊU CẦU"}},
 	} {
 		p, _ := c.Lookup(tc.slug)
