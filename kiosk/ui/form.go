@@ -276,7 +276,7 @@ func (a *App) formScreen() fyne.CanvasObject {
 		}
 		lb := widget.NewLabel(label)
 		lb.Wrapping = fyne.TextWrapWord
-		g.row(lb, container.NewVBox(input, errLb))
+		g.field(fd, lb, container.NewVBox(input, errLb))
 	}
 	box := container.NewVBox(g.container())
 	// A second person joins by tapping their card.
@@ -396,34 +396,42 @@ func (a *App) input(fd session.Field, kb *keyboard) fyne.CanvasObject {
 	return e
 }
 
-// showError updates one field's inline message; onlyClear (the clerk is
+// showError updates a field's inline message; onlyClear (the clerk is
 // still typing) hides it and leaves a new message for when the field is
-// left.
+// left. Leaving a field (or picking a choice) also refreshes every other
+// message on screen, since other checks may read this value: an end date
+// against its start (catalog notBefore), an ID number against the sex and
+// date of birth. A message only changes there when its check's result did.
 func (a *App) showError(path string, onlyClear bool) {
 	f := a.s.Form()
 	if f == nil {
 		return
 	}
 	a.mu.Lock()
-	lb := a.errs[path]
+	errs := a.errs
 	a.mu.Unlock()
-	if lb == nil {
+	if onlyClear {
+		if lb := errs[path]; lb != nil {
+			lb.Hide() // the old message is stale; the new one waits
+		}
 		return
 	}
 	for _, fd := range f.Fields(string(a.t.Lang())) {
-		if fd.Path == path {
-			if onlyClear && fd.Error != "" {
-				lb.Hide() // the old message is stale; the new one waits
-				return
-			}
-			lb.SetText(fd.Error)
-			if fd.Error == "" {
-				lb.Hide()
-			} else {
-				lb.Show()
-			}
-			return
+		if lb := errs[fd.Path]; lb != nil {
+			setMessage(lb, fd.Error)
 		}
+	}
+}
+
+// setMessage shows msg under a field, or nothing when it is empty.
+func setMessage(lb *widget.Label, msg string) {
+	if lb.Text != msg {
+		lb.SetText(msg)
+	}
+	if msg == "" {
+		lb.Hide()
+	} else {
+		lb.Show()
 	}
 }
 
@@ -534,7 +542,7 @@ func (a *App) review() fyne.CanvasObject {
 		if fd.Value == "" {
 			continue
 		}
-		g.row(wrapped(fd.Label), wrapped(optionLabel(fd)))
+		g.field(fd, wrapped(fd.Label), wrapped(optionLabel(fd)))
 	}
 	var have []string
 	for _, at := range f.Attachments(lang) {

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"fmt"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -22,6 +24,9 @@ func natural(o fyne.CanvasObject) float32 {
 type grid struct {
 	objs []fyne.CanvasObject
 	full map[fyne.CanvasObject]bool
+	// keys names a row by its label: the field it shows, so that the rows of
+	// two parties side by side can be lined up (pairLayout).
+	keys map[fyne.CanvasObject]string
 	// shared is the label column of the whole sheet the grid is part of,
 	// so every grid of one form puts its values at the same x.
 	shared *labelCol
@@ -33,11 +38,19 @@ const MaxValueWidth = 680
 // maxLabelWidth bounds the label column (longer labels wrap in their cell).
 const maxLabelWidth = 300
 
-func newGrid() *grid { return &grid{full: map[fyne.CanvasObject]bool{}} }
+func newGrid() *grid {
+	return &grid{full: map[fyne.CanvasObject]bool{}, keys: map[fyne.CanvasObject]string{}}
+}
 
 // row adds a label and its value.
 func (g *grid) row(label, value fyne.CanvasObject) {
 	g.objs = append(g.objs, label, value)
+}
+
+// keyed adds a label and its value as the row of the field key.
+func (g *grid) keyed(key string, label, value fyne.CanvasObject) {
+	g.row(label, value)
+	g.keys[label] = key
 }
 
 // span adds a full-width row.
@@ -51,75 +64,128 @@ func (g *grid) container() *fyne.Container {
 	return &fyne.Container{Layout: g, Objects: g.objs}
 }
 
+// line is one line of a grid: a full-width object (value nil), or a label
+// and its value. key says which line it is, to match it with the same line
+// of another grid: the field's key for a keyed row, else its place ("the
+// second full-width line", "the third row").
+type line struct {
+	key          string
+	label, value fyne.CanvasObject
+}
+
+func (g *grid) lines() []line {
+	var out []line
+	spans, rows := 0, 0
+	for i := 0; i < len(g.objs); i++ {
+		o := g.objs[i]
+		if g.full[o] {
+			out = append(out, line{key: fmt.Sprintf("\x00span%d", spans), label: o})
+			spans++
+			continue
+		}
+		if i+1 >= len(g.objs) {
+			break
+		}
+		key, ok := g.keys[o]
+		if !ok {
+			key = fmt.Sprintf("\x00row%d", rows)
+		}
+		rows++
+		out = append(out, line{key: key, label: o, value: g.objs[i+1]})
+		i++
+	}
+	return out
+}
+
+// cols are the widths of a grid's columns: the labels', the values', and a
+// full-width line's.
+type cols struct{ label, value, full float32 }
+
+// colsFor are the columns of a grid width wide.
+func (g *grid) colsFor(width float32) cols {
+	lw := g.lw()
+	vw := min(width-lw-theme.Padding(), MaxValueWidth)
+	return cols{label: lw, value: vw, full: min(width, lw+theme.Padding()+vw)}
+}
+
+// measure is how tall l is in columns c: wrapping text takes the width
+// first, then says its height.
+func (l line) measure(c cols) float32 {
+	if l.value == nil {
+		l.label.Resize(fyne.NewSize(c.full, l.label.MinSize().Height))
+		return l.label.MinSize().Height
+	}
+	l.label.Resize(fyne.NewSize(c.label, l.label.MinSize().Height))
+	l.value.Resize(fyne.NewSize(c.value, l.value.MinSize().Height))
+	return max(l.label.MinSize().Height, l.value.MinSize().Height)
+}
+
+// place puts l at x, y, h tall, in columns c.
+func (l line) place(c cols, x, y, h float32) {
+	if l.value == nil {
+		l.label.Move(fyne.NewPos(x, y))
+		l.label.Resize(fyne.NewSize(c.full, h))
+		return
+	}
+	l.label.Move(fyne.NewPos(x, y))
+	l.label.Resize(fyne.NewSize(c.label, h))
+	l.value.Move(fyne.NewPos(x+c.label+theme.Padding(), y))
+	l.value.Resize(fyne.NewSize(c.value, h))
+}
+
 // lw is the label column's width: the sheet's when the grid is part of one.
-func (g *grid) lw(objs []fyne.CanvasObject) float32 {
+func (g *grid) lw() float32 {
 	if g.shared != nil {
 		return g.shared.width()
 	}
-	return g.labelWidth(objs)
+	return g.labelWidth()
 }
 
-func (g *grid) labelWidth(objs []fyne.CanvasObject) float32 {
+func (g *grid) labelWidth() float32 {
 	var w float32
-	for i := 0; i < len(objs); i++ {
-		if g.full[objs[i]] {
-			continue
+	for _, l := range g.lines() {
+		if l.value != nil {
+			w = max(w, natural(l.label))
 		}
-		w = max(w, natural(objs[i]))
-		i++ // skip the value
 	}
 	return min(w, maxLabelWidth)
 }
 
 // Layout implements fyne.Layout.
-func (g *grid) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	pad := theme.Padding()
-	lw := g.lw(objs)
-	vw := min(size.Width-lw-pad, MaxValueWidth)
-	var y float32
-	for i := 0; i < len(objs); i++ {
-		o := objs[i]
-		if g.full[o] {
-			h := o.MinSize().Height
-			o.Move(fyne.NewPos(0, y))
-			o.Resize(fyne.NewSize(min(size.Width, lw+pad+vw), h))
-			y += h + pad
-			continue
-		}
-		if i+1 >= len(objs) {
-			break
-		}
-		v := objs[i+1]
-		o.Resize(fyne.NewSize(lw, o.MinSize().Height))
-		v.Resize(fyne.NewSize(vw, v.MinSize().Height))
-		h := max(o.MinSize().Height, v.MinSize().Height)
-		o.Resize(fyne.NewSize(lw, h))
-		v.Resize(fyne.NewSize(vw, h))
-		o.Move(fyne.NewPos(0, y))
-		v.Move(fyne.NewPos(lw+pad, y))
-		y += h + pad
-		i++
+func (g *grid) Layout(_ []fyne.CanvasObject, size fyne.Size) {
+	g.layoutAt(0, size.Width)
+}
+
+// layoutAt lays the grid out from y, width wide, and returns its height.
+func (g *grid) layoutAt(y, width float32) float32 {
+	c := g.colsFor(width)
+	top := y
+	for _, l := range g.lines() {
+		h := l.measure(c)
+		l.place(c, 0, y, h)
+		y += h + theme.Padding()
 	}
+	return y - top
 }
 
 // MinSize implements fyne.Layout.
-func (g *grid) MinSize(objs []fyne.CanvasObject) fyne.Size {
+func (g *grid) MinSize(_ []fyne.CanvasObject) fyne.Size {
 	pad := theme.Padding()
-	lw := g.lw(objs)
+	lw := g.lw()
 	var w, h float32
-	for i := 0; i < len(objs); i++ {
-		o := objs[i]
-		if g.full[o] {
-			h += o.MinSize().Height + pad
-			continue
+	for _, l := range g.lines() {
+		h += l.minHeight() + pad
+		if l.value != nil {
+			w = max(w, lw+pad+l.value.MinSize().Width)
 		}
-		if i+1 >= len(objs) {
-			break
-		}
-		v := objs[i+1].MinSize()
-		w = max(w, lw+pad+v.Width)
-		h += max(o.MinSize().Height, v.Height) + pad
-		i++
 	}
 	return fyne.NewSize(w, h)
+}
+
+// minHeight is l's height at the width it was last laid out with.
+func (l line) minHeight() float32 {
+	if l.value == nil {
+		return l.label.MinSize().Height
+	}
+	return max(l.label.MinSize().Height, l.value.MinSize().Height)
 }

@@ -53,7 +53,7 @@ func newKeyboard(a *App, digits bool) *keyboard {
 		k.special(a.T("keyboard.shift"), theme.MoveUpIcon(), func() { k.shift = !k.shift }),
 		k.special(a.T("keyboard.space"), nil, func() { k.typeRune(' ') }),
 		k.special(a.T("keyboard.backspace"), nil, k.backspace),
-		k.special(a.T("keyboard.next"), theme.NavigateNextIcon(), func() { a.w.Canvas().FocusNext() })))
+		k.special(a.T("keyboard.next"), theme.NavigateNextIcon(), k.next)))
 	return k
 }
 
@@ -95,6 +95,33 @@ func (k *keyboard) target() *widget.Entry {
 	return &t.Entry
 }
 
+// next is the "Ô tiếp" key: the form's next text field takes the focus,
+// scrolled into view above the keyboard, and the keys type into it. It
+// counts from the field the keys type into, not from the canvas's focus,
+// which a tap on a key may have taken away. Choices and ticks are answered
+// by touching them; the keyboard only moves among fields it can type in.
+func (k *keyboard) next() {
+	if len(k.fields) == 0 {
+		k.a.w.Canvas().FocusNext()
+		return
+	}
+	k.a.mu.Lock()
+	cur := k.a.target
+	k.a.mu.Unlock()
+	if f, ok := k.a.w.Canvas().Focused().(*TextField); ok {
+		cur = f
+	}
+	to := k.fields[0] // nothing typed in yet: the first field
+	for i, f := range k.fields {
+		if f == cur {
+			to = k.fields[(i+1)%len(k.fields)]
+			break
+		}
+	}
+	k.a.w.Canvas().Focus(to) // its focus handler makes it the target and reveals it
+	k.a.reveal(to)           // already focused (a form of one field): still in view
+}
+
 // Type types keys as if tapped one by one (for tests and the QR wedge).
 func (k *keyboard) Type(keys string) {
 	for _, r := range keys {
@@ -126,12 +153,20 @@ func (k *keyboard) backspace() {
 	k.set(e, string(rs[:len(rs)-1]))
 }
 
+// set types text into e and, on the form, keeps the field in view: the
+// citizen may have scrolled away from the field the keys type into.
 func (k *keyboard) set(e *widget.Entry, text string) {
 	e.SetText(text)
 	last := text[strings.LastIndex(text, "\n")+1:]
 	e.CursorRow = strings.Count(text, "\n")
 	e.CursorColumn = len([]rune(last))
 	e.Refresh()
+	k.a.mu.Lock()
+	t := k.a.target
+	k.a.mu.Unlock()
+	if k.direct == nil && t != nil {
+		k.a.reveal(t)
+	}
 }
 
 // Keyboard returns the on-screen keyboard of the form screen (self-service

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -24,7 +26,7 @@ type labelCol struct{ grids []*grid }
 func (c *labelCol) width() float32 {
 	var w float32
 	for _, g := range c.grids {
-		w = max(w, g.labelWidth(g.objs))
+		w = max(w, g.labelWidth())
 	}
 	return w
 }
@@ -97,6 +99,21 @@ func (s *sheet) party() {
 func (s *sheet) row(label, value fyne.CanvasObject) { s.cur.row(label, value) }
 func (s *sheet) span(o fyne.CanvasObject)           { s.cur.span(o) }
 
+// field adds the row of a form field, named by the field's key, so that
+// the same field of two parties side by side lines up (pairLayout).
+func (s *sheet) field(fd session.Field, label, value fyne.CanvasObject) {
+	s.cur.keyed(rowKey(fd), label, value)
+}
+
+// rowKey is fd's key inside its block or table row: "fullName" for both
+// "wife.fullName" and "husband.fullName".
+func rowKey(fd session.Field) string {
+	if fd.Spec != nil && fd.Spec.Key != "" {
+		return fd.Spec.Key
+	}
+	return fd.Path[strings.LastIndexAny(fd.Path, ".:")+1:]
+}
+
 // container returns the laid-out sheet.
 func (s *sheet) container() *fyne.Container {
 	out := container.NewVBox()
@@ -131,7 +148,7 @@ func (s *sheet) container() *fyne.Container {
 		case len(sec.parties) == 2:
 			flush()
 			add(sec.head)
-			out.Add(s.split(PairMinWidth, sec.parties[0].container(), sec.parties[1].container()))
+			out.Add(s.pair(sec.parties[0], sec.parties[1]))
 		case len(sec.parties) > 0:
 			flush()
 			add(sec.head)
@@ -195,9 +212,7 @@ func (l *splitLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	a, b := objs[0], objs[1]
 	a.Move(fyne.NewPos(0, 0))
 	if l.wide() {
-		// Keep the right column clear of the scroll bar that overlays the
-		// form's right edge.
-		w := (size.Width - gutter() - theme.ScrollBarSize() - theme.Padding()) / 2
+		w := halfWidth(size.Width)
 		a.Resize(fyne.NewSize(w, a.MinSize().Height))
 		b.Move(fyne.NewPos(w+gutter(), 0))
 		b.Resize(fyne.NewSize(w, b.MinSize().Height))
@@ -216,6 +231,120 @@ func (l *splitLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 		return fyne.NewSize(a.Width+gutter()+theme.ScrollBarSize()+theme.Padding()+b.Width, max(a.Height, b.Height))
 	}
 	return fyne.NewSize(max(a.Width, b.Width), a.Height+theme.Padding()+b.Height)
+}
+
+// pair lays out the two parties of a two-party section (pairLayout).
+func (s *sheet) pair(l, r *grid) *fyne.Container {
+	objs := append(append([]fyne.CanvasObject{}, l.objs...), r.objs...)
+	return &fyne.Container{Layout: &pairLayout{win: s.win, l: l, r: r}, Objects: objs}
+}
+
+// pairLayout puts the two parties of a two-party section side by side from
+// PairMinWidth, their rows lined up as on the paper form: the same field
+// sits at the same y in both columns, its row as tall as the taller side
+// (a note, an error or a wrapped label under one party's value), and a row
+// one party lacks (the provenance line of a typed party) leaves a gap in
+// that column. Narrower, the parties stack, each as its own grid.
+type pairLayout struct {
+	win  func() float32
+	l, r *grid
+	// width is the last layout's: MinSize measures wrapping text at it,
+	// so that the height it asks for is the height Layout uses.
+	width float32
+}
+
+func (p *pairLayout) wide() bool { return p.win != nil && p.win() >= PairMinWidth }
+
+// halfWidth is each party's column side by side in width: the right one
+// keeps clear of the scroll bar that overlays the form's right edge.
+func halfWidth(width float32) float32 {
+	return (width - gutter() - theme.ScrollBarSize() - theme.Padding()) / 2
+}
+
+// Layout implements fyne.Layout.
+func (p *pairLayout) Layout(_ []fyne.CanvasObject, size fyne.Size) {
+	p.width = size.Width
+	if !p.wide() {
+		h := p.l.layoutAt(0, size.Width)
+		p.r.layoutAt(h, size.Width)
+		return
+	}
+	w := halfWidth(size.Width)
+	cl, cr := p.l.colsFor(w), p.r.colsFor(w)
+	var y float32
+	for _, m := range pairLines(p.l.lines(), p.r.lines()) {
+		var h float32
+		if m[0] != nil {
+			h = m[0].measure(cl)
+		}
+		if m[1] != nil {
+			h = max(h, m[1].measure(cr))
+		}
+		if m[0] != nil {
+			m[0].place(cl, 0, y, h)
+		}
+		if m[1] != nil {
+			m[1].place(cr, w+gutter(), y, h)
+		}
+		y += h + theme.Padding()
+	}
+}
+
+// MinSize implements fyne.Layout.
+func (p *pairLayout) MinSize(_ []fyne.CanvasObject) fyne.Size {
+	l, r := p.l.MinSize(nil), p.r.MinSize(nil)
+	if !p.wide() {
+		return fyne.NewSize(max(l.Width, r.Width), l.Height+r.Height)
+	}
+	w := l.Width + gutter() + theme.ScrollBarSize() + theme.Padding() + r.Width
+	height := func(ln *line, c cols) float32 {
+		if p.width > 0 {
+			return ln.measure(c)
+		}
+		return ln.minHeight() // not laid out yet: no width to wrap at
+	}
+	cl, cr := p.l.colsFor(halfWidth(p.width)), p.r.colsFor(halfWidth(p.width))
+	var h float32
+	for _, m := range pairLines(p.l.lines(), p.r.lines()) {
+		var lh float32
+		if m[0] != nil {
+			lh = height(m[0], cl)
+		}
+		if m[1] != nil {
+			lh = max(lh, height(m[1], cr))
+		}
+		h += lh + theme.Padding()
+	}
+	return fyne.NewSize(w, h)
+}
+
+// pairLines matches the lines of two parties by key, in order; a line
+// only one of them has is matched with nil.
+func pairLines(a, b []line) [][2]*line {
+	has := func(ls []line, key string) bool {
+		for _, l := range ls {
+			if l.key == key {
+				return true
+			}
+		}
+		return false
+	}
+	var out [][2]*line
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		switch {
+		case i < len(a) && j < len(b) && a[i].key == b[j].key:
+			out = append(out, [2]*line{&a[i], &b[j]})
+			i, j = i+1, j+1
+		case j < len(b) && (i == len(a) || !has(a[i:], b[j].key)):
+			out = append(out, [2]*line{nil, &b[j]})
+			j++
+		default:
+			out = append(out, [2]*line{&a[i], nil})
+			i++
+		}
+	}
+	return out
 }
 
 // pairSections are the sections that hold exactly two person blocks and
