@@ -213,6 +213,12 @@ type Field struct {
 	// editable, until someone types here. A newborn's nationality, ethnicity
 	// and home town follow a parent's card this way.
 	DefaultFrom []string `json:"defaultFrom,omitempty"`
+	// ShowAfter, on a top-level field, puts its row on screen right after
+	// a sub-field of a person block of the same section ("block.sub"), as
+	// the paper form numbers it: CT01 asks 7 the householder's name,
+	// 8 the relation to the householder, 9 the householder's ID number.
+	// Only the display moves; the value stays a top-level field.
+	ShowAfter string `json:"showAfter,omitempty"`
 	MaxLength   int      `json:"maxLength,omitempty"` // text, address
 	Min         *int     `json:"min,omitempty"`       // number
 	Max         *int     `json:"max,omitempty"`       // number

@@ -413,6 +413,9 @@ func (c *checker) field(p *Procedure, fp string, f *Field, parent *Field) {
 	if len(f.DefaultFrom) > 0 && f.Prefill != "" {
 		c.add(fp+".defaultFrom", "a field has a prefill or a default, not both")
 	}
+	if f.ShowAfter != "" {
+		c.showAfter(p, fp+".showAfter", f, parent)
+	}
 	if f.RequiredIf != nil {
 		c.condition(p, fp+".requiredIf", f.RequiredIf, parent)
 		if f.Required {
@@ -507,6 +510,29 @@ func (c *checker) notBefore(p *Procedure, np string, f *Field, parent *Field) {
 		c.add(np, "names the field itself")
 	case other.Type != TypeDate:
 		c.add(np, "names a field that is not a date (%q)", f.NotBefore)
+	}
+}
+
+// showAfter checks that a display move names a sub-field of a person block
+// in the field's own section, and is made by a top-level field.
+func (c *checker) showAfter(p *Procedure, np string, f *Field, parent *Field) {
+	if parent != nil || !f.Type.Leaf() {
+		c.add(np, "only a top-level value field can be shown inside a person block")
+		return
+	}
+	block, _, _ := strings.Cut(f.ShowAfter, ".")
+	for _, sec := range p.Sections {
+		mine, theirs := false, false
+		for _, sf := range sec.Fields {
+			mine = mine || sf.Key == f.Key
+			theirs = theirs || sf.Key == block && sf.Type == TypePerson
+		}
+		if mine {
+			if !theirs || leaf(p, f.ShowAfter) == nil || !strings.Contains(f.ShowAfter, ".") {
+				c.add(np, "names no sub-field of a person block in this section (%q)", f.ShowAfter)
+			}
+			return
+		}
 	}
 }
 

@@ -101,6 +101,8 @@ func TestParseErrorsNameFileAndPath(t *testing.T) {
 		{"notBefore to itself", `"type":"text","required":true,"prefill":"citizen.fullName"`, `"type":"date","notBefore":"fullName"`, "sections[0].fields[0].fields[0].notBefore"},
 		{"notBefore to a text", `"type":"text","required":true,"prefill":"citizen.fullName"`, `"type":"date","notBefore":"p.other"},{"key":"other","label":{"vi":"O","en":"O"},"type":"text"`, "sections[0].fields[0].fields[0].notBefore"},
 		{"slug vs file name", `"slug":"x"`, `"slug":"y"`, "slug"},
+		{"shown after nothing", `"prefill":"citizen.fullName"}]}]}]}`, `"prefill":"citizen.fullName"}]},{"key":"r","label":{"vi":"R","en":"R"},"type":"text","showAfter":"p.nope"}]}]}`, "sections[0].fields[1].showAfter"},
+		{"shown after from inside", `"prefill":"citizen.fullName"}]}]}]}`, `"prefill":"citizen.fullName"},{"key":"r","label":{"vi":"R","en":"R"},"type":"text","showAfter":"p.fullName"}]}]}]}`, "sections[0].fields[0].fields[1].showAfter"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

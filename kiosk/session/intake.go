@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -218,7 +219,32 @@ func (s *step) fields(lang string) []Field {
 			}
 		}
 	}
-	return append(out, blocks...)
+	return append(showAfter(out), blocks...)
+}
+
+// showAfter moves the rows the catalog shows inside a person block to
+// their place there (CT01: the relation to the householder between the
+// householder's name and ID number), as part of that block.
+func showAfter(out []Field) []Field {
+	var movers []string
+	for _, f := range out {
+		if f.Spec != nil && f.Spec.ShowAfter != "" {
+			movers = append(movers, f.Path)
+		}
+	}
+	for _, path := range movers {
+		from := slices.IndexFunc(out, func(f Field) bool { return f.Path == path })
+		f := out[from]
+		out = slices.Delete(out, from, from+1)
+		to := slices.IndexFunc(out, func(g Field) bool { return g.Path == f.Spec.ShowAfter })
+		if to < 0 { // the block is not on the form: leave the row where it was
+			out = slices.Insert(out, from, f)
+			continue
+		}
+		f.Person = out[to].Person
+		out = slices.Insert(out, to+1, f)
+	}
+	return out
 }
 
 // field is one value of the form as the screen shows it.
