@@ -219,9 +219,9 @@ type Field struct {
 	// 8 the relation to the householder, 9 the householder's ID number.
 	// Only the display moves; the value stays a top-level field.
 	ShowAfter string `json:"showAfter,omitempty"`
-	MaxLength   int      `json:"maxLength,omitempty"` // text, address
-	Min         *int     `json:"min,omitempty"`       // number
-	Max         *int     `json:"max,omitempty"`       // number
+	MaxLength int    `json:"maxLength,omitempty"` // text, address
+	Min       *int   `json:"min,omitempty"`       // number
+	Max       *int   `json:"max,omitempty"`       // number
 	// Person blocks and tables.
 	Role     string  `json:"role,omitempty"`     // the applicant role in the dossier, e.g. "wife"
 	Sex      string  `json:"sex,omitempty"`      // "male" or "female": the only holder a card may be from
