@@ -211,6 +211,39 @@ func runScreenshots(ctx context.Context, e *env, args []string) error {
 			sh.until(session.StateIdentity)
 			sh.shot("identity-failed-passive-auth")
 			s.Wipe(bg, session.WipeCancel)
+			// Two forms as the paper prints them: the criminal-record
+			// request's residence history (a table) and CT01's
+			// householder items 7, 8, 9.
+			form := func(slug, focus string, fill func(s *session.Session)) {
+				s := restart(session.Counter, sz)
+				s.SignIn(bg, "CB-01")
+				sim.Put(card("nguyen-van-an"))
+				s.StartRead(bg, session.ReadRequest{})
+				sh.until(session.StateIdentity)
+				s.Continue()
+				p, _ := cat.Lookup(slug)
+				s.Choose(p)
+				if fill != nil {
+					fill(s)
+				}
+				sh.app.FocusField(focus)
+				sh.shot("form-" + slug)
+				s.Wipe(bg, session.WipeCancel)
+			}
+			form("ly-lich-tu-phap", "residenceHistory[1].workplace", func(s *session.Session) {
+				demofill.Fill(s, time.Now())
+				s.AddRow("residenceHistory")
+				for path, v := range map[string]string{
+					"residenceHistory[0].fromDate": "09/2008", "residenceHistory[0].toDate": "06/2012",
+					"residenceHistory[0].residence":  "Số 5 đường Trần Phú, phường Hà Đông, Hà Nội",
+					"residenceHistory[0].occupation": "Học sinh",
+					"residenceHistory[1].fromDate":   "07/2012", "residenceHistory[1].residence": "Số 12 phố Lê Lợi, phường Hoàn Kiếm, Hà Nội",
+					"residenceHistory[1].occupation": "Kỹ sư", "residenceHistory[1].workplace": "Công ty Cổ phần Mẫu",
+				} {
+					s.Set(path, v)
+				}
+			})
+			form("tam-tru", "householder.fullName", nil)
 		}
 		self := func(sz fyne.Size, lang i18n.Lang, prefix string) {
 			text.SetLang(lang)
@@ -243,15 +276,14 @@ func runScreenshots(ctx context.Context, e *env, args []string) error {
 			sh.until(session.StateWelcome)
 		}
 		sizes := []fyne.Size{{Width: 1366, Height: 768}, {Width: 1024, Height: 768}, {Width: 1920, Height: 1080}}
-		for _, sz := range sizes {
-			name := fmt.Sprintf("%.0fx%.0f", sz.Width, sz.Height)
-			resize(sz)
-			counter(sz, i18n.VI, name+"-vi-")
-			self(sz, i18n.VI, name+"-vi-")
+		for _, lang := range []i18n.Lang{i18n.VI, i18n.EN} {
+			for _, sz := range sizes {
+				name := fmt.Sprintf("%.0fx%.0f-%s-", sz.Width, sz.Height, lang)
+				resize(sz)
+				counter(sz, lang, name)
+				self(sz, lang, name)
+			}
 		}
-		resize(sizes[0])
-		counter(sizes[0], i18n.EN, "1366x768-en-")
-		self(sizes[0], i18n.EN, "1366x768-en-")
 
 		// The idle warning and the high-contrast theme, once.
 		text.SetLang(i18n.VI)

@@ -237,6 +237,16 @@ func checkPIN(got, want string) bool {
 
 // reveal scrolls the form so that o is in view (Tab into a field below the
 // fold, or the on-screen keyboard's "next key").
+// FocusField redraws the form with the cursor in the field at path,
+// scrolled into view, as "Sửa" on the review does (the screenshot script
+// uses it to show a part of a long form).
+func (a *App) FocusField(path string) {
+	a.mu.Lock()
+	a.errFirst = path
+	a.mu.Unlock()
+	a.notify(true)
+}
+
 func (a *App) reveal(o fyne.CanvasObject) {
 	a.mu.Lock()
 	sc := a.scroll

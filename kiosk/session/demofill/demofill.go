@@ -53,6 +53,15 @@ func Todo(s *session.Session, now time.Time) map[string]string {
 		}
 		out[fd.Path] = TypedValue(spec, now)
 	}
+	// The sample ID number (001090000009) is a man born in 1990: a person
+	// typed in whole (no card) gets a birth date that agrees with it.
+	for p := range out {
+		if block, ok := strings.CutSuffix(p, ".idNumber"); ok {
+			if _, both := out[block+".dateOfBirth"]; both {
+				out[block+".dateOfBirth"] = "15/03/1990"
+			}
+		}
+	}
 	return out
 }
 
