@@ -29,9 +29,9 @@ type effort struct {
 func TestClerkJourneysByKeyboard(t *testing.T) {
 	journeys := []struct {
 		slug   string
-		cards  int // cards read on the form after the first (F2 each)
-		typed  int // people typed in with no card ("Nhập tay")
-		lines  int // table lines added ("Thêm dòng")
+		cards  int    // cards read on the form after the first (F2 each)
+		typed  int    // people typed in with no card ("Nhập tay")
+		lines  int    // table lines added ("Thêm dòng")
 		limits effort // what it costs today: more fails
 	}{
 		{slug: "tam-tru", limits: effort{keys: 6, questions: 3, documents: 1}},
@@ -150,4 +150,3 @@ func answer(t *testing.T, a *ui.App) int {
 	t.Fatalf("questions keep opening: %v", demofill.Todo(s, time.Now()))
 	return n
 }
-
