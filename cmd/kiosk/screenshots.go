@@ -226,6 +226,7 @@ func runScreenshots(ctx context.Context, e *env, args []string) error {
 				if fill != nil {
 					fill(s)
 				}
+				sh.settle() // the values' redraws first: they would take the cursor back
 				sh.app.FocusField(focus)
 				sh.shot("form-" + slug)
 				s.Wipe(bg, session.WipeCancel)

@@ -175,6 +175,7 @@ func (a *App) formScreen() fyne.CanvasObject {
 	section, person := "", ""
 	var first fyne.Focusable
 	help := noteLabel("")
+	help.Hide()
 	a.mu.Lock()
 	a.help = help
 	a.helps = map[string]string{}
@@ -337,7 +338,11 @@ func (a *App) formScreen() fyne.CanvasObject {
 	a.mu.Lock()
 	a.scroll = sc
 	a.mu.Unlock()
-	return container.NewBorder(title, bottom, nil, nil, sc)
+	frame := container.NewBorder(title, bottom, nil, nil, sc)
+	if kb != nil {
+		kb.onDemand(frame)
+	}
+	return frame
 }
 
 // input builds the editor of one typed field.
@@ -692,6 +697,13 @@ func (a *App) showHelp(path string) {
 	lb, text := a.help, a.helps[path]
 	a.mu.Unlock()
 	if lb != nil {
+		// An empty help line takes no room (above the keyboard it is a
+		// row of form the citizen does not see).
 		lb.SetText(text)
+		if text == "" {
+			lb.Hide()
+		} else {
+			lb.Show()
+		}
 	}
 }

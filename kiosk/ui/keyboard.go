@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -21,6 +22,10 @@ type keyboard struct {
 	root   *fyne.Container
 	direct *widget.Entry
 	fields []*TextField
+	// frame, when set, is the screen the keyboard comes up in on demand:
+	// down while the citizen reads the form, up when a field is tapped
+	// (on a 768-px screen a keyboard always up leaves two rows of form).
+	frame *fyne.Container
 	shift  bool
 	digits bool
 }
@@ -49,12 +54,53 @@ func newKeyboard(a *App, digits bool) *keyboard {
 	}
 	// Words and theme icons, not arrow symbols: the bundled font has no
 	// ⌫ or ⇧, and a fallback font costs megabytes.
-	k.root.Add(container.NewGridWithColumns(4,
+	k.root.Add(k.controls(false))
+	return k
+}
+
+// controls is the keyboard's last row; a keyboard that comes up on demand
+// also has a key to put it down.
+func (k *keyboard) controls(hide bool) *fyne.Container {
+	a := k.a
+	row := container.NewGridWithColumns(4,
 		k.special(a.T("keyboard.shift"), theme.MoveUpIcon(), func() { k.shift = !k.shift }),
 		k.special(a.T("keyboard.space"), nil, func() { k.typeRune(' ') }),
 		k.special(a.T("keyboard.backspace"), nil, k.backspace),
-		k.special(a.T("keyboard.next"), theme.NavigateNextIcon(), k.next)))
-	return k
+		k.special(a.T("keyboard.next"), theme.NavigateNextIcon(), k.next))
+	if hide {
+		row.Layout = layout.NewGridLayoutWithColumns(5)
+		row.Add(k.special(a.T("keyboard.hide"), theme.VisibilityOffIcon(), k.hide))
+	}
+	return row
+}
+
+// onDemand makes the keyboard come up in frame when a field is tapped,
+// and starts it down.
+func (k *keyboard) onDemand(frame *fyne.Container) {
+	k.frame = frame
+	k.root.Objects[len(k.root.Objects)-1] = k.controls(true)
+	k.root.Hide()
+}
+
+// show brings an on-demand keyboard up, before the field it types into is
+// scrolled into view above it.
+func (k *keyboard) show() {
+	if k.frame == nil || k.root.Visible() {
+		return
+	}
+	k.root.Show()
+	k.frame.Refresh()
+}
+
+// hide puts an on-demand keyboard down; the field loses the cursor, so the
+// next tap on it brings the keyboard up again.
+func (k *keyboard) hide() {
+	if k.frame == nil {
+		return
+	}
+	k.root.Hide()
+	k.a.w.Canvas().Unfocus()
+	k.frame.Refresh()
 }
 
 func (k *keyboard) key(s string) fyne.CanvasObject {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"crypto/subtle"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -24,7 +25,11 @@ func (a *App) field(path string) *TextField {
 	f := newField(path, func(f *TextField) {
 		a.mu.Lock()
 		a.target = f
+		kb := a.kb
 		a.mu.Unlock()
+		if kb != nil && slices.Contains(kb.fields, f) {
+			kb.show() // first, so the field is revealed above the keyboard
+		}
 		a.reveal(f)
 		a.showHelp(f.path)
 	})

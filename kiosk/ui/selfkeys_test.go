@@ -110,3 +110,65 @@ func TestSelfServiceNextKeyScrolls(t *testing.T) {
 		t.Errorf("typing left the field %s at y=%v outside the form's view from y=%v, %v high", last.Path(), fy, top, sc.Size().Height)
 	}
 }
+
+// 17.11 on a 768-px touch screen: the on-screen keyboard is down while the
+// citizen reads the form (the form has the screen), comes up when a field
+// is tapped with that field in view above it, and "Ẩn bàn phím" puts it
+// down again.
+func TestKeyboardComesUpOnDemand(t *testing.T) {
+	k := newKit(t, kitOpts{mode: session.SelfService})
+	a := k.app
+	k.w.Resize(fyne.NewSize(1024, 768))
+	a.Session().StartRead(t.Context(), session.ReadRequest{})
+	waitFor(t, a, session.StateIdentity)
+	a.Session().Continue()
+	waitFor(t, a, session.StateChooseProcedure)
+	p, _ := k.catalog.Lookup("tam-tru")
+	a.Session().Choose(p)
+	waitFor(t, a, session.StateForm)
+	quiet(a)
+	var field *ui.TextField
+	for _, path := range []string{"subject.phone", "recipient"} {
+		if f := fields(a)[path]; f != nil && field == nil {
+			field = f
+		}
+	}
+	if field == nil {
+		t.Fatal("no typed field on the tạm trú form")
+	}
+	sc := formScroll(a, field)
+	height := func() (h float32) {
+		quiet(a)
+		a.Inspect(func(fyne.Canvas) { h = sc.Size().Height })
+		return h
+	}
+	reading := height()
+	if reading < 400 {
+		t.Errorf("with the keyboard down the form has %v px of 768", reading)
+	}
+	// A touch on a field focuses it (the driver does that; test.Tap does not).
+	a.Inspect(func(c fyne.Canvas) { c.Focus(field); test.Tap(field) })
+	typing := height()
+	if typing >= reading-150 {
+		t.Fatalf("tapping a field did not bring the keyboard up (form %v px, was %v)", typing, reading)
+	}
+	var fy, top float32
+	a.Inspect(func(fyne.Canvas) {
+		d := fyne.CurrentApp().Driver()
+		fy, top = d.AbsolutePositionForObject(field).Y, d.AbsolutePositionForObject(sc).Y
+	})
+	if fy < top || fy+field.Size().Height > top+typing {
+		t.Errorf("the tapped field at y=%v is not in the form's view %v..%v above the keyboard", fy, top, top+typing)
+	}
+	tap(t, a, "a")
+	if !strings.HasSuffix(field.Text, "a") {
+		t.Errorf("the key went elsewhere: %q", field.Text)
+	}
+	tap(t, a, "Ẩn bàn phím")
+	if h := height(); h != reading {
+		t.Errorf("after Ẩn bàn phím the form has %v px, want %v", h, reading)
+	}
+	if focused(a) != nil {
+		t.Errorf("the field keeps the cursor with the keyboard down: %T", focused(a))
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"motcua/kiosk/session"
+	"motcua/kiosk/session/demofill"
 	"motcua/kiosk/ui"
 )
 
@@ -123,6 +124,26 @@ func TestResidenceHistoryTable(t *testing.T) {
 	tap(t, a, "Tiếp theo")
 	waitFor(t, a, session.StateReview)
 	contains(t, a, "Nơi thường trú/tạm trú", "09/2015", "Số 12 phố Lê Lợi, phường Hoàn Kiếm, Hà Nội")
+}
+
+// FocusField (the screenshot script's way to a part of a long form) puts
+// the cursor in a cell of the table.
+func TestFocusFieldInTable(t *testing.T) {
+	k := newKit(t, kitOpts{mode: session.Counter})
+	a := k.app
+	toForm(t, k, "ly-lich-tu-phap")
+	s := a.Session()
+	if err := demofill.Fill(s, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddRow("residenceHistory"); err != nil {
+		t.Fatal(err)
+	}
+	quiet(a)
+	a.FocusField("residenceHistory[1].workplace")
+	if f, ok := focused(a).(*ui.TextField); !ok || f.Path() != "residenceHistory[1].workplace" {
+		t.Fatalf("focus on %v", focused(a))
+	}
 }
 
 // iconButtonsIn returns the visible icon-only buttons of the form (the
