@@ -25,7 +25,7 @@ type keyboard struct {
 	// frame, when set, is the screen the keyboard comes up in on demand:
 	// down while the citizen reads the form, up when a field is tapped
 	// (on a 768-px screen a keyboard always up leaves two rows of form).
-	frame *fyne.Container
+	frame  *fyne.Container
 	shift  bool
 	digits bool
 }
