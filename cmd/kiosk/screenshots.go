@@ -259,6 +259,8 @@ func runScreenshots(ctx context.Context, e *env, args []string) error {
 			sh.shot("self-service-picker")
 			p, _ := cat.Lookup("tam-tru")
 			s.Choose(p)
+			sh.settle()
+			sh.app.FocusField("subject.phone") // a touch on a field brings the keyboard up
 			sh.shot("self-service-form-telex-keyboard")
 			demofill.Fill(s, time.Now())
 			s.Next()

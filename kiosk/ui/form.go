@@ -174,6 +174,7 @@ func (a *App) formScreen() fyne.CanvasObject {
 	pairs := pairSections(fields)
 	section, person := "", ""
 	var first fyne.Focusable
+	asked := false // first is the field errFirst named
 	help := noteLabel("")
 	help.Hide()
 	a.mu.Lock()
@@ -200,6 +201,7 @@ func (a *App) formScreen() fyne.CanvasObject {
 				if first == nil || c.path == goTo {
 					first = c.focus
 				}
+				asked = asked || c.path == goTo
 			}
 			if goTo != "" && (goTo == fd.Path || strings.HasPrefix(goTo, fd.Path+"[")) {
 				a.mu.Lock()
@@ -252,6 +254,7 @@ func (a *App) formScreen() fyne.CanvasObject {
 			input = a.input(fd, kb)
 			if foc, ok := input.(fyne.Focusable); ok && (first == nil || goTo) {
 				first = foc
+				asked = asked || goTo
 				if goTo {
 					a.mu.Lock()
 					a.errFirst = ""
@@ -330,7 +333,10 @@ func (a *App) formScreen() fyne.CanvasObject {
 	if kb != nil {
 		bottom = container.NewVBox(help, kb.root, a.nav(true, next))
 	}
-	if first != nil && !a.self {
+	// At the counter the cursor starts in the first field to type; on the
+	// touch screen only where it was asked for ("Còn 1 ô cần sửa", "Sửa"),
+	// which brings the keyboard up: a citizen arriving reads first.
+	if first != nil && (!a.self || asked) {
 		a.focusNext = first
 	}
 	sc := container.NewVScroll(box)

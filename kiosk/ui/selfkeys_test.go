@@ -171,4 +171,16 @@ func TestKeyboardComesUpOnDemand(t *testing.T) {
 	if focused(a) != nil {
 		t.Errorf("the field keeps the cursor with the keyboard down: %T", focused(a))
 	}
+	// "Tiếp theo" on an unfinished form takes the citizen to the first
+	// field to fix, with the keyboard up.
+	tap(t, a, "Tiếp theo")
+	waitFor(t, a, session.StateForm)
+	f, ok := focused(a).(*ui.TextField)
+	if !ok {
+		t.Fatalf("after Tiếp theo on an unfinished form the cursor is on %T", focused(a))
+	}
+	sc = formScroll(a, f)
+	if h := height(); h >= reading-150 {
+		t.Errorf("the keyboard is not up for the field to fix %s (form %v px)", f.Path(), h)
+	}
 }
