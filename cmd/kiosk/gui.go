@@ -15,6 +15,7 @@ import (
 	"motcua/assets"
 	kapp "motcua/kiosk/app"
 	"motcua/kiosk/config"
+	"motcua/kiosk/docpart"
 	"motcua/kiosk/i18n"
 	"motcua/kiosk/scanner"
 	"motcua/kiosk/session"
@@ -197,7 +198,10 @@ func showStoreError(ctx context.Context, key string) {
 // docSources is where the attachments step gets documents: the configured
 // SANE scanner (unless "none"), the camera's frame file, a file dialog.
 func docSources(c kapp.Config) ui.Sources {
-	src := ui.Sources{CameraFrame: c.CameraFrame, Scan: scanner.Options{Device: c.Scanner, DPI: 200}}
+	// A scanned part is held to the portal's limit for one attachment, the
+	// one the queue enforces (0 keeps docpart's 10 MB).
+	src := ui.Sources{CameraFrame: c.CameraFrame, Scan: scanner.Options{Device: c.Scanner, DPI: 200},
+		Part: docpart.Options{MaxBytes: c.MaxAttachment}}
 	if c.Scanner != "none" {
 		src.Scanner = &scanner.SANE{}
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	kapp "motcua/kiosk/app"
 	"motcua/kiosk/session"
 )
 
@@ -61,5 +62,19 @@ func TestBuildParts(t *testing.T) {
 			t.Errorf("%v: state %s (%s)", tt.args, p.k.Session.State(), p.k.Session.Problem())
 		}
 		p.stop()
+	}
+}
+
+// The attachments step holds a scanned part to the portal's limit the
+// configuration gives (maxAttachmentMB), not to docpart's default.
+func TestDocSourcesTakeThePortalLimit(t *testing.T) {
+	var c kapp.Config
+	c.MaxAttachment = 4 << 20
+	c.Scanner = "none"
+	if got := docSources(c).Part.MaxBytes; got != 4<<20 {
+		t.Errorf("part limit %d, want %d", got, 4<<20)
+	}
+	if docSources(c).Scanner != nil {
+		t.Error("scanner \"none\" still scans")
 	}
 }
