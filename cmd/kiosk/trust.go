@@ -65,10 +65,7 @@ func runTrust(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		*dir = cfg.TrustDir
-		if *dir == "" {
-			*dir = filepath.Join(cfg.DataDir, "trust")
-		}
+		*dir = cfg.TrustPath()
 	}
 	if args[0] == "list" {
 		if len(pos) != 0 {

@@ -2,7 +2,9 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 
@@ -177,6 +179,9 @@ func cardSource(c Config) (session.CardSource, *pki.TrustStore, error) {
 	src := &pcsccard.Source{Reader: c.Reader.Name}
 	if c.Reader.TrustDir != "" {
 		t, err := pki.LoadTrustStore(c.Reader.TrustDir)
+		if errors.Is(err, fs.ErrNotExist) {
+			t, err = pki.NewTrustStore(), nil // nothing imported yet: warned below
+		}
 		if err != nil {
 			return nil, nil, fmt.Errorf("trust store: %w", err)
 		}

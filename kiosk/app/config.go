@@ -185,7 +185,7 @@ func FromConfig(c config.Config) (Config, error) {
 			out.Reader.SimCard = filepath.Join(c.SeedsDir, "cards", "nguyen-van-an.json")
 		}
 	case r == string(ReaderPCSC) || strings.HasPrefix(r, string(ReaderPCSC)+":"):
-		out.Reader = Reader{Kind: ReaderPCSC, Name: strings.TrimPrefix(strings.TrimPrefix(r, string(ReaderPCSC)), ":"), TrustDir: c.TrustDir}
+		out.Reader = Reader{Kind: ReaderPCSC, Name: strings.TrimPrefix(strings.TrimPrefix(r, string(ReaderPCSC)), ":"), TrustDir: c.TrustPath()}
 	default:
 		bad("reader", `want "sim", "pcsc" or "pcsc:NAME"`)
 	}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -35,6 +36,13 @@ func TestFromConfig(t *testing.T) {
 		{"pcsc reader", func(c *config.Config) { c.Reader, c.TrustDir = "pcsc:ACS ACR1252 1S", "/trust" }, "", func(t *testing.T, c Config) {
 			if c.Reader != (Reader{Kind: ReaderPCSC, Name: "ACS ACR1252 1S", TrustDir: "/trust"}) {
 				t.Errorf("%+v", c.Reader)
+			}
+		}},
+		// `kiosk trust import` writes DATA/trust when no trustDir is set:
+		// the app reads the same place.
+		{"pcsc reader, default trust", func(c *config.Config) { c.Reader, c.DataDir = "pcsc", "/data" }, "", func(t *testing.T, c Config) {
+			if c.Reader.TrustDir != filepath.Join("/data", "trust") {
+				t.Errorf("trust directory %q", c.Reader.TrustDir)
 			}
 		}},
 		{"english self-service", func(c *config.Config) { c.Mode, c.Language, c.IdleWipeS = "self-service", "EN", 40 }, "", func(t *testing.T, c Config) {

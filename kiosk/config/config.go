@@ -180,6 +180,15 @@ func DefaultDataDir() string {
 	return ".motcua-kiosk"
 }
 
+// TrustPath is the CSCA trust directory: TrustDir, else DATA/trust. The
+// app reads it and `kiosk trust import` writes it, so both use this.
+func (c Config) TrustPath() string {
+	if c.TrustDir != "" {
+		return c.TrustDir
+	}
+	return filepath.Join(c.DataDir, "trust")
+}
+
 // KeyPath returns the key file path, defaulting to DataDir/data.key.
 func (c Config) KeyPath() string {
 	if c.KeyFile != "" {
