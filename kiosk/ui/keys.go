@@ -4,6 +4,7 @@ import (
 	"crypto/subtle"
 	"slices"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -240,8 +241,6 @@ func checkPIN(got, want string) bool {
 	return want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
 }
 
-// reveal scrolls the form so that o is in view (Tab into a field below the
-// fold, or the on-screen keyboard's "next key").
 // FocusField redraws the form with the cursor in the field at path,
 // scrolled into view, as "Sửa" on the review does (the screenshot script
 // uses it to show a part of a long form).
@@ -252,7 +251,26 @@ func (a *App) FocusField(path string) {
 	a.notify(true)
 }
 
+// reveal scrolls the form so that o is in view (Tab into a field below the
+// fold, or the on-screen keyboard's "next key").
 func (a *App) reveal(o fyne.CanvasObject) {
+	if o.Size().IsZero() {
+		// A screen just built is laid out when it is first drawn (the GL
+		// driver makes a widget's renderer then, so its content has no
+		// size before): scroll once it is.
+		time.AfterFunc(50*time.Millisecond, func() {
+			fyne.Do(func() {
+				if !o.Size().IsZero() {
+					a.scrollTo(o)
+				}
+			})
+		})
+		return
+	}
+	a.scrollTo(o)
+}
+
+func (a *App) scrollTo(o fyne.CanvasObject) {
 	a.mu.Lock()
 	sc := a.scroll
 	a.mu.Unlock()
