@@ -378,22 +378,12 @@ func (c *checker) field(p *Procedure, fp string, f *Field, parent *Field) {
 		if f.Type == TypePerson && (f.MinRows != 0 || f.MaxRows != 0) {
 			c.add(fp, "minRows and maxRows apply to tables only")
 		}
-		if f.MinRows < 0 || f.MaxRows < 0 || (f.MaxRows > 0 && f.MinRows > f.MaxRows) {
-			c.add(fp+".minRows", "rows must satisfy 0 <= minRows <= maxRows")
-		}
-		seen := map[string]bool{}
-		for i := range f.Fields {
-			sub := &f.Fields[i]
-			sp := fmt.Sprintf("%s.fields[%d]", fp, i)
-			if seen[sub.Key] {
-				c.add(sp+".key", "duplicate field key %q", sub.Key)
-			}
-			seen[sub.Key] = true
-			c.field(p, sp, sub, f)
+		c.rows(fp, f)
+		c.subFields(p, fp, f, func(sp string, sub *Field) {
 			if f.Cardless && sub.CardField() != "" {
 				c.add(sp+".prefill", "a cardless person has no card to prefill from")
 			}
-		}
+		})
 	default:
 		if len(f.Fields) > 0 {
 			c.add(fp+".fields", "only person blocks have sub-fields")
@@ -545,21 +535,34 @@ func (c *checker) table(p *Procedure, fp string, f *Field) {
 	if len(f.Fields) == 0 {
 		c.add(fp+".fields", "a table needs columns")
 	}
-	if f.MinRows < 0 || f.MaxRows < 0 || (f.MaxRows > 0 && f.MinRows > f.MaxRows) {
-		c.add(fp+".minRows", "rows must satisfy 0 <= minRows <= maxRows")
-	}
-	seen := map[string]bool{}
-	for i := range f.Fields {
-		col := &f.Fields[i]
-		cp := fmt.Sprintf("%s.fields[%d]", fp, i)
-		if seen[col.Key] {
-			c.add(cp+".key", "duplicate field key %q", col.Key)
-		}
-		seen[col.Key] = true
-		c.field(p, cp, col, f)
+	c.rows(fp, f)
+	c.subFields(p, fp, f, func(cp string, col *Field) {
 		if col.Identity() {
 			c.add(cp+".prefill", "no card is read into a table of typed rows")
 		}
+	})
+}
+
+// rows checks a table's row bounds.
+func (c *checker) rows(fp string, f *Field) {
+	if f.MinRows < 0 || f.MaxRows < 0 || (f.MaxRows > 0 && f.MinRows > f.MaxRows) {
+		c.add(fp+".minRows", "rows must satisfy 0 <= minRows <= maxRows")
+	}
+}
+
+// subFields checks the sub-fields of a block or the columns of a table:
+// unique keys, each a field, and what more the block asks (more).
+func (c *checker) subFields(p *Procedure, fp string, f *Field, more func(sp string, sub *Field)) {
+	seen := map[string]bool{}
+	for i := range f.Fields {
+		sub := &f.Fields[i]
+		sp := fmt.Sprintf("%s.fields[%d]", fp, i)
+		if seen[sub.Key] {
+			c.add(sp+".key", "duplicate field key %q", sub.Key)
+		}
+		seen[sub.Key] = true
+		c.field(p, sp, sub, f)
+		more(sp, sub)
 	}
 }
 

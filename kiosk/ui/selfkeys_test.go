@@ -31,12 +31,9 @@ func formScroll(a *ui.App, f fyne.CanvasObject) *container.Scroll {
 	return out
 }
 
-// 17.11: on the kiosk's 1024×768 touch screen, "Ô tiếp" on the on-screen
-// keyboard moves the focus field by field down a long form with the view
-// (each field it lands on is inside the form's visible part, above the
-// keyboard), and the keys then type into that field, keeping it in view.
-// No key hints show.
-func TestSelfServiceNextKeyScrolls(t *testing.T) {
+// selfForm opens the form of slug on a 1024×768 self-service kiosk.
+func selfForm(t *testing.T, slug string) *ui.App {
+	t.Helper()
 	k := newKit(t, kitOpts{mode: session.SelfService})
 	a := k.app
 	k.w.Resize(fyne.NewSize(1024, 768))
@@ -44,10 +41,20 @@ func TestSelfServiceNextKeyScrolls(t *testing.T) {
 	waitFor(t, a, session.StateIdentity)
 	a.Session().Continue()
 	waitFor(t, a, session.StateChooseProcedure)
-	p, _ := k.catalog.Lookup("tam-tru")
+	p, _ := k.catalog.Lookup(slug)
 	a.Session().Choose(p)
 	waitFor(t, a, session.StateForm)
 	quiet(a)
+	return a
+}
+
+// 17.11: on the kiosk's 1024×768 touch screen, "Ô tiếp" on the on-screen
+// keyboard moves the focus field by field down a long form with the view
+// (each field it lands on is inside the form's visible part, above the
+// keyboard), and the keys then type into that field, keeping it in view.
+// No key hints show.
+func TestSelfServiceNextKeyScrolls(t *testing.T) {
+	a := selfForm(t, "tam-tru")
 	for _, h := range []string{"(Esc)", "Ctrl+", "(F2)", "(F9)"} {
 		if strings.Contains(allText(a), h) {
 			t.Errorf("the self-service form shows the key hint %q", h)
@@ -116,17 +123,7 @@ func TestSelfServiceNextKeyScrolls(t *testing.T) {
 // is tapped with that field in view above it, and "Ẩn bàn phím" puts it
 // down again.
 func TestKeyboardComesUpOnDemand(t *testing.T) {
-	k := newKit(t, kitOpts{mode: session.SelfService})
-	a := k.app
-	k.w.Resize(fyne.NewSize(1024, 768))
-	a.Session().StartRead(t.Context(), session.ReadRequest{})
-	waitFor(t, a, session.StateIdentity)
-	a.Session().Continue()
-	waitFor(t, a, session.StateChooseProcedure)
-	p, _ := k.catalog.Lookup("tam-tru")
-	a.Session().Choose(p)
-	waitFor(t, a, session.StateForm)
-	quiet(a)
+	a := selfForm(t, "tam-tru")
 	var field *ui.TextField
 	for _, path := range []string{"subject.phone", "recipient"} {
 		if f := fields(a)[path]; f != nil && field == nil {

@@ -53,25 +53,8 @@ type tableInput struct {
 // cell, and returns the cells that take the cursor.
 func (a *App) tableEditor(head session.Field, cells []session.Field, kb *keyboard) (fyne.CanvasObject, []tableInput) {
 	cols := head.Spec.Fields
-	weights := make([]float32, len(cols))
-	for i := range cols {
-		weights[i] = columnWeight(&cols[i])
-	}
-	rowLine := func(objs ...fyne.CanvasObject) *fyne.Container {
-		return &fyne.Container{Layout: &columnsLayout{weights: weights}, Objects: objs}
-	}
-	box := container.NewVBox(a.tableTitle(head))
-	header := make([]fyne.CanvasObject, 0, len(cols)+1)
-	for i := range cols {
-		text := cols[i].Label.In(string(a.t.Lang()))
-		if cols[i].Required {
-			text += " *"
-		}
-		l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		l.Wrapping = fyne.TextWrapWord
-		header = append(header, l)
-	}
-	box.Add(rowLine(append(header, layoutSpacer())...))
+	rowLine := a.tableLines(cols)
+	box := container.NewVBox(a.tableTitle(head), a.tableHeader(cols, true, rowLine))
 	var inputs []tableInput
 	for row := 0; row < head.Rows; row++ {
 		line := make([]fyne.CanvasObject, 0, len(cols)+1)
@@ -174,18 +157,9 @@ func (a *App) removeRowButton(head session.Field, row int) fyne.CanvasObject {
 // tableView draws the table read-only, for the review.
 func (a *App) tableView(head session.Field, cells []session.Field) fyne.CanvasObject {
 	cols := head.Spec.Fields
-	weights := make([]float32, len(cols))
-	for i := range cols {
-		weights[i] = columnWeight(&cols[i])
-	}
-	box := container.NewVBox(widget.NewLabelWithStyle(head.Label, fyne.TextAlignLeading, fyne.TextStyle{Bold: true, Italic: true}))
-	header := make([]fyne.CanvasObject, 0, len(cols)+1)
-	for i := range cols {
-		l := widget.NewLabelWithStyle(cols[i].Label.In(string(a.t.Lang())), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		l.Wrapping = fyne.TextWrapWord
-		header = append(header, l)
-	}
-	box.Add(&fyne.Container{Layout: &columnsLayout{weights: weights}, Objects: append(header, layoutSpacer())})
+	rowLine := a.tableLines(cols)
+	title := widget.NewLabelWithStyle(head.Label, fyne.TextAlignLeading, fyne.TextStyle{Bold: true, Italic: true})
+	box := container.NewVBox(title, a.tableHeader(cols, false, rowLine))
 	for row := 0; row < head.Rows; row++ {
 		line := make([]fyne.CanvasObject, 0, len(cols)+1)
 		for _, cell := range cells {
@@ -193,9 +167,36 @@ func (a *App) tableView(head session.Field, cells []session.Field) fyne.CanvasOb
 				line = append(line, wrapped(optionLabel(cell)))
 			}
 		}
-		box.Add(&fyne.Container{Layout: &columnsLayout{weights: weights}, Objects: append(line, layoutSpacer())})
+		box.Add(rowLine(append(line, layoutSpacer())...))
 	}
 	return box
+}
+
+// tableLines returns how a table of these columns lays out one line.
+func (a *App) tableLines(cols []catalog.Field) func(objs ...fyne.CanvasObject) *fyne.Container {
+	weights := make([]float32, len(cols))
+	for i := range cols {
+		weights[i] = columnWeight(&cols[i])
+	}
+	return func(objs ...fyne.CanvasObject) *fyne.Container {
+		return &fyne.Container{Layout: &columnsLayout{weights: weights}, Objects: objs}
+	}
+}
+
+// tableHeader is the line of column names; on the form a required column
+// is starred.
+func (a *App) tableHeader(cols []catalog.Field, stars bool, line func(objs ...fyne.CanvasObject) *fyne.Container) fyne.CanvasObject {
+	header := make([]fyne.CanvasObject, 0, len(cols)+1)
+	for i := range cols {
+		text := cols[i].Label.In(string(a.t.Lang()))
+		if stars && cols[i].Required {
+			text += " *"
+		}
+		l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		l.Wrapping = fyne.TextWrapWord
+		header = append(header, l)
+	}
+	return line(append(header, layoutSpacer())...)
 }
 
 // rowPath names row i of the table at path ("slug:history[2]" in a bundle).
