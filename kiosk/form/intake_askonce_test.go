@@ -157,15 +157,7 @@ func laterQuestions(in *Intake) int {
 // no phone: the phone typed for the residence step reaches the health
 // insurance step with the person, and goes when it is cleared.
 func TestBirthBundlePhoneAskedOnce(t *testing.T) {
-	c := loadCatalog(t)
-	b, _ := c.Lookup("lien-thong-khai-sinh")
-	in, err := NewIntake(c, b, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ks, _ := in.Step("khai-sinh")
-	tt, _ := in.Step("thuong-tru-tre-so-sinh")
-	bh, _ := in.Step("bhyt-tre-duoi-6")
+	in, ks, tt, bh := birthBundle(t)
 	mustApply(t, ks, "mother", chip(binh))
 	in.Flow()
 	mustSet(t, tt, "parent.phone", "0912 345 678")
@@ -199,15 +191,7 @@ func TestBirthBundlePhoneAskedOnce(t *testing.T) {
 // card's: the same person's value from an earlier step does not replace
 // it, nor lock it.
 func TestBundleTypedValueKept(t *testing.T) {
-	c := loadCatalog(t)
-	b, _ := c.Lookup("lien-thong-khai-sinh")
-	in, err := NewIntake(c, b, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ks, _ := in.Step("khai-sinh")
-	tt, _ := in.Step("thuong-tru-tre-so-sinh")
-	bh, _ := in.Step("bhyt-tre-duoi-6")
+	in, ks, tt, bh := birthBundle(t)
 	mustApply(t, ks, "mother", chip(binh))
 	in.Flow()
 	mustSet(t, bh, "parent.phone", "0987654321")
@@ -239,15 +223,7 @@ func TestBundleTypedValueKept(t *testing.T) {
 // gives her phone to the residence step, and the residence step's own
 // phone, once typed, goes on to the insurance step.
 func TestBundlePersonNearestStepWins(t *testing.T) {
-	c := loadCatalog(t)
-	b, _ := c.Lookup("lien-thong-khai-sinh")
-	in, err := NewIntake(c, b, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ks, _ := in.Step("khai-sinh")
-	tt, _ := in.Step("thuong-tru-tre-so-sinh")
-	bh, _ := in.Step("bhyt-tre-duoi-6")
+	in, ks, tt, bh := birthBundle(t)
 	mustApply(t, ks, "mother", chip(binh))
 	mustSet(t, ks, "requester.idNumber", binh.id, "requester.phone", "0911111111")
 	in.Flow()
@@ -284,4 +260,19 @@ func TestBundlePersonNearestStepWins(t *testing.T) {
 	if v, _ := bh.Get("parent.phone"); v.Value != "0922222222" {
 		t.Errorf("insurance step took %q, want the nearer residence step's phone", v.Value)
 	}
+}
+
+// birthBundle starts the birth bundle and returns its three steps.
+func birthBundle(t *testing.T) (in *Intake, ks, tt, bh *Form) {
+	t.Helper()
+	c := loadCatalog(t)
+	b, _ := c.Lookup("lien-thong-khai-sinh")
+	in, err := NewIntake(c, b, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ks, _ = in.Step("khai-sinh")
+	tt, _ = in.Step("thuong-tru-tre-so-sinh")
+	bh, _ = in.Step("bhyt-tre-duoi-6")
+	return in, ks, tt, bh
 }
