@@ -270,6 +270,26 @@ func (a *App) reveal(o fyne.CanvasObject) {
 	a.scrollTo(o)
 }
 
+// positionIn is o's position inside root, summed down the containers
+// that hold it. The driver's absolute positions will not do: the GL
+// driver knows an object's canvas only once it was drawn, and a field
+// below the fold has not been.
+func positionIn(root, o fyne.CanvasObject) (fyne.Position, bool) {
+	if root == o {
+		return fyne.Position{}, true
+	}
+	c, ok := root.(*fyne.Container)
+	if !ok {
+		return fyne.Position{}, false
+	}
+	for _, child := range c.Objects {
+		if p, ok := positionIn(child, o); ok {
+			return child.Position().Add(p), true
+		}
+	}
+	return fyne.Position{}, false
+}
+
 func (a *App) scrollTo(o fyne.CanvasObject) {
 	a.mu.Lock()
 	sc := a.scroll
@@ -277,8 +297,11 @@ func (a *App) scrollTo(o fyne.CanvasObject) {
 	if sc == nil || sc.Content == nil {
 		return
 	}
-	d := fyne.CurrentApp().Driver()
-	top := d.AbsolutePositionForObject(o).Y - d.AbsolutePositionForObject(sc.Content).Y
+	at, ok := positionIn(sc.Content, o)
+	if !ok {
+		return // not on the form (a field of a dialog)
+	}
+	top := at.Y
 	h := o.Size().Height
 	view := sc.Size().Height
 	switch {
