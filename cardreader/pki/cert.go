@@ -35,6 +35,8 @@ type Certificate struct {
 	RawIssuer  []byte // DER Name
 	Subject    pkix.Name
 	Issuer     pkix.Name
+	// RawSubjectPublicKeyInfo is the DER SubjectPublicKeyInfo.
+	RawSubjectPublicKeyInfo []byte
 
 	SerialNumber *big.Int
 	NotBefore    time.Time
@@ -113,6 +115,7 @@ func ParseCertificate(der []byte) (*Certificate, error) {
 	if !tbs.ReadASN1Element(&spki, cbasn1.SEQUENCE) {
 		return nil, certErr("subject public key")
 	}
+	c.RawSubjectPublicKeyInfo = []byte(spki)
 	if c.PublicKey, err = lds.ParsePublicKey(spki); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrCertificate, err)
 	}
@@ -367,14 +370,25 @@ func signTBS(tbs *cryptobyte.Builder, alg lds.AlgorithmIdentifier, key crypto.Si
 
 // keyID is the RFC 5280 method 1 key identifier: SHA-1 of the public key bits.
 func keyID(spki []byte) []byte {
+	bits := publicKeyBits(spki)
+	if bits == nil {
+		return nil
+	}
+	sum := sha1.Sum(bits)
+	return sum[:]
+}
+
+// publicKeyBits is the subjectPublicKey of a DER SubjectPublicKeyInfo: the
+// key itself, whichever way its algorithm parameters are written (named
+// or explicit curve); nil when it does not parse.
+func publicKeyBits(spki []byte) []byte {
 	s := cryptobyte.String(spki)
 	var seq cryptobyte.String
 	var bits asn1.BitString
 	if !s.ReadASN1(&seq, cbasn1.SEQUENCE) || !seq.SkipASN1(cbasn1.SEQUENCE) || !seq.ReadASN1BitString(&bits) {
 		return nil
 	}
-	sum := sha1.Sum(bits.Bytes)
-	return sum[:]
+	return bits.Bytes
 }
 
 func addTime(b *cryptobyte.Builder, t time.Time) {

@@ -3,6 +3,7 @@ package pki
 import (
 	"bytes"
 	"crypto"
+	"crypto/sha256"
 	"encoding/asn1"
 	"errors"
 	"fmt"
@@ -136,20 +137,40 @@ func (s *TrustStore) AddCRL(der []byte) (*CRL, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.crls == nil {
-		s.crls = map[*Certificate]*CRL{}
+		s.crls = map[issuerID]issuedCRL{}
 	}
-	if old := s.crls[issuer]; old == nil || !c.ThisUpdate.Before(old.ThisUpdate) {
-		s.crls[issuer] = c
+	id := issuerIDOf(issuer)
+	if old, ok := s.crls[id]; !ok || !c.ThisUpdate.Before(old.crl.ThisUpdate) {
+		s.crls[id] = issuedCRL{issuer, c}
 	}
 	return c, nil
+}
+
+// issuerID identifies a CSCA as its revocation lists do: by its name and
+// its key. A CSCA certificate re-issued (new serial or validity, same
+// name and key) or parsed again is the same issuer, so its list still
+// applies; a certificate pointer would miss it.
+type issuerID struct {
+	name string   // the subject, as sameName compares names
+	key  [32]byte // SHA-256 of the subjectPublicKey
+}
+
+func issuerIDOf(ca *Certificate) issuerID {
+	return issuerID{name: ca.Subject.String(), key: sha256.Sum256(publicKeyBits(ca.RawSubjectPublicKeyInfo))}
+}
+
+// issuedCRL is a CSCA's latest list and the certificate that verified it.
+type issuedCRL struct {
+	ca  *Certificate
+	crl *CRL
 }
 
 // revoked reports whether ca's revocation list lists ds.
 func (s *TrustStore) revoked(ca, ds *Certificate) bool {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	c := s.crls[ca]
-	return c != nil && c.Lists(ds.SerialNumber)
+	e, ok := s.crls[issuerIDOf(ca)]
+	return ok && e.crl.Lists(ds.SerialNumber)
 }
 
 // CRLs returns the revocation lists in the store, by the CSCA that signed them.
@@ -160,8 +181,8 @@ func (s *TrustStore) CRLs() map[*Certificate]*CRL {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	out := make(map[*Certificate]*CRL, len(s.crls))
-	for k, v := range s.crls {
-		out[k] = v
+	for _, e := range s.crls {
+		out[e.ca] = e.crl
 	}
 	return out
 }

@@ -72,6 +72,45 @@ func TestCRL(t *testing.T) {
 	}
 }
 
+// A revocation list belongs to its CSCA, not to one parsed copy of the
+// CSCA's certificate: the same CSCA parsed again, or re-issued with the
+// same name and key, still finds it; another key under the same name does
+// not.
+func TestCRLFollowsTheIssuer(t *testing.T) {
+	key := ecKey(t, elliptic.P256())
+	csca := issue(t, key, "CSCA CRL Issuer", t2020, t2040, nil, true, crypto.SHA256)
+	reissued := issue(t, key, "CSCA CRL Issuer", t2021, t2040, nil, true, crypto.SHA256) // new serial and validity
+	rogue := issue(t, ecKey(t, elliptic.P256()), "CSCA CRL Issuer", t2020, t2040, nil, true, crypto.SHA256)
+	ds := issue(t, ecKey(t, elliptic.P256()), "DS revoked", t2021, t2035, csca, false, crypto.SHA256)
+	store := NewTrustStore()
+	if err := store.AddCert(csca.der); err != nil {
+		t.Fatal(err)
+	}
+	crl, err := CreateCRL(csca.cert, csca.key, crypto.SHA256, []*big.Int{ds.cert.SerialNumber}, t2021, t2040, rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.AddCRL(crl); err != nil {
+		t.Fatal(err)
+	}
+	again, err := ParseCertificate(csca.der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range []struct {
+		name string
+		ca   *Certificate
+		want bool
+	}{{"parsed again", again, true}, {"re-issued", reissued.cert, true}, {"same name, other key", rogue.cert, false}} {
+		if got := store.revoked(x.ca, ds.cert); got != x.want {
+			t.Errorf("%s: revoked %v, want %v", x.name, got, x.want)
+		}
+	}
+	if crls := store.CRLs(); len(crls) != 1 || crls[store.Certificates()[0]] == nil {
+		t.Errorf("CRLs() = %v, want the list by the CSCA that signed it", crls)
+	}
+}
+
 // The test PKI's trust directory carries csca-test's CRL, which revokes
 // test-ds-revoked.
 func TestSeedCRL(t *testing.T) {

@@ -33,8 +33,9 @@ type TrustStore struct {
 	// (by the DS certificate's SHA-256): one DS signs many cards, and a
 	// Brainpool P-512 verification costs ~20 ms of CPU.
 	chains map[[32]byte]*Certificate
-	// crls holds each CSCA's latest revocation list.
-	crls map[*Certificate]*CRL
+	// crls holds each CSCA's latest revocation list, by the CSCA's name
+	// and key (not its certificate: see issuerID).
+	crls map[issuerID]issuedCRL
 }
 
 // maxChains bounds the chain cache; it is emptied when full.

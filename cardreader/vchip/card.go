@@ -166,7 +166,8 @@ func (c *Card) resetLocked() {
 }
 
 // Insert puts a removed card back in the field (after a Reset, as a reader
-// powers a new card), so a test can read it again.
+// powers a new card), so a test can read it again. It is a new placement:
+// the APDU count starts over, so RemoveAfter and TransientAt fire again.
 func (c *Card) Insert() {
 	c.mu.Lock()
 	defer c.mu.Unlock()

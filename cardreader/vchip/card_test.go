@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -191,6 +192,37 @@ func TestRemoveAndInsert(t *testing.T) {
 	c.Insert()
 	if r := h.raw(selectAID); r.Status != iso7816.StatusOK {
 		t.Errorf("after Insert: %v", r.Status)
+	}
+}
+
+// TransientAt fires once per placement of the card: the Nth APDU after it
+// is placed fails, no later one does (a Reset within the placement keeps
+// the count), and Insert, a new placement, loses the Nth APDU again.
+func TestTransientOncePerPlacement(t *testing.T) {
+	c := testCard(vchip.Faults{TransientAt: 2})
+	lost := func() []int {
+		var out []int
+		for n := 1; n <= 5; n++ {
+			if n == 3 {
+				c.Reset()
+			}
+			if _, err := c.Process(selectAID.Bytes()); errors.Is(err, iso7816.ErrTransient) {
+				out = append(out, n)
+			} else if err != nil {
+				t.Fatalf("APDU %d: %v", n, err)
+			}
+		}
+		return out
+	}
+	if got := lost(); !slices.Equal(got, []int{2}) {
+		t.Errorf("first placement lost APDUs %v, want [2]", got)
+	}
+	if got := lost(); len(got) != 0 {
+		t.Errorf("same placement lost APDUs %v again", got)
+	}
+	c.Insert()
+	if got := lost(); !slices.Equal(got, []int{2}) {
+		t.Errorf("after Insert lost APDUs %v, want [2]", got)
 	}
 }
 

@@ -27,7 +27,12 @@ type Faults struct {
 	ReturnAfter Duration `json:"returnAfter,omitempty"`
 	// TransientAt fails the Nth APDU (1-based) once with
 	// iso7816.ErrTransient without running it: a card just placed, not
-	// yet settled in the field.
+	// yet settled in the field. Like RemoveAfter it counts APDUs from the
+	// card's placement, so it fires once per placement: again after
+	// Insert (each simreader.Read, each tap at the kiosk), but not when a
+	// lifted card comes back by ReturnAfter, which resumes the count.
+	// The response faults (WrongMACAt, WrongSSCAt, Status Times) count
+	// from New instead and fire once per Card.
 	TransientAt int `json:"transientAt,omitempty"`
 	// ATRClaimsExtended announces extended length in the ATR though the
 	// chip cannot take it: it ends secure messaging and answers 6700 in

@@ -2,6 +2,10 @@ package pgtest
 
 import (
 	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"syscall"
 	"testing"
 
@@ -42,5 +46,23 @@ func TestNewDB(t *testing.T) {
 	if conn, err := pgx.Connect(ctx, bad.URL("postgres")); err == nil {
 		conn.Close(ctx)
 		t.Fatal("wrong password accepted")
+	}
+}
+
+// Stopping the server closes postgres.log: the supervisor holds it only
+// while postgres runs.
+func TestStopClosesLog(t *testing.T) {
+	c, err := startLogged(exec.Command("sleep", "60"), filepath.Join(t.TempDir(), "postgres.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.stop()
+	if _, err := c.log.Write([]byte("after stop\n")); !errors.Is(err, os.ErrClosed) {
+		t.Errorf("writing the log after stop: %v, want os.ErrClosed", err)
+	}
+	select {
+	case <-c.exited:
+	default:
+		t.Error("stop returned before the process exited")
 	}
 }

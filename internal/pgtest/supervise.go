@@ -99,41 +99,29 @@ func supervise(dir string) int {
 		log.Print(err)
 		return 1
 	}
-	logf, _ := os.OpenFile(filepath.Join(dir, "postgres.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
-	pg := exec.Command(filepath.Join(bin, "postgres"), "-D", data, "-p", strconv.Itoa(port),
+	cmd := exec.Command(filepath.Join(bin, "postgres"), "-D", data, "-p", strconv.Itoa(port),
 		"-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="+root,
 		"-c", "max_connections=300", "-c", "shared_buffers=64MB")
-	pg.Dir = root
-	pg.Stdout, pg.Stderr = logf, logf
+	cmd.Dir = root
 	// postgres dies with the supervisor however the supervisor ends: SIGINT
 	// is PostgreSQL's fast shutdown.
-	pg.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Pdeathsig: syscall.SIGINT}
-	if err := pg.Start(); err != nil {
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Pdeathsig: syscall.SIGINT}
+	pg, err := startLogged(cmd, filepath.Join(dir, "postgres.log"))
+	if err != nil {
 		log.Printf("start postgres: %v", err)
 		return 1
 	}
-	exited := make(chan struct{})
-	go func() { pg.Wait(); close(exited) }()
-	stop := func() {
-		pg.Process.Signal(syscall.SIGINT)
-		select {
-		case <-exited:
-		case <-time.After(15 * time.Second):
-			pg.Process.Kill()
-			<-exited
-		}
-	}
 	s := Server{Host: "127.0.0.1", Port: port, User: "postgres", Password: password, PID: os.Getpid()}
-	if err := waitReady(s, exited); err != nil {
+	if err := waitReady(s, pg.exited); err != nil {
 		log.Print(err)
-		stop()
+		pg.stop()
 		return 1
 	}
 	b, _ := json.Marshal(s)
 	tmp := filepath.Join(dir, fmt.Sprintf("server.json.%d", os.Getpid()))
 	if err := os.WriteFile(tmp, b, 0o600); err != nil || os.Rename(tmp, filepath.Join(dir, "server.json")) != nil {
 		log.Printf("writing server.json: %v", err)
-		stop()
+		pg.stop()
 		return 1
 	}
 	log.Printf("postgres ready on 127.0.0.1:%d (cluster %s)", port, root)
@@ -150,17 +138,53 @@ func supervise(dir string) int {
 		Grace:  grace,
 		Check: func(bool) error {
 			select {
-			case <-exited:
-				return fmt.Errorf("postgres exited unexpectedly (%v)", pg.ProcessState)
+			case <-pg.exited:
+				return fmt.Errorf("postgres exited unexpectedly (%v)", pg.cmd.ProcessState)
 			default:
 				return nil
 			}
 		},
 		Stop: func() {
 			removeOwn()
-			stop()
+			pg.stop()
 		},
 	})
+}
+
+// child is a running process whose output goes to a log file it owns.
+type child struct {
+	cmd    *exec.Cmd
+	log    *os.File
+	exited chan struct{} // closed when the process has exited
+}
+
+// startLogged starts cmd with its output appended to logPath.
+func startLogged(cmd *exec.Cmd, logPath string) (*child, error) {
+	logf, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		logf.Close()
+		return nil, err
+	}
+	c := &child{cmd: cmd, log: logf, exited: make(chan struct{})}
+	go func() { cmd.Wait(); close(c.exited) }()
+	return c, nil
+}
+
+// stop interrupts the process (SIGINT: PostgreSQL's fast shutdown), kills
+// it if it has not exited within 15 s, then closes its log.
+func (c *child) stop() {
+	c.cmd.Process.Signal(syscall.SIGINT)
+	select {
+	case <-c.exited:
+	case <-time.After(15 * time.Second):
+		c.cmd.Process.Kill()
+		<-c.exited
+	}
+	c.log.Close()
 }
 
 func waitReady(s Server, exited <-chan struct{}) error {

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"motcua/internal/vntime"
 	"strings"
 	"sync"
 	"time"
@@ -224,7 +223,9 @@ func (s *Source) receipt(id string, hint *receipt.Receipt, who store.Actor) (rec
 		r.Code, r.Local = rec.Code, rec.Code == ""
 	}
 	if r.Code == "" {
-		r.Code = localCode(rec)
+		// The code the session showed on screen (the store is opened
+		// for the same kiosk as the session's queue).
+		r.Code = store.LocalCode(s.Store.KioskID(), rec.ID, rec.CreatedAt)
 	}
 	if r.Receiver == "" {
 		r.Receiver = rec.ClerkID
@@ -258,14 +259,6 @@ func (s *Source) receipt(id string, hint *receipt.Receipt, who store.Actor) (rec
 		r.Parts = append(r.Parts, pt)
 	}
 	return r, nil
-}
-
-func localCode(rec *store.Record) string {
-	tail := rec.ID
-	if len(tail) > 6 {
-		tail = tail[len(tail)-6:]
-	}
-	return rec.CreatedAt.In(vntime.Zone).Format("060102") + "-" + tail
 }
 
 // part names a received document as the catalog does, with bản chính/bản

@@ -20,6 +20,7 @@ import (
 	"motcua/kiosk/pdfdoc"
 	"motcua/kiosk/printing"
 	"motcua/kiosk/receipt"
+	"motcua/kiosk/session"
 	"motcua/offline/dossier"
 	"motcua/offline/portal"
 	"motcua/offline/store"
@@ -244,5 +245,31 @@ func TestBundleDeclarations(t *testing.T) {
 	want := []string{"declaration-" + dosID, "declaration-" + second.ID, "receipt-" + dosID}
 	if strings.Join(titles, " ") != strings.Join(want, " ") {
 		t.Fatalf("print jobs %v, want %v", titles, want)
+	}
+}
+
+// Before the portal gives its code, the receipt carries the local code the
+// session showed on screen, kiosk prefix included, so the citizen can quote
+// either.
+func TestLocalCodeAsOnScreen(t *testing.T) {
+	s := file(t, store.Keep)
+	rec, err := s.Store.Get(dosID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	onScreen := session.LocalCode("KIOSK-01", rec.ID, rec.CreatedAt)
+	r, err := s.Receipt(dosID, clerk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Local || r.Code != onScreen || !strings.HasPrefix(r.Code, "KIOSK-01-") {
+		t.Fatalf("receipt code %q (local %v), the screen shows %q", r.Code, r.Local, onScreen)
+	}
+	docs, err := s.Docs(dosID, []What{Receipt}, clerk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rc := flat(pdftest.Text(t, docs[0].PDF)); !strings.Contains(rc, onScreen) {
+		t.Errorf("printed receipt lacks %q:\n%s", onScreen, rc)
 	}
 }

@@ -13,7 +13,6 @@ import (
 	"motcua/cardreader/cccd"
 	"motcua/offline/audit"
 	"motcua/offline/dossier"
-	"motcua/offline/portal"
 	"motcua/offline/store"
 	osync "motcua/offline/sync"
 )
@@ -104,11 +103,7 @@ const (
 // LocalCode is the kiosk's own reference for a dossier until the portal
 // gives its code: KIOSK-yyMMdd-last six hex digits of the UUID.
 func LocalCode(kiosk string, id string, at time.Time) string {
-	tail := id
-	if len(id) > 6 {
-		tail = id[len(id)-6:]
-	}
-	return fmt.Sprintf("%s-%s-%s", kiosk, at.In(portal.Vietnam).Format("060102"), tail)
+	return store.LocalCode(kiosk, id, at)
 }
 
 // Submit enqueues durably (a bundle in one

@@ -520,13 +520,10 @@ func writeIntake(w http.ResponseWriter, resp []byte, replay, drop bool) {
 func (s *Server) receipt(d *dossier.Dossier, code string, now time.Time) portal.Receipt {
 	rc := portal.Receipt{Code: code, Agency: s.cfg.Agency, ProcedureCode: d.ProcedureCode, ProcedureName: d.ProcedureName,
 		ReceivedAt: now.In(portal.Vietnam), ProcessingDays: d.ProcessingDays, Channel: 1, Documents: []portal.Document{}}
-	for _, a := range d.Applicants {
-		if a.Role == "requester" || rc.Applicant == "" {
-			rc.Applicant = a.FullName
-			if a.Role == "requester" {
-				break
-			}
-		}
+	// The receipt names whom the dossier's own rule calls the requester,
+	// as the kiosk's store and audit trail do.
+	if r := d.Requester(); r != nil {
+		rc.Applicant = r.FullName
 	}
 	if d.ProcessingDays > 0 {
 		rc.AppointmentDate = portal.AddWorkingDays(now, d.ProcessingDays)

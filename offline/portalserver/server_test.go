@@ -79,6 +79,32 @@ func TestSubmitReceipt(t *testing.T) {
 	}
 }
 
+// The receipt names the dossier's requester (dossier.Requester): the
+// applicant with role requester wherever it stands, else the first
+// applicant, even one without a name, never another applicant.
+func TestReceiptNamesTheRequester(t *testing.T) {
+	f := start(t)
+	for _, tc := range []struct {
+		name       string
+		applicants []dossier.Applicant
+		want       string
+	}{
+		{"requester second", []dossier.Applicant{{Role: "subject", FullName: "Trần Thị Bích Ngọc"}, {Role: "requester", FullName: "Nguyễn Văn An"}}, "Nguyễn Văn An"},
+		{"no requester role", []dossier.Applicant{{Role: "subject", FullName: "Lê Hoàng Yến Nhi"}, {Role: "member", FullName: "Phạm Đức Thắng"}}, "Lê Hoàng Yến Nhi"},
+		{"first applicant unnamed", []dossier.Applicant{{Role: "subject"}, {Role: "member", FullName: "Phạm Đức Thắng"}}, ""},
+	} {
+		d := testdossier.New(0, f.now)
+		d.Applicants = tc.applicants
+		got, err := f.client.Submit(context.Background(), d)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if got.Receipt.Applicant != tc.want || got.Receipt.Applicant != d.Requester().FullName {
+			t.Errorf("%s: receipt names %q, want %q (the requester)", tc.name, got.Receipt.Applicant, tc.want)
+		}
+	}
+}
+
 func TestIdempotency(t *testing.T) {
 	f := start(t)
 	ctx := context.Background()

@@ -60,6 +60,18 @@ type Record struct {
 	ProcessingDays int       `json:"processingDays,omitempty"`
 }
 
+// LocalCode is the kiosk's own reference for a dossier until the portal
+// gives its code: KIOSK-yyMMdd-last six hex digits of the UUID, the day in
+// Vietnam. The session's screen and the printed receipt both use it, so
+// the citizen reads the same code on either.
+func LocalCode(kiosk, id string, at time.Time) string {
+	tail := id
+	if len(id) > 6 {
+		tail = id[len(id)-6:]
+	}
+	return fmt.Sprintf("%s-%s-%s", kiosk, at.In(portal.Vietnam).Format("060102"), tail)
+}
+
 // Event is one entry of a dossier's status history.
 type Event struct {
 	At           time.Time     `json:"at"`

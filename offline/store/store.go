@@ -267,6 +267,9 @@ func (s *Store) Keyring() *seal.Keyring { return s.kr }
 // Retention returns the configured retention.
 func (s *Store) Retention() Retention { return s.opt.Retention }
 
+// KioskID is the kiosk the store was opened for (Options.KioskID).
+func (s *Store) KioskID() string { return s.opt.KioskID }
+
 // Path returns the database file's path.
 func (s *Store) Path() string { return s.db.Path() }
 
