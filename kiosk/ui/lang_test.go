@@ -112,11 +112,11 @@ func oneLanguage(t *testing.T, k *kit, bad map[string]bool, where string) {
 }
 
 // 17.5: every screen of a visit in one language, both modes, for a
-// two-party form with choices and for a bundle.
+// two-party form with choices, for a bundle and for a form with a table.
 func TestOneLanguagePerScreen(t *testing.T) {
 	for _, lang := range []i18n.Lang{i18n.VI, i18n.EN} {
 		for _, mode := range []session.Mode{session.Counter, session.SelfService} {
-			for _, slug := range []string{"ket-hon", "lien-thong-khai-tu"} {
+			for _, slug := range []string{"ket-hon", "lien-thong-khai-tu", "ly-lich-tu-phap"} {
 				t.Run(string(lang)+"/"+string(mode)+"/"+slug, func(t *testing.T) {
 					walkScreens(t, lang, mode, slug)
 				})

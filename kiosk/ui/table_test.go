@@ -178,3 +178,43 @@ func keys[V any](m map[string]V) []string {
 	}
 	return out
 }
+
+// 17.10: the residence-history table fits the narrowest screen, the
+// on-screen keyboard up, with its lines side by side.
+func TestTableFitsNarrowScreens(t *testing.T) {
+	for _, mode := range []session.Mode{session.Counter, session.SelfService} {
+		t.Run(string(mode), func(t *testing.T) {
+			k := newKit(t, kitOpts{mode: mode})
+			a := k.app
+			size := fyne.NewSize(1024, 768)
+			k.w.Resize(size)
+			if mode == session.Counter {
+				a.Session().SignIn(t.Context(), "CB-01")
+			}
+			a.Session().StartRead(t.Context(), session.ReadRequest{})
+			waitFor(t, a, session.StateIdentity)
+			a.Session().Continue()
+			waitFor(t, a, session.StateChooseProcedure)
+			p, _ := k.catalog.Lookup("ly-lich-tu-phap")
+			a.Session().Choose(p)
+			waitFor(t, a, session.StateForm)
+			for range 2 {
+				if _, err := a.Session().AddRow("residenceHistory"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			quiet(a)
+			a.FocusField("residenceHistory[1].workplace") // in self-service, the keyboard comes up
+			fits(t, k, size, "form with a table", "Tiếp theo")
+			c := fields(a)
+			var from, work fyne.Position
+			a.Inspect(func(fyne.Canvas) {
+				d := fyne.CurrentApp().Driver()
+				from, work = d.AbsolutePositionForObject(c["residenceHistory[1].fromDate"]), d.AbsolutePositionForObject(c["residenceHistory[1].workplace"])
+			})
+			if from.Y != work.Y || work.X+c["residenceHistory[1].workplace"].Size().Width > size.Width {
+				t.Errorf("line 2 is not one line in the window: from at %v, workplace at %v", from, work)
+			}
+		})
+	}
+}
