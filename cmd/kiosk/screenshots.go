@@ -244,7 +244,7 @@ func runScreenshots(ctx context.Context, e *env, args []string) error {
 					s.Set(path, v)
 				}
 			})
-			form("tam-tru", "householder.fullName", nil)
+			form("tam-tru", "householder.idNumber", nil) // 7, 8, 9 above the cursor
 		}
 		self := func(sz fyne.Size, lang i18n.Lang, prefix string) {
 			text.SetLang(lang)

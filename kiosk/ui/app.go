@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -121,7 +120,7 @@ func New(w fyne.Window, o Options) *App {
 	a.theme = &Theme{Large: a.self}
 	fyne.CurrentApp().Settings().SetTheme(a.theme)
 	a.body = container.NewStack()
-	a.top = container.NewHBox()
+	a.top = container.NewStack()
 	var center fyne.CanvasObject = a.body
 	if !a.self {
 		a.panel = newCounterPanel(a)
@@ -378,16 +377,15 @@ func (a *App) buildTop() {
 	logo := canvas.NewImageFromResource(fyne.NewStaticResource("app.svg", assets.Icon("app")))
 	logo.FillMode = canvas.ImageFillContain
 	logo.SetMinSize(fyne.NewSize(36, 36))
-	title := widget.NewLabelWithStyle(a.T("app.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	mode := a.T("mode.counter")
+	name := a.T("app.title")
 	if a.self {
-		mode = a.T("mode.self")
+		name += " · " + a.T("mode.self")
 	}
-	objs := []fyne.CanvasObject{logo, title}
-	if a.self {
-		objs = append(objs, widget.NewLabel("· "+mode))
-	}
-	objs = append(objs, layout.NewSpacer())
+	// The title takes what the buttons leave and is cut short with "…"
+	// rather than widening the window (English at 1024 px).
+	title := widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.Truncation = fyne.TextTruncateEllipsis
+	var objs []fyne.CanvasObject
 	if a.self {
 		objs = append(objs, a.button(a.T("admin.contrast"), theme.ColorPaletteIcon(), a.ToggleContrast))
 	} else {
@@ -425,7 +423,7 @@ func (a *App) buildTop() {
 	if a.self {
 		objs = append(objs, a.button("", theme.SettingsIcon(), a.showAdmin))
 	}
-	a.top.Objects = objs
+	a.top.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, logo, container.NewHBox(objs...), title)}
 	a.top.Refresh()
 }
 

@@ -396,6 +396,9 @@ func (a *App) input(fd session.Field, kb *keyboard) fyne.CanvasObject {
 		return a.touch(c)
 	}
 	e := a.field(path)
+	if fd.Table != "" && fd.Type == catalog.TypeDate && fd.Spec.YearOnlyAllowed {
+		hint.Placeholder = "mm/yyyy" // a history's lines are months, as the paper form asks
+	}
 	e.SetPlaceHolder(hint.Placeholder)
 	e.SetValue(fd.Value)
 	e.OnChanged = set

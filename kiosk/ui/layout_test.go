@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"motcua/kiosk/i18n"
 	"motcua/kiosk/session"
 	"motcua/kiosk/session/sessiontest"
 	"motcua/kiosk/ui"
@@ -81,5 +82,47 @@ func TestLayoutSizes(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// 17.10 in English, whose words are longer: no screen of either mode needs
+// more than 1024×768, the on-screen keyboard up included.
+func TestLayoutEnglishNarrow(t *testing.T) {
+	size := fyne.NewSize(1024, 768)
+	for _, mode := range []session.Mode{session.Counter, session.SelfService} {
+		t.Run(string(mode), func(t *testing.T) {
+			k := newKit(t, kitOpts{mode: mode})
+			a := k.app
+			a.SetLang(i18n.EN)
+			k.w.Resize(size)
+			fits(t, k, size, "welcome")
+			if mode == session.Counter {
+				a.Session().SignIn(t.Context(), "CB-01")
+			}
+			a.Session().StartRead(t.Context(), session.ReadRequest{})
+			waitFor(t, a, session.StateIdentity)
+			fits(t, k, size, "identity")
+			a.Session().Continue()
+			waitFor(t, a, session.StateChooseProcedure)
+			fits(t, k, size, "picker")
+			p, _ := k.catalog.Lookup("tam-tru")
+			a.Session().Choose(p)
+			waitFor(t, a, session.StateForm)
+			a.FocusField("subject.phone") // the keyboard up in self-service
+			fits(t, k, size, "form")
+			fillForm(t, a, time.Now())
+			a.Session().Next()
+			waitFor(t, a, session.StateAttachments)
+			fits(t, k, size, "attachments")
+			for _, at := range a.Session().Form().Attachments("en") {
+				a.Session().SetAttachment(at.Key, true)
+			}
+			a.Session().Next()
+			waitFor(t, a, session.StateReview)
+			fits(t, k, size, "review")
+			a.Session().Submit(t.Context())
+			waitFor(t, a, session.StateReceipt)
+			fits(t, k, size, "receipt")
+		})
 	}
 }
