@@ -346,6 +346,22 @@ func (x *Intake) Set(path, value string) error {
 	return err
 }
 
+// Lines counts the rows of every table of every step: a screen drawn from
+// the form is redrawn when it changes (a line added or taken off).
+func (x *Intake) Lines() int {
+	n := 0
+	for _, s := range x.steps {
+		for _, sec := range s.f.Procedure().Sections {
+			for _, fd := range sec.Fields {
+				if fd.Type.Rows() {
+					n += s.f.Rows(fd.Key)
+				}
+			}
+		}
+	}
+	return n
+}
+
 // Slots lists the person blocks and tables another card can go to.
 func (x *Intake) Slots(lang string) []PersonSlot {
 	var out []PersonSlot

@@ -334,6 +334,9 @@ func (a *App) screenKey() string {
 	locked := a.locked
 	a.mu.Unlock()
 	code := ""
+	if f := s.Form(); f != nil && st == session.StateForm {
+		code = fmt.Sprint(f.Lines()) // a line added or removed is a new screen
+	}
 	if st == session.StateReceipt {
 		if r := s.Receipt(); r != nil {
 			code = r.Code // the slip changes when the portal's code arrives

@@ -171,7 +171,7 @@ func (a *App) formScreen() fyne.CanvasObject {
 	}
 	fields := f.Fields(lang)
 	g := newSheet(a.winWidth)
-	pairs := pairSections(fields)
+	pairs, tables := pairSections(fields), tableSections(fields)
 	section, person := "", ""
 	var first fyne.Focusable
 	asked := false // first is the field errFirst named
@@ -187,7 +187,7 @@ func (a *App) formScreen() fyne.CanvasObject {
 		}
 		if fd.Section != section {
 			section = fd.Section
-			g.section(pairs[section])
+			g.open(section, pairs, tables)
 			g.span(heading(section))
 		}
 		if fd.Type == catalog.TypeTable {
@@ -511,7 +511,7 @@ func (a *App) review() fyne.CanvasObject {
 	lang := string(a.t.Lang())
 	// The form's own grid, section by section, each with "sửa" back to it.
 	fields := f.Fields(lang)
-	pairs := pairSections(fields)
+	pairs, tables := pairSections(fields), tableSections(fields)
 	g := newSheet(a.winWidth)
 	g.aside()
 	g.row(widget.NewLabel(a.T("review.procedure")),
@@ -524,7 +524,7 @@ func (a *App) review() fyne.CanvasObject {
 		}
 		if fd.Section != section {
 			section, person = fd.Section, ""
-			g.section(pairs[section])
+			g.open(section, pairs, tables)
 			path := fd.Path
 			for _, e := range fields[i:] {
 				if e.Section != section {

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 
+	"motcua/kiosk/catalog"
 	"motcua/kiosk/session"
 )
 
@@ -75,6 +76,28 @@ func (s *sheet) section(pair bool) {
 	sec := &sheetSec{head: s.grid(), pair: pair}
 	s.secs = append(s.secs, sec)
 	s.cur = sec.head
+}
+
+// open starts the form's section named section: the two parties side by
+// side when it is a pair, full width when it holds a table (its columns
+// need the room a half-width column would take away).
+func (s *sheet) open(section string, pairs, tables map[string]bool) {
+	if tables[section] {
+		s.aside()
+		return
+	}
+	s.section(pairs[section])
+}
+
+// tableSections are the sections that hold a table of typed rows.
+func tableSections(fields []session.Field) map[string]bool {
+	out := map[string]bool{}
+	for _, fd := range fields {
+		if fd.Type == catalog.TypeTable {
+			out[fd.Section] = true
+		}
+	}
+	return out
 }
 
 // aside starts a section that stays on its own, full width (the review's

@@ -218,3 +218,35 @@ func TestTableFitsNarrowScreens(t *testing.T) {
 		})
 	}
 }
+
+// 17.10 on a wide screen: a section with a table stays full width (its
+// columns need the room), while the other sections go in two columns.
+func TestTableFullWidthOnWideScreens(t *testing.T) {
+	k := newKit(t, kitOpts{mode: session.Counter})
+	a := k.app
+	k.w.Resize(fyne.NewSize(1920, 1080))
+	toForm(t, k, "ly-lich-tu-phap")
+	if _, err := a.Session().AddRow("residenceHistory"); err != nil {
+		t.Fatal(err)
+	}
+	quiet(a)
+	c := fields(a)
+	for _, p := range []string{"residenceHistory[0].fromDate", "residenceHistory[0].workplace", "requester.phone"} {
+		if c[p] == nil {
+			t.Fatalf("no field %s on screen: %v", p, keys(c))
+		}
+	}
+	var from, work, phone fyne.Position
+	a.Inspect(func(fyne.Canvas) {
+		d := fyne.CurrentApp().Driver()
+		from = d.AbsolutePositionForObject(c["residenceHistory[0].fromDate"])
+		work = d.AbsolutePositionForObject(c["residenceHistory[0].workplace"])
+		phone = d.AbsolutePositionForObject(c["requester.phone"])
+	})
+	if width := work.X + c["residenceHistory[0].workplace"].Size().Width - from.X; width < 800 {
+		t.Errorf("the table is %v px wide at 1920: it was put in a column", width)
+	}
+	if from.X > phone.X {
+		t.Errorf("the table starts at x=%v, right of the form's first column (%v)", from.X, phone.X)
+	}
+}
