@@ -48,6 +48,26 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	return h
 }
 
+// open reads the card and opens the form of procedure slug.
+func (h *harness) open(t *testing.T, slug string) {
+	t.Helper()
+	s := h.s
+	if err := s.StartRead(t.Context(), session.ReadRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	waitState(t, s, session.StateIdentity)
+	if err := s.Continue(); err != nil {
+		t.Fatal(err)
+	}
+	p, ok := h.rig.Catalog.Lookup(slug)
+	if !ok {
+		t.Fatalf("no %s in the catalog", slug)
+	}
+	if err := s.Choose(p); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func (h *harness) pick(t *testing.T, ps []*catalog.Procedure) *catalog.Procedure {
 	for _, p := range ps {
 		if p.Slug == "tam-tru" {

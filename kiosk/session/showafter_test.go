@@ -1,11 +1,8 @@
 package session_test
 
 import (
-	"context"
 	"strings"
 	"testing"
-
-	"motcua/kiosk/session"
 )
 
 // Issue 17.4: the CT01 forms list the householder's items in the paper
@@ -14,7 +11,9 @@ import (
 func TestCT01HouseholderOrder(t *testing.T) {
 	for _, slug := range []string{"tam-tru", "thuong-tru", "tach-ho", "gia-han-tam-tru", "dieu-chinh-cu-tru"} {
 		t.Run(slug, func(t *testing.T) {
-			s := openForm(t, slug)
+			h := newHarness(t, harnessOpts{})
+			h.open(t, slug)
+			s := h.s
 			var order []string
 			person := map[string]string{}
 			for _, f := range s.Form().Fields("vi") {
@@ -32,27 +31,4 @@ func TestCT01HouseholderOrder(t *testing.T) {
 			}
 		})
 	}
-}
-
-// openForm reads the card and opens the form of procedure slug.
-func openForm(t *testing.T, slug string) *session.Session {
-	t.Helper()
-	h := newHarness(t, harnessOpts{})
-	s := h.s
-	ctx := context.Background()
-	if err := s.StartRead(ctx, session.ReadRequest{}); err != nil {
-		t.Fatal(err)
-	}
-	waitState(t, s, session.StateIdentity)
-	if err := s.Continue(); err != nil {
-		t.Fatal(err)
-	}
-	p, ok := h.rig.Catalog.Lookup(slug)
-	if !ok {
-		t.Fatalf("no %s in the catalog", slug)
-	}
-	if err := s.Choose(p); err != nil {
-		t.Fatal(err)
-	}
-	return s
 }

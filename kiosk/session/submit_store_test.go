@@ -14,17 +14,7 @@ func TestSubmitStoreFailureStaysOnReview(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
 	s := h.s
 	ctx := context.Background()
-	if err := s.StartRead(ctx, session.ReadRequest{}); err != nil {
-		t.Fatal(err)
-	}
-	waitState(t, s, session.StateIdentity)
-	if err := s.Continue(); err != nil {
-		t.Fatal(err)
-	}
-	procs, _ := s.Procedures(ctx)
-	if err := s.Choose(h.pick(t, procs)); err != nil {
-		t.Fatal(err)
-	}
+	h.open(t, "tam-tru")
 	h.fill(t)
 	if err := s.Next(); err != nil {
 		t.Fatal(err)
