@@ -103,8 +103,13 @@ var Types = TypeTable{
 		},
 		Hint: Hint{Placeholder: "dd/mm/yyyy"},
 		Sample: func(fd *catalog.Field, now time.Time) string {
-			if fd.NotBeforeToday {
+			switch {
+			case fd.NotBeforeToday:
 				return now.AddDate(0, 6, 0).Format("02/01/2006")
+			case fd.YearOnlyAllowed:
+				// A date that may be a bare year is an adult's birth (a
+				// parent's, a spouse's) or a history's start: decades ago.
+				return "15/03/1965"
 			}
 			return now.AddDate(-1, 0, 0).Format("02/01/2006")
 		},
