@@ -379,6 +379,17 @@ func (s *Session) StartRead(ctx context.Context, req ReadRequest) error {
 // AddPerson reads another person's card into the open form (a spouse, a
 // parent). path names the block, or "" for the next free one.
 func (s *Session) AddPerson(ctx context.Context, path string) error {
+	return s.addPerson(ctx, path, ReadRequest{})
+}
+
+// AddPersonQR is AddPerson from the QR code printed on that person's card,
+// as a keyboard-wedge scanner typed it: the chip is opened with it when
+// the card is on the reader, as for the requester.
+func (s *Session) AddPersonQR(ctx context.Context, path, qr string) error {
+	return s.addPerson(ctx, path, ReadRequest{QR: qr})
+}
+
+func (s *Session) addPerson(ctx context.Context, path string, req ReadRequest) error {
 	s.mu.Lock()
 	if s.state != StateForm || s.adding {
 		s.mu.Unlock()
@@ -389,7 +400,7 @@ func (s *Session) AddPerson(ctx context.Context, path string) error {
 	s.adding, s.step, s.lifted, s.problem, s.notice = true, StepConnecting, false, "", Notice{}
 	s.mu.Unlock()
 	s.changed()
-	go s.readPerson(rctx, path)
+	go s.readPerson(rctx, path, req)
 	return nil
 }
 
@@ -449,8 +460,8 @@ func (s *Session) read(ctx context.Context, req ReadRequest) {
 	s.changed()
 }
 
-func (s *Session) readPerson(ctx context.Context, path string) {
-	r, err := s.cfg.Card.Read(ctx, ReadRequest{}, s.progress)
+func (s *Session) readPerson(ctx context.Context, path string, req ReadRequest) {
+	r, err := s.cfg.Card.Read(ctx, req, s.progress)
 	s.mu.Lock()
 	s.adding = false
 	if s.state != StateForm || s.form == nil {

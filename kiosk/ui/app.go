@@ -493,7 +493,7 @@ func (a *App) shortcuts() {
 	c.SetOnTypedKey(func(ev *fyne.KeyEvent) {
 		if ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
 			if qr := a.takeWedge(); strings.Count(qr, "|") >= 2 && !a.blocked() {
-				a.read(qr)
+				a.scanned(qr)
 			}
 			return
 		}
@@ -553,6 +553,16 @@ func (a *App) read(qr string) {
 	if err := a.s.StartRead(a.ctx, session.ReadRequest{QR: qr}); err != nil {
 		return // already reading or mid-visit: the key does nothing
 	}
+}
+
+// scanned takes a QR a keyboard-wedge scanner typed: the requester's card
+// on the first screens, the next person's on the form.
+func (a *App) scanned(qr string) {
+	if a.s.State() == session.StateForm {
+		a.s.AddPersonQR(a.ctx, "", qr)
+		return
+	}
+	a.read(qr)
 }
 
 func (a *App) addPerson(path string) {

@@ -13,7 +13,10 @@
 // (TextField, the dropdowns) hands them to the App before typing, because
 // Fyne gives keys to the focused widget only. In the picker the search box
 // has the focus, Up/Down move the highlight and Enter chooses. A keyboard
-// wedge QR scanner is read on any screen where no field has the focus.
+// wedge QR scanner is read on any screen: with no field focused the canvas
+// collects it; typed into a field, the field gets its text back on Enter.
+// Before the form it is the requester's card, on the form the next
+// person's (Session.AddPersonQR).
 //
 // Destructive actions ask first, with the safe answer focused: cancelling
 // a visit, Esc at the identity panel, signing out (which also ends the

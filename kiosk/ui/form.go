@@ -25,6 +25,9 @@ type TextField struct {
 	onBlur   func()
 	keys     func(fyne.KeyName) bool // the App's keys, before typing
 	shortcut func(fyne.Shortcut) bool
+	// wedge takes a QR a keyboard-wedge scanner typed into the field, on
+	// its Enter; it reports whether there was one.
+	wedge func(*TextField) bool
 }
 
 func newField(path string, onFocus func(*TextField)) *TextField {

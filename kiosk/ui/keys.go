@@ -2,6 +2,7 @@ package ui
 
 import (
 	"crypto/subtle"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -37,6 +38,7 @@ func (a *App) field(path string) *TextField {
 	f.Scroll = container.ScrollNone
 	f.keys = a.fieldKey
 	f.shortcut = a.appShortcut
+	f.wedge = a.fieldWedge
 	return f
 }
 
@@ -45,7 +47,29 @@ func (f *TextField) TypedKey(ev *fyne.KeyEvent) {
 	if f.keys != nil && f.keys(ev.Name) {
 		return
 	}
+	if (ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter) && f.wedge != nil && f.wedge(f) {
+		return
+	}
 	f.Entry.TypedKey(ev)
+}
+
+// wedgeQR finds, at the end of what a field holds, the text of a card's
+// QR code: a 12-digit ID number, then fields split by "|" (a character no
+// form value has). A scanner types it at the cursor, which is at the end.
+var wedgeQR = regexp.MustCompile(`\d{12}\|[^|]*\|[^|]*\|.*$`)
+
+// fieldWedge takes a QR a wedge scanner typed into the focused field (at
+// the counter the cursor is always in a field): the field gets back what
+// it held and the QR is read as a card, the next person's on the form.
+func (a *App) fieldWedge(f *TextField) bool {
+	at := wedgeQR.FindStringIndex(f.Text)
+	if at == nil || a.blocked() {
+		return false
+	}
+	qr := f.Text[at[0]:]
+	f.SetValue(f.Text[:at[0]])
+	a.scanned(qr)
+	return true
 }
 
 // TypedShortcut implements fyne.Shortcutable: the App's shortcuts first.

@@ -1,6 +1,8 @@
 package ui_test
 
 import (
+	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -10,7 +12,9 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"motcua/cardreader/cccd"
 	"motcua/kiosk/session"
+	"motcua/kiosk/session/sessiontest"
 	"motcua/kiosk/ui"
 )
 
@@ -139,6 +143,44 @@ func TestWedgeQRAnywhere(t *testing.T) {
 	})
 	press(a, fyne.KeyReturn)
 	waitFor(t, a, session.StateReadFailed) // the QR is another person's card: it was read
+}
+
+// 17.1 at the counter, where the cursor is always in a field: a QR the
+// wedge scanner types into the focused field is taken out of it again and
+// read as the next person's card (the marriage's second party).
+func TestWedgeQRInAField(t *testing.T) {
+	k := newKit(t, kitOpts{mode: session.Counter})
+	a := k.app
+	toForm(t, k, "ket-hon")
+	f, ok := focused(a).(*ui.TextField)
+	if !ok {
+		t.Fatalf("no field focused on the form (%T)", focused(a))
+	}
+	before := f.Text
+	raw, err := os.ReadFile(sessiontest.Fixture(secondCard))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fx struct {
+		Person cccd.Citizen `json:"person"`
+	}
+	if err := json.Unmarshal(raw, &fx); err != nil {
+		t.Fatal(err)
+	}
+	k.rig.Card.Put(sessiontest.Fixture(secondCard)) // the card itself lies on the reader too
+	a.Inspect(func(fyne.Canvas) { test.Type(f, cccd.QRFromCitizen(fx.Person).String()) })
+	press(a, fyne.KeyReturn)
+	waitText(t, a, k.second.name)
+	if v := value(a, f.Path()); v != before {
+		t.Errorf("%s holds %q after the scan, want %q back", f.Path(), v, before)
+	}
+	people := 0
+	for range a.Session().Form().People("vi") {
+		people++
+	}
+	if people != 2 {
+		t.Errorf("%d people on the form after the second party's QR, want 2", people)
+	}
 }
 
 // 17.2: cancelling asks, with the safe answer focused.
