@@ -303,11 +303,7 @@ func (a *App) formScreen() fyne.CanvasObject {
 			}
 			// A person with no card at hand (a child, an absent guest, a
 			// foreigner) is typed in: a new row, never locked.
-			typed := a.touch(a.button(a.T("people.type", sl.Label), theme.DocumentCreateIcon(), func() {
-				if _, err := a.s.TypePerson(path); err == nil {
-					a.notify(true)
-				}
-			}))
+			typed := a.touch(a.button(a.T("people.type", sl.Label), theme.DocumentCreateIcon(), func() { a.s.TypePerson(path) }))
 			slots.Add(container.NewHBox(add, typed))
 		}
 		// Someone added by mistake (the wrong card, a row too many) is

@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"fmt"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -69,9 +67,25 @@ func (g *grid) container() *fyne.Container {
 // of another grid: the field's key for a keyed row, else its place ("the
 // second full-width line", "the third row").
 type line struct {
-	key          string
+	key          lineKey
 	label, value fyne.CanvasObject
 }
+
+// lineKey names a line: a keyed row by its field, other lines by their
+// kind and place (a struct, so the layout's hot path makes no strings).
+type lineKey struct {
+	kind  lineKind
+	field string // keyed rows
+	n     int    // other rows and spans: the how-manyth
+}
+
+type lineKind uint8
+
+const (
+	keyedRow lineKind = iota
+	placedRow
+	spanLine
+)
 
 func (g *grid) lines() []line {
 	var out []line
@@ -79,16 +93,16 @@ func (g *grid) lines() []line {
 	for i := 0; i < len(g.objs); i++ {
 		o := g.objs[i]
 		if g.full[o] {
-			out = append(out, line{key: fmt.Sprintf("\x00span%d", spans), label: o})
+			out = append(out, line{key: lineKey{kind: spanLine, n: spans}, label: o})
 			spans++
 			continue
 		}
 		if i+1 >= len(g.objs) {
 			break
 		}
-		key, ok := g.keys[o]
-		if !ok {
-			key = fmt.Sprintf("\x00row%d", rows)
+		key := lineKey{kind: placedRow, n: rows}
+		if field, ok := g.keys[o]; ok {
+			key = lineKey{kind: keyedRow, field: field}
 		}
 		rows++
 		out = append(out, line{key: key, label: o, value: g.objs[i+1]})

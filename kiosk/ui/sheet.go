@@ -344,7 +344,7 @@ func (p *pairLayout) MinSize(_ []fyne.CanvasObject) fyne.Size {
 // pairLines matches the lines of two parties by key, in order; a line
 // only one of them has is matched with nil.
 func pairLines(a, b []line) [][2]*line {
-	has := func(ls []line, key string) bool {
+	has := func(ls []line, key lineKey) bool {
 		for _, l := range ls {
 			if l.key == key {
 				return true

@@ -87,9 +87,7 @@ func (a *App) tableEditor(head session.Field, cells []session.Field, kb *keyboar
 		a.mu.Lock()
 		a.errFirst = cellPath(head.Path, head.Rows, cols[0].Key)
 		a.mu.Unlock()
-		if _, err := a.s.AddRow(head.Path); err == nil {
-			a.notify(true)
-		}
+		a.s.AddRow(head.Path) // one line more is a new screen (screenKey counts lines)
 	})
 	if head.Spec.MaxRows > 0 && head.Rows >= head.Spec.MaxRows {
 		add.Disable()
@@ -126,11 +124,7 @@ func (a *App) tableTitle(head session.Field) fyne.CanvasObject {
 // in it (by the time of the tap) asks first.
 func (a *App) removeRowButton(head session.Field, row int) fyne.CanvasObject {
 	path := rowPath(head.Path, row)
-	remove := func() {
-		if a.s.RemoveRow(path) == nil {
-			a.notify(true)
-		}
-	}
+	remove := func() { a.s.RemoveRow(path) }
 	filled := func() bool {
 		f := a.s.Form()
 		if f == nil {
