@@ -8,13 +8,11 @@ import (
 	"errors"
 	"io"
 	"math/rand/v2"
-	"runtime"
-	"runtime/debug"
 	"testing"
-	"time"
 
 	bolt "go.etcd.io/bbolt"
 
+	"motcua/internal/memtest"
 	"motcua/offline/dossier"
 	"motcua/offline/internal/testdossier"
 	"motcua/offline/seal"
@@ -296,37 +294,9 @@ func TestStageHeapBounded(t *testing.T) {
 	s := openStore(t, t.TempDir(), Options{NoSync: true})
 	defer s.Close()
 	const n = 24 << 20
-	growth := heapGrowth(func() { stageDossier(t, s, 0, n) })
+	growth := memtest.PeakGrowth(func() { stageDossier(t, s, 0, n) })
 	t.Logf("heap grew by %.1f MiB staging and enqueueing %d MiB", float64(growth)/(1<<20), n>>20)
 	if growth > 10<<20 {
 		t.Fatalf("heap grew by %d MiB staging %d MiB", growth>>20, n>>20)
 	}
-}
-
-// heapGrowth runs fn and returns the peak heap in use above what was in
-// use before (sampled every 2 ms, with the GC kept tight so the heap in use
-// is close to live data).
-func heapGrowth(fn func()) int64 {
-	defer debug.SetGCPercent(debug.SetGCPercent(10))
-	runtime.GC()
-	var base runtime.MemStats
-	runtime.ReadMemStats(&base)
-	stop, done := make(chan struct{}), make(chan uint64)
-	go func() {
-		var peak uint64
-		var ms runtime.MemStats
-		for {
-			runtime.ReadMemStats(&ms)
-			peak = max(peak, ms.HeapInuse)
-			select {
-			case <-stop:
-				done <- peak
-				return
-			case <-time.After(2 * time.Millisecond):
-			}
-		}
-	}()
-	fn()
-	close(stop)
-	return int64(<-done) - int64(base.HeapInuse)
 }

@@ -12,13 +12,12 @@ import (
 	"net/http/httputil"
 	"os"
 	"path/filepath"
-	"runtime"
-	"runtime/debug"
 	"testing"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 
+	"motcua/internal/memtest"
 	"motcua/offline/dossier"
 	"motcua/offline/internal/testdossier"
 	"motcua/offline/portal"
@@ -59,34 +58,6 @@ func streamingPortal(t *testing.T, dir string) *httptest.Server {
 	ts := httptest.NewServer(mux)
 	t.Cleanup(ts.Close)
 	return ts
-}
-
-// peakHeap runs fn and returns how far the heap in use rose above its
-// level before (sampled every 2 ms; the GC kept tight so the heap in use
-// is close to the live data).
-func peakHeap(fn func()) int64 {
-	defer debug.SetGCPercent(debug.SetGCPercent(10))
-	runtime.GC()
-	var base runtime.MemStats
-	runtime.ReadMemStats(&base)
-	stop, done := make(chan struct{}), make(chan uint64)
-	go func() {
-		var peak uint64
-		var ms runtime.MemStats
-		for {
-			runtime.ReadMemStats(&ms)
-			peak = max(peak, ms.HeapInuse)
-			select {
-			case <-stop:
-				done <- peak
-				return
-			case <-time.After(2 * time.Millisecond):
-			}
-		}
-	}()
-	fn()
-	close(stop)
-	return int64(<-done) - int64(base.HeapInuse)
 }
 
 // sameAsGenerated reports whether the file at path holds exactly the n
@@ -130,7 +101,7 @@ func TestLargeAttachmentStreamed(t *testing.T) {
 
 	d := testdossier.New(0, time.Now())
 	var part *store.Staged
-	enq := peakHeap(func() {
+	enq := memtest.PeakGrowth(func() {
 		if part, err = st.Stage(portaltest.Generated(size, seed), -1); err != nil {
 			t.Fatal(err)
 		}
@@ -141,7 +112,7 @@ func TestLargeAttachmentStreamed(t *testing.T) {
 	})
 	w, _ := New(Config{Store: st, Client: client, Concurrency: 1})
 	var res Result
-	snd := peakHeap(func() {
+	snd := memtest.PeakGrowth(func() {
 		if res, err = w.Drain(context.Background()); err != nil {
 			t.Fatal(err)
 		}
