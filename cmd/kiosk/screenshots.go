@@ -157,6 +157,21 @@ func runScreenshots(ctx context.Context, e *env, args []string) error {
 			})
 			return sh.app.Session()
 		}
+		// file fills the form, shows the papers, submits and shoots the
+		// three screens on the way (pre names the mode's pictures).
+		file := func(s *session.Session, lang i18n.Lang, pre string) {
+			demofill.Fill(s, time.Now())
+			s.Next()
+			sh.shot(pre + "attachments")
+			for _, at := range s.Form().Attachments(string(lang)) {
+				s.SetAttachment(at.Key, true)
+			}
+			s.Next()
+			sh.shot(pre + "review")
+			s.Submit(bg)
+			sh.until(session.StateReceipt)
+			sh.shot(pre + "receipt")
+		}
 		// The counter's journey, a two-card marriage, at one size and
 		// language.
 		counter := func(sz fyne.Size, lang i18n.Lang, prefix string) {
@@ -183,17 +198,7 @@ func runScreenshots(ctx context.Context, e *env, args []string) error {
 			sh.shot("form-two-cards-prefilled")
 			s.Next()
 			sh.shot("form-errors")
-			demofill.Fill(s, time.Now())
-			s.Next()
-			sh.shot("attachments")
-			for _, at := range s.Form().Attachments(string(lang)) {
-				s.SetAttachment(at.Key, true)
-			}
-			s.Next()
-			sh.shot("review")
-			s.Submit(bg)
-			sh.until(session.StateReceipt)
-			sh.shot("receipt")
+			file(s, lang, "")
 			fyne.DoAndWait(func() { sh.app.Key(fyne.KeyF9) })
 			time.Sleep(300 * time.Millisecond)
 			sh.shot("counter-today-and-indicators")
@@ -262,17 +267,7 @@ func runScreenshots(ctx context.Context, e *env, args []string) error {
 			sh.settle()
 			sh.app.FocusField("subject.phone") // a touch on a field brings the keyboard up
 			sh.shot("self-service-form-telex-keyboard")
-			demofill.Fill(s, time.Now())
-			s.Next()
-			sh.shot("self-service-attachments")
-			for _, at := range s.Form().Attachments(string(lang)) {
-				s.SetAttachment(at.Key, true)
-			}
-			s.Next()
-			sh.shot("self-service-review")
-			s.Submit(bg)
-			sh.until(session.StateReceipt)
-			sh.shot("self-service-receipt")
+			file(s, lang, "self-service-")
 			s.Finish()
 			sh.shot("self-service-rating")
 			s.Rate(bg, 3)
