@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 
 	"motcua/cardreader/cccd"
@@ -423,6 +424,14 @@ func (p *Procedure) Walk(fn func(path string, f *Field, parent *Field)) {
 		}
 	}
 }
+
+// RowPath names row i of a table: "members[2]". CellPath names one of its
+// cells, "residenceHistory[0].fromDate": the form's path of the cell and,
+// for a table of typed rows, the dossier's value key.
+func RowPath(table string, i int) string { return table + "[" + strconv.Itoa(i) + "]" }
+
+// CellPath names column col of row i of a table (see RowPath).
+func CellPath(table string, i int, col string) string { return RowPath(table, i) + "." + col }
 
 // Field finds a top-level field (or block) by key.
 func (p *Procedure) Field(key string) (*Field, bool) {

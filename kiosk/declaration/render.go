@@ -280,7 +280,7 @@ func (r *renderer) rows(tf *catalog.Field) []dossier.Applicant {
 	for i := 0; ; i++ {
 		row := dossier.Applicant{Values: map[string]dossier.Value{}}
 		for _, col := range tf.Fields {
-			if v, ok := r.d.Values[fmt.Sprintf("%s[%d].%s", tf.Key, i, col.Key)]; ok {
+			if v, ok := r.d.Values[catalog.CellPath(tf.Key, i, col.Key)]; ok {
 				row.Values[col.Key] = v
 			}
 		}

@@ -84,7 +84,7 @@ func (f *Form) build(id string) dossier.Dossier {
 					}
 					for col, e := range p.values {
 						if e.Value.Value != "" {
-							d.Values[fmt.Sprintf("%s[%d].%s", fd.Key, i, col)] = dossier.Value{Value: e.Value.Value, Provenance: e.Value.Provenance}
+							d.Values[catalog.CellPath(fd.Key, i, col)] = dossier.Value{Value: e.Value.Value, Provenance: e.Value.Provenance}
 						}
 					}
 					i++

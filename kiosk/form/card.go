@@ -1,8 +1,6 @@
 package form
 
 import (
-	"fmt"
-
 	"motcua/cardreader"
 	"motcua/cardreader/cccd"
 	"motcua/kiosk/catalog"
@@ -59,10 +57,10 @@ func (f *Form) ApplyCard(path string, rd *cardreader.Reading) (string, error) {
 		return r.top, nil
 	case r.row >= 0:
 		f.tables[r.top][r.row] = p
-		return fmt.Sprintf("%s[%d]", r.top, r.row), nil
+		return catalog.RowPath(r.top, r.row), nil
 	}
 	f.tables[r.top] = append(f.tables[r.top], p)
-	return fmt.Sprintf("%s[%d]", r.top, len(f.tables[r.top])-1), nil
+	return catalog.RowPath(r.top, len(f.tables[r.top])-1), nil
 }
 
 // PlaceCard puts a card where it belongs without being told: the first

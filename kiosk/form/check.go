@@ -1,7 +1,6 @@
 package form
 
 import (
-	"fmt"
 	"motcua/kiosk/address"
 
 	"motcua/cardreader/cccd"
@@ -53,7 +52,7 @@ func (f *Form) each(fn func(FieldState)) {
 				}
 			case catalog.TypePersonTable, catalog.TypeTable:
 				for ri, p := range f.tables[fd.Key] {
-					row := fmt.Sprintf("%s[%d]", fd.Key, ri)
+					row := catalog.RowPath(fd.Key, ri)
 					for ci := range fd.Fields {
 						fn(f.state(sec.Key, row+"."+fd.Fields[ci].Key, row, &fd.Fields[ci], p, true, today))
 					}

@@ -388,7 +388,7 @@ func (f *Form) AddRow(table string) (string, error) {
 		return "", ErrTableFull
 	}
 	f.tables[table] = append(f.tables[table], newPerson(fd))
-	return fmt.Sprintf("%s[%d]", table, len(f.tables[table])-1), nil
+	return catalog.RowPath(table, len(f.tables[table])-1), nil
 }
 
 // RemoveRow deletes row i of a table; later rows move up.

@@ -408,7 +408,7 @@ func (x *Intake) People(lang string) []Person {
 				switch fd.Type {
 				case catalog.TypePersonTable:
 					for i := range s.f.Rows(fd.Key) {
-						p := fmt.Sprintf("%s[%d]", fd.Key, i)
+						p := catalog.RowPath(fd.Key, i)
 						out = append(out, Person{Path: x.path(s, p), Label: x.title(s, personLabel(s.f.Procedure(), p, lang), lang)})
 					}
 				case catalog.TypePerson:

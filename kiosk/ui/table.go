@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"fmt"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
@@ -85,7 +83,7 @@ func (a *App) tableEditor(head session.Field, cells []session.Field, kb *keyboar
 	add := a.button(a.T("table.addrow"), theme.ContentAddIcon(), func() {
 		// The cursor goes to the new line's first cell.
 		a.mu.Lock()
-		a.errFirst = cellPath(head.Path, head.Rows, cols[0].Key)
+		a.errFirst = catalog.CellPath(head.Path, head.Rows, cols[0].Key)
 		a.mu.Unlock()
 		a.s.AddRow(head.Path) // one line more is a new screen (screenKey counts lines)
 	})
@@ -123,7 +121,7 @@ func (a *App) tableTitle(head session.Field) fyne.CanvasObject {
 // removeRowButton takes a line off the table; a line with something typed
 // in it (by the time of the tap) asks first.
 func (a *App) removeRowButton(head session.Field, row int) fyne.CanvasObject {
-	path := rowPath(head.Path, row)
+	path := catalog.RowPath(head.Path, row)
 	remove := func() { a.s.RemoveRow(path) }
 	filled := func() bool {
 		f := a.s.Form()
@@ -192,12 +190,6 @@ func (a *App) tableHeader(cols []catalog.Field, stars bool, line func(objs ...fy
 	}
 	return line(append(header, layoutSpacer())...)
 }
-
-// rowPath names row i of the table at path ("slug:history[2]" in a bundle).
-func rowPath(table string, i int) string { return fmt.Sprintf("%s[%d]", table, i) }
-
-// cellPath names a cell.
-func cellPath(table string, i int, col string) string { return rowPath(table, i) + "." + col }
 
 // layoutSpacer fills the header's and the review's last column, where the
 // form has its remove buttons.
